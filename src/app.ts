@@ -1,0 +1,62 @@
+/**
+ * Builds the gateway's Fastify app from a validated config. src/server.ts only listens and
+ * shuts down; tests build the app the same way.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import rateLimit from '@fastify/rate-limit'
+import type { Config } from './config.js'
+import { runsApi } from './config.js'
+import { loggerOptions } from './logger.js'
+import configPlugin from './plugins/config.js'
+import redisPlugin from './plugins/redis.js'
+import storePlugin from './plugins/store.js'
+import clientsPlugin from './plugins/clients.js'
+import errorHandler from './plugins/error-handler.js'
+import intakePlugin from './plugins/intake.js'
+import deliveryWorkers from './plugins/delivery-workers.js'
+import healthRoutes from './routes/health.js'
+import inboundRoutes from './routes/inbound.js'
+import dossierRoutes from './routes/dossiers.js'
+import adminRoutes from './routes/admin.js'
+
+export interface BuildOptions {
+  /** Overrides of Fastify's options, e.g. a logger writing to a test stream. */
+  fastify?: FastifyServerOptions
+}
+
+export async function buildApp (config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config.LOG_LEVEL),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Sector software on rural links can be slow, but a stalled upload must not hold a socket forever.
+    requestTimeout: 60_000,
+    connectionTimeout: 60_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { allErrors: true } },
+    ...opts.fastify
+  })
+  await app.register(configPlugin, { config })
+  await app.register(errorHandler)
+  await app.register(redisPlugin)
+  await app.register(storePlugin)
+  await app.register(clientsPlugin)
+  await app.register(rateLimit, {
+    global: false,
+    redis: app.redis,
+    nameSpace: `${config.KEY_PREFIX}:ratelimit:`,
+    skipOnError: true,
+    // Route hooks of the same type run first: `identify` has set req.client by then.
+    hook: 'onRequest',
+    keyGenerator: (req) => req.client?.id ?? req.ip
+  })
+  await app.register(intakePlugin)
+  await app.register(healthRoutes)
+  if (runsApi(config)) {
+    await app.register(inboundRoutes)
+    await app.register(dossierRoutes)
+    await app.register(adminRoutes)
+  }
+  await app.register(deliveryWorkers)
+  return app
+}

@@ -1,0 +1,69 @@
+/**
+ * Configuration: validated once, at start-up, against one schema; the process refuses to start
+ * on anything invalid. Every deployment-specific value of the portal protocol lives here.
+ */
+import { envSchema } from 'env-schema'
+import { Type, type Static } from 'typebox'
+
+export const ConfigSchema = Type.Object({
+  NODE_ENV: Type.String({ default: 'production' }),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
+  LOG_LEVEL: Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+    Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
+  ], { default: 'info' }),
+  /** `all` serves the API and runs delivery workers; `api` and `worker` split them across processes. */
+  ROLE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], { default: 'all' }),
+
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
+  /** Prefix of the gateway's own keys; hash tags follow it, so it must not contain braces. */
+  KEY_PREFIX: Type.String({ default: 'lt', pattern: '^[a-z0-9:_-]+$' }),
+  /** BullMQ prefix; braces make every queue key share one Redis Cluster slot, as BullMQ requires. */
+  QUEUE_PREFIX: Type.String({ default: '{lt-queue}' }),
+
+  CLIENTS_FILE: Type.String({ default: 'config/clients.json' }),
+  BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024 }),
+  XML_MAX_DEPTH: Type.Integer({ default: 32, minimum: 4, maximum: 256 }),
+  XML_MAX_NODES: Type.Integer({ default: 20_000, minimum: 100 }),
+  /** Characters of text in one element or attribute (sax caps any single token at 64 Ki anyway). */
+  XML_MAX_TEXT_CHARS: Type.Integer({ default: 65_536, minimum: 256 }),
+  /** XML bodies above this size are parsed in a worker-thread pool, off the event loop. */
+  XML_OFFLOAD_ABOVE_BYTES: Type.Integer({ default: 65_536, minimum: 0 }),
+  RATE_LIMIT_MAX: Type.Integer({ default: 1200, minimum: 1, description: 'requests per client per window' }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ default: 60_000, minimum: 1000 }),
+
+  PORTAL_URL: Type.String({ default: 'http://127.0.0.1:8090' }),
+  PORTAL_USERNAME: Type.String({ default: 'lienthong' }),
+  PORTAL_PASSWORD: Type.String({ default: 'lienthong-dev' }),
+  PORTAL_TIMEOUT_MS: Type.Integer({ default: 15_000, minimum: 100 }),
+  PORTAL_CONNECTIONS: Type.Integer({ default: 16, minimum: 1 }),
+
+  DELIVERY_CONCURRENCY: Type.Integer({ default: 8, minimum: 1, maximum: 256 }),
+  DELIVERY_BATCH_SIZE: Type.Integer({ default: 50, minimum: 1, maximum: 50 }),
+  /** How long a dossier may keep failing transiently before it is marked failed: 25 h covers a day of outage. */
+  DELIVERY_RETRY_WINDOW_SECONDS: Type.Integer({ default: 90_000, minimum: 1 }),
+  DELIVERY_BACKOFF_BASE_MS: Type.Integer({ default: 1000, minimum: 1 }),
+  DELIVERY_BACKOFF_MAX_MS: Type.Integer({ default: 300_000, minimum: 1 }),
+  /** A worker that dies mid-job loses its lock after this long; BullMQ then hands the job to another. */
+  DELIVERY_LOCK_MS: Type.Integer({ default: 30_000, minimum: 1000 }),
+  DELIVERY_SWEEP_INTERVAL_MS: Type.Integer({ default: 30_000, minimum: 100 }),
+  BREAKER_FAILURE_THRESHOLD: Type.Integer({ default: 5, minimum: 1 }),
+  BREAKER_COOLDOWN_MS: Type.Integer({ default: 5_000, minimum: 10 }),
+  BREAKER_MAX_COOLDOWN_MS: Type.Integer({ default: 120_000, minimum: 10 }),
+
+  /** Raw payloads and delivery attempts are kept this long after their dossier last changed. */
+  RETENTION_DAYS: Type.Integer({ default: 180, minimum: 1 }),
+  ADMIN_UNITS_DIR: Type.Optional(Type.String()),
+  SHUTDOWN_GRACE_MS: Type.Integer({ default: 10_000, minimum: 100 })
+})
+
+export type Config = Static<typeof ConfigSchema>
+
+/** Throws with every invalid variable named; `data` defaults to process.env. */
+export function loadConfig (data: Record<string, unknown> = process.env, opts: { dotenv?: boolean } = {}): Config {
+  return envSchema<Config>({ schema: ConfigSchema, data, dotenv: opts.dotenv ?? false })
+}
+
+export function runsApi (c: Config): boolean { return c.ROLE === 'all' || c.ROLE === 'api' }
+export function runsWorkers (c: Config): boolean { return c.ROLE === 'all' || c.ROLE === 'worker' }

@@ -1,0 +1,118 @@
+/**
+ * One small error taxonomy. Every refusal carries a stable machine `code`, the field path in
+ * the sender's own terms and a message in Vietnamese and English. HTTP mapping happens in one
+ * place (src/plugins/error-handler.ts), which hides the details of 5xx errors.
+ */
+
+export interface Message { vi: string, en: string }
+
+export interface FieldIssue {
+  code: string
+  /** Path in the sender's own terms: `nguoiYeuCau.giayTo.so`, `HoSoDangKyDatDai/NguoiNop/GiayTo/@so`. */
+  field: string
+  message: Message
+}
+
+export interface ErrorBody {
+  code: string
+  field?: string
+  message: Message
+  errors?: FieldIssue[]
+}
+
+export class GatewayError extends Error {
+  readonly code: string
+  readonly statusCode: number
+  readonly field: string | undefined
+  readonly messages: Message
+  readonly issues: FieldIssue[] | undefined
+
+  constructor (code: string, statusCode: number, message: Message, opts: { field?: string, issues?: FieldIssue[], cause?: unknown } = {}) {
+    super(message.en, opts.cause === undefined ? undefined : { cause: opts.cause })
+    this.name = 'GatewayError'
+    this.code = code
+    this.statusCode = statusCode
+    this.field = opts.field
+    this.messages = message
+    this.issues = opts.issues
+  }
+
+  toJSON (): ErrorBody {
+    const body: ErrorBody = { code: this.code, message: this.messages }
+    if (this.field !== undefined) body.field = this.field
+    if (this.issues !== undefined && this.issues.length > 0) body.errors = this.issues
+    return body
+  }
+}
+
+/** A refusal of the sender's input: always 4xx, never retried as is. */
+export class InputError extends GatewayError {
+  constructor (code: string, statusCode: number, message: Message, opts: { field?: string, issues?: FieldIssue[] } = {}) {
+    super(code, statusCode, message, opts)
+    this.name = 'InputError'
+  }
+}
+
+export class ValidationError extends InputError {
+  constructor (issues: FieldIssue[]) {
+    const first = issues[0]
+    super('VALIDATION_FAILED', 422, {
+      vi: first ? `Dữ liệu không hợp lệ: ${first.message.vi}` : 'Dữ liệu không hợp lệ',
+      en: first ? `Invalid data: ${first.message.en}` : 'Invalid data'
+    }, { ...(first ? { field: first.field } : {}), issues })
+    this.name = 'ValidationError'
+  }
+}
+
+export function issue (code: string, field: string, vi: string, en: string): FieldIssue {
+  return { code, field, message: { vi, en } }
+}
+
+export const Errors = {
+  badJson: (detail?: string) => new InputError('BAD_JSON', 400, {
+    vi: 'Nội dung JSON không đúng cú pháp', en: `Malformed JSON${detail ? `: ${detail}` : ''}`
+  }),
+  badXml: (detail: string, field?: string) => new InputError('BAD_XML', 400, {
+    vi: `Nội dung XML không đúng cú pháp: ${detail}`, en: `Malformed XML: ${detail}`
+  }, field === undefined ? {} : { field }),
+  xmlForbidden: (what: string) => new InputError('XML_FORBIDDEN_CONSTRUCT', 400, {
+    vi: `XML chứa thành phần không được phép (${what})`, en: `XML contains a forbidden construct (${what})`
+  }),
+  xmlLimit: (what: string, field?: string) => new InputError('XML_LIMIT_EXCEEDED', 400, {
+    vi: `XML vượt quá giới hạn cho phép (${what})`, en: `XML exceeds a limit (${what})`
+  }, field === undefined ? {} : { field }),
+  unsupportedMediaType: (got: string | undefined, want: string) => new InputError('UNSUPPORTED_MEDIA_TYPE', 415, {
+    vi: `Kiểu nội dung không được hỗ trợ (${got ?? 'không có'}); cần ${want}`,
+    en: `Unsupported content type (${got ?? 'none'}); expected ${want}`
+  }, { field: 'Content-Type' }),
+  payloadTooLarge: (limit: number) => new InputError('PAYLOAD_TOO_LARGE', 413, {
+    vi: `Nội dung vượt quá ${limit} byte`, en: `Body exceeds ${limit} bytes`
+  }),
+  unknownSystem: (system: string) => new InputError('UNKNOWN_SYSTEM', 404, {
+    vi: `Hệ thống nguồn không được hỗ trợ: ${system}`, en: `Unknown source system: ${system}`
+  }, { field: 'system' }),
+  unauthenticated: () => new InputError('UNAUTHENTICATED', 401, {
+    vi: 'Thiếu hoặc sai khóa truy cập (X-Api-Key)', en: 'Missing or invalid API key (X-Api-Key)'
+  }, { field: 'X-Api-Key' }),
+  forbiddenSystem: (system: string) => new InputError('FORBIDDEN_SYSTEM', 403, {
+    vi: `Khóa truy cập không được phép gửi cho hệ thống ${system}`, en: `This API key may not post for system ${system}`
+  }, { field: 'system' }),
+  forbidden: () => new InputError('FORBIDDEN', 403, {
+    vi: 'Không có quyền thực hiện thao tác này', en: 'Not allowed to perform this operation'
+  }),
+  notFound: (what: string, field?: string) => new InputError('NOT_FOUND', 404, {
+    vi: `Không tìm thấy ${what}`, en: `Not found: ${what}`
+  }, field === undefined ? {} : { field }),
+  conflict: (code: string, vi: string, en: string, field?: string) =>
+    new InputError(code, 409, { vi, en }, field === undefined ? {} : { field }),
+  rateLimited: (retryAfterSeconds: number) => new InputError('RATE_LIMITED', 429, {
+    vi: `Gửi quá nhiều yêu cầu; thử lại sau ${retryAfterSeconds} giây`,
+    en: `Too many requests; retry in ${retryAfterSeconds} s`
+  }),
+  unavailable: () => new GatewayError('UNAVAILABLE', 503, {
+    vi: 'Hệ thống tạm thời không sẵn sàng, vui lòng gửi lại sau', en: 'Temporarily unavailable, please retry later'
+  }),
+  internal: () => new GatewayError('INTERNAL', 500, {
+    vi: 'Lỗi nội bộ của cổng liên thông', en: 'Internal gateway error'
+  })
+}

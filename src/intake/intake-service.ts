@@ -1,0 +1,163 @@
+/**
+ * Intake: the sender's bytes → parsed document → mapping → canonical dossier → one atomic
+ * write in Redis → a flush job. Nothing is written for a refused request; once this returns,
+ * the dossier is durable.
+ */
+import { createHash } from 'node:crypto'
+import sjson from 'secure-json-parse'
+import { stringify } from 'safe-stable-stringify'
+import { Errors, ValidationError, GatewayError } from '../errors.js'
+import { Reader } from '../mappings/reader.js'
+import type { MappingRegistry } from '../mappings/registry.js'
+import type { MapContext, ReviewItem, SectorMapping } from '../mappings/types.js'
+import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
+import { encodeRaw, type DossierStore, type IntakeOutcome, type SyncState } from '../store/dossier-store.js'
+import type { JobQueues } from '../queue/jobs.js'
+import { sourceRef } from '../store/keys.js'
+import { parseXml, type XmlLimits } from '../adapters/xml.js'
+import { unwrapSoap, checkNamespace } from '../adapters/soap.js'
+import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+
+export interface IntakeRequest {
+  system: string
+  clientId: string
+  contentType: string
+  body: string
+}
+
+export interface IntakeResult {
+  maHoSo: string
+  outcome: IntakeOutcome
+  state: SyncState
+  review?: ReviewItem[]
+}
+
+/** `yyMMdd` of a `+07:00` ISO date-time: the date segment of a MaHoSo. */
+export function codeDay (iso: string): string {
+  return iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10)
+}
+
+export function sha256 (s: string): string {
+  return createHash('sha256').update(s, 'utf8').digest('hex')
+}
+
+/**
+ * `fullHash` tells a resend from a change; `contentHash` leaves the status out, because a
+ * status change travels to the portal as a step, not as an update of the dossier.
+ */
+export function dossierHashes (d: CanonicalInput): { fullHash: string, contentHash: string } {
+  const { status, step, ...content } = d
+  const contentHash = sha256(stringify(content))
+  return { contentHash, fullHash: sha256(`${contentHash}|${status}|${stringify(step) ?? ''}`) }
+}
+
+/** Writes `value` at a dotted canonical path such as `agency.communeCode`. */
+export function setPath (obj: Record<string, unknown>, path: string, value: unknown): void {
+  const segs = path.split('.')
+  let cur = obj
+  for (const seg of segs.slice(0, -1)) {
+    const next = cur[seg]
+    if (next === null || typeof next !== 'object') cur[seg] = {}
+    cur = cur[seg] as Record<string, unknown>
+  }
+  cur[segs[segs.length - 1] as string] = value
+}
+
+export class IntakeService {
+  constructor (
+    private readonly registry: MappingRegistry,
+    private readonly store: DossierStore,
+    private readonly queues: JobQueues,
+    private readonly ctx: MapContext,
+    private readonly xmlLimits: XmlLimits
+  ) {}
+
+  /** Parse and map only: throws a 4xx GatewayError for anything the sender must fix. */
+  async normalize (mapping: SectorMapping, body: string): Promise<{ dossier: CanonicalInput, review: ReviewItem[] }> {
+    const { reader, ctx } = await this.read(mapping, body)
+    const out = this.registry.run(mapping, reader, ctx)
+    if (!out.ok) throw new ValidationError(out.issues)
+    return { dossier: out.dossier, review: out.review }
+  }
+
+  async submit (req: IntakeRequest): Promise<IntakeResult> {
+    const mapping = this.registry.get(req.system)
+    if (mapping === undefined) throw Errors.unknownSystem(req.system)
+    const { dossier, review: raised } = await this.normalize(mapping, req.body)
+    const review = await this.applyResolutions(req.system, dossier, raised)
+    const now = Date.now()
+    const receivedAt = isoFromEpoch(now)
+    const payloadSha256 = sha256(req.body)
+    const provenance: Provenance = {
+      system: req.system,
+      clientId: req.clientId,
+      sourceId: dossier.sourceId,
+      payloadSha256,
+      mappingVersion: `${mapping.system}@${mapping.version}`,
+      contentType: req.contentType,
+      receivedAt
+    }
+    const r = await this.store.intake({
+      system: req.system,
+      clientId: req.clientId,
+      input: dossier,
+      provenance,
+      ...dossierHashes(dossier),
+      day: codeDay(dossier.receivedAt),
+      rawEntry: encodeRaw({ receivedAt, clientId: req.clientId, contentType: req.contentType, sha256: payloadSha256, mappingVersion: provenance.mappingVersion }, req.body),
+      review,
+      step: { status: dossier.status, at: dossier.step?.at ?? receivedAt, ...(dossier.step === undefined ? {} : { step: dossier.step }) },
+      now
+    })
+    if (r.jobGen !== '') await this.queues.enqueueFlush(dossier.agency.code, r.jobGen)
+    const result: IntakeResult = { maHoSo: r.maHoSo, outcome: r.outcome, state: r.state }
+    if (r.state === 'needs-review' && review.length > 0) result.review = review
+    return result
+  }
+
+  /** Re-applies an admin's earlier decisions, so a resend does not send the dossier back to review. */
+  private async applyResolutions (system: string, dossier: CanonicalInput, review: ReviewItem[]): Promise<ReviewItem[]> {
+    if (review.length === 0) return review
+    const done = await this.store.resolutions(dossier.agency.code, sourceRef(system, dossier.sourceId))
+    return review.filter(item => {
+      const r = done.find(x => x.target === item.target && x.oldCode === item.oldCode)
+      if (r === undefined) return true
+      setPath(dossier as unknown as Record<string, unknown>, item.target, r.code)
+      return false
+    })
+  }
+
+  private async read (mapping: SectorMapping, body: string): Promise<{ reader: Reader, ctx: MapContext }> {
+    if (mapping.format === 'json') {
+      let doc: unknown
+      try {
+        // Prototype-poisoning keys are dropped: they can change nothing.
+        doc = sjson.parse(body, undefined, { protoAction: 'remove', constructorAction: 'remove' })
+      } catch (err) {
+        throw Errors.badJson((err as Error).message)
+      }
+      if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+        throw new GatewayError('BAD_JSON', 400, { vi: 'Nội dung phải là một đối tượng JSON', en: 'The body must be a JSON object' })
+      }
+      return { reader: Reader.json(doc), ctx: this.ctx }
+    }
+    const xml = await parseXml(body, this.xmlLimits)
+    const expected = mapping.xml
+    if (mapping.format === 'soap') {
+      const { header, operation, payload } = unwrapSoap(xml)
+      if (mapping.soapOperation !== undefined && operation.name !== mapping.soapOperation) {
+        throw Errors.badXml(`expected the operation <${mapping.soapOperation}>`, `Envelope/Body/${operation.name}`)
+      }
+      if (expected !== undefined) {
+        checkNamespace(payload, expected.namespace, payload.name)
+        if (payload.name !== expected.root) throw Errors.badXml(`expected <${expected.root}>`, payload.name)
+      }
+      return { reader: Reader.xml(payload), ctx: header === undefined ? this.ctx : { ...this.ctx, soapHeader: Reader.xml(header) } }
+    }
+    if (expected !== undefined) {
+      if (xml.root.name !== expected.root) throw Errors.badXml(`root element must be <${expected.root}>`, xml.root.name)
+      checkNamespace(xml.root, expected.namespace, xml.root.name)
+    }
+    return { reader: Reader.xml(xml.root), ctx: this.ctx }
+  }
+}

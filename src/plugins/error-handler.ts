@@ -1,0 +1,63 @@
+/**
+ * The one place where errors become HTTP replies. GatewayErrors carry their own code and
+ * bilingual message; Fastify's own 4xx errors are translated; anything else is a 500 whose
+ * details stay in the log. Senders that speak SOAP get a SOAP Fault with the same content.
+ */
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { Errors, GatewayError, InputError, ValidationError, issue, type ErrorBody } from '../errors.js'
+import { SOAP_CONTENT_TYPE, soapFault } from '../adapters/soap.js'
+
+declare module 'fastify' {
+  interface FastifyRequest { speaksSoap: boolean }
+}
+
+function translate (err: FastifyError & { validation?: Array<{ instancePath: string, message?: string, params?: Record<string, unknown> }> }, req: FastifyRequest): GatewayError {
+  if (err instanceof GatewayError) return err
+  if (err.validation !== undefined) {
+    const where = err.validationContext ?? 'body'
+    return new ValidationError(err.validation.map(v => {
+      const missing = v.params?.missingProperty
+      const field = [where, ...v.instancePath.split('/').slice(1), ...(typeof missing === 'string' ? [missing] : [])].join('.')
+      return issue('INVALID_FIELD', field, `${field} không hợp lệ`, `${field} ${v.message ?? 'is invalid'}`)
+    }))
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return Errors.payloadTooLarge(req.routeOptions.bodyLimit ?? 0)
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return Errors.unsupportedMediaType(req.headers['content-type'], 'application/json, application/xml, text/xml')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY': return Errors.badJson('empty body')
+    case 'FST_ERR_CTP_INVALID_JSON_BODY': return Errors.badJson(err.message)
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return new InputError('BAD_CONTENT_LENGTH', 400, { vi: 'Content-Length không khớp với nội dung', en: 'Content-Length does not match the body' })
+  }
+  if (err.statusCode === 429) return Errors.rateLimited(Math.ceil(Number(err.message.match(/\d+/)?.[0] ?? 60)))
+  if (err instanceof SyntaxError || err.statusCode === 400) return Errors.badJson(err.message)
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return new InputError(`HTTP_${err.statusCode}`, err.statusCode, { vi: 'Yêu cầu không hợp lệ', en: err.message })
+  }
+  if (isRedisUnavailable(err)) return Errors.unavailable()
+  return Errors.internal()
+}
+
+function isRedisUnavailable (err: Error): boolean {
+  const m = err.message
+  return /Connection is closed|ECONNREFUSED|Stream isn't writeable|max retries per request|enableOfflineQueue|LOADING/i.test(m)
+}
+
+export function send (reply: FastifyReply, req: FastifyRequest, status: number, body: ErrorBody): FastifyReply {
+  if (req.speaksSoap) return reply.code(status).type(SOAP_CONTENT_TYPE).send(soapFault(body, status))
+  return reply.code(status).send(body)
+}
+
+export default fp(async (app) => {
+  app.decorateRequest('speaksSoap', false)
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const e = translate(err, req)
+    if (e.statusCode >= 500) req.log.error({ err }, 'request failed')
+    else req.log.info({ code: e.code, field: e.field, status: e.statusCode }, 'request refused')
+    if (e.code === 'RATE_LIMITED' && reply.getHeader('retry-after') === undefined) reply.header('retry-after', 60)
+    return send(reply, req, e.statusCode, e.toJSON())
+  })
+  app.setNotFoundHandler((req, reply) => {
+    return send(reply, req, 404, Errors.notFound(`${req.method} ${req.url.split('?')[0] ?? ''}`).toJSON())
+  })
+}, { name: 'error-handler' })

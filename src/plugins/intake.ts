@@ -1,0 +1,31 @@
+/** Mappings, administrative units and the intake service: data read once, at start-up. */
+import fp from 'fastify-plugin'
+import { loadMappings, type MappingRegistry } from '../mappings/registry.js'
+import { loadAdminUnits } from '../admin-units/index.js'
+import { IntakeService } from '../intake/intake-service.js'
+import { closeXmlPool, defaultXmlLimits } from '../adapters/xml.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registry: MappingRegistry
+    intake: IntakeService
+  }
+}
+
+export default fp(async (app) => {
+  const c = app.config
+  const registry = await loadMappings()
+  const adminUnits = loadAdminUnits(c.ADMIN_UNITS_DIR)
+  const intake = new IntakeService(registry, app.store, app.queues, { adminUnits }, {
+    ...defaultXmlLimits,
+    maxBytes: c.BODY_LIMIT_BYTES,
+    maxDepth: c.XML_MAX_DEPTH,
+    maxNodes: c.XML_MAX_NODES,
+    maxTextLength: c.XML_MAX_TEXT_CHARS,
+    offloadAboveBytes: c.XML_OFFLOAD_ABOVE_BYTES
+  })
+  app.addHook('onClose', async () => { await closeXmlPool() })
+  app.decorate('registry', registry)
+  app.decorate('intake', intake)
+  app.log.info({ systems: registry.systems() }, 'sector mappings loaded')
+}, { name: 'intake', dependencies: ['config', 'store'] })

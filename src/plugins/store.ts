@@ -1,0 +1,39 @@
+/** The dossier store and the job producers: every process has them, whatever its role. */
+import fp from 'fastify-plugin'
+import { DossierStore } from '../store/dossier-store.js'
+import { JobQueues } from '../queue/jobs.js'
+import { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
+import { Redis } from 'ioredis'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: DossierStore
+    queues: JobQueues
+    breaker: CircuitBreaker
+  }
+}
+
+export default fp(async (app) => {
+  const c = app.config
+  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS })
+  // The producer's connection is ours, not BullMQ's: requests fail fast while Redis is away (as
+  // BullMQ recommends for queues used in handlers), and shutdown can drop it even then.
+  const producer = new Redis(c.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+  producer.on('error', (err) => { app.log.warn({ err: err.message }, 'queue connection error') })
+  const queues = new JobQueues(producer, c.QUEUE_PREFIX)
+  queues.delivery.on('error', (err) => { app.log.warn({ err: err.message }, 'queue error') })
+  const breaker = new CircuitBreaker(app.redis, store.keys.breaker(), {
+    threshold: c.BREAKER_FAILURE_THRESHOLD,
+    cooldownMs: c.BREAKER_COOLDOWN_MS,
+    maxCooldownMs: c.BREAKER_MAX_COOLDOWN_MS,
+    probeTimeoutMs: c.PORTAL_TIMEOUT_MS * 2
+  })
+  app.decorate('store', store)
+  app.decorate('queues', queues)
+  app.decorate('breaker', breaker)
+  app.addHook('onClose', async () => {
+    await queues.close()
+    // With Redis unreachable a graceful QUIT cannot be sent: drop the connection instead.
+    await producer.quit().catch(() => { producer.disconnect() })
+  })
+}, { name: 'store', dependencies: ['config', 'redis'] })

@@ -1,0 +1,135 @@
+/**
+ * Admin routes: what failed or waits for a person, and the decisions that let it go on.
+ * Only clients with the admin role may call them.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Errors } from '../errors.js'
+import { errorReplies, rateLimitOf } from '../schemas/http.js'
+import { CommuneCode } from '../schemas/canonical-dossier.js'
+import { dossierHashes, setPath } from '../intake/intake-service.js'
+import type { StoredDossier } from '../store/dossier-store.js'
+import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+
+const Listed = Type.Object({
+  maHoSo: Type.String(),
+  system: Type.String(),
+  sourceId: Type.String(),
+  state: Type.String(),
+  updatedAt: Type.String(),
+  failure: Type.Optional(Type.Object({ code: Type.String(), reason: Type.String(), at: Type.String(), portalCode: Type.Optional(Type.String()) })),
+  review: Type.Optional(Type.Array(Type.Object({
+    code: Type.String(),
+    field: Type.String(),
+    target: Type.String(),
+    oldCode: Type.String(),
+    candidates: Type.Array(Type.Object({ code: Type.String(), name: Type.String() }))
+  })))
+})
+
+export default async function adminRoutes (app: FastifyInstance): Promise<void> {
+  const guard = {
+    onRequest: async (req: FastifyRequest) => { app.identify(req) },
+    preParsing: async (req: FastifyRequest) => {
+      if (app.requireClient(req).role !== 'admin') throw Errors.forbidden()
+    },
+    config: { rateLimit: rateLimitOf(app) }
+  }
+
+  async function find (maHoSo: string): Promise<StoredDossier> {
+    const where = await app.store.locate(maHoSo)
+    const d = where === undefined ? undefined : await app.store.load(where.agency, where.ref)
+    if (d === undefined) throw Errors.notFound(`hồ sơ ${maHoSo}`, 'maHoSo')
+    return d
+  }
+
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/dossiers', {
+    schema: {
+      querystring: Type.Object({ state: Type.Union([Type.Literal('failed'), Type.Literal('needs-review')]) }),
+      response: { 200: Type.Object({ items: Type.Array(Listed) }), ...errorReplies }
+    },
+    ...guard
+  }, async (req) => {
+    const refs = (await app.store.listByState(req.query.state)).slice(0, 1000)
+    const items = []
+    for (const { agency, ref } of refs) {
+      const d = await app.store.load(agency, ref)
+      if (d === undefined || d.state !== req.query.state) continue
+      items.push({
+        maHoSo: d.maHoSo,
+        system: d.system,
+        sourceId: d.sourceId,
+        state: d.state,
+        updatedAt: isoFromEpoch(d.updatedAt),
+        ...(d.failure === undefined ? {} : { failure: d.failure }),
+        ...(d.review === undefined ? {} : { review: d.review })
+      })
+    }
+    return { items }
+  })
+
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/dossiers/:maHoSo/payloads', {
+    schema: {
+      params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({
+            receivedAt: Type.String(),
+            clientId: Type.String(),
+            contentType: Type.String(),
+            sha256: Type.String(),
+            mappingVersion: Type.String(),
+            body: Type.String({ description: 'the payload exactly as the sender sent it' })
+          }))
+        }),
+        ...errorReplies
+      }
+    },
+    ...guard
+  }, async (req) => {
+    const d = await find(req.params.maHoSo)
+    // Newest first: the payloads behind each revision, for audit and replay.
+    return { items: await app.store.rawPayloads(d.agency, d.ref) }
+  })
+
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/admin/dossiers/:maHoSo/review', {
+    schema: {
+      params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
+      body: Type.Object({
+        communeCode: CommuneCode,
+        target: Type.Optional(Type.String({ maxLength: 100, description: 'which review item, when there are several' }))
+      }, { additionalProperties: false }),
+      response: { 202: Type.Object({ maHoSo: Type.String(), state: Type.String() }), ...errorReplies }
+    },
+    ...guard
+  }, async (req, reply) => {
+    const d = await find(req.params.maHoSo)
+    if (d.state !== 'needs-review' || d.review === undefined) {
+      throw Errors.conflict('NOT_IN_REVIEW', 'Hồ sơ không ở trạng thái chờ xem xét', 'The dossier is not waiting for review', 'maHoSo')
+    }
+    const items = req.body.target === undefined ? d.review : d.review.filter(r => r.target === req.body.target)
+    const item = items.find(r => r.candidates.some(c => c.code === req.body.communeCode))
+    if (item === undefined) {
+      throw Errors.conflict('NOT_A_CANDIDATE', `Mã xã ${req.body.communeCode} không thuộc các xã đề xuất`,
+        `Commune ${req.body.communeCode} is not one of the candidates`, 'communeCode')
+    }
+    const input = structuredClone(d.input)
+    setPath(input as unknown as Record<string, unknown>, item.target, req.body.communeCode)
+    const previous = await app.store.resolutions(d.agency, d.ref)
+    const resolutions = [...previous, { target: item.target, oldCode: item.oldCode, code: req.body.communeCode }]
+    const rest = d.review.filter(r => r !== item)
+    let state: string
+    if (rest.length > 0) {
+      // Other items remain: keep holding the dossier, with this decision recorded.
+      await app.store.recordDecision(d.agency, d.ref, { input, ...dossierHashes(input), resolutions, review: rest })
+      state = 'needs-review'
+    } else {
+      const r = await app.store.requeue(d.agency, d.ref, Date.now(), 'needs-review', { input, ...dossierHashes(input), resolutions })
+      if (r.jobGen !== '') await app.queues.enqueueFlush(d.agency, r.jobGen)
+      state = r.state
+    }
+    req.log.info({ maHoSo: d.maHoSo, target: item.target, state }, 'review settled by admin')
+    return reply.code(202).send({ maHoSo: d.maHoSo, state })
+  })
+}

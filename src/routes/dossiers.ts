@@ -1,0 +1,94 @@
+/** `GET /v1/dossiers/:maHoSo`: the canonical record, its sync state and every delivery attempt. */
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Errors } from '../errors.js'
+import { errorReplies, rateLimitOf } from '../schemas/http.js'
+import { CanonicalDossier } from '../schemas/canonical-dossier.js'
+import { toCanonical, type StoredDossier } from '../store/dossier-store.js'
+import { STATUS_LABELS } from '../mappings/to-portal.js'
+import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import type { Client } from '../plugins/clients.js'
+
+const Attempt = Type.Object({
+  at: Type.String(),
+  jobId: Type.String(),
+  attempt: Type.Integer(),
+  operation: Type.String(),
+  batchSize: Type.Integer(),
+  outcome: Type.String(),
+  durationMs: Type.Number(),
+  httpStatus: Type.Optional(Type.Integer()),
+  portalCode: Type.Optional(Type.String()),
+  portalMessage: Type.Optional(Type.String()),
+  error: Type.Optional(Type.String())
+})
+
+export const DossierView = Type.Object({
+  dossier: CanonicalDossier,
+  status: Type.Object({ code: Type.String(), vi: Type.String(), en: Type.String() }),
+  sync: Type.Object({
+    state: Type.String({ description: 'pending | delivered | failed | needs-review' }),
+    onPortal: Type.Boolean(),
+    revision: Type.Integer(),
+    contentRevision: Type.Integer(),
+    deliveredRevision: Type.Integer(),
+    pendingSteps: Type.Integer(),
+    deliveredAt: Type.Optional(Type.String()),
+    failure: Type.Optional(Type.Object({
+      code: Type.String(), reason: Type.String(), at: Type.String(), portalCode: Type.Optional(Type.String())
+    })),
+    review: Type.Optional(Type.Array(Type.Object({
+      code: Type.String(),
+      field: Type.String(),
+      target: Type.String(),
+      oldCode: Type.String(),
+      candidates: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+      message: Type.Object({ vi: Type.String(), en: Type.String() })
+    })))
+  }),
+  attempts: Type.Array(Attempt)
+})
+
+export function canSee (client: Client, d: StoredDossier): boolean {
+  return client.role === 'admin' || client.system === d.system
+}
+
+export default async function dossierRoutes (app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/dossiers/:maHoSo', {
+    schema: {
+      params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
+      response: { 200: DossierView, ...errorReplies }
+    },
+    onRequest: async (req) => { app.identify(req) },
+    preParsing: async (req) => { app.requireClient(req) },
+    config: { rateLimit: rateLimitOf(app) }
+  }, async (req) => {
+    const client = app.requireClient(req)
+    const where = await app.store.locate(req.params.maHoSo)
+    const d = where === undefined ? undefined : await app.store.load(where.agency, where.ref)
+    // Another sender's dossier is reported as absent: its existence is not theirs to know.
+    if (d === undefined || !canSee(client, d)) throw Errors.notFound(`hồ sơ ${req.params.maHoSo}`, 'maHoSo')
+    const [attempts, steps] = await Promise.all([
+      app.store.attempts(d.agency, d.ref),
+      app.store.pendingSteps(d.agency, d.ref, 1000)
+    ])
+    const label = STATUS_LABELS[d.status] ?? { vi: d.status, en: d.status }
+    return {
+      dossier: toCanonical(d),
+      status: { code: d.status, ...label },
+      sync: {
+        state: d.state,
+        onPortal: d.created,
+        revision: d.revision,
+        contentRevision: d.contentRev,
+        deliveredRevision: d.deliveredRev,
+        pendingSteps: steps.length,
+        ...(d.deliveredAt === undefined ? {} : { deliveredAt: isoFromEpoch(d.deliveredAt) }),
+        ...(d.failure === undefined ? {} : { failure: d.failure }),
+        ...(d.review === undefined ? {} : { review: d.review })
+      },
+      attempts
+    }
+  })
+}

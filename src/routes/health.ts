@@ -1,0 +1,40 @@
+/** Liveness (the process answers) and readiness (Redis answers: the gateway can accept work). */
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+
+const Ready = Type.Object({
+  status: Type.String(),
+  role: Type.String(),
+  redis: Type.String(),
+  portalCircuit: Type.Optional(Type.String())
+})
+
+export default async function healthRoutes (app: FastifyInstance): Promise<void> {
+  app.get('/health/live', {
+    schema: { response: { 200: Type.Object({ status: Type.String() }) } },
+    config: { rateLimit: false }
+  }, async () => ({ status: 'ok' }))
+
+  app.get('/health/ready', {
+    schema: { response: { 200: Ready, 503: Ready } },
+    config: { rateLimit: false }
+  }, async (_req, reply) => {
+    const role = app.config.ROLE
+    try {
+      await withTimeout(app.redis.ping(), 1000)
+      const breaker = await app.breaker.state()
+      return { status: 'ready', role, redis: 'up', portalCircuit: breaker.state }
+    } catch {
+      return reply.code(503).send({ status: 'not-ready', role, redis: 'down' })
+    }
+  })
+}
+
+async function withTimeout<T> (p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([p, new Promise<T>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error('timeout')) }, ms) })])
+  } finally {
+    clearTimeout(timer)
+  }
+}

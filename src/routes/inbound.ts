@@ -1,0 +1,76 @@
+/**
+ * `POST /v1/inbound/:system`: sector software posts a dossier in its own format. The body is
+ * kept as received (for audit and replay), so this scope parses nothing itself: the adapter
+ * for the system does.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Errors } from '../errors.js'
+import { errorReplies, rateLimitOf } from '../schemas/http.js'
+import { SOAP_CONTENT_TYPE, soapSuccess } from '../adapters/soap.js'
+
+const JSON_TYPES = ['application/json']
+const XML_TYPES = ['application/xml', 'text/xml', 'application/soap+xml']
+
+export const IntakeReply = Type.Object({
+  maHoSo: Type.String({ description: 'national dossier code assigned by the gateway' }),
+  outcome: Type.Union([Type.Literal('new'), Type.Literal('updated'), Type.Literal('duplicate')]),
+  state: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed'), Type.Literal('needs-review')]),
+  review: Type.Optional(Type.Array(Type.Object({
+    code: Type.String(),
+    field: Type.String(),
+    oldCode: Type.String(),
+    candidates: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+    message: Type.Object({ vi: Type.String(), en: Type.String() })
+  })))
+})
+
+const Params = Type.Object({ system: Type.String({ maxLength: 40 }) })
+
+function mediaType (req: FastifyRequest): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+}
+
+export default async function inboundRoutes (app: FastifyInstance): Promise<void> {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser([...JSON_TYPES, ...XML_TYPES], { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
+
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/inbound/:system', {
+    schema: {
+      params: Params,
+      response: { 202: IntakeReply, ...errorReplies }
+    },
+    onRequest: async (req) => {
+      req.speaksSoap = app.registry.get(req.params.system)?.format === 'soap'
+      app.identify(req)
+    },
+    // After the rate limit, before the body is read: strangers do not get to make us parse.
+    preParsing: async (req) => {
+      const client = app.requireClient(req)
+      const mapping = app.registry.get(req.params.system)
+      if (mapping === undefined) throw Errors.unknownSystem(req.params.system)
+      if (client.role !== 'sector' || client.system !== req.params.system) throw Errors.forbiddenSystem(req.params.system)
+      const type = mediaType(req)
+      const accepted = mapping.format === 'json' ? JSON_TYPES : XML_TYPES
+      if (!accepted.includes(type)) throw Errors.unsupportedMediaType(type === '' ? undefined : type, accepted.join(', '))
+    },
+    config: { rateLimit: rateLimitOf(app) }
+  }, async (req, reply) => {
+    const client = app.requireClient(req)
+    if (typeof req.body !== 'string' || req.body.length === 0) throw Errors.badJson('empty body')
+    const result = await app.intake.submit({
+      system: req.params.system, clientId: client.id, contentType: mediaType(req), body: req.body
+    })
+    req.log.info({ maHoSo: result.maHoSo, outcome: result.outcome, state: result.state, system: req.params.system }, 'dossier taken in')
+    if (req.speaksSoap) {
+      const mapping = app.registry.get(req.params.system)
+      const xml = soapSuccess({ MaHoSo: result.maHoSo, KetQua: result.outcome, TrangThai: result.state }, {
+        namespace: mapping?.xml?.namespace ?? '', operation: mapping?.soapOperation ?? 'GuiHoSo'
+      })
+      // The 202 schema describes the JSON reply; a SOAP reply bypasses its serializer.
+      return reply.code(202).type(SOAP_CONTENT_TYPE).serializer((s: string) => s).send(xml as never)
+    }
+    return reply.code(202).send(result)
+  })
+}

@@ -1,0 +1,58 @@
+/**
+ * Redis key design. Every key of a dossier, and the agency's sequence, outbox and flush lock,
+ * share one hash tag: the agency code. So each intake or delivery step is one Lua script on
+ * one Redis Cluster slot, and an agency's work can never straddle slots.
+ *
+ * A dossier is addressed by its source reference `<system>:<sourceId>` (what the sender knows);
+ * `codes` maps the national code (MaHoSo) back to it.
+ */
+export interface DossierKeys {
+  dossier: string
+  raw: string
+  steps: string
+  attempts: string
+}
+
+export class Keys {
+  constructor (readonly prefix: string) {}
+
+  private tag (agency: string): string {
+    return `${this.prefix}:{${agency}}`
+  }
+
+  dossier (agency: string, ref: string): DossierKeys {
+    const t = this.tag(agency)
+    return { dossier: `${t}:d:${ref}`, raw: `${t}:raw:${ref}`, steps: `${t}:steps:${ref}`, attempts: `${t}:att:${ref}` }
+  }
+
+  codes (agency: string): string { return `${this.tag(agency)}:codes` }
+  sequence (agency: string, day: string): string { return `${this.tag(agency)}:seq:${day}` }
+  outbox (agency: string): string { return `${this.tag(agency)}:outbox` }
+  flushOwner (agency: string): string { return `${this.tag(agency)}:flush` }
+  flushGen (agency: string): string { return `${this.tag(agency)}:flushgen` }
+  /** The generation for which a flush job was last queued by intake. */
+  flushArmed (agency: string): string { return `${this.tag(agency)}:flusharmed` }
+
+  /** Agencies that ever had an outbox: the sweeper's index (its own slot; written idempotently). */
+  agencies (): string { return `${this.prefix}:agencies` }
+  /** Dossiers that failed or wait for review, per state: the admin's index (own slot). */
+  stateIndex (state: 'failed' | 'needs-review'): string { return `${this.prefix}:state:${state}` }
+  /** The breaker's keys share the `{portal}` tag: its script touches two of them. */
+  breaker (): string { return `${this.prefix}:{portal}:breaker` }
+  portalSession (): string { return `${this.prefix}:{portal}:session` }
+}
+
+export function sourceRef (system: string, sourceId: string): string {
+  return `${system}:${sourceId}`
+}
+
+export function parseRef (ref: string): { system: string, sourceId: string } {
+  const i = ref.indexOf(':')
+  return { system: ref.slice(0, i), sourceId: ref.slice(i + 1) }
+}
+
+const CODE = /^(.+)-(\d{6})-(\d{5})$/
+/** The agency code embedded in a MaHoSo (`<agency>-<yyMMdd>-<seq>`), or undefined. */
+export function agencyOfCode (maHoSo: string): string | undefined {
+  return CODE.exec(maHoSo)?.[1]
+}
