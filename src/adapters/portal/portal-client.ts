@@ -1,0 +1,134 @@
+/**
+ * Speaks the national portal's protocol (shared/contracts/portal-protocol.md) over undici.
+ * Sessions are shared by every gateway process through Redis: log in once per session
+ * lifetime, not once per call or per process. Transport failures become PortalTransportError;
+ * application replies (error_code) are returned for the caller to interpret.
+ */
+import { Pool } from 'undici'
+import type { Redis } from 'ioredis'
+import type { Log as Logger } from '../../logger.js'
+
+export interface PortalReply { error_code: string, message?: string, [k: string]: unknown }
+
+export interface PortalCallResult { reply: PortalReply, httpStatus: number, durationMs: number }
+
+export class PortalTransportError extends Error {
+  readonly httpStatus: number | undefined
+  readonly retryAfterMs: number | undefined
+  constructor (message: string, opts: { httpStatus?: number, retryAfterMs?: number, cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
+    this.name = 'PortalTransportError'
+    this.httpStatus = opts.httpStatus
+    this.retryAfterMs = opts.retryAfterMs
+  }
+}
+
+export interface PortalClientOptions {
+  url: string
+  username: string
+  password: string
+  timeoutMs: number
+  connections: number
+  redis: Redis
+  sessionKey: string
+  log: Logger
+}
+
+/** Seconds (`120`) or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter (value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value
+  if (v === undefined || v.trim() === '') return undefined
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000
+  const t = Date.parse(v)
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now)
+}
+
+export class PortalClient {
+  private readonly pool: Pool
+  private readonly basePath: string
+
+  constructor (private readonly opts: PortalClientOptions) {
+    const u = new URL(opts.url)
+    this.basePath = u.pathname.replace(/\/$/, '')
+    this.pool = new Pool(u.origin, {
+      connections: opts.connections,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      connectTimeout: Math.min(opts.timeoutMs, 10_000),
+      keepAliveTimeout: 10_000
+    })
+  }
+
+  /** One `/service` call; on `401` logs in again and repeats the call once. */
+  async call (body: Record<string, unknown> & { service: string, madonvi: string }): Promise<PortalCallResult> {
+    const started = performance.now()
+    let session = await this.session()
+    let res = await this.post('/service', { session, ...body })
+    if (res.reply.error_code === '401') {
+      await this.dropSession(session)
+      session = await this.session()
+      res = await this.post('/service', { session, ...body })
+    }
+    return { ...res, durationMs: Math.round(performance.now() - started) }
+  }
+
+  async close (): Promise<void> {
+    await this.pool.close()
+  }
+
+  private async session (): Promise<string> {
+    const cached = await this.opts.redis.get(this.opts.sessionKey)
+    if (cached !== null) return cached
+    const { reply } = await this.post('/auth', { username: this.opts.username, password: this.opts.password })
+    if (reply.error_code !== '0' || typeof reply.session !== 'string') {
+      throw new PortalTransportError(`portal login refused (error_code ${reply.error_code})`)
+    }
+    const ttlSec = typeof reply.expires_in === 'number' ? reply.expires_in : 3600
+    // Renew a little before the portal's own expiry so calls rarely meet a 401.
+    const ttlMs = Math.max(1000, Math.floor(ttlSec * 1000 * 0.9))
+    await this.opts.redis.set(this.opts.sessionKey, reply.session, 'PX', ttlMs)
+    this.opts.log.info({ ttlMs }, 'portal session opened')
+    return reply.session
+  }
+
+  private async dropSession (session: string): Promise<void> {
+    // Only the session we used: another process may already have logged in again.
+    if (await this.opts.redis.get(this.opts.sessionKey) === session) await this.opts.redis.del(this.opts.sessionKey)
+  }
+
+  private async post (path: string, payload: Record<string, unknown>): Promise<{ reply: PortalReply, httpStatus: number }> {
+    let res
+    try {
+      res = await this.pool.request({
+        path: this.basePath + path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(payload)
+      })
+    } catch (err) {
+      throw new PortalTransportError(`portal unreachable: ${(err as Error).message}`, { cause: err })
+    }
+    const status = res.statusCode
+    let text: string
+    try {
+      text = await res.body.text()
+    } catch (err) {
+      throw new PortalTransportError(`portal reply interrupted: ${(err as Error).message}`, { httpStatus: status, cause: err })
+    }
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after'])
+      throw new PortalTransportError('portal rate limit (429)', { httpStatus: status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
+    }
+    if (status !== 200) throw new PortalTransportError(`portal HTTP ${status}`, { httpStatus: status })
+    let reply: unknown
+    try {
+      reply = JSON.parse(text)
+    } catch {
+      throw new PortalTransportError('portal reply is not JSON', { httpStatus: status })
+    }
+    if (reply === null || typeof reply !== 'object' || typeof (reply as PortalReply).error_code !== 'string') {
+      throw new PortalTransportError('portal reply has no error_code', { httpStatus: status })
+    }
+    return { reply: reply as PortalReply, httpStatus: status }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Safety net for the flush jobs: an agency whose outbox holds dossiers but whose owner job is
+ * gone (failed for good, or removed, while its process died) gets a fresh job. Normal traffic
+ * never needs it; it bounds how long a rare lost wake-up can delay delivery.
+ */
+import type { Log as Logger } from '../logger.js'
+import type { DossierStore } from '../store/dossier-store.js'
+import { jobIds, type JobQueues } from './jobs.js'
+
+const ALIVE = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'])
+
+export async function sweepOutboxes (store: DossierStore, queues: JobQueues, log: Logger): Promise<{ rearmed: number }> {
+  let rearmed = 0
+  for (const agency of await store.agencies()) {
+    if (await store.outboxSize(agency) === 0) continue
+    const owner = await store.flushOwner(agency)
+    if (owner !== null) {
+      const job = await queues.delivery.getJob(owner)
+      if (job !== undefined && ALIVE.has(await job.getState())) continue
+      await store.release(agency, owner)
+    } else {
+      const gen = await store.flushGen(agency)
+      const job = await queues.delivery.getJob(jobIds.flush(agency, gen))
+      if (job !== undefined && ALIVE.has(await job.getState())) continue
+    }
+    // A fresh generation: the id of a finished job would be ignored by BullMQ.
+    const gen = await store.bumpFlushGen(agency)
+    await queues.enqueueFlush(agency, gen)
+    rearmed++
+    log.info({ agency }, 'outbox re-armed by the sweeper')
+  }
+  return { rearmed }
+}
