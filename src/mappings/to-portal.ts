@@ -1,0 +1,131 @@
+/**
+ * Canonical dossier → the portal's records (HoSo, TienDo). Pure; the field table is in
+ * docs/canonical-dossier.md. Empty optional fields are omitted, never null (protocol rule).
+ */
+import type { CanonicalDossier } from '../schemas/canonical-dossier.js'
+import type { PendingStep } from '../store/dossier-store.js'
+import { toPortalDate } from './toolkit/dates.js'
+
+export interface PortalDocument { TepDinhKemId: string, TenTepDinhKem: string, DuongDanTaiTepTin: string, MaThanhPhanHoSo?: string }
+export interface PortalFee { TenPhiLePhi: string, MaPhiLePhi?: string, Gia: number, HinhThucThu: string }
+
+export interface PortalHoSo {
+  MaHoSo: string
+  MaTTHC: string
+  TenTTHC?: string
+  MaLinhVuc?: string
+  KenhThucHien: string
+  ChuHoSo: string
+  LoaiDoiTuong: string
+  DinhDanhCHS: Array<{ LoaiDinhDanh: string, SoDinhDanh: string }>
+  SoDienThoai?: string
+  Email?: string
+  DiaChiThuongTru?: string
+  MaXa: string
+  TrichYeuHoSo: string
+  NgayTiepNhan: string
+  NgayHenTra: string
+  TrangThaiHoSo: string
+  NgayTra?: string
+  DonViXuLy?: string
+  TaiLieuNop?: PortalDocument[]
+  DanhSachLePhi?: PortalFee[]
+  DuocThanhToanTrucTuyen: string
+  GhiChu?: string
+}
+
+export interface PortalTienDo {
+  MaHoSo: string
+  NguoiXuLy: string
+  ChucDanh?: string
+  ThoiDiemXuLy: string
+  PhongBanXuLy?: string
+  NoiDungXuLy: string
+  TrangThai: string
+  NgayBatDau?: string
+  NgayKetThucTheoQuyDinh?: string
+}
+
+const CHANNEL = { 'in-person': '1', online: '2', postal: '3' } as const
+const HOLDER_KIND = { citizen: '1', enterprise: '2', agency: '3', organisation: '4' } as const
+const ID_TYPE: Record<string, string | undefined> = { cccd: '1', cmnd: '2', enterprise: '3' }
+const FEE_WHEN = { intake: '1', supplement: '2', return: '4' } as const
+
+export const STATUS_LABELS: Record<string, { vi: string, en: string }> = {
+  1: { vi: 'Mới đăng ký', en: 'newly submitted' },
+  2: { vi: 'Được tiếp nhận', en: 'received' },
+  3: { vi: 'Không được tiếp nhận', en: 'refused at intake' },
+  4: { vi: 'Đang xử lý', en: 'being processed' },
+  5: { vi: 'Yêu cầu bổ sung giấy tờ', en: 'supplement requested' },
+  6: { vi: 'Yêu cầu thực hiện nghĩa vụ tài chính', en: 'payment requested' },
+  7: { vi: 'Công dân yêu cầu rút hồ sơ', en: 'withdrawn by the applicant' },
+  8: { vi: 'Dừng xử lý', en: 'processing stopped' },
+  9: { vi: 'Đã xử lý xong', en: 'processed, result ready' },
+  10: { vi: 'Đã trả kết quả', en: 'result returned' }
+}
+
+function put<T extends object, K extends keyof T> (o: T, k: K, v: T[K] | undefined): void {
+  if (v !== undefined && v !== '') o[k] = v
+}
+
+export function toPortalHoSo (d: CanonicalDossier): PortalHoSo {
+  const h: PortalHoSo = {
+    MaHoSo: d.maHoSo,
+    MaTTHC: d.procedure.code,
+    KenhThucHien: CHANNEL[d.channel],
+    ChuHoSo: d.holder.name,
+    LoaiDoiTuong: HOLDER_KIND[d.holder.kind],
+    DinhDanhCHS: d.holder.ids.flatMap(id => {
+      const t = ID_TYPE[id.type]
+      return t === undefined ? [] : [{ LoaiDinhDanh: t, SoDinhDanh: id.number }]
+    }),
+    MaXa: d.agency.communeCode,
+    TrichYeuHoSo: d.summary,
+    NgayTiepNhan: toPortalDate(d.receivedAt),
+    NgayHenTra: toPortalDate(d.dueAt),
+    TrangThaiHoSo: d.status,
+    DuocThanhToanTrucTuyen: d.paidOnline ? '1' : '3'
+  }
+  // Empty lists are omitted like any other empty optional field.
+  if (d.documents.length > 0) {
+    h.TaiLieuNop = d.documents.map(doc => {
+      const t: PortalDocument = { TepDinhKemId: doc.id, TenTepDinhKem: doc.name, DuongDanTaiTepTin: doc.url }
+      put(t, 'MaThanhPhanHoSo', doc.componentCode)
+      return t
+    })
+  }
+  if (d.fees.length > 0) {
+    h.DanhSachLePhi = d.fees.map(f => {
+      const fee: PortalFee = { TenPhiLePhi: f.name, Gia: f.amount, HinhThucThu: FEE_WHEN[f.collectedAt] }
+      put(fee, 'MaPhiLePhi', f.code)
+      return fee
+    })
+  }
+  put(h, 'TenTTHC', d.procedure.name)
+  put(h, 'MaLinhVuc', d.procedure.domainCode)
+  put(h, 'SoDienThoai', d.holder.phone)
+  put(h, 'Email', d.holder.email)
+  put(h, 'DiaChiThuongTru', d.holder.address?.text)
+  if (d.returnedAt !== undefined) h.NgayTra = toPortalDate(d.returnedAt)
+  put(h, 'DonViXuLy', d.handlingUnit)
+  put(h, 'GhiChu', d.note)
+  return h
+}
+
+/** A status change as a TienDo step; who and where default to the receiving agency. */
+export function toPortalTienDo (d: CanonicalDossier, s: PendingStep): PortalTienDo {
+  const label = STATUS_LABELS[s.status]
+  const unit = s.step?.department ?? d.handlingUnit ?? d.agency.name ?? d.agency.code
+  const t: PortalTienDo = {
+    MaHoSo: d.maHoSo,
+    NguoiXuLy: (s.step?.officer ?? unit).slice(0, 50),
+    ThoiDiemXuLy: toPortalDate(s.at),
+    NoiDungXuLy: s.step?.content ?? (label === undefined ? s.status : label.vi),
+    TrangThai: s.status,
+    NgayBatDau: toPortalDate(d.receivedAt),
+    NgayKetThucTheoQuyDinh: toPortalDate(d.dueAt)
+  }
+  put(t, 'ChucDanh', s.step?.title)
+  put(t, 'PhongBanXuLy', unit)
+  return t
+}

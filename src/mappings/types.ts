@@ -1,0 +1,61 @@
+/**
+ * The contract between adapters (which parse and speak protocols) and mappings (pure functions
+ * from a sender's document to the canonical dossier). Mappings do no I/O and no logging.
+ */
+import type { TSchema } from 'typebox'
+import type { CanonicalInput } from '../schemas/canonical-dossier.js'
+import type { FieldIssue } from '../errors.js'
+import type { Reader } from './reader.js'
+import type { AdminUnits } from '../admin-units/index.js'
+
+export type SourceFormat = 'json' | 'xml' | 'soap'
+
+/** A parsed XML element, namespace prefixes removed (the adapter checks the namespace URI). */
+export interface XNode {
+  name: string
+  attrs: Record<string, string>
+  /** Concatenated character data (text and CDATA) directly inside this element. */
+  text: string
+  children: XNode[]
+}
+
+/** A commune the mapping could not settle on its own: the dossier is held for an admin. */
+export interface ReviewItem {
+  code: 'COMMUNE_SPLIT'
+  /** Sender-term path of the field that needs a decision. */
+  field: string
+  /** The canonical field the decision fills, e.g. `agency.communeCode`. */
+  target: string
+  oldCode: string
+  candidates: Array<{ code: string, name: string }>
+  message: { vi: string, en: string }
+}
+
+export interface MapContext {
+  adminUnits: AdminUnits
+  /** SOAP formats: a reader over the envelope's Header, when the sender sent one. */
+  soapHeader?: Reader
+}
+
+export interface SectorMapping {
+  /** The `:system` of `POST /v1/inbound/:system`. */
+  system: string
+  /** Semantic version of this mapping; stored on every dossier it produced. */
+  version: string
+  format: SourceFormat
+  /** XML formats: the expected root element (local name) and namespace URI. */
+  xml?: { root: string, namespace: string }
+  /** SOAP formats: the operation element in the Body (its reply is `<operation>Response`). */
+  soapOperation?: string
+  /** Typed section for `details[system]` in the canonical schema. */
+  detailsSchema?: TSchema
+  /**
+   * Pure function over the sender's document. Problems go to `r.fail(...)`; the result is
+   * ignored when any were recorded. Codes that need a person go to `r.review(...)`.
+   */
+  map: (r: Reader, ctx: MapContext) => CanonicalInput
+}
+
+export type MapOutcome =
+  | { ok: true, dossier: CanonicalInput, review: ReviewItem[] }
+  | { ok: false, issues: FieldIssue[] }
