@@ -1,0 +1,124 @@
+/**
+ * Starts the gateway for a test: in-process (buildApp) or as a child process that can be
+ * SIGKILLed. Every client key is generated here; logs go to a file the test can scan.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, writeFileSync, createWriteStream, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes, createHash } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { redactPaths } from '../../src/logger.js'
+import { freePort } from './redis.js'
+import { waitFor } from './wait.js'
+
+export const SYSTEMS = ['canonical', 'civil-status', 'land', 'social-insurance', 'business-registration'] as const
+
+export interface Keys { [system: string]: string, admin: string }
+
+export function makeClients (dir: string): { file: string, keys: Keys } {
+  const keys: Keys = { admin: randomBytes(32).toString('base64url') }
+  const clients: Array<Record<string, string>> = [
+    { id: 'admin', role: 'admin', keySha256: sha(keys.admin) }
+  ]
+  for (const s of SYSTEMS) {
+    keys[s] = randomBytes(32).toString('base64url')
+    clients.push({ id: `client-${s}`, system: s, keySha256: sha(keys[s]) })
+  }
+  const file = join(dir, 'clients.json')
+  writeFileSync(file, JSON.stringify({ clients }, null, 2))
+  return { file, keys }
+}
+
+function sha (k: string): string { return createHash('sha256').update(k).digest('hex') }
+
+export interface TestEnv {
+  redisUrl: string
+  portalUrl: string
+  env?: Record<string, string>
+}
+
+function baseEnv (t: TestEnv, clientsFile: string): Record<string, string> {
+  return {
+    REDIS_URL: t.redisUrl,
+    PORTAL_URL: t.portalUrl,
+    CLIENTS_FILE: clientsFile,
+    LOG_LEVEL: 'debug',
+    HOST: '127.0.0.1',
+    DELIVERY_BACKOFF_BASE_MS: '50',
+    DELIVERY_BACKOFF_MAX_MS: '500',
+    BREAKER_COOLDOWN_MS: '100',
+    BREAKER_MAX_COOLDOWN_MS: '500',
+    DELIVERY_SWEEP_INTERVAL_MS: '2000',
+    PORTAL_TIMEOUT_MS: '2000',
+    ...t.env
+  }
+}
+
+export interface InProcessGateway { app: FastifyInstance, url: string, keys: Keys, logFile: string, logs: () => string, close: () => Promise<void> }
+
+export async function startGateway (t: TestEnv): Promise<InProcessGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'lt-gw-'))
+  const { file, keys } = makeClients(dir)
+  const config = loadConfig(baseEnv(t, file))
+  const logFile = join(dir, 'gateway.log')
+  const stream = createWriteStream(logFile)
+  const app = await buildApp(config, { fastify: { logger: { ...loggerOf(config.LOG_LEVEL), stream } as never } })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const addr = app.server.address()
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`
+  return {
+    app,
+    url,
+    keys,
+    logFile,
+    logs: () => readFileSync(logFile, 'utf8'),
+    close: async () => {
+      await app.close()
+      await new Promise<void>(resolve => stream.end(resolve))
+    }
+  }
+}
+
+function loggerOf (level: string): Record<string, unknown> {
+  // The same redaction as production: the log-scan test must see what production would write.
+  return { level, redact: { paths: redactPaths, censor: '[redacted]' } }
+}
+
+export interface ChildGateway { url: string, keys: Keys, proc: ChildProcess, logFile: string, kill: () => Promise<void>, stop: () => Promise<void> }
+
+/** The real entry point (src/server.ts) in its own process. */
+export async function spawnGateway (t: TestEnv, reuse?: { keysDir: string, keys: Keys, port: number }): Promise<ChildGateway & { keysDir: string, port: number }> {
+  const dir = reuse?.keysDir ?? mkdtempSync(join(tmpdir(), 'lt-gwp-'))
+  const made = reuse === undefined ? makeClients(dir) : { file: join(dir, 'clients.json'), keys: reuse.keys }
+  const port = reuse?.port ?? await freePort()
+  const logFile = join(dir, `gateway-${Date.now()}.log`)
+  const out = createWriteStream(logFile)
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, ...baseEnv(t, made.file), PORT: String(port), NODE_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  proc.stdout?.pipe(out)
+  proc.stderr?.pipe(out)
+  const url = `http://127.0.0.1:${port}`
+  await waitFor(async () => {
+    if (proc.exitCode !== null) throw new Error(`gateway exited: ${readFileSync(logFile, 'utf8').slice(-2000)}`)
+    try { return (await fetch(`${url}/health/ready`)).status === 200 } catch { return false }
+  }, { timeoutMs: 60_000, what: 'the gateway process to be ready' })
+  const exited = async (): Promise<void> => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return
+    await new Promise<void>(resolve => proc.once('exit', () => { resolve() }))
+  }
+  return {
+    url,
+    keys: made.keys,
+    proc,
+    logFile,
+    keysDir: dir,
+    port,
+    kill: async () => { const e = exited(); proc.kill('SIGKILL'); await e },
+    stop: async () => { const e = exited(); proc.kill('SIGTERM'); await e }
+  }
+}

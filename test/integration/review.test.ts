@@ -1,0 +1,63 @@
+/**
+ * A land dossier whose parcel lies in an old commune split between several new ones, with an
+ * address that does not settle it: accepted, held from the portal as needs-review with the
+ * candidates, settled by an admin through the API, then delivered. Never guessed.
+ */
+import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { RedisServer } from '../helpers/redis.js'
+import { startGateway } from '../helpers/gateway.js'
+import { getDossier, post } from '../helpers/samples.js'
+import { waitFor } from '../helpers/wait.js'
+import { startSimulator } from '../../simulator/index.js'
+
+const xml = readFileSync(new URL('../../fixtures/land/split-commune-review.input.xml', import.meta.url), 'utf8')
+
+t.test('needs-review: held, listed, settled by an admin, then delivered', async t => {
+  const redis = await RedisServer.start()
+  const sim = await startSimulator()
+  const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url })
+  t.teardown(async () => { await gw.close(); await sim.close(); await redis.close() })
+  const key = gw.keys.land as string
+  const admin = async (path: string, body?: object): Promise<{ status: number, json: any }> => {
+    const res = await fetch(`${gw.url}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'x-api-key': gw.keys.admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) })
+    })
+    return { status: res.status, json: await res.json() }
+  }
+
+  const res = await post(gw.url, key, 'land', xml, 'application/xml')
+  t.equal(res.status, 202)
+  t.equal(res.json.state, 'needs-review')
+  const maHoSo = res.json.maHoSo as string
+  t.same(res.json.review[0].candidates.map((c: { code: string }) => c.code).sort(), ['18754', '18823', '18832'])
+  t.equal(res.json.review[0].field, 'HoSoDangKyDatDai/ThuaDat/DiaChi/@maXaCu')
+
+  // Held: nothing reaches the portal, even after a sweep would have run.
+  const listed = await admin('/v1/admin/dossiers?state=needs-review')
+  t.ok(listed.json.items.some((i: { maHoSo: string }) => i.maHoSo === maHoSo))
+  t.equal(sim.state.dossier(maHoSo), undefined)
+
+  t.equal((await admin(`/v1/admin/dossiers/${maHoSo}/review`, { communeCode: '18601' })).json.code, 'NOT_A_CANDIDATE')
+  const bySector = await fetch(`${gw.url}/v1/admin/dossiers/${maHoSo}/review`, {
+    method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ communeCode: '18754' })
+  })
+  t.equal(bySector.status, 403, 'sector clients cannot settle reviews')
+
+  const settled = await admin(`/v1/admin/dossiers/${maHoSo}/review`, { communeCode: '18754' })
+  t.equal(settled.status, 202)
+  t.equal(settled.json.state, 'pending')
+  await waitFor(() => sim.state.dossier(maHoSo)?.creates === 1, { what: 'the settled dossier on the portal' })
+  const look = await getDossier(gw.url, gw.keys.admin, maHoSo)
+  t.equal(look.json.dossier.details.land.parcel.communeCode, '18754')
+  await waitFor(async () => (await getDossier(gw.url, gw.keys.admin, maHoSo)).json.sync.state === 'delivered')
+  t.equal((await admin(`/v1/admin/dossiers/${maHoSo}/review`, { communeCode: '18754' })).json.code, 'NOT_IN_REVIEW')
+
+  // The sector sends the same payload again: the admin's decision stands, nothing changes.
+  const again = await post(gw.url, key, 'land', xml, 'application/xml')
+  t.equal(again.json.outcome, 'duplicate')
+  t.equal(again.json.state, 'delivered')
+  t.equal(sim.state.dossier(maHoSo)?.updates, 0)
+})

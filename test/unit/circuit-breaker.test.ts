@@ -1,0 +1,52 @@
+import t from 'tap'
+import { Redis } from 'ioredis'
+import { RedisServer } from '../helpers/redis.js'
+import { CircuitBreaker } from '../../src/adapters/portal/circuit-breaker.js'
+
+const redis = await RedisServer.start()
+const a = new Redis(redis.url)
+const b = new Redis(redis.url)
+t.teardown(async () => { a.disconnect(); b.disconnect(); await redis.close() })
+const opts = { threshold: 3, cooldownMs: 1000, maxCooldownMs: 4000, probeTimeoutMs: 5000 }
+
+t.test('opens after consecutive failures, is shared by processes, probes once, closes on success', async t => {
+  const one = new CircuitBreaker(a, 't1:{portal}:breaker', opts)
+  const two = new CircuitBreaker(b, 't1:{portal}:breaker', opts)
+  const now = 1_000_000
+  t.same(await one.admit(now), { ok: true, probe: false })
+  await one.failure(now)
+  await two.failure(now)
+  t.same(await two.admit(now), { ok: true, probe: false }, 'below the threshold')
+  t.equal(await one.failure(now), true, 'third failure opens')
+  t.same(await two.admit(now + 10), { ok: false, until: now + 1000 }, 'the other process sees it open')
+  const probe = await one.admit(now + 1000)
+  t.same(probe, { ok: true, probe: true }, 'after the cool-down one probe is let through')
+  const other = await two.admit(now + 1001)
+  t.equal(other.ok, false, 'only one probe at a time, fleet-wide')
+  await one.failure(now + 1100)
+  t.same(await two.admit(now + 1200), { ok: false, until: now + 1100 + 2000 }, 'a failed probe doubles the cool-down')
+  t.same(await two.admit(now + 3100), { ok: true, probe: true })
+  await two.success()
+  t.same(await one.admit(now + 3200), { ok: true, probe: false }, 'closed again')
+  t.same(await one.state(), { state: 'closed', failures: 0 })
+})
+
+t.test('the cool-down is capped', async t => {
+  const br = new CircuitBreaker(a, 't2:{portal}:breaker', opts)
+  let now = 0
+  for (let i = 0; i < 3; i++) await br.failure(now)
+  for (let i = 0; i < 6; i++) {
+    const adm = await br.admit(now)
+    if (!adm.ok) now = adm.until
+    t.equal((await br.admit(now)).ok, true)
+    await br.failure(now)
+  }
+  const s = await br.state()
+  t.equal((s.openUntil ?? 0) - now, 4000)
+})
+
+t.test('a 429 pauses everyone for Retry-After without waiting for the threshold', async t => {
+  const br = new CircuitBreaker(a, 't3:{portal}:breaker', opts)
+  await br.failure(0, 30_000)
+  t.same(await br.admit(10), { ok: false, until: 30_000 })
+})
