@@ -1,0 +1,41 @@
+/**
+ * The benchmark's baseline: bare Fastify that validates a body against a JSON schema and does
+ * one BullMQ `add` per request on the same Redis. What the gateway adds on top of it (auth,
+ * rate limit, parsing, mapping, the dossier store) is what the ratio measures.
+ */
+import Fastify from 'fastify'
+import { Queue } from 'bullmq'
+
+const port = Number(process.env.PORT ?? 0)
+const queue = new Queue('baseline', { connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix: '{bench-baseline}' })
+const app = Fastify({ logger: false })
+
+const person = { type: 'object', required: ['hoTen'], properties: { hoTen: { type: 'string', maxLength: 200 } } }
+app.post('/intake', {
+  schema: {
+    body: {
+      type: 'object',
+      required: ['soBienNhan', 'maThuTuc', 'loaiViec', 'coQuanDangKy', 'kenhNop', 'ngayTiepNhan', 'ngayHenTra', 'trangThai', 'nguoiYeuCau'],
+      properties: {
+        soBienNhan: { type: 'string', maxLength: 100 },
+        maThuTuc: { type: 'string', pattern: '^\\d\\.\\d{6}' },
+        loaiViec: { enum: ['KHAI_SINH', 'KHAI_TU', 'KET_HON', 'XAC_NHAN_TTHN'] },
+        coQuanDangKy: { type: 'object', required: ['maDinhDanh', 'maXa'], properties: { maDinhDanh: { type: 'string' }, maXa: { type: 'string', pattern: '^\\d{5}$' } } },
+        kenhNop: { enum: ['TRUC_TIEP', 'TRUC_TUYEN', 'BUU_CHINH'] },
+        ngayTiepNhan: { type: 'string', format: 'date-time' },
+        ngayHenTra: { type: 'string' },
+        trangThai: { type: 'string' },
+        nguoiYeuCau: person,
+        tepDinhKem: { type: 'array', maxItems: 100 }
+      }
+    }
+  }
+}, async (req, reply) => {
+  await queue.add('intake', req.body)
+  return reply.code(202).send({ ok: true })
+})
+
+await app.listen({ host: '127.0.0.1', port })
+process.on('SIGTERM', () => {
+  app.close().then(async () => { await queue.close(); process.exit(0) }, () => { process.exit(1) })
+})

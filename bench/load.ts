@@ -1,0 +1,50 @@
+/** Load generation and process helpers for the benchmarks. */
+import autocannon from 'autocannon'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { freePort } from '../test/helpers/redis.js'
+import { waitFor } from '../test/helpers/wait.js'
+
+export interface LoadResult { rps: number, p50: number, p99: number, ok: number, non2xx: number, errors: number }
+
+export async function load (opts: { url: string, headers: Record<string, string>, body: () => string, connections: number, durationS?: number, amount?: number }): Promise<LoadResult> {
+  const r = await autocannon({
+    url: opts.url,
+    method: 'POST',
+    connections: opts.connections,
+    ...(opts.amount === undefined ? { duration: opts.durationS ?? 10 } : { amount: opts.amount }),
+    headers: opts.headers,
+    requests: [{ setupRequest: (req) => ({ ...req, body: opts.body() }) }]
+  })
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors + r.timeouts }
+}
+
+export async function spawnServer (script: string, env: Record<string, string>): Promise<{ url: string, proc: ChildProcess, stop: () => Promise<void>, peakRssMb: () => number }> {
+  const port = await freePort()
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const url = `http://127.0.0.1:${port}`
+  await waitFor(async () => {
+    if (proc.exitCode !== null) throw new Error(`${script} exited`)
+    try { await fetch(url); return true } catch { return false }
+  }, { timeoutMs: 60_000, what: script })
+  return {
+    url,
+    proc,
+    peakRssMb: () => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid ?? 0}/status`, 'utf8'))
+        return m === null ? NaN : Math.round(Number(m[1]) / 1024)
+      } catch { return NaN }
+    },
+    stop: async () => {
+      if (proc.exitCode !== null) return
+      const done = new Promise(resolve => proc.once('exit', resolve))
+      proc.kill('SIGTERM')
+      await done
+    }
+  }
+}
+
+export function fmt (r: LoadResult): string {
+  return `${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (2xx ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors})`
+}

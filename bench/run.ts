@@ -1,0 +1,109 @@
+/**
+ * `npm run bench`: intake and delivery throughput of the gateway, each against a baseline
+ * measured in the same run on the same machine and Redis (this machine is shared and noisy,
+ * so only same-run ratios mean anything). Results go to stdout; docs/benchmarks.md records them.
+ *
+ * Options (env): BENCH_DURATION_S (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (64), BENCH_DELIVERY_N (3000).
+ */
+import { spawnSync } from 'node:child_process'
+import { cpus } from 'node:os'
+import { RedisServer } from '../test/helpers/redis.js'
+import { makeClients } from '../test/helpers/gateway.js'
+import { waitFor } from '../test/helpers/wait.js'
+import { sample } from '../test/helpers/samples.js'
+import { startSimulator } from '../simulator/index.js'
+import { fmt, load, spawnServer, type LoadResult } from './load.js'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const DURATION = Number(process.env.BENCH_DURATION_S ?? 10)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
+const DELIVERY_N = Number(process.env.BENCH_DELIVERY_N ?? 3000)
+
+const civil = sample('civil-status.json')
+const land = sample('land-registration.xml')
+let seq = 0
+// Distinct dossiers over 90 agencies: a MaHoSo sequence allows 99,999 codes per agency and day.
+const agency = (n: number): string => `000.00.${10 + (n % 90)}.H42`
+const civilBody = (): string => civil.replace('HT-18754-2025-000077', `HT-18754-2025-${++seq}`).replace('000.00.31.H42', agency(seq))
+const landBody = (): string => land.replace('VPDK-HT-2025-004512', `VPDK-HT-2025-${++seq}`).replace('000.00.12.H42', agency(seq))
+
+function mean (xs: number[]): number { return xs.reduce((a, b) => a + b, 0) / xs.length }
+function row (name: string, rs: LoadResult[]): { name: string, rps: number, p50: number, p99: number } {
+  return { name, rps: mean(rs.map(r => r.rps)), p50: mean(rs.map(r => r.p50)), p99: Math.max(...rs.map(r => r.p99)) }
+}
+
+const redis = await RedisServer.start({ appendfsync: 'everysec' })
+const dir = mkdtempSync(join(tmpdir(), 'lt-bench-'))
+const { file, keys } = makeClients(dir)
+const gatewayEnv = {
+  REDIS_URL: redis.url, CLIENTS_FILE: file, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', ROLE: 'api', PORTAL_URL: 'http://127.0.0.1:9'
+}
+console.log(`# lienthong benchmark — ${new Date().toISOString()}, ${cpus().length} CPUs, Node ${process.version}`)
+console.log(`# ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} interleaved rounds; redis-server with AOF everysec\n`)
+
+try {
+  const baseline = await spawnServer('bench/baseline-server.ts', { REDIS_URL: redis.url })
+  const gateway = await spawnServer('src/server.ts', gatewayEnv)
+  const runs: Record<string, LoadResult[]> = { baseline: [], civil: [], land: [] }
+  const targets = {
+    baseline: { url: `${baseline.url}/intake`, headers: { 'content-type': 'application/json' }, body: civilBody },
+    civil: { url: `${gateway.url}/v1/inbound/civil-status`, headers: { 'content-type': 'application/json', 'x-api-key': keys['civil-status'] as string }, body: civilBody },
+    land: { url: `${gateway.url}/v1/inbound/land`, headers: { 'content-type': 'application/xml', 'x-api-key': keys.land as string }, body: landBody }
+  }
+  for (const [name, t] of Object.entries(targets)) await load({ ...t, connections: CONNECTIONS, durationS: 2 }).then(r => { console.log(`warm-up ${name}: ${fmt(r)}`) })
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, t] of Object.entries(targets)) {
+      const r = await load({ ...t, connections: CONNECTIONS, durationS: DURATION })
+      runs[name]?.push(r)
+      console.log(`round ${round} ${name}: ${fmt(r)}`)
+    }
+  }
+  const b = row('baseline: Fastify + schema + one BullMQ add', runs.baseline ?? [])
+  const rows = [b, row('gateway: civil-status JSON intake', runs.civil ?? []), row('gateway: land XML intake', runs.land ?? [])]
+  console.log('\n| run | req/s | ratio to baseline | p50 ms | p99 ms (worst round) |\n|---|---|---|---|---|')
+  for (const r of rows) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${(r.rps / b.rps * 100).toFixed(0)}% | ${r.p50.toFixed(1)} | ${r.p99} |`)
+  console.log(`\ngateway peak RSS during intake: ${gateway.peakRssMb()} MB; baseline: ${baseline.peakRssMb()} MB`)
+  await baseline.stop()
+  await gateway.stop()
+
+  // Delivery: a backlog of N dossiers over 20 agencies, drained by one worker process into the
+  // simulator, with batches of 50 and, as the same-run baseline, batches of 1.
+  console.log(`\n## delivery of a ${DELIVERY_N}-dossier backlog into the simulator (one worker process, concurrency 8)`)
+  const sim = await startSimulator({ recordBodies: false, maxRecorded: 500_000 })
+  const results: Array<{ batch: number, seconds: number, calls: number }> = []
+  for (const batch of [50, 1]) {
+    sim.reset()
+    const prefix = { KEY_PREFIX: `bench${batch}`, QUEUE_PREFIX: `{bench${batch}-queue}` }
+    const api = await spawnServer('src/server.ts', { ...gatewayEnv, ...prefix })
+    let i = 0
+    const r = await load({
+      url: `${api.url}/v1/inbound/civil-status`,
+      headers: { 'content-type': 'application/json', 'x-api-key': keys['civil-status'] as string },
+      body: () => civil.replace('HT-18754-2025-000077', `HT-D-${++seq}`).replace('000.00.31.H42', `000.00.${10 + (i++ % 20)}.H42`),
+      connections: CONNECTIONS,
+      amount: DELIVERY_N
+    })
+    await api.stop()
+    const worker = await spawnServer('src/server.ts', { ...gatewayEnv, ...prefix, ROLE: 'worker', PORTAL_URL: sim.url, DELIVERY_BATCH_SIZE: String(batch) })
+    await waitFor(() => sim.state.counts().creates >= r.ok, { timeoutMs: 600_000, intervalMs: 50, what: 'the backlog on the portal' })
+    await worker.stop()
+    // From the worker's first login to the last create the portal took: start-up excluded.
+    const first = sim.state.received({ path: '/auth' })[0]?.at ?? 0
+    const last = Math.max(...sim.state.dossiers().map(d => Date.parse(d.createdAt)))
+    const seconds = (last - first) / 1000
+    const calls = sim.state.counts().byService.DongBoHoSoMC ?? 0
+    results.push({ batch, seconds, calls })
+    console.log(`batch ${batch}: ${r.ok} dossiers in ${seconds.toFixed(2)} s = ${Math.round(r.ok / seconds)} dossiers/s, ${calls} portal calls (from the worker's first login to the last create)`)
+  }
+  await sim.close()
+  const [b50, b1] = results
+  if (b50 !== undefined && b1 !== undefined) console.log(`batching speed-up: ${(b1.seconds / b50.seconds).toFixed(1)}x`)
+
+  console.log('\n## XML parsing of large dossiers (bench/xml-parse.ts)')
+  spawnSync(process.execPath, ['--import', 'tsx', 'bench/xml-parse.ts'], { stdio: 'inherit' })
+} finally {
+  await redis.close()
+}

@@ -1,0 +1,144 @@
+/**
+ * The demo: a local Redis (AOF under ./.data) or REDIS_URL, the portal simulator, the gateway
+ * (src/server.ts, as in production), the three contract samples posted once each, and what the
+ * portal received.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { Redis } from 'ioredis'
+import { startSimulator } from '../simulator/index.js'
+
+const DATA = '.data'
+const children: ChildProcess[] = []
+
+async function freePort (): Promise<number> {
+  return await new Promise(resolve => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address()
+      s.close(() => { resolve(typeof a === 'object' && a !== null ? a.port : 0) })
+    })
+  })
+}
+
+async function until (what: string, cond: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!(await cond().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+}
+
+async function redisUrl (): Promise<string> {
+  if (process.env.REDIS_URL !== undefined) return process.env.REDIS_URL
+  const dir = `${DATA}/redis`
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  const port = await freePort()
+  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' })
+  children.push(p)
+  const url = `redis://127.0.0.1:${port}`
+  await until('redis-server', async () => {
+    const c = new Redis(url, { lazyConnect: true, retryStrategy: () => null })
+    c.on('error', () => {})
+    try { await c.connect(); return await c.ping() === 'PONG' } finally { c.disconnect() }
+  })
+  console.log(`• redis-server on ${url}, AOF in ${dir}`)
+  return url
+}
+
+async function clearDemoKeys (url: string): Promise<void> {
+  const c = new Redis(url)
+  for (const pattern of ['lt-demo:*', '{lt-demo-queue}*']) {
+    let cursor = '0'
+    do {
+      const [next, keys] = await c.scan(cursor, 'MATCH', pattern, 'COUNT', 500)
+      if (keys.length > 0) await c.del(...keys)
+      cursor = next
+    } while (cursor !== '0')
+  }
+  c.disconnect()
+}
+
+function demoClients (): { file: string, keys: Record<string, string> } {
+  const keys: Record<string, string> = {}
+  const clients = []
+  for (const system of ['civil-status', 'land', 'social-insurance', 'admin']) {
+    keys[system] = randomBytes(32).toString('base64url')
+    const keySha256 = createHash('sha256').update(keys[system]).digest('hex')
+    clients.push(system === 'admin' ? { id: 'demo-admin', role: 'admin', keySha256 } : { id: `demo-${system}`, system, keySha256 })
+  }
+  mkdirSync(DATA, { recursive: true })
+  const file = `${DATA}/demo-clients.json`
+  writeFileSync(file, JSON.stringify({ clients }, null, 2))
+  return { file, keys }
+}
+
+async function post (base: string, key: string, system: string, body: string, type: string): Promise<{ status: number, body: string }> {
+  const r = await fetch(`${base}/v1/inbound/${system}`, { method: 'POST', headers: { 'content-type': type, 'x-api-key': key }, body })
+  return { status: r.status, body: await r.text() }
+}
+
+async function main (): Promise<void> {
+  const url = await redisUrl()
+  await clearDemoKeys(url)
+  const sim = await startSimulator()
+  console.log(`• portal simulator on ${sim.url}`)
+  const { file, keys } = demoClients()
+  const port = await freePort()
+  const gw = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, REDIS_URL: url, PORTAL_URL: sim.url, CLIENTS_FILE: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', KEY_PREFIX: 'lt-demo', QUEUE_PREFIX: '{lt-demo-queue}' },
+    stdio: ['ignore', 'inherit', 'inherit']
+  })
+  children.push(gw)
+  const base = `http://127.0.0.1:${port}`
+  await until('the gateway', async () => (await fetch(`${base}/health/ready`)).status === 200)
+  console.log(`• gateway on ${base} (API and delivery workers in one process)\n`)
+
+  const sample = (f: string): string => readFileSync(`fixtures/samples/${f}`, 'utf8')
+  const civil = sample('civil-status.json')
+  const sends: Array<[string, string, string, string]> = [
+    ['civil-status', civil, 'application/json', 'civil-status sample'],
+    ['land', sample('land-registration.xml'), 'application/xml', 'land sample (XML)'],
+    ['social-insurance', sample('social-insurance.xml'), 'text/xml', 'social-insurance sample (SOAP)'],
+    ['civil-status', civil, 'application/json', 'civil-status sample again (a resend)'],
+    ['civil-status', civil.replace('"TIEP_NHAN"', '"DANG_XU_LY"'), 'application/json', 'civil-status, now being processed'],
+    ['civil-status', civil.replace('042090004321', '04209000432'), 'application/json', 'civil-status with a mistyped citizen ID']
+  ]
+  const codes = new Set<string>()
+  for (const [system, body, type, what] of sends) {
+    const r = await post(base, keys[system] as string, system, body, type)
+    const m = /"maHoSo":"([^"]+)"|<[\w:]*MaHoSo>([^<]+)</.exec(r.body)
+    const code = m?.[1] ?? m?.[2]
+    if (r.status === 202 && code !== undefined) codes.add(code)
+    console.log(`POST /v1/inbound/${system}  ${what}\n  → ${r.status} ${r.body.length > 400 ? r.body.slice(0, 400) + '…' : r.body}\n`)
+  }
+
+  const states = async (): Promise<string[]> => await Promise.all([...codes].map(async c => {
+    const r = await fetch(`${base}/v1/dossiers/${c}`, { headers: { 'x-api-key': keys.admin as string } })
+    return ((await r.json()) as { sync: { state: string } }).sync.state
+  }))
+  await until('delivery to the portal', async () => (await states()).every(s => s !== 'pending'))
+
+  console.log('What the portal received:')
+  for (const r of sim.state.received({ path: '/service' })) {
+    console.log(`  ${r.service}${r.isUpdating === undefined ? '' : ` isUpdating=${r.isUpdating}`} madonvi=${r.madonvi ?? ''} [${r.maHoSo.join(', ')}] → error_code ${r.errorCode ?? '-'}`)
+  }
+  console.log('\nDossiers on the portal:')
+  for (const d of sim.state.dossiers()) {
+    console.log(`  ${d.maHoSo}  ${String(d.hoSo.MaTTHC)} ${String(d.hoSo.TenTTHC ?? '')}  commune ${String(d.hoSo.MaXa)}  status ${d.currentStatus}  creates=${d.creates} updates=${d.updates} steps=${d.stepsAccepted}`)
+  }
+  const first = [...codes][0]
+  if (first !== undefined) {
+    const look = await (await fetch(`${base}/v1/dossiers/${first}`, { headers: { 'x-api-key': keys.admin as string } })).json() as { sync: unknown, attempts: unknown[] }
+    console.log(`\nGET /v1/dossiers/${first} (sync state and attempts):\n${JSON.stringify({ sync: look.sync, attempts: look.attempts }, null, 2)}`)
+  }
+  await sim.close()
+}
+
+try {
+  await main()
+} finally {
+  for (const c of children.reverse()) c.kill('SIGTERM')
+}
