@@ -2,9 +2,14 @@
  * The benchmark's baseline: bare Fastify that validates a body against a JSON schema and does
  * one BullMQ `add` per request on the same Redis. What the gateway adds on top of it (auth,
  * rate limit, parsing, mapping, the dossier store) is what the ratio measures.
+ *
+ * `/intake-xml` is a second reference, not the target's baseline: the same, but the body is
+ * parsed by xml2js with the options the gateway needs (namespaces, document order). It shows how
+ * much of the XML gap is the parser the project fixed, and how much is the gateway's own work.
  */
 import Fastify from 'fastify'
 import { Queue } from 'bullmq'
+import xml2js from 'xml2js'
 
 const port = Number(process.env.PORT ?? 0)
 const queue = new Queue('baseline', { connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix: '{bench-baseline}' })
@@ -31,6 +36,15 @@ app.post('/intake', {
     }
   }
 }, async (req, reply) => {
+  await queue.add('intake', req.body)
+  return reply.code(202).send({ ok: true })
+})
+
+const X2J: xml2js.ParserOptions = { strict: true, xmlns: true, explicitChildren: true, preserveChildrenOrder: true }
+app.addContentTypeParser('application/xml', { parseAs: 'string' }, (_req, body, done) => {
+  xml2js.parseString(body as string, X2J, (err: Error | null, doc: unknown) => { done(err, doc) })
+})
+app.post('/intake-xml', async (req, reply) => {
   await queue.add('intake', req.body)
   return reply.code(202).send({ ok: true })
 })

@@ -47,11 +47,12 @@ console.log(`# ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} inte
 try {
   const baseline = await spawnServer('bench/baseline-server.ts', { REDIS_URL: redis.url })
   const gateway = await spawnServer('src/server.ts', gatewayEnv)
-  const runs: Record<string, LoadResult[]> = { baseline: [], civil: [], land: [] }
+  const runs: Record<string, LoadResult[]> = { baseline: [], civil: [], land: [], xmlReference: [] }
   const targets = {
     baseline: { url: `${baseline.url}/intake`, headers: { 'content-type': 'application/json' }, body: civilBody },
     civil: { url: `${gateway.url}/v1/inbound/civil-status`, headers: { 'content-type': 'application/json', 'x-api-key': keys['civil-status'] as string }, body: civilBody },
-    land: { url: `${gateway.url}/v1/inbound/land`, headers: { 'content-type': 'application/xml', 'x-api-key': keys.land as string }, body: landBody }
+    land: { url: `${gateway.url}/v1/inbound/land`, headers: { 'content-type': 'application/xml', 'x-api-key': keys.land as string }, body: landBody },
+    xmlReference: { url: `${baseline.url}/intake-xml`, headers: { 'content-type': 'application/xml' }, body: landBody }
   }
   for (const [name, t] of Object.entries(targets)) await load({ ...t, connections: CONNECTIONS, durationS: 2 }).then(r => { console.log(`warm-up ${name}: ${fmt(r)}`) })
   for (let round = 1; round <= ROUNDS; round++) {
@@ -65,6 +66,10 @@ try {
   const rows = [b, row('gateway: civil-status JSON intake', runs.civil ?? []), row('gateway: land XML intake', runs.land ?? [])]
   console.log('\n| run | req/s | ratio to baseline | p50 ms | p99 ms (worst round) |\n|---|---|---|---|---|')
   for (const r of rows) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${(r.rps / b.rps * 100).toFixed(0)}% | ${r.p50.toFixed(1)} | ${r.p99} |`)
+  const x = row('reference: Fastify + xml2js parse + one BullMQ add', runs.xmlReference ?? [])
+  const l = rows[2]
+  console.log(`| ${x.name} | ${Math.round(x.rps)} | ${(x.rps / b.rps * 100).toFixed(0)}% | ${x.p50.toFixed(1)} | ${x.p99} |`)
+  if (l !== undefined) console.log(`\nland XML intake against the xml2js reference (not the target's baseline): ${(l.rps / x.rps * 100).toFixed(0)}%`)
   console.log(`\ngateway peak RSS during intake: ${gateway.peakRssMb()} MB; baseline: ${baseline.peakRssMb()} MB`)
   await baseline.stop()
   await gateway.stop()
