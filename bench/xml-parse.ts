@@ -5,27 +5,13 @@
  *
  *   node --import tsx bench/xml-parse.ts [iterations]
  */
-import { readFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setImmediate as tick } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { closeXmlPool, defaultXmlLimits, parseXml, type XmlLimits } from '../src/adapters/xml.js'
+import { bigLandDossier, sample as contractSample } from '../test/helpers/samples.js'
 
-const samplePath = new URL('../fixtures/samples/land-registration.xml', import.meta.url)
 const iterations = Number(process.argv[2] ?? 50)
-
-/** The land sample with thousands of `TepTin` attachments, to about `bytes` bytes. */
-export function bigLandDossier (sample: string, bytes: number): string {
-  const files: string[] = []
-  let size = Buffer.byteLength(sample)
-  for (let i = 1; size < bytes; i++) {
-    const line = `    <TepTin ma="TP${i}" ten="Giấy tờ kèm theo số ${i}.pdf" kieu="application/pdf" kichThuoc="${1000 + i}" ` +
-      `sha256="7f0c1e2d3b4a59687766554433221100ffeeddccbbaa99887766554433221100" url="https://vpdk.hatinh.example/tep/4512/${i}"/>\n`
-    files.push(line)
-    size += Buffer.byteLength(line)
-  }
-  return sample.replace('</GiayToKemTheo>', `${files.join('')}  </GiayToKemTheo>`)
-}
 
 interface Row { name: string, bytes: number, mean: number, p99: number, busyMean: number, busyP99: number, maxBlock: number }
 
@@ -60,7 +46,7 @@ async function run (name: string, body: Buffer, limits: XmlLimits): Promise<Row>
 }
 
 async function main (): Promise<void> {
-  const sample = readFileSync(samplePath, 'utf8')
+  const sample = contractSample('land-registration.xml')
   const small = Buffer.from(sample)
   const mid = Buffer.from(bigLandDossier(sample, 64 * 1024))
   const big = Buffer.from(bigLandDossier(sample, 1_000_000))

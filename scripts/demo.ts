@@ -4,30 +4,20 @@
  * portal received.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
 import { startSimulator } from '../simulator/index.js'
+import { hashKey } from '../src/plugins/clients.js'
+import { freePort } from '../test/helpers/redis.js'
+import { waitFor } from '../test/helpers/wait.js'
 
 const DATA = '.data'
 const children: ChildProcess[] = []
 
-async function freePort (): Promise<number> {
-  return await new Promise(resolve => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      s.close(() => { resolve(typeof a === 'object' && a !== null ? a.port : 0) })
-    })
-  })
-}
-
+/** Polls until `cond` holds; a rejection (a server not up yet) counts as not yet. */
 async function until (what: string, cond: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!(await cond().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
+  await waitFor(async () => await cond().catch(() => false), { what, timeoutMs, intervalMs: 100 })
 }
 
 async function redisUrl (): Promise<string> {
@@ -66,7 +56,7 @@ function demoClients (): { file: string, keys: Record<string, string> } {
   const clients = []
   for (const system of ['civil-status', 'land', 'social-insurance', 'admin']) {
     keys[system] = randomBytes(32).toString('base64url')
-    const keySha256 = createHash('sha256').update(keys[system]).digest('hex')
+    const keySha256 = hashKey(keys[system]).toString('hex')
     clients.push(system === 'admin' ? { id: 'demo-admin', role: 'admin', keySha256 } : { id: `demo-${system}`, system, keySha256 })
   }
   mkdirSync(DATA, { recursive: true })

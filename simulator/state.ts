@@ -140,7 +140,6 @@ export class SimulatorState {
       updatedAt: at
     })
     this.#counts.creates++
-    this.#counts.dossiers = this.#dossiers.size
   }
 
   replace (hoSo: Record<string, unknown>): void {

@@ -1,12 +1,12 @@
 import t, { type Test } from 'tap'
-import { readFileSync } from 'node:fs'
 import { parseXml, type XElement } from '../../src/adapters/xml.js'
 import {
   checkNamespace, GATEWAY_FAULT_NS, SOAP11_NS, SOAP_CONTENT_TYPE, soapFault, soapSuccess, unwrapSoap
 } from '../../src/adapters/soap.js'
 import { Errors, GatewayError, ValidationError, issue } from '../../src/errors.js'
+import { sample } from '../helpers/samples.js'
 
-const social = readFileSync(new URL('../../fixtures/samples/social-insurance.xml', import.meta.url), 'utf8')
+const social = sample('social-insurance.xml')
 const BHXH_NS = 'urn:vn:bhxh:tiepnhan:2.1'
 
 function kids (node: XElement, name: string): XElement[] {

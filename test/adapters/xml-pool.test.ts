@@ -1,10 +1,9 @@
 import t from 'tap'
-import { readFileSync } from 'node:fs'
 import { closeXmlPool, defaultXmlLimits, parseXml, parseXmlSync, xmlPoolThreads, type XmlLimits } from '../../src/adapters/xml.js'
 import { GatewayError, InputError } from '../../src/errors.js'
-import { bigLandDossier } from '../../bench/xml-parse.js'
+import { bigLandDossier, sample } from '../helpers/samples.js'
 
-const land = readFileSync(new URL('../../fixtures/samples/land-registration.xml', import.meta.url), 'utf8')
+const land = sample('land-registration.xml')
 const pooled: XmlLimits = { ...defaultXmlLimits, offloadAboveBytes: 0 }
 
 t.teardown(closeXmlPool)

@@ -1,11 +1,10 @@
 import t from 'tap'
-import { readFileSync } from 'node:fs'
 import { parseXml, type XElement } from '../../src/adapters/xml.js'
 import { Reader } from '../../src/mappings/reader.js'
+import { sample } from '../helpers/samples.js'
 
-const samples = new URL('../../fixtures/samples/', import.meta.url)
-const land = readFileSync(new URL('land-registration.xml', samples), 'utf8')
-const social = readFileSync(new URL('social-insurance.xml', samples), 'utf8')
+const land = sample('land-registration.xml')
+const social = sample('social-insurance.xml')
 const LAND_NS = 'urn:vn:datdai:hoso:1.2'
 const BHXH_NS = 'urn:vn:bhxh:tiepnhan:2.1'
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/'

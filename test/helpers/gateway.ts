@@ -6,10 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, writeFileSync, createWriteStream, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { randomBytes, createHash } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
+import { hashKey } from '../../src/plugins/clients.js'
 import { redactPaths } from '../../src/logger.js'
 import { freePort } from './redis.js'
 import { waitFor } from './wait.js'
@@ -32,7 +33,7 @@ export function makeClients (dir: string): { file: string, keys: Keys } {
   return { file, keys }
 }
 
-function sha (k: string): string { return createHash('sha256').update(k).digest('hex') }
+function sha (k: string): string { return hashKey(k).toString('hex') }
 
 export interface TestEnv {
   redisUrl: string

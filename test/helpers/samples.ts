@@ -7,6 +7,19 @@ export function sample (name: 'civil-status.json' | 'land-registration.xml' | 's
   return readFileSync(new URL(name, SHARED), 'utf8')
 }
 
+/** The land sample with thousands of `TepTin` attachments, to about `bytes` bytes. */
+export function bigLandDossier (sample: string, bytes: number): string {
+  const files: string[] = []
+  let size = Buffer.byteLength(sample)
+  for (let i = 1; size < bytes; i++) {
+    const line = `    <TepTin ma="TP${i}" ten="Giấy tờ kèm theo số ${i}.pdf" kieu="application/pdf" kichThuoc="${1000 + i}" ` +
+      `sha256="7f0c1e2d3b4a59687766554433221100ffeeddccbbaa99887766554433221100" url="https://vpdk.hatinh.example/tep/4512/${i}"/>\n`
+    files.push(line)
+    size += Buffer.byteLength(line)
+  }
+  return sample.replace('</GiayToKemTheo>', `${files.join('')}  </GiayToKemTheo>`)
+}
+
 export type CivilStatus = Record<string, unknown> & { soBienNhan: string, trangThai: string }
 
 /** The civil-status sample with its own receipt number (and any overrides). */
