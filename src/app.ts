@@ -50,9 +50,10 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     hook: 'onRequest',
     keyGenerator: (req) => req.client?.id ?? req.ip
   })
-  await app.register(intakePlugin)
   await app.register(healthRoutes)
   if (runsApi(config)) {
+    // Mappings and the admin-unit tables (1.7 MB) serve intake only: a worker process skips them.
+    await app.register(intakePlugin)
     await app.register(inboundRoutes)
     await app.register(dossierRoutes)
     await app.register(adminRoutes)

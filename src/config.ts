@@ -6,7 +6,6 @@ import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
 
 export const ConfigSchema = Type.Object({
-  NODE_ENV: Type.String({ default: 'production' }),
   HOST: Type.String({ default: '0.0.0.0' }),
   PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
   LOG_LEVEL: Type.Union([

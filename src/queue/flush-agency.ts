@@ -45,8 +45,8 @@ export class AgencyFlusher {
     try {
       for (;;) {
         await this.failExpired(agency)
-        const entries = await this.store.outbox(agency, this.opts.batchSize)
-        if (entries.length === 0) {
+        const refs = await this.store.outbox(agency, this.opts.batchSize)
+        if (refs.length === 0) {
           const r = await this.store.releaseIfEmpty(agency, jobId)
           if (r === 0) continue
           return { outcome: 'drained', sent }
@@ -62,7 +62,7 @@ export class AgencyFlusher {
           await job.moveToDelayed(admission.until, token)
           throw new DelayedError()
         }
-        const loaded = await this.store.loadMany(agency, entries.map(e => e.ref))
+        const loaded = await this.store.loadMany(agency, refs)
         const dossiers = loaded.filter(d => d !== undefined)
         await this.sync.syncBatch(agency, dossiers, { jobId, attempt: job.attemptsMade + 1 })
         sent += dossiers.length

@@ -51,10 +51,9 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
     },
     ...guard
   }, async (req) => {
-    const refs = (await app.store.listByState(req.query.state)).slice(0, 1000)
+    const places = (await app.store.listByState(req.query.state)).slice(0, 1000)
     const items = []
-    for (const { agency, ref } of refs) {
-      const d = await app.store.load(agency, ref)
+    for (const d of await app.store.loadEach(places)) {
       if (d === undefined || d.state !== req.query.state) continue
       items.push({
         maHoSo: d.maHoSo,

@@ -69,9 +69,9 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
     const d = where === undefined ? undefined : await app.store.load(where.agency, where.ref)
     // Another sender's dossier is reported as absent: its existence is not theirs to know.
     if (d === undefined || !canSee(client, d)) throw Errors.notFound(`hồ sơ ${req.params.maHoSo}`, 'maHoSo')
-    const [attempts, steps] = await Promise.all([
+    const [attempts, pendingSteps] = await Promise.all([
       app.store.attempts(d.agency, d.ref),
-      app.store.pendingSteps(d.agency, d.ref, 1000)
+      app.store.pendingStepCount(d.agency, d.ref)
     ])
     const label = STATUS_LABELS[d.status] ?? { vi: d.status, en: d.status }
     return {
@@ -83,7 +83,7 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
         revision: d.revision,
         contentRevision: d.contentRev,
         deliveredRevision: d.deliveredRev,
-        pendingSteps: steps.length,
+        pendingSteps,
         ...(d.deliveredAt === undefined ? {} : { deliveredAt: isoFromEpoch(d.deliveredAt) }),
         ...(d.failure === undefined ? {} : { failure: d.failure }),
         ...(d.review === undefined ? {} : { review: d.review })

@@ -24,7 +24,6 @@ export const StatusCode = Type.Union([
   Type.Literal('1'), Type.Literal('2'), Type.Literal('3'), Type.Literal('4'), Type.Literal('5'),
   Type.Literal('6'), Type.Literal('7'), Type.Literal('8'), Type.Literal('9'), Type.Literal('10')
 ], { description: 'portal status code (TrangThaiHoSo)' })
-export const FINAL_STATUSES: readonly string[] = ['3', '7', '8', '10']
 
 export const Channel = Type.Union([Type.Literal('in-person'), Type.Literal('online'), Type.Literal('postal')])
 export const HolderKind = Type.Union([

@@ -13,7 +13,8 @@ import { Errors } from '../errors.js'
 export * from './records.js'
 
 const RAW_KEEP = 20
-const INDEXED = new Set<string>(['failed', 'needs-review'])
+const INDEXED_STATES = ['failed', 'needs-review'] as const
+const INDEXED = new Set<string>(INDEXED_STATES)
 const ATTEMPTS_KEEP = 200
 
 declare module 'ioredis' {
@@ -85,12 +86,13 @@ export class DossierStore {
   /** Secondary indexes live in other slots: written after the atomic step, idempotently. */
   async index (agency: string, ref: string, state: SyncState): Promise<void> {
     const member = `${agency}|${ref}`
-    const m = this.redis.multi()
-    for (const s of ['failed', 'needs-review'] as const) {
-      if (s === state) m.sadd(this.keys.stateIndex(s), member)
-      else m.srem(this.keys.stateIndex(s), member)
+    // A pipeline, not MULTI: the index keys hash to different slots, and each write is idempotent.
+    const p = this.redis.pipeline()
+    for (const s of INDEXED_STATES) {
+      if (s === state) p.sadd(this.keys.stateIndex(s), member)
+      else p.srem(this.keys.stateIndex(s), member)
     }
-    await m.exec()
+    await p.exec()
   }
 
   async locate (maHoSo: string): Promise<{ agency: string, ref: string } | undefined> {
@@ -106,14 +108,22 @@ export class DossierStore {
   }
 
   async loadMany (agency: string, refs: string[]): Promise<Array<StoredDossier | undefined>> {
-    const p = this.redis.pipeline()
-    for (const ref of refs) p.hgetall(this.keys.dossier(agency, ref).dossier)
-    const res = (await p.exec()) ?? []
-    return res.map(([err, h], i) => err ? undefined : parseDossier(agency, refs[i] ?? '', h as Record<string, string>))
+    return await this.loadEach(refs.map(ref => ({ agency, ref })))
   }
 
-  async pendingSteps (agency: string, ref: string, max: number): Promise<PendingStep[]> {
-    return (await this.pendingStepsMany(agency, [ref], max))[0] ?? []
+  /** Dossiers of any agencies, in one pipeline, in the order asked. */
+  async loadEach (places: Array<{ agency: string, ref: string }>): Promise<Array<StoredDossier | undefined>> {
+    const p = this.redis.pipeline()
+    for (const { agency, ref } of places) p.hgetall(this.keys.dossier(agency, ref).dossier)
+    const res = (await p.exec()) ?? []
+    return res.map(([err, h], i) => {
+      const place = places[i]
+      return err !== null || place === undefined ? undefined : parseDossier(place.agency, place.ref, h as Record<string, string>)
+    })
+  }
+
+  async pendingStepCount (agency: string, ref: string): Promise<number> {
+    return await this.redis.llen(this.keys.dossier(agency, ref).steps)
   }
 
   async pendingStepsMany (agency: string, refs: string[], max: number): Promise<PendingStep[][]> {
@@ -205,12 +215,9 @@ export class DossierStore {
     return v === null ? [] : JSON.parse(v) as Resolution[]
   }
 
-  /** Oldest first, with the time each entered the outbox. */
-  async outbox (agency: string, max: number): Promise<Array<{ ref: string, since: number }>> {
-    const flat = await this.redis.zrange(this.keys.outbox(agency), 0, max - 1, 'WITHSCORES')
-    const out: Array<{ ref: string, since: number }> = []
-    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ ref: flat[i] as string, since: Number(flat[i + 1]) })
-    return out
+  /** The refs waiting in the agency's outbox, oldest first. */
+  async outbox (agency: string, max: number): Promise<string[]> {
+    return await this.redis.zrange(this.keys.outbox(agency), 0, max - 1)
   }
 
   async outboxSize (agency: string): Promise<number> {
