@@ -44,6 +44,7 @@ export function parseRetryAfter (value: string | string[] | undefined, now = Dat
 }
 
 export class PortalClient {
+  private pendingLogin: Promise<string> | undefined
   private readonly pool: Pool
   private readonly basePath: string
 
@@ -79,6 +80,13 @@ export class PortalClient {
   private async session (): Promise<string> {
     const cached = await this.opts.redis.get(this.opts.sessionKey)
     if (cached !== null) return cached
+    // Concurrent jobs of this process that find no session share one login. Processes still
+    // log in once each at most: the session itself lives in Redis.
+    this.pendingLogin ??= this.login().finally(() => { this.pendingLogin = undefined })
+    return await this.pendingLogin
+  }
+
+  private async login (): Promise<string> {
     const { reply } = await this.post('/auth', { username: this.opts.username, password: this.opts.password })
     if (reply.error_code !== '0' || typeof reply.session !== 'string') {
       throw new PortalTransportError(`portal login refused (error_code ${reply.error_code})`)
