@@ -71,9 +71,7 @@ export default fp(async (app) => {
       }
     }
   })
-  await app.queues.delivery.upsertJobScheduler('sweep-outboxes', { every: c.DELIVERY_SWEEP_INTERVAL_MS }, {
-    name: 'sweep-outboxes', data: {}, opts: { removeOnComplete: true, removeOnFail: { count: 100 } }
-  })
+  await app.queues.scheduleSweep(c.DELIVERY_SWEEP_INTERVAL_MS)
   app.decorate('deliveryWorker', worker)
   app.addHook('onClose', async () => {
     // Normally: let active jobs finish. With Redis unreachable BullMQ cannot finish closing and

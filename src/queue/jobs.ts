@@ -45,6 +45,13 @@ export class JobQueues {
     this.delivery = new Queue(DELIVERY_QUEUE, { connection, prefix })
   }
 
+  /** The repeating sweep, at most one schedule however many workers call this. */
+  async scheduleSweep (everyMs: number): Promise<void> {
+    await this.delivery.upsertJobScheduler('sweep-outboxes', { every: everyMs }, {
+      name: 'sweep-outboxes', data: {}, opts: defaults['sweep-outboxes']
+    })
+  }
+
   async add<N extends JobName> (name: N, data: JobPayloads[N], opts: JobsOptions = {}): Promise<void> {
     await this.delivery.add(name, data, { ...defaults[name], ...opts })
   }

@@ -35,8 +35,10 @@ export class PortalSync {
 
   async syncBatch (agency: string, dossiers: StoredDossier[], ctx: SyncContext): Promise<void> {
     const live = dossiers.filter(d => d.state === 'pending')
-    await this.sendHoSo(agency, live.filter(d => !d.created), false, ctx)
-    const fresh = await this.store.loadMany(agency, live.map(d => d.ref))
+    const toCreate = live.filter(d => !d.created)
+    await this.sendHoSo(agency, toCreate, false, ctx)
+    // Creates change the records (created flag, revisions); without any, the batch is current.
+    const fresh = toCreate.length === 0 ? live : await this.store.loadMany(agency, live.map(d => d.ref))
     const created = fresh.filter((d): d is StoredDossier => d?.state === 'pending' && d.created)
     await this.sendHoSo(agency, created.filter(d => d.deliveredRev < d.contentRev), true, ctx)
     await this.sendSteps(agency, created, ctx)

@@ -14,17 +14,12 @@ export async function sweepOutboxes (store: DossierStore, queues: JobQueues, log
   for (const agency of await store.agencies()) {
     if (await store.outboxSize(agency) === 0) continue
     const owner = await store.flushOwner(agency)
-    if (owner !== null) {
-      const job = await queues.delivery.getJob(owner)
-      if (job !== undefined && ALIVE.has(await job.getState())) continue
-      await store.release(agency, owner)
-    } else {
-      const gen = await store.flushGen(agency)
-      const job = await queues.delivery.getJob(jobIds.flush(agency, gen))
-      if (job !== undefined && ALIVE.has(await job.getState())) continue
-    }
-    // A fresh generation: the id of a finished job would be ignored by BullMQ.
-    const gen = await store.bumpFlushGen(agency)
+    const id = owner ?? jobIds.flush(agency, await store.flushGen(agency))
+    if (ALIVE.has(await queues.delivery.getJobState(id))) continue
+    // A fresh generation, since BullMQ ignores the id of a finished job. Releasing a dead
+    // owner's claim already moves to one; otherwise, move to one here.
+    const released = owner === null ? undefined : await store.release(agency, owner)
+    const gen = released ?? await store.bumpFlushGen(agency)
     await queues.enqueueFlush(agency, gen)
     rearmed++
     log.info({ agency }, 'outbox re-armed by the sweeper')

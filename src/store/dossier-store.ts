@@ -245,8 +245,10 @@ export class DossierStore {
     return await this.redis.ltReleaseIfEmpty(this.keys.flushOwner(agency), this.keys.outbox(agency), this.keys.flushGen(agency), jobId)
   }
 
-  async release (agency: string, jobId: string): Promise<void> {
-    await this.redis.ltRelease(this.keys.flushOwner(agency), this.keys.flushGen(agency), jobId)
+  /** Gives up `jobId`'s claim; the new flush generation, or undefined when it held no claim. */
+  async release (agency: string, jobId: string): Promise<string | undefined> {
+    const gen = await this.redis.ltRelease(this.keys.flushOwner(agency), this.keys.flushGen(agency), jobId)
+    return gen === 0 ? undefined : String(gen)
   }
 
   async agencies (): Promise<string[]> {

@@ -90,12 +90,14 @@ redis.call('INCR', KEYS[3])
 return 1
 `
 
-/** Forced release (job failed for good). KEYS: owner, gen. ARGV: jobId. */
+/**
+ * Forced release (job failed for good). KEYS: owner, gen. ARGV: jobId.
+ * Returns the new generation, or 0 when the job no longer owned the outbox.
+ */
 export const RELEASE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
-redis.call('INCR', KEYS[2])
-return 1
+return redis.call('INCR', KEYS[2])
 `
 
 /**
