@@ -73,11 +73,23 @@ export class Reader {
     return this.raw(path) !== undefined || this.at(path) !== undefined
   }
 
+  /** Records that `path`, absent, is required. */
+  required (path: string): void {
+    this.fail(path, 'REQUIRED', 'là trường bắt buộc', 'is required')
+  }
+
+  /** A required element or object: the first at `path`, or `REQUIRED` recorded when there is none. */
+  need (path: string): Reader | undefined {
+    const found = this.at(path)
+    if (found === undefined) this.required(path)
+    return found
+  }
+
   /** Required value: records `REQUIRED` when absent, the converter's error when it does not fit. */
   req<T> (path: string, conv: Conv<T>): T | undefined {
     const raw = this.raw(path)
     if (raw === undefined) {
-      this.fail(path, 'REQUIRED', 'là trường bắt buộc', 'is required')
+      this.required(path)
       return undefined
     }
     return this.convert(path, raw, conv)

@@ -35,7 +35,7 @@ import type { CanonicalInput, DocumentRef, Fee, Holder, StatusCode } from '../..
 import type { Reader } from '../reader.js'
 import type { MapContext, SectorMapping } from '../types.js'
 import {
-  agencyCode, birthDate, booleanFlag, cccd, communeCode, dateTime, decimal, email, enterpriseCode, pattern,
+  agencyCode, birthDate, booleanFlag, cccd, communeCode, dateTime, decimal, email, enterpriseCode, pattern, sourceId,
   personName, phone, procedureCode, table, text, vnd, type Gender, optional
 } from '../toolkit/index.js'
 
@@ -54,7 +54,7 @@ const STATUS = table<StatusCode>('trangThai', {
 } as const)
 const GENDER = table<Gender>('gioiTinh', { NAM: 'male', NU: 'female' } as const, { caseInsensitive: true })
 const FEE_WHEN = table<Fee['collectedAt']>('thuKhi', { TIEP_NHAN: 'intake', BO_SUNG: 'supplement', TRA_KET_QUA: 'return' } as const)
-const SOURCE_ID = pattern(/\S{1,100}/, 'INVALID_SOURCE_ID', 'phải có 1–100 ký tự, không có khoảng trắng', 'must be 1–100 characters without spaces')
+const SOURCE_ID = sourceId()
 const VSIC = pattern(/\d{4,5}/, 'INVALID_BUSINESS_LINE', 'không phải mã ngành kinh tế hợp lệ (4 hoặc 5 chữ số)', 'is not a valid business line code (4 or 5 digits)')
 
 const detailsSchema = Type.Object({
@@ -75,16 +75,11 @@ const detailsSchema = Type.Object({
   }, { additionalProperties: false })
 }, { additionalProperties: false })
 
-function required (r: Reader, path: string): void {
-  r.fail(path, 'REQUIRED', 'là trường bắt buộc', 'is required')
-}
-
 interface Representative { name: string, title?: string, birthDate?: string, gender?: Gender, ids: Array<{ type: 'cccd', number: string }> }
 
 function representative (r: Reader, units: MapContext['adminUnits']): { person: Representative, phone?: string, email?: string } {
-  const p = r.at('nguoiDaiDien')
+  const p = r.need('nguoiDaiDien')
   if (p === undefined) {
-    required(r, 'nguoiDaiDien')
     return { person: { name: '', ids: [] } }
   }
   const birth = p.opt('ngaySinh', birthDate())
@@ -136,8 +131,7 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
   const legalFormRaw = r.raw('loaiHinh')?.trim()
   const legalForm = r.req('loaiHinh', LEGAL_FORM)
   const procedureName = r.opt('tenThuTuc', text({ max: 500 }))
-  const biz = r.at('doanhNghiep')
-  if (biz === undefined) required(r, 'doanhNghiep')
+  const biz = r.need('doanhNghiep')
   const name = biz?.req('tenDoanhNghiep', text({ max: 200 }))
   const code = biz?.opt('maSoDoanhNghiep', enterpriseCode())
   const office = biz?.at('diaChiTruSo')
@@ -152,8 +146,7 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
     ...(Object.keys(address).length > 0 ? { address } : {})
   }
   const what = procedureName ?? legalForm ?? 'Đăng ký kinh doanh'
-  const agency = r.at('coQuan')
-  if (agency === undefined) required(r, 'coQuan')
+  const agency = r.need('coQuan')
   return {
     sourceId: r.req('soHoSo', SOURCE_ID) ?? '',
     procedure: { code: r.req('maThuTuc', procedureCode()) ?? '', ...optional('name', procedureName) },

@@ -48,8 +48,8 @@ const detailsSchema = Type.Object({
 type PersonOut = { role: string, name: string, birthDate?: string, gender?: Gender, ethnicity?: string, nationality?: string, ids: Array<{ type: 'cccd' | 'cmnd', number: string }> }
 
 /** A person block (`hoTen`, `ngaySinh`, `gioiTinh`, `giayTo`), with the ID checked against birth date and sex. */
-function person (r: Reader, role: string, ctx: MapContext, required: boolean): PersonOut | undefined {
-  const name = required ? r.req('hoTen', personName()) : r.opt('hoTen', personName())
+function person (r: Reader, role: string, ctx: MapContext): PersonOut | undefined {
+  const name = r.req('hoTen', personName())
   if (name === undefined) return undefined
   const p: PersonOut = { role, name, ids: [] }
   const bd = r.opt('ngaySinh', birthDate())
@@ -84,16 +84,15 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
   const sourceId = r.req('soBienNhan', text({ max: 100 }))
   const kindRaw = r.raw('loaiViec')?.trim()
   const kind = r.req('loaiViec', KIND)
-  const applicantR = r.at('nguoiYeuCau')
-  if (applicantR === undefined) r.fail('nguoiYeuCau', 'REQUIRED', 'là trường bắt buộc', 'is required')
-  const applicant = applicantR === undefined ? undefined : person(applicantR, 'applicant', ctx, true)
+  const applicantR = r.need('nguoiYeuCau')
+  const applicant = applicantR === undefined ? undefined : person(applicantR, 'applicant', ctx)
 
   const persons: PersonOut[] = []
   const body = r.at('noiDung')
   const roles: Record<string, string> = { treEm: 'child', me: 'mother', cha: 'father', nguoiChet: 'deceased', chong: 'husband', vo: 'wife' }
   for (const [key, role] of Object.entries(roles)) {
     const pr = body?.at(key)
-    const p = pr === undefined ? undefined : person(pr, role, ctx, true)
+    const p = pr === undefined ? undefined : person(pr, role, ctx)
     if (p !== undefined) persons.push(p)
   }
   if (kind?.subject !== undefined && body?.at(kind.subject) === undefined) {
@@ -127,8 +126,7 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
     return fee
   })
 
-  const agency = r.at('coQuanDangKy')
-  if (agency === undefined) r.fail('coQuanDangKy', 'REQUIRED', 'là trường bắt buộc', 'is required')
+  const agency = r.need('coQuanDangKy')
   const holderIds = applicant?.ids ?? []
   const out = {
     sourceId: sourceId ?? '',

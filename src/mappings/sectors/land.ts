@@ -23,7 +23,7 @@ import type { Conv, Reader } from '../reader.js'
 import type { MapContext, SectorMapping } from '../types.js'
 import {
   agencyCode, birthDate, booleanFlag, cccd, cmnd, communeCode, dateTime, decimal, email, enterpriseCode,
-  landUsePurpose, legacyCommune, pattern, personName, phone, procedureCode, table, text, vnd, optional
+  landUsePurpose, legacyCommune, pattern, personName, phone, procedureCode, sourceId, table, text, vnd, optional
 } from '../toolkit/index.js'
 
 const CHANNEL = table<CanonicalInput['channel']>('HinhThucNop', { TrucTiep: 'in-person', TrucTuyen: 'online', BuuChinh: 'postal' } as const)
@@ -34,7 +34,7 @@ const FEE_WHEN = table<Fee['collectedAt']>('LePhi/@thuKhi', { TiepNhan: 'intake'
 const ID_KIND = table<'cccd' | 'cmnd' | 'enterprise'>('GiayTo/@loai', { CCCD: 'cccd', CMND: 'cmnd', MST: 'enterprise' } as const, { caseInsensitive: true })
 // Areas are kept in m²; other units would need a conversion the format does not define.
 const AREA_UNIT = table('DienTich/@donVi', { m2: 'm2', 'm²': 'm2' } as const, { caseInsensitive: true })
-const SOURCE_ID = pattern(/\S{1,100}/, 'INVALID_SOURCE_ID', 'phải có 1–100 ký tự, không có khoảng trắng', 'must be 1–100 characters without spaces')
+const SOURCE_ID = sourceId()
 const HEX64 = pattern(/[0-9a-fA-F]{64}/, 'INVALID_SHA256', 'không phải mã băm SHA-256 hợp lệ (64 ký tự hex)', 'is not a valid SHA-256 digest (64 hex characters)')
 const SHA256: Conv<string> = (raw) => {
   const r = HEX64(raw)
@@ -58,10 +58,6 @@ const detailsSchema = Type.Object({
 
 type Id = Holder['ids'][number]
 
-function required (r: Reader, path: string): void {
-  r.fail(path, 'REQUIRED', 'là trường bắt buộc', 'is required')
-}
-
 /** One `GiayTo`: its kind must suit the holder, a CCCD must agree with the birth date. */
 function identity (g: Reader, isOrg: boolean, birth: string | undefined, units: AdminUnits): Id | undefined {
   const kind = g.req('@loai', ID_KIND)
@@ -80,9 +76,8 @@ function identity (g: Reader, isOrg: boolean, birth: string | undefined, units: 
 }
 
 function applicant (r: Reader, units: AdminUnits): Holder {
-  const p = r.at('NguoiNop')
+  const p = r.need('NguoiNop')
   if (p === undefined) {
-    required(r, 'NguoiNop')
     return { kind: 'citizen', name: '', ids: [] }
   }
   const isOrg = p.opt('@laToChuc', booleanFlag()) ?? false
@@ -107,14 +102,13 @@ function applicant (r: Reader, units: AdminUnits): Holder {
 interface Parcel { sheet: string, number: string, areaM2?: number, purposes: string[], address?: string, communeCode?: string, legacyCommuneCode?: string }
 
 function parcel (r: Reader, units: AdminUnits): Parcel {
-  const t = r.at('ThuaDat')
+  const t = r.need('ThuaDat')
   if (t === undefined) {
-    required(r, 'ThuaDat')
     return { sheet: '', number: '', purposes: [] }
   }
   t.opt('DienTich/@donVi', AREA_UNIT)
   const rows = t.all('MucDichSuDung').filter(m => m.raw('') !== undefined)
-  if (rows.length === 0) required(t, 'MucDichSuDung')
+  if (rows.length === 0) t.required('MucDichSuDung')
   const purposes = rows.map(m => m.req('', landUsePurpose()) ?? '')
   const address = t.opt('DiaChi', text({ max: 500 }))
   const legacy = t.raw('DiaChi/@maXaCu')?.trim()

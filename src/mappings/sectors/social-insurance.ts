@@ -17,14 +17,14 @@ import type { CanonicalInput, Holder, StatusCode } from '../../schemas/canonical
 import type { Reader } from '../reader.js'
 import type { MapContext, SectorMapping } from '../types.js'
 import {
-  agencyCode, birthDate, cccd, communeCode, dateTime, email, pattern, personName, phone, procedureCode,
+  agencyCode, birthDate, cccd, communeCode, dateTime, email, personName, sourceId, phone, procedureCode,
   socialInsuranceNumber, table, text, type Gender, optional
 } from '../toolkit/index.js'
 
 const CHANNEL = table<CanonicalInput['channel']>('KenhNop', { TT: 'in-person', DVC: 'online', BCCI: 'postal' } as const, { caseInsensitive: true })
 const STATUS = table<StatusCode>('TrangThai', { 1: '2', 2: '4', 3: '5', 4: '9', 5: '10', 6: '3' } as const)
 const GENDER = table<Gender>('GioiTinh', { 1: 'male', 2: 'female' } as const)
-const SOURCE_ID = pattern(/\S{1,100}/, 'INVALID_SOURCE_ID', 'phải có 1–100 ký tự, không có khoảng trắng', 'must be 1–100 characters without spaces')
+const SOURCE_ID = sourceId()
 const SUMMARY_MAX = 1000
 
 const detailsSchema = Type.Object({
@@ -34,9 +34,8 @@ const detailsSchema = Type.Object({
 }, { additionalProperties: false })
 
 function insured (r: Reader, units: MapContext['adminUnits']): { holder: Holder, insuranceNumber: string | undefined } {
-  const p = r.at('NguoiThamGia')
+  const p = r.need('NguoiThamGia')
   if (p === undefined) {
-    r.fail('NguoiThamGia', 'REQUIRED', 'là trường bắt buộc', 'is required')
     return { holder: { kind: 'citizen', name: '', ids: [] }, insuranceNumber: undefined }
   }
   const birth = p.opt('NgaySinh', birthDate())

@@ -61,6 +61,11 @@ export function pattern (re: RegExp, code: string, vi: string, en: string): Conv
   }
 }
 
+/** A sender's own dossier number: 1 to 100 characters without spaces. Errors: `INVALID_SOURCE_ID`. */
+export function sourceId (): Conv<string> {
+  return pattern(/\S{1,100}/, 'INVALID_SOURCE_ID', 'phải có 1–100 ký tự, không có khoảng trắng', 'must be 1–100 characters without spaces')
+}
+
 function upperPattern (re: RegExp, maxLength: number, code: string, vi: string, en: string): Conv<string> {
   const inner = pattern(re, code, vi, en)
   return (raw) => {

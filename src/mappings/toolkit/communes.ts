@@ -79,7 +79,7 @@ function oldLabel (oldCode: string, from: LegacyCommuneInfo | undefined): string
 export function legacyCommune (r: Reader, path: string, opts: LegacyCommuneOptions): string | undefined {
   const raw = r.raw(path)
   if (raw === undefined) {
-    if (opts.required === true) r.fail(path, 'REQUIRED', 'là trường bắt buộc', 'is required')
+    if (opts.required === true) r.required(path)
     return undefined
   }
   const oldCode = raw.trim()
