@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { errorReplies, rateLimitOf } from '../schemas/http.js'
+import { Candidate, SyncFailure, errorReplies, rateLimitOf } from '../schemas/http.js'
 import { CommuneCode } from '../schemas/canonical-dossier.js'
 import { dossierHashes, setPath } from '../intake/intake-service.js'
 import type { StoredDossier } from '../store/dossier-store.js'
@@ -18,13 +18,13 @@ const Listed = Type.Object({
   sourceId: Type.String(),
   state: Type.String(),
   updatedAt: Type.String(),
-  failure: Type.Optional(Type.Object({ code: Type.String(), reason: Type.String(), at: Type.String(), portalCode: Type.Optional(Type.String()) })),
+  failure: Type.Optional(SyncFailure),
   review: Type.Optional(Type.Array(Type.Object({
     code: Type.String(),
     field: Type.String(),
     target: Type.String(),
     oldCode: Type.String(),
-    candidates: Type.Array(Type.Object({ code: Type.String(), name: Type.String() }))
+    candidates: Type.Array(Candidate)
   })))
 })
 

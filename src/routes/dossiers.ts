@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { errorReplies, rateLimitOf } from '../schemas/http.js'
+import { Candidate, Message, SyncFailure, errorReplies, rateLimitOf } from '../schemas/http.js'
 import { CanonicalDossier } from '../schemas/canonical-dossier.js'
 import { toCanonical, type StoredDossier } from '../store/dossier-store.js'
 import { STATUS_LABELS } from '../mappings/to-portal.js'
@@ -35,16 +35,14 @@ export const DossierView = Type.Object({
     deliveredRevision: Type.Integer(),
     pendingSteps: Type.Integer(),
     deliveredAt: Type.Optional(Type.String()),
-    failure: Type.Optional(Type.Object({
-      code: Type.String(), reason: Type.String(), at: Type.String(), portalCode: Type.Optional(Type.String())
-    })),
+    failure: Type.Optional(SyncFailure),
     review: Type.Optional(Type.Array(Type.Object({
       code: Type.String(),
       field: Type.String(),
       target: Type.String(),
       oldCode: Type.String(),
-      candidates: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
-      message: Type.Object({ vi: Type.String(), en: Type.String() })
+      candidates: Type.Array(Candidate),
+      message: Message
     })))
   }),
   attempts: Type.Array(Attempt)

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { errorReplies, rateLimitOf } from '../schemas/http.js'
+import { Candidate, Message, errorReplies, rateLimitOf } from '../schemas/http.js'
 import { SOAP_CONTENT_TYPE, soapSuccess } from '../adapters/soap.js'
 
 const JSON_TYPES = ['application/json']
@@ -21,8 +21,8 @@ export const IntakeReply = Type.Object({
     code: Type.String(),
     field: Type.String(),
     oldCode: Type.String(),
-    candidates: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
-    message: Type.Object({ vi: Type.String(), en: Type.String() })
+    candidates: Type.Array(Candidate),
+    message: Message
   })))
 })
 

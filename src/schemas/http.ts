@@ -3,6 +3,12 @@ import { Type, type Static } from 'typebox'
 
 export const Message = Type.Object({ vi: Type.String(), en: Type.String() })
 
+/** Why a dossier was marked failed. */
+export const SyncFailure = Type.Object({ code: Type.String(), reason: Type.String(), at: Type.String(), portalCode: Type.Optional(Type.String()) })
+
+/** A commune the admin may choose when an old commune was split. */
+export const Candidate = Type.Object({ code: Type.String(), name: Type.String() })
+
 export const FieldIssueSchema = Type.Object({
   code: Type.String(),
   field: Type.String(),
