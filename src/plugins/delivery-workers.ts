@@ -8,6 +8,7 @@ import { Worker, type Job } from 'bullmq'
 import { runsWorkers } from '../config.js'
 import { PortalClient } from '../adapters/portal/portal-client.js'
 import { PortalSync } from '../queue/portal-sync.js'
+import { PortalCalls } from '../queue/portal-calls.js'
 import { AgencyFlusher, backoffDelay } from '../queue/flush-agency.js'
 import { sweepOutboxes } from '../queue/sweep.js'
 import { BACKOFF_TYPE, DELIVERY_QUEUE, type JobName, type JobPayloads } from '../queue/jobs.js'
@@ -34,11 +35,12 @@ export default fp(async (app) => {
     sessionKey: app.store.keys.portalSession(),
     log: app.log.child({ component: 'portal' })
   })
-  const sync = new PortalSync(app.store, portal, app.breaker, log)
+  const sync = new PortalSync(app.store, new PortalCalls(app.store.delivery, portal, app.breaker), log)
   const flusher = new AgencyFlusher(app.store, sync, app.breaker, {
     batchSize: c.DELIVERY_BATCH_SIZE,
     retryWindowMs: c.DELIVERY_RETRY_WINDOW_SECONDS * 1000,
-    ownerTtlMs: c.DELIVERY_BACKOFF_MAX_MS + 10 * 60_000
+    ownerTtlMs: c.DELIVERY_BACKOFF_MAX_MS + 10 * 60_000,
+    leaseMs: leaseFor(c.PORTAL_TIMEOUT_MS)
   }, log)
 
   const worker = new Worker(DELIVERY_QUEUE, async (job: Job, token?: string) => {
@@ -67,7 +69,7 @@ export default fp(async (app) => {
     if (job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError') {
       const agency = (job.data as JobPayloads['flush-agency']).agency
       if (job.id !== undefined) {
-        app.store.release(agency, job.id).catch((e: Error) => { log.warn({ err: e.message }, 'release failed') })
+        app.store.delivery.release(agency, job.id).catch((e: Error) => { log.warn({ err: e.message }, 'release failed') })
       }
     }
   })
@@ -82,3 +84,11 @@ export default fp(async (app) => {
     await portal.close()
   })
 }, { name: 'delivery-workers', dependencies: ['config', 'redis', 'store'] })
+
+/**
+ * The lease a run renews before each portal call must outlast that call: a login, the call,
+ * and on a `401` a second login and the call again, each bounded by the portal timeout.
+ */
+export function leaseFor (portalTimeoutMs: number): number {
+  return 4 * portalTimeoutMs + 2000
+}

@@ -1,13 +1,16 @@
 /**
  * The `flush-agency` job: drains one agency's outbox. Exactly one job owns an agency's outbox
- * at a time (a Redis claim keyed by the job id, which survives the job's retries and a crash
- * of its process), so a dossier's writes are never sent by two workers at once and arrive in
- * order. Ownership is given up only atomically with an empty outbox (see store/scripts.ts).
+ * at a time, and exactly one run of that job works on it: each run claims it with a fresh
+ * token and a lease that it renews before every portal call, and every acknowledgement checks
+ * the token (see store/scripts-outbox.ts). A stalled job re-run elsewhere waits for the old
+ * run's lease; a run that finds its claim taken over stops. Ownership is given up only
+ * atomically with an empty outbox.
  */
+import { randomUUID } from 'node:crypto'
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq'
 import type { Log as Logger } from '../logger.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import type { DossierStore } from '../store/dossier-store.js'
+import { FencedError, type DossierStore, type Fence } from '../store/dossier-store.js'
 import type { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
 import { PortalSync, TransientFailure } from './portal-sync.js'
 import type { JobPayloads } from './jobs.js'
@@ -17,9 +20,11 @@ export interface FlushOptions {
   retryWindowMs: number
   /** How long a claim outlives its last renewal: longer than the longest backoff. */
   ownerTtlMs: number
+  /** How long a run may go without renewing its lease: longer than one portal call can take. */
+  leaseMs: number
 }
 
-export type FlushResult = { outcome: 'drained', sent: number } | { outcome: 'not-owner' }
+export type FlushResult = { outcome: 'drained', sent: number } | { outcome: 'not-owner' } | { outcome: 'fenced', sent: number }
 
 export class AgencyFlusher {
   private stopping = false
@@ -35,64 +40,110 @@ export class AgencyFlusher {
     private readonly log: Logger
   ) {}
 
+  private get delivery (): DossierStore['delivery'] { return this.store.delivery }
+
   async process (job: Job<JobPayloads['flush-agency']>, token?: string): Promise<FlushResult> {
     const agency = job.data?.agency
     const jobId = job.id
     if (typeof agency !== 'string' || jobId === undefined) throw new UnrecoverableError('flush job without agency')
-    if (!await this.store.claim(agency, jobId, this.opts.ownerTtlMs)) return { outcome: 'not-owner' }
+    const fence: Fence = { agency, token: randomUUID() }
+    const claim = await this.delivery.claim(agency, jobId, fence.token, this.opts.leaseMs, this.opts.ownerTtlMs)
+    if (!claim.ok) {
+      if (claim.busyUntil === undefined) return { outcome: 'not-owner' }
+      // An earlier run of this job (stalled, so BullMQ handed the job on) may still be talking
+      // to the portal: come back when its lease ends, unless it has finished by then.
+      this.log.info({ agency, jobId }, 'outbox still leased by an earlier run of this job: waiting')
+      await job.moveToDelayed(claim.busyUntil + 50, token)
+      throw new DelayedError()
+    }
     const log = this.log.child({ agency, jobId })
     let sent = 0
+    const ctx = {
+      jobId,
+      attempt: job.attemptsMade + 1,
+      fence,
+      probe: false,
+      beforeCall: async () => { await this.delivery.renew(fence, this.opts.leaseMs, this.opts.ownerTtlMs) }
+    }
     try {
       for (;;) {
-        await this.failExpired(agency)
-        const refs = await this.store.outbox(agency, this.opts.batchSize)
+        await this.failExpired(fence)
+        const refs = await this.delivery.refs(agency, this.opts.batchSize)
         if (refs.length === 0) {
-          const r = await this.store.releaseIfEmpty(agency, jobId)
-          if (r === 0) continue
+          if (await this.delivery.releaseIfEmpty(fence) === 0) continue
           return { outcome: 'drained', sent }
         }
         if (this.stopping) {
-          // Keeps the claim: the same job, delayed a moment, is resumed by whichever worker takes it.
-          await job.moveToDelayed(Date.now() + 100, token)
-          throw new DelayedError()
+          // Keeps the outbox: the same job, delayed a moment, is resumed by whichever worker takes it.
+          await this.pause(job, token, fence, Date.now() + 100)
         }
         const admission = await this.breaker.admit()
         if (!admission.ok) {
           log.debug({ until: admission.until }, 'portal circuit open: waiting')
-          await job.moveToDelayed(admission.until, token)
-          throw new DelayedError()
+          await this.pause(job, token, fence, admission.until)
         }
-        const loaded = await this.store.loadMany(agency, refs)
-        const dossiers = loaded.filter(d => d !== undefined)
-        await this.sync.syncBatch(agency, dossiers, { jobId, attempt: job.attemptsMade + 1 })
-        sent += dossiers.length
-        await this.store.claim(agency, jobId, this.opts.ownerTtlMs)
+        ctx.probe = admission.ok && admission.probe
+        const batch = await this.store.loadBatch(agency, refs)
+        await this.dropUnreadable(fence, batch)
+        await this.sync.syncBatch(agency, batch.dossiers, ctx)
+        sent += batch.dossiers.length
       }
     } catch (err) {
+      if (err instanceof FencedError) {
+        log.warn({ sent }, 'another run took this outbox over: stopping')
+        return { outcome: 'fenced', sent }
+      }
       if (err instanceof DelayedError) throw err
       if (err instanceof TransientFailure) {
-        await this.failExpired(agency)
-        log.warn({ attempt: job.attemptsMade + 1, err: err.message, httpStatus: err.httpStatus }, 'portal delivery failed; will retry')
+        await this.failExpired(fence).catch(() => {})
+        log.warn({ attempt: job.attemptsMade + 1, err: err.message, httpStatus: err.httpStatus, portalCode: err.portalCode }, 'portal delivery failed; will retry')
       }
+      // The job's next run (a retry after backoff) takes the outbox over at once.
+      await this.delivery.yieldClaim(fence, this.opts.ownerTtlMs).catch(() => {})
       throw err
     }
   }
 
-  /** Gives up on dossiers that kept failing for longer than the retry window. */
-  private async failExpired (agency: string): Promise<void> {
-    const now = Date.now()
-    for (const { ref, lastError } of await this.store.expired(agency, now - this.opts.retryWindowMs)) {
-      await this.store.fail(agency, ref, {
-        code: 'RETRY_WINDOW_EXCEEDED',
-        reason: `still failing after ${Math.round(this.opts.retryWindowMs / 3_600_000)} h; last error: ${lastError.error ?? `portal error_code ${lastError.portalCode ?? '?'}`}`,
-        at: isoFromEpoch(now)
+  private async pause (job: Job, token: string | undefined, fence: Fence, until: number): Promise<never> {
+    if (!await this.delivery.yieldClaim(fence, this.opts.ownerTtlMs)) throw new FencedError(fence.agency)
+    await job.moveToDelayed(until, token)
+    throw new DelayedError()
+  }
+
+  /** Outbox entries whose record is gone are dropped (once); unreadable records fail alone. */
+  private async dropUnreadable (fence: Fence, batch: Awaited<ReturnType<DossierStore['loadBatch']>>): Promise<void> {
+    if (batch.missing.length > 0) {
+      const states = await this.delivery.ackMany(fence, batch.missing.map(ref => ({ ref })))
+      batch.missing.forEach((ref, i) => {
+        if (states[i] === 'missing') this.log.warn({ agency: fence.agency, ref }, 'outbox entry without its dossier record: dropped')
       })
-      this.log.warn({ agency, ref }, 'dossier failed: retry window exceeded')
+    }
+    for (const { ref, maHoSo } of batch.corrupt) {
+      await this.delivery.fail(fence, ref, { code: 'UNRENDERABLE', reason: 'the stored record cannot be read', at: isoFromEpoch(Date.now()) })
+      this.log.error({ agency: fence.agency, ref, maHoSo }, 'stored dossier record cannot be read: failed')
+    }
+  }
+
+  /** Gives up on dossiers that kept failing for longer than the retry window. */
+  private async failExpired (fence: Fence): Promise<void> {
+    const now = Date.now()
+    for (const { ref, lastError } of await this.delivery.expired(fence.agency, now - this.opts.retryWindowMs)) {
+      const last = lastError.error ?? `portal error_code ${lastError.portalCode ?? '?'}`
+      await this.delivery.fail(fence, ref, {
+        code: 'RETRY_WINDOW_EXCEEDED',
+        reason: `still failing after ${Math.round(this.opts.retryWindowMs / 3_600_000)} h; last error: ${last}`,
+        at: isoFromEpoch(now),
+        ...(lastError.portalCode === undefined ? {} : { portalCode: lastError.portalCode })
+      })
+      this.log.warn({ agency: fence.agency, ref }, 'dossier failed: retry window exceeded')
     }
   }
 }
 
-/** Exponential backoff with full jitter, at least the portal's Retry-After. */
+/**
+ * Exponential backoff with equal jitter (half the delay fixed, half random), never shorter
+ * than the portal's Retry-After: retries of many agencies spread out, and none comes too soon.
+ */
 export function backoffDelay (attemptsMade: number, err: Error | undefined, baseMs: number, maxMs: number, random = Math.random): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1))
   const jittered = Math.round(exp / 2 + random() * exp / 2)

@@ -1,173 +1,202 @@
 /**
  * Sends one batch of an agency's outbox to the portal: creates, then updates, then status
  * steps, so that for every dossier an update never overtakes its create and steps keep their
- * order. A batch whose call is refused as a whole (-1, -3, -4) is split into single dossiers
- * to find the one at fault. Transport failures and `99` throw TransientFailure for BullMQ to
- * retry with backoff.
+ * order. Whatever fails for one dossier fails that dossier alone: a record that cannot be
+ * rendered, a batch refused as a whole (`-1`, HTTP 413: split until the culprit is found), or a
+ * `-3` whose portal record belongs to someone else. Failures of the portal itself make the
+ * whole batch wait (TransientFailure, see portal-calls.ts).
  */
 import type { Log as Logger } from '../logger.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import type { PortalClient, PortalReply } from '../adapters/portal/portal-client.js'
-import { PortalTransportError } from '../adapters/portal/portal-client.js'
-import type { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
-import type { Attempt, DossierStore, StoredDossier } from '../store/dossier-store.js'
+import type { StoredDossier, PendingStep, Failure } from '../store/dossier-store.js'
 import { toCanonical } from '../store/dossier-store.js'
-import { toPortalHoSo, toPortalTienDo, type PortalHoSo } from '../mappings/to-portal.js'
+import type { DossierStore } from '../store/dossier-store.js'
+import { toPortalHoSo, toPortalTienDo, type PortalHoSo, type PortalTienDo } from '../mappings/to-portal.js'
+import { BatchTooLarge, TransientFailure, type CallContext, type PortalCalls } from './portal-calls.js'
+import { identityDifferences, sameContent } from './code-identity.js'
 
-export class TransientFailure extends Error {
-  constructor (message: string, readonly retryAfterMs: number | undefined, readonly httpStatus?: number) {
-    super(message)
-    this.name = 'TransientFailure'
-  }
+export { TransientFailure } from './portal-calls.js'
+export type SyncContext = CallContext
+
+interface Rendered { d: StoredDossier, hoSo: PortalHoSo }
+interface StepItem { d: StoredDossier, step: PendingStep, tienDo: PortalTienDo }
+
+/** Splits `items` in halves until each refused part is a single item, which `single` settles. */
+async function bisect<T> (items: T[], send: (part: T[]) => Promise<'ok' | 'refused'>, single: (item: T) => Promise<void>): Promise<void> {
+  if (await send(items) === 'ok') return
+  if (items.length === 1) return await single(items[0] as T)
+  const mid = Math.ceil(items.length / 2)
+  await bisect(items.slice(0, mid), send, single)
+  await bisect(items.slice(mid), send, single)
 }
-
-export interface SyncContext { jobId: string, attempt: number }
-
-type Op = Attempt['operation']
 
 export class PortalSync {
   constructor (
     private readonly store: DossierStore,
-    private readonly portal: PortalClient,
-    private readonly breaker: CircuitBreaker,
+    private readonly calls: PortalCalls,
     private readonly log: Logger
   ) {}
 
+  private get delivery (): DossierStore['delivery'] { return this.store.delivery }
+
   async syncBatch (agency: string, dossiers: StoredDossier[], ctx: SyncContext): Promise<void> {
     const live = dossiers.filter(d => d.state === 'pending')
-    const toCreate = live.filter(d => !d.created)
+    const toCreate = await this.render(live.filter(d => !d.created), ctx)
     await this.sendHoSo(agency, toCreate, false, ctx)
     // Creates change the records (created flag, revisions); without any, the batch is current.
-    const fresh = toCreate.length === 0 ? live : await this.store.loadMany(agency, live.map(d => d.ref))
-    const created = fresh.filter((d): d is StoredDossier => d?.state === 'pending' && d.created)
-    await this.sendHoSo(agency, created.filter(d => d.deliveredRev < d.contentRev), true, ctx)
-    await this.sendSteps(agency, created, ctx)
+    const fresh = toCreate.length === 0 ? live : (await this.store.loadBatch(agency, live.map(d => d.ref))).dossiers
+    const created = fresh.filter(d => d.state === 'pending' && d.created)
+    await this.sendHoSo(agency, await this.render(created.filter(d => d.deliveredRev < d.contentRev), ctx), true, ctx)
+    const current = toCreate.length === 0 && created.every(d => d.deliveredRev >= d.contentRev)
+      ? created
+      : (await this.store.loadBatch(agency, created.map(d => d.ref))).dossiers.filter(d => d.state === 'pending' && d.created)
+    await this.sendSteps(agency, current, ctx)
     // Settles dossiers that had nothing left to send, and drops stale outbox entries.
-    await this.store.ackMany(agency, dossiers.map(d => ({ ref: d.ref })), Date.now())
+    await this.delivery.ackMany(ctx.fence, dossiers.map(d => ({ ref: d.ref })))
   }
 
-  private async sendHoSo (agency: string, ds: StoredDossier[], isUpdating: boolean, ctx: SyncContext): Promise<void> {
-    if (ds.length === 0) return
-    const op: Op = isUpdating ? 'update' : 'create'
-    const records = ds.map(d => toPortalHoSo(toCanonical(d)))
-    const reply = await this.call(agency, op, ds, ctx, {
-      service: 'DongBoHoSoMC', madonvi: agency, isUpdating: isUpdating ? 'True' : 'False', data: records
+  /** Renders each dossier alone: one that cannot be rendered fails by itself (UNRENDERABLE). */
+  private async render (ds: StoredDossier[], ctx: SyncContext): Promise<Rendered[]> {
+    const out: Rendered[] = []
+    for (const d of ds) {
+      try {
+        out.push({ d, hoSo: toPortalHoSo(toCanonical(d)) })
+      } catch (err) {
+        await this.fail(d, ctx, 'UNRENDERABLE', `cannot be rendered for the portal: ${(err as Error).message}`.slice(0, 300))
+      }
+    }
+    return out
+  }
+
+  private async sendHoSo (agency: string, items: Rendered[], isUpdating: boolean, ctx: SyncContext): Promise<void> {
+    if (items.length === 0) return
+    await bisect(items, async (part) => {
+      let reply
+      try {
+        reply = await this.calls.call(isUpdating ? 'update' : 'create', part.map(r => r.d), ctx, {
+          service: 'DongBoHoSoMC', madonvi: agency, isUpdating: isUpdating ? 'True' : 'False', data: part.map(r => r.hoSo)
+        })
+      } catch (err) {
+        if (err instanceof BatchTooLarge) return 'refused'
+        throw err
+      }
+      const code = reply.error_code
+      if (code === '0') {
+        await this.delivery.ackMany(ctx.fence, part.map(r => ({ ref: r.d.ref, created: true, deliveredRev: r.d.contentRev })))
+        return 'ok'
+      }
+      if (part.length > 1 && (code === '-3' || code === '-4')) {
+        // Says which dossiers only by message text: try each alone.
+        for (const r of part) await this.sendHoSo(agency, [r], isUpdating, ctx)
+        return 'ok'
+      }
+      if (part.length > 1 && code === '-1') return 'refused'
+      const r = part[0] as Rendered
+      if (code === '-1') {
+        await this.fail(r.d, ctx, 'PORTAL_REJECTED', typeof reply.message === 'string' ? reply.message.slice(0, 500) : 'portal error_code -1', code)
+      } else if (!isUpdating && code === '-3') {
+        await this.resolveExisting(agency, r, ctx)
+      } else if (isUpdating && code === '-4') {
+        // The portal does not know it (any more): create it again on the next pass.
+        await this.delivery.ack(ctx.fence, r.d.ref, { created: false })
+      } else {
+        throw new TransientFailure(`portal error_code ${code} is unexpected for ${isUpdating ? 'an update' : 'a create'}`, undefined, 200, code)
+      }
+      return 'ok'
+    }, async (r) => {
+      await this.fail(r.d, ctx, 'PAYLOAD_TOO_LARGE', 'the portal refuses this dossier alone as too large (HTTP 413)')
     })
-    const code = reply.error_code
-    if (code === '0') {
-      await this.store.ackMany(agency, ds.map(d => ({ ref: d.ref, created: true, deliveredRev: d.contentRev })), Date.now())
-      return
-    }
-    if (ds.length > 1 && ['-1', '-3', '-4'].includes(code)) {
-      for (const d of ds) await this.sendHoSo(agency, [d], isUpdating, ctx)
-      return
-    }
-    const d = ds[0] as StoredDossier
-    const sent = records[0] as PortalHoSo
-    if (!isUpdating && code === '-3') return await this.resolveExisting(agency, d, sent, ctx)
-    if (isUpdating && code === '-4') {
-      // The portal does not know it (any more): create it again on the next pass.
-      await this.store.ack(agency, d.ref, { created: false }, Date.now())
-      return
-    }
-    await this.failPermanently(agency, d, code, reply)
   }
 
   /**
    * A create answered "đã tồn tại": usually our own earlier create whose answer was lost to a
-   * crash or timeout. Look it up: the same content is delivered; anything else becomes an update.
+   * crash or timeout. Look it up. Another applicant's record under the same code (a code reused
+   * after a Redis restore, another system numbering the same agency) is a collision: nothing is
+   * overwritten. Our own record with the same content is delivered; else an update follows.
    */
-  private async resolveExisting (agency: string, d: StoredDossier, sent: PortalHoSo, ctx: SyncContext): Promise<void> {
-    const reply = await this.call(agency, 'lookup', [d], ctx, { service: 'TraCuuHoSo', madonvi: agency, mahoso: d.maHoSo })
-    const same = reply.error_code === '0' && sameContent(sent, reply.result)
-    await this.store.ack(agency, d.ref, same ? { created: true, deliveredRev: d.contentRev } : { created: true }, Date.now())
-    this.log.info({ maHoSo: d.maHoSo, same }, 'create answered -3: dossier already on the portal')
+  private async resolveExisting (agency: string, r: Rendered, ctx: SyncContext): Promise<void> {
+    const { d, hoSo } = r
+    const reply = await this.calls.call('lookup', [d], ctx, { service: 'TraCuuHoSo', madonvi: agency, mahoso: d.maHoSo })
+    if (reply.error_code !== '0') {
+      throw new TransientFailure(`portal answered -3 for the create but ${reply.error_code} for the look-up`, undefined, 200)
+    }
+    const differs = identityDifferences(hoSo, reply.result)
+    if (differs.length > 0) {
+      await this.fail(d, ctx, 'CODE_COLLISION',
+        `the portal already holds ${d.maHoSo} for another dossier (different ${differs.join(', ')}); nothing was overwritten`, '-3')
+      this.log.error({ maHoSo: d.maHoSo, fields: differs }, 'code collision: the portal holds another dossier under this code')
+      return
+    }
+    const same = sameContent(hoSo, reply.result)
+    await this.delivery.ack(ctx.fence, d.ref, same ? { created: true, deliveredRev: d.contentRev } : { created: true })
+    this.log.info({ maHoSo: d.maHoSo, same }, 'create answered -3: our dossier is already on the portal')
   }
 
   private async sendSteps (agency: string, ds: StoredDossier[], ctx: SyncContext): Promise<void> {
-    const items: Array<{ d: StoredDossier, tienDo: ReturnType<typeof toPortalTienDo> }> = []
-    const pending = await this.store.pendingStepsMany(agency, ds.map(d => d.ref), 50)
-    ds.forEach((d, i) => {
+    const pending = await this.delivery.pendingStepsMany(agency, ds.map(d => d.ref), 50)
+    const items: StepItem[] = []
+    for (const [i, d] of ds.entries()) {
       const steps = pending[i] ?? []
-      if (steps.length === 0) return
-      const canonical = toCanonical(d)
-      for (const s of steps) items.push({ d, tienDo: toPortalTienDo(canonical, s) })
-    })
-    for (let i = 0; i < items.length; i += 50) await this.sendStepChunk(agency, items.slice(i, i + 50), ctx)
+      if (steps.length === 0) continue
+      try {
+        const canonical = toCanonical(d)
+        items.push(...steps.map(step => ({ d, step, tienDo: toPortalTienDo(canonical, step) })))
+      } catch (err) {
+        await this.fail(d, ctx, 'UNRENDERABLE', `a processing step cannot be rendered for the portal: ${(err as Error).message}`.slice(0, 300))
+      }
+    }
+    // A dossier whose step failed or must be created again sends none of its later steps now.
+    const stopped = new Set<string>()
+    for (let i = 0; i < items.length; i += 50) {
+      const chunk = items.slice(i, i + 50).filter(it => !stopped.has(it.d.ref))
+      if (chunk.length > 0) await this.sendStepChunk(agency, chunk, stopped, ctx)
+    }
   }
 
-  private async sendStepChunk (agency: string, chunk: Array<{ d: StoredDossier, tienDo: ReturnType<typeof toPortalTienDo> }>, ctx: SyncContext): Promise<void> {
-    const byDossier = new Map<string, { d: StoredDossier, n: number }>()
-    for (const { d } of chunk) {
-      const e = byDossier.get(d.ref) ?? { d, n: 0 }
-      e.n++
-      byDossier.set(d.ref, e)
-    }
-    const ds = [...byDossier.values()].map(e => e.d)
-    const reply = await this.call(agency, 'steps', ds, ctx, {
-      service: 'CapNhatTienDoHoSoMC', madonvi: agency, data: chunk.map(c => c.tienDo)
-    })
-    const code = reply.error_code
-    if (code === '0') {
-      await this.store.ackMany(agency, [...byDossier.values()].map(({ d, n }) => ({ ref: d.ref, stepsAcked: n })), Date.now())
-      return
-    }
-    if (byDossier.size > 1 && ['-1', '-4'].includes(code)) {
-      for (const ref of byDossier.keys()) await this.sendStepChunk(agency, chunk.filter(c => c.d.ref === ref), ctx)
-      return
-    }
-    const d = ds[0] as StoredDossier
-    if (code === '-4') {
-      await this.store.ack(agency, d.ref, { created: false }, Date.now())
-      return
-    }
-    await this.failPermanently(agency, d, code, reply)
-  }
-
-  private async failPermanently (agency: string, d: StoredDossier, code: string, reply: PortalReply): Promise<void> {
-    const reason = typeof reply.message === 'string' ? reply.message : `portal error_code ${code}`
-    await this.store.fail(agency, d.ref, {
-      code: code === '-1' ? 'PORTAL_REJECTED' : 'PORTAL_UNEXPECTED', reason, portalCode: code, at: isoFromEpoch(Date.now())
-    })
-    this.log.warn({ maHoSo: d.maHoSo, portalCode: code }, 'dossier failed permanently at the portal')
-  }
-
-  /** One portal call, recorded as an attempt on every dossier it carries. */
-  private async call (agency: string, operation: Op, ds: StoredDossier[], ctx: SyncContext, body: Record<string, unknown> & { service: string, madonvi: string }): Promise<PortalReply> {
-    const started = performance.now()
-    const base = { at: isoFromEpoch(Date.now()), jobId: ctx.jobId, attempt: ctx.attempt, operation, batchSize: ds.length }
-    const refs = ds.map(d => d.ref)
-    try {
-      const { reply, httpStatus, durationMs } = await this.portal.call(body)
+  /** Steps of one chunk; a refused chunk is split by dossier, keeping each dossier's steps in order. */
+  private async sendStepChunk (agency: string, chunk: StepItem[], stopped: Set<string>, ctx: SyncContext): Promise<void> {
+    const byRef = new Map<string, StepItem[]>()
+    for (const it of chunk) byRef.set(it.d.ref, [...(byRef.get(it.d.ref) ?? []), it])
+    const groups = [...byRef.values()]
+    await bisect(groups, async (part) => {
+      const steps = part.flat()
+      let reply
+      try {
+        reply = await this.calls.call('steps', part.map(g => (g[0] as StepItem).d), ctx, {
+          service: 'CapNhatTienDoHoSoMC', madonvi: agency, data: steps.map(s => s.tienDo)
+        })
+      } catch (err) {
+        if (err instanceof BatchTooLarge) return 'refused'
+        throw err
+      }
       const code = reply.error_code
-      const outcome: Attempt['outcome'] = code === '0' ? 'ok' : code === '-3' ? 'exists' : code === '-4' ? 'unknown-dossier' : code === '99' || code === '401' ? 'transient' : 'permanent'
-      const entry: Attempt = { ...base, outcome, durationMs, httpStatus, portalCode: code }
-      if (typeof reply.message === 'string') entry.portalMessage = reply.message.slice(0, 500)
-      await this.store.recordAttempts(agency, refs, entry, outcome === 'transient')
-      if (outcome === 'transient') {
-        await this.breaker.failure()
-        throw new TransientFailure(`portal error_code ${code}`, undefined, httpStatus)
+      if (code === '0') {
+        await this.delivery.ackMany(ctx.fence, part.map(g => ({ ref: (g[0] as StepItem).d.ref, stepsUpTo: Math.max(...g.map(s => s.step.id ?? 0)) })))
+        return 'ok'
       }
-      await this.breaker.success()
-      this.log.debug({ agency, operation, batch: ds.length, portalCode: code, durationMs }, 'portal call')
-      return reply
-    } catch (err) {
-      if (err instanceof TransientFailure) throw err
-      if (!(err instanceof PortalTransportError)) throw err
-      const entry: Attempt = {
-        ...base, outcome: 'transient', durationMs: Math.round(performance.now() - started), error: err.message
+      if (part.length > 1 && (code === '-1' || code === '-4')) return 'refused'
+      const d = (part[0]?.[0] as StepItem).d
+      stopped.add(d.ref)
+      if (code === '-4') {
+        await this.delivery.ack(ctx.fence, d.ref, { created: false })
+      } else if (code === '-1') {
+        await this.fail(d, ctx, 'PORTAL_REJECTED', typeof reply.message === 'string' ? reply.message.slice(0, 500) : 'portal error_code -1', code)
+      } else {
+        throw new TransientFailure(`portal error_code ${code} is unexpected for steps`, undefined, 200, code)
       }
-      if (err.httpStatus !== undefined) entry.httpStatus = err.httpStatus
-      await this.store.recordAttempts(agency, refs, entry, true)
-      await this.breaker.failure(Date.now(), err.retryAfterMs ?? 0)
-      throw new TransientFailure(err.message, err.retryAfterMs, err.httpStatus)
+      return 'ok'
+    }, async (g) => {
+      const d = (g[0] as StepItem).d
+      stopped.add(d.ref)
+      await this.fail(d, ctx, 'PAYLOAD_TOO_LARGE', 'the portal refuses the steps of this dossier as too large (HTTP 413)')
+    })
+  }
+
+  private async fail (d: StoredDossier, ctx: SyncContext, code: string, reason: string, portalCode?: string): Promise<void> {
+    const failure: Failure = { code, reason, at: isoFromEpoch(Date.now()) }
+    if (portalCode !== undefined) failure.portalCode = portalCode
+    if (await this.delivery.fail(ctx.fence, d.ref, failure)) {
+      this.log.warn({ maHoSo: d.maHoSo, reason: code, portalCode }, 'dossier failed')
     }
   }
-}
-
-/** Every field we sent has the same value on the portal (the portal may add its own). */
-export function sameContent (sent: PortalHoSo, onPortal: unknown): boolean {
-  if (onPortal === null || typeof onPortal !== 'object') return false
-  const other = onPortal as Record<string, unknown>
-  return Object.entries(sent).every(([k, v]) => k === 'TrangThaiHoSo' || JSON.stringify(v) === JSON.stringify(other[k]))
 }

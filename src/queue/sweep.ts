@@ -12,14 +12,14 @@ const ALIVE = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-c
 export async function sweepOutboxes (store: DossierStore, queues: JobQueues, log: Logger): Promise<{ rearmed: number }> {
   let rearmed = 0
   for (const agency of await store.agencies()) {
-    if (await store.outboxSize(agency) === 0) continue
-    const owner = await store.flushOwner(agency)
-    const id = owner ?? jobIds.flush(agency, await store.flushGen(agency))
+    if (await store.delivery.size(agency) === 0) continue
+    const owner = await store.delivery.ownerJob(agency)
+    const id = owner ?? jobIds.flush(agency, await store.delivery.flushGen(agency))
     if (ALIVE.has(await queues.delivery.getJobState(id))) continue
     // A fresh generation, since BullMQ ignores the id of a finished job. Releasing a dead
     // owner's claim already moves to one; otherwise, move to one here.
-    const released = owner === null ? undefined : await store.release(agency, owner)
-    const gen = released ?? await store.bumpFlushGen(agency)
+    const released = owner === null ? undefined : await store.delivery.release(agency, owner)
+    const gen = released ?? await store.delivery.bumpFlushGen(agency)
     await queues.enqueueFlush(agency, gen)
     rearmed++
     log.info({ agency }, 'outbox re-armed by the sweeper')

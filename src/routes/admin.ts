@@ -28,6 +28,17 @@ const Listed = Type.Object({
   })))
 })
 
+function notInReview (): Error {
+  return Errors.conflict('NOT_IN_REVIEW', 'Hồ sơ không ở trạng thái chờ xem xét', 'The dossier is not waiting for review', 'maHoSo')
+}
+
+function revisionConflict (current?: number): Error {
+  const now = current === undefined ? '' : ` (${current})`
+  return Errors.conflict('REVISION_CONFLICT',
+    `Hồ sơ vừa được thay đổi${now}; hãy tải lại và quyết định lại`,
+    `The dossier changed meanwhile${now}; reload it and decide again`, 'revision')
+}
+
 export default async function adminRoutes (app: FastifyInstance): Promise<void> {
   const guard = {
     onRequest: async (req: FastifyRequest) => { app.identify(req) },
@@ -97,37 +108,43 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
       params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
       body: Type.Object({
         communeCode: CommuneCode,
-        target: Type.Optional(Type.String({ maxLength: 100, description: 'which review item, when there are several' }))
+        target: Type.Optional(Type.String({ maxLength: 100, description: 'which review item, when there are several' })),
+        revision: Type.Optional(Type.Integer({ minimum: 1, description: 'the revision the decision was made on; another one answers 409' }))
       }, { additionalProperties: false }),
       response: { 202: Type.Object({ maHoSo: Type.String(), state: Type.String() }), ...errorReplies }
     },
     ...guard
   }, async (req, reply) => {
     const d = await find(req.params.maHoSo)
-    if (d.state !== 'needs-review' || d.review === undefined) {
-      throw Errors.conflict('NOT_IN_REVIEW', 'Hồ sơ không ở trạng thái chờ xem xét', 'The dossier is not waiting for review', 'maHoSo')
-    }
+    if (d.state !== 'needs-review' || d.review === undefined) throw notInReview()
     const items = req.body.target === undefined ? d.review : d.review.filter(r => r.target === req.body.target)
     const item = items.find(r => r.candidates.some(c => c.code === req.body.communeCode))
     if (item === undefined) {
       throw Errors.conflict('NOT_A_CANDIDATE', `Mã xã ${req.body.communeCode} không thuộc các xã đề xuất`,
         `Commune ${req.body.communeCode} is not one of the candidates`, 'communeCode')
     }
+    if (req.body.revision !== undefined && req.body.revision !== d.revision) throw revisionConflict(d.revision)
     const input = structuredClone(d.input)
     setPath(input as unknown as Record<string, unknown>, item.target, req.body.communeCode)
-    const previous = await app.store.resolutions(d.agency, d.ref)
-    const resolutions = [...previous, { target: item.target, oldCode: item.oldCode, code: req.body.communeCode }]
+    const resolutions = [...(d.resolutions ?? []), { target: item.target, oldCode: item.oldCode, code: req.body.communeCode }]
     const rest = d.review.filter(r => r !== item)
-    let state: string
-    if (rest.length > 0) {
-      // Other items remain: keep holding the dossier, with this decision recorded.
-      await app.store.recordDecision(d.agency, d.ref, { input, ...dossierHashes(input), resolutions, review: rest })
-      state = 'needs-review'
-    } else {
-      const r = await app.store.requeue(d.agency, d.ref, Date.now(), 'needs-review', { input, ...dossierHashes(input), resolutions })
-      if (r.jobGen !== '') await app.queues.enqueueFlush(d.agency, r.jobGen)
-      state = r.state
+    // One compare-and-set on the revision read above: a sector update or another admin that
+    // got there first makes this change nothing, and the admin decides again on fresh data.
+    const r = await app.store.adminChange(d.agency, d.ref, {
+      expectedState: 'needs-review',
+      expectedRevision: d.revision,
+      input,
+      ...dossierHashes(input),
+      resolutions,
+      requeue: rest.length === 0,
+      review: rest
+    })
+    if (r.result !== 'ok') {
+      if (r.result === 'missing') throw Errors.notFound(`hồ sơ ${d.maHoSo}`, 'maHoSo')
+      throw r.result === 'state' ? notInReview() : revisionConflict()
     }
+    if (r.jobGen !== '') await app.queues.enqueueFlush(d.agency, r.jobGen)
+    const state = r.state
     req.log.info({ maHoSo: d.maHoSo, target: item.target, state }, 'review settled by admin')
     return reply.code(202).send({ maHoSo: d.maHoSo, state })
   })

@@ -33,10 +33,18 @@ export class Keys {
   /** The generation for which a flush job was last queued by intake. */
   flushArmed (agency: string): string { return `${this.tag(agency)}:flusharmed` }
 
-  /** Agencies that ever had an outbox: the sweeper's index (its own slot; written idempotently). */
+  /**
+   * The agency's dossiers that failed or wait for review: the admin's index. It shares the
+   * agency's slot, so the script that changes a dossier's state changes the index with it.
+   */
+  stateIndex (agency: string, state: 'failed' | 'needs-review'): string { return `${this.tag(agency)}:state:${state}` }
+
+  /**
+   * Every agency that ever took in a dossier: the sweeper's and the admin's way to every
+   * per-agency key. Its own slot; written before the intake script, idempotently, so it is
+   * always a superset of the agencies that have data.
+   */
   agencies (): string { return `${this.prefix}:agencies` }
-  /** Dossiers that failed or wait for review, per state: the admin's index (own slot). */
-  stateIndex (state: 'failed' | 'needs-review'): string { return `${this.prefix}:state:${state}` }
   /** The breaker's keys share the `{portal}` tag: its script touches two of them. */
   breaker (): string { return `${this.prefix}:{portal}:breaker` }
   portalSession (): string { return `${this.prefix}:{portal}:session` }

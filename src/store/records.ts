@@ -6,13 +6,14 @@ import { parseRef } from './keys.js'
 export type SyncState = 'pending' | 'delivered' | 'failed' | 'needs-review'
 export type IntakeOutcome = 'new' | 'updated' | 'duplicate'
 
-/** A status change waiting to be pushed to the portal as a TienDo step. */
-export interface PendingStep { status: string, at: string, step?: CanonicalInput['step'] }
+/** A status change waiting to be pushed to the portal as a TienDo step; `id` rises per dossier. */
+export interface PendingStep { id?: number, status: string, at: string, step?: CanonicalInput['step'] }
 
 /** An admin's decision on a review item, re-applied when the sender sends the same data again. */
 export interface Resolution { target: string, oldCode: string, code: string }
 
-export interface Ack { created?: boolean, deliveredRev?: number, stepsAcked?: number }
+/** What the portal took for one dossier; `stepsUpTo`: every pending step with an id up to it. */
+export interface Ack { created?: boolean, deliveredRev?: number, stepsUpTo?: number }
 
 export interface Failure { code: string, reason: string, at: string, portalCode?: string }
 
@@ -22,7 +23,7 @@ export interface Attempt {
   attempt: number
   operation: 'create' | 'update' | 'steps' | 'lookup'
   batchSize: number
-  outcome: 'ok' | 'exists' | 'transient' | 'permanent' | 'unknown-dossier'
+  outcome: 'ok' | 'exists' | 'transient' | 'permanent' | 'unknown-dossier' | 'unknown-code' | 'too-large'
   durationMs: number
   httpStatus?: number
   portalCode?: string
@@ -49,6 +50,7 @@ export interface StoredDossier {
   updatedAt: number
   deliveredAt?: number
   review?: ReviewItem[]
+  resolutions?: Resolution[]
   failure?: Failure
 }
 
@@ -78,8 +80,26 @@ export interface IntakeArgs {
   now: number
 }
 
+/** A stored record that cannot be read back (hand-edited, or truncated): delivery fails it alone. */
+export class CorruptRecordError extends Error {
+  constructor (readonly ref: string, readonly maHoSo: string | undefined) {
+    super('stored dossier record cannot be read')
+    this.name = 'CorruptRecordError'
+  }
+}
+
+/** The record, undefined when it is gone; throws CorruptRecordError when it is unreadable. */
 export function parseDossier (agency: string, ref: string, h: Record<string, string>): StoredDossier | undefined {
-  if (h.maHoSo === undefined || h.input === undefined || h.provenance === undefined) return undefined
+  if (h.maHoSo === undefined) return undefined
+  try {
+    return readDossier(agency, ref, h as Record<string, string> & { maHoSo: string })
+  } catch {
+    throw new CorruptRecordError(ref, h.maHoSo)
+  }
+}
+
+function readDossier (agency: string, ref: string, h: Record<string, string> & { maHoSo: string }): StoredDossier {
+  if (h.input === undefined || h.provenance === undefined) throw new Error('incomplete record')
   const { system, sourceId } = parseRef(ref)
   const d: StoredDossier = {
     ref,
@@ -102,6 +122,7 @@ export function parseDossier (agency: string, ref: string, h: Record<string, str
   if (h.deliveredAt !== undefined) d.deliveredAt = Number(h.deliveredAt)
   if (h.review !== undefined) d.review = JSON.parse(h.review) as ReviewItem[]
   if (h.failure !== undefined) d.failure = JSON.parse(h.failure) as Failure
+  if (h.resolutions !== undefined) d.resolutions = JSON.parse(h.resolutions) as Resolution[]
   return d
 }
 

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { toPortalHoSo, toPortalTienDo } from '../../src/mappings/to-portal.js'
-import { sameContent } from '../../src/queue/portal-sync.js'
+import { sameContent } from '../../src/queue/code-identity.js'
 import type { CanonicalDossier } from '../../src/schemas/canonical-dossier.js'
 
 const base: CanonicalDossier = {

@@ -15,10 +15,21 @@ if now < untilTs then return {0, untilTs} end
 if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return {1, 1} end
 return {0, now + 500}
 `
+/**
+ * ARGV: now, threshold, base, max, retryAfter, probe (0/1). While the circuit is open, failures
+ * of calls that started before it opened are counted but neither lengthen the cool-down nor
+ * cancel the probe: only the probe's own failure re-opens it, for twice as long.
+ */
 const FAILURE = `
 local now, threshold, base, max, retryAfter = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local probe = ARGV[6] == '1'
 local f = redis.call('HINCRBY', KEYS[1], 'failures', 1)
 local st = redis.call('HGET', KEYS[1], 'state') or 'closed'
+if st == 'open' and not probe then
+  local untilTs = tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0')
+  if now + retryAfter > untilTs then redis.call('HSET', KEYS[1], 'openUntil', now + retryAfter) end
+  return 1
+end
 if st == 'open' or f >= threshold or retryAfter > 0 then
   local cooldown = base
   if st == 'open' then cooldown = math.min(max, tonumber(redis.call('HGET', KEYS[1], 'cooldown') or base) * 2) end
@@ -59,10 +70,14 @@ export class CircuitBreaker {
     return ok === 1 ? { ok: true, probe: v === 1 } : { ok: false, until: v }
   }
 
-  /** Returns true when this failure opened (or kept open) the circuit. */
-  async failure (now = Date.now(), retryAfterMs = 0): Promise<boolean> {
-    const r = await this.redis.ltBreakerFailure(this.key, `${this.key}:probe`, now,
-      this.opts.threshold, this.opts.cooldownMs, this.opts.maxCooldownMs, Math.max(0, Math.round(retryAfterMs)))
+  /**
+   * Returns true when the circuit is open after this failure. `probe`: the failed call was the
+   * one the breaker let through after its cool-down.
+   */
+  async failure (opts: { now?: number, retryAfterMs?: number, probe?: boolean } = {}): Promise<boolean> {
+    const r = await this.redis.ltBreakerFailure(this.key, `${this.key}:probe`, opts.now ?? Date.now(),
+      this.opts.threshold, this.opts.cooldownMs, this.opts.maxCooldownMs, Math.max(0, Math.round(opts.retryAfterMs ?? 0)),
+      opts.probe === true ? 1 : 0)
     return r === 1
   }
 

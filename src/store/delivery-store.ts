@@ -1,0 +1,145 @@
+/**
+ * What delivery needs from the store: the fenced claim on an agency's outbox, the outbox itself,
+ * pending steps, and the recording of the portal's answers. Every acknowledging or failing call
+ * carries the claim's token; a run that lost its claim gets `FencedError` and must stop.
+ */
+import type { Redis } from 'ioredis'
+import type { Keys } from './keys.js'
+import type { Ack, Attempt, Failure, PendingStep } from './records.js'
+
+const ATTEMPTS_KEEP = 200
+
+/** A run's hold on an agency's outbox. */
+export interface Fence { agency: string, token: string }
+
+export class FencedError extends Error {
+  constructor (agency: string) {
+    super(`the claim on agency ${agency}'s outbox was taken over`)
+    this.name = 'FencedError'
+  }
+}
+
+export type Claim = { ok: true } | { ok: false, busyUntil?: number }
+
+export class DeliveryStore {
+  constructor (private readonly redis: Redis, private readonly keys: Keys, private readonly retentionMs: number) {}
+
+  async claim (agency: string, jobId: string, token: string, leaseMs: number, ttlMs: number, now = Date.now()): Promise<Claim> {
+    const [ok, lease] = await this.redis.ltClaim(this.keys.flushOwner(agency), jobId, token, now, leaseMs, ttlMs)
+    if (ok === 1) return { ok: true }
+    return lease > 0 ? { ok: false, busyUntil: lease } : { ok: false }
+  }
+
+  /** Extends the lease; throws FencedError when another run took the claim. */
+  async renew (f: Fence, leaseMs: number, ttlMs: number): Promise<void> {
+    if (await this.redis.ltRenew(this.keys.flushOwner(f.agency), f.token, Date.now(), leaseMs, ttlMs) !== 1) throw new FencedError(f.agency)
+  }
+
+  /** Ends this run keeping the outbox for the job's next run. False when already fenced. */
+  async yieldClaim (f: Fence, ttlMs: number): Promise<boolean> {
+    return await this.redis.ltYield(this.keys.flushOwner(f.agency), f.token, ttlMs) === 1
+  }
+
+  /** 1 released, 0 work remains; throws FencedError. */
+  async releaseIfEmpty (f: Fence): Promise<number> {
+    const r = await this.redis.ltReleaseIfEmpty(this.keys.flushOwner(f.agency), this.keys.outbox(f.agency), this.keys.flushGen(f.agency), f.token)
+    if (r === -1) throw new FencedError(f.agency)
+    return r
+  }
+
+  /** Gives up `jobId`'s claim; the new flush generation, or undefined when it held no claim. */
+  async release (agency: string, jobId: string): Promise<string | undefined> {
+    const gen = await this.redis.ltRelease(this.keys.flushOwner(agency), this.keys.flushGen(agency), jobId)
+    return gen === 0 ? undefined : String(gen)
+  }
+
+  /** The job that owns the agency's outbox, if any. */
+  async ownerJob (agency: string): Promise<string | null> {
+    return await this.redis.hget(this.keys.flushOwner(agency), 'job')
+  }
+
+  async flushGen (agency: string): Promise<string> {
+    return (await this.redis.get(this.keys.flushGen(agency))) ?? '0'
+  }
+
+  async bumpFlushGen (agency: string): Promise<string> {
+    return String(await this.redis.incr(this.keys.flushGen(agency)))
+  }
+
+  /** The refs waiting in the agency's outbox, oldest first. */
+  async refs (agency: string, max: number): Promise<string[]> {
+    return await this.redis.zrange(this.keys.outbox(agency), 0, max - 1)
+  }
+
+  async size (agency: string): Promise<number> {
+    return await this.redis.zcard(this.keys.outbox(agency))
+  }
+
+  async pendingStepsMany (agency: string, refs: string[], max: number): Promise<PendingStep[][]> {
+    const p = this.redis.pipeline()
+    for (const ref of refs) p.lrange(this.keys.dossier(agency, ref).steps, 0, max - 1)
+    const res = (await p.exec()) ?? []
+    return res.map(([err, items]) => { if (err !== null) throw err; return (items as string[]).map(s => JSON.parse(s) as PendingStep) })
+  }
+
+  async recordAttempts (agency: string, refs: string[], entry: Attempt, transient: boolean): Promise<void> {
+    const json = JSON.stringify(entry)
+    const p = this.redis.pipeline()
+    for (const ref of refs) {
+      const k = this.keys.dossier(agency, ref)
+      p.ltAttempt(k.attempts, k.dossier, json, ATTEMPTS_KEEP, this.retentionMs, transient ? 1 : 0)
+    }
+    await p.exec()
+  }
+
+  /** Outbox entries older than `before` that have failed transiently at least once. */
+  async expired (agency: string, before: number): Promise<Array<{ ref: string, lastError: Attempt }>> {
+    const refs = await this.redis.zrangebyscore(this.keys.outbox(agency), 0, before, 'LIMIT', 0, 500)
+    if (refs.length === 0) return []
+    const p = this.redis.pipeline()
+    for (const ref of refs) p.hget(this.keys.dossier(agency, ref).dossier, 'lastError')
+    const res = (await p.exec()) ?? []
+    const out: Array<{ ref: string, lastError: Attempt }> = []
+    res.forEach(([err, v], i) => {
+      if (err !== null || typeof v !== 'string') return
+      try {
+        out.push({ ref: refs[i] as string, lastError: JSON.parse(v) as Attempt })
+      } catch {
+        out.push({ ref: refs[i] as string, lastError: { error: 'unreadable attempt record' } as Attempt })
+      }
+    })
+    return out
+  }
+
+  /**
+   * Records several portal results in one round trip; returns each dossier's state afterwards
+   * ('missing' when its record is gone and its outbox entry was dropped). Throws FencedError.
+   */
+  async ackMany (f: Fence, acks: Array<Ack & { ref: string }>, now = Date.now()): Promise<string[]> {
+    if (acks.length === 0) return []
+    const p = this.redis.pipeline()
+    for (const a of acks) {
+      const k = this.keys.dossier(f.agency, a.ref)
+      p.ltAck(k.dossier, k.steps, this.keys.outbox(f.agency), this.keys.flushOwner(f.agency), a.ref,
+        a.created === undefined ? '' : (a.created ? '1' : '0'),
+        a.deliveredRev === undefined ? '' : a.deliveredRev, a.stepsUpTo ?? 0, now, f.token)
+    }
+    const res = (await p.exec()) ?? []
+    const states = res.map(([err, v]) => { if (err !== null) throw err; return v as string })
+    if (states.includes('fenced')) throw new FencedError(f.agency)
+    return states
+  }
+
+  async ack (f: Fence, ref: string, a: Ack): Promise<string> {
+    return (await this.ackMany(f, [{ ref, ...a }]))[0] ?? 'missing'
+  }
+
+  /** Fails a pending dossier for good; false when it was no longer pending. Throws FencedError. */
+  async fail (f: Fence, ref: string, failure: Failure): Promise<boolean> {
+    const k = this.keys.dossier(f.agency, ref)
+    const r = await this.redis.ltFail(k.dossier, this.keys.outbox(f.agency), this.keys.flushOwner(f.agency),
+      this.keys.stateIndex(f.agency, 'failed'), this.keys.stateIndex(f.agency, 'needs-review'), ref, JSON.stringify(failure), f.token)
+    if (r === -1) throw new FencedError(f.agency)
+    return r === 1
+  }
+}

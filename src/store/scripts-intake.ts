@@ -1,0 +1,135 @@
+/**
+ * Lua scripts that change a dossier: intake, and an admin's decisions. Each touches the keys of
+ * one agency only (one hash tag, so one Redis Cluster slot), and each is the whole state change:
+ * the dossier, its outbox entry and the agency's state indexes move together or not at all.
+ */
+
+/**
+ * Shared by every script that sets a dossier's sync state: keeps the agency's per-state indexes
+ * (what the admin lists) in step with the dossier, in the same atomic step. Expects locals `d`
+ * (dossier key), `ref`, and the index keys `idxFailed`, `idxReview`.
+ */
+const SET_STATE = `
+local function setState (st)
+  redis.call('HSET', d, 'state', st)
+  if st == 'failed' then redis.call('SADD', idxFailed, ref) else redis.call('SREM', idxFailed, ref) end
+  if st == 'needs-review' then redis.call('SADD', idxReview, ref) else redis.call('SREM', idxReview, ref) end
+end
+`
+
+/**
+ * Intake. KEYS: dossier, raw, steps, codes, seq, outbox, flushOwner, flushGen, flushArmed,
+ * idxFailed, idxReview.
+ * ARGV: ref, agency, day, fullHash, contentHash, status, input, provenance, rawEntry, now,
+ *       retentionMs, reviewJson, stepJson, clientId, system, sourceId, rawKeep.
+ * Returns {maHoSo, outcome, state, jobGen, previousState} where jobGen is '' when no new flush
+ * job is needed: one owns the outbox, or one was already queued for this generation.
+ */
+export const INTAKE = `
+local d, raw, steps, codes, seq, outbox, owner, gen, armed = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local idxFailed, idxReview = KEYS[10], KEYS[11]
+local ref, now = ARGV[1], tonumber(ARGV[10])
+${SET_STATE}
+local code = redis.call('HGET', d, 'maHoSo')
+local previous = redis.call('HGET', d, 'state') or ''
+local outcome
+local changed = false
+if not code then
+  -- The day is the day of receipt, so late senders reach old counters; those expire, and
+  -- HSETNX on the agency's permanent code index keeps a restarted counter from reusing a code.
+  repeat
+    local n = redis.call('INCR', seq)
+    if n > 99999 then return redis.error_reply('SEQUENCE_EXHAUSTED') end
+    code = ARGV[2] .. '-' .. ARGV[3] .. '-' .. string.format('%05d', n)
+  until redis.call('HSETNX', codes, code, ref) == 1
+  redis.call('PEXPIRE', seq, 3024000000)
+  redis.call('HSET', d, 'maHoSo', code, 'agency', ARGV[2], 'system', ARGV[15], 'sourceId', ARGV[16],
+    'contentRev', 1, 'deliveredRev', 0, 'created', 0, 'revision', 1, 'createdAt', now)
+  outcome = 'new'
+  changed = true
+elseif redis.call('HGET', d, 'fullHash') == ARGV[4] then
+  outcome = 'duplicate'
+else
+  outcome = 'updated'
+  changed = true
+  redis.call('HINCRBY', d, 'revision', 1)
+  if redis.call('HGET', d, 'contentHash') ~= ARGV[5] then redis.call('HINCRBY', d, 'contentRev', 1) end
+  if redis.call('HGET', d, 'status') ~= ARGV[6] and ARGV[13] ~= '' then
+    -- Steps carry an id so that delivery acknowledges exactly the ones the portal took.
+    local id = redis.call('HINCRBY', d, 'stepSeq', 1)
+    redis.call('RPUSH', steps, '{"id":' .. id .. ',' .. string.sub(ARGV[13], 2))
+  end
+end
+local state = redis.call('HGET', d, 'state')
+if changed then
+  redis.call('HSET', d, 'input', ARGV[7], 'provenance', ARGV[8], 'fullHash', ARGV[4], 'contentHash', ARGV[5],
+    'status', ARGV[6], 'clientId', ARGV[14], 'updatedAt', now)
+  redis.call('LPUSH', raw, ARGV[9])
+  redis.call('LTRIM', raw, 0, tonumber(ARGV[17]) - 1)
+  redis.call('PEXPIRE', raw, ARGV[11])
+  if ARGV[12] ~= '' then
+    state = 'needs-review'
+    setState(state)
+    redis.call('HSET', d, 'review', ARGV[12])
+    redis.call('ZREM', outbox, ref)
+    return {code, outcome, state, '', previous}
+  end
+  state = 'pending'
+  setState(state)
+  redis.call('HDEL', d, 'review', 'failure')
+  redis.call('ZADD', outbox, 'NX', now, ref)
+elseif state ~= 'pending' then
+  return {code, outcome, state, '', previous}
+end
+-- A pending dossier needs a flush job unless one owns the outbox or one is already queued for
+-- this generation. A resend of a pending dossier always asks again: its first intake may have
+-- died between this script and queueing the job (BullMQ ignores a second add of the same id).
+if redis.call('EXISTS', owner) == 1 then return {code, outcome, state, '', previous} end
+local g = redis.call('GET', gen) or '0'
+if changed and redis.call('GET', armed) == g then return {code, outcome, state, '', previous} end
+redis.call('SET', armed, g)
+return {code, outcome, state, g, previous}
+`
+
+/**
+ * An admin's change to a held (needs-review) or failed dossier, as a compare-and-set on its
+ * revision: a sector update or another admin that got there first makes it change nothing.
+ * With `requeue` = 1 the dossier goes back to the outbox; with 0 it stays held, with the
+ * remaining review items.
+ * KEYS: dossier, outbox, owner, gen, idxFailed, idxReview.
+ * ARGV: ref, now, expectedState, expectedRevision, inputJson ('' keeps), fullHash, contentHash,
+ *       resolutionsJson ('' keeps), requeue (0/1), reviewJson (when not requeued).
+ * Returns {result, state, jobGen}: result is 'ok', 'missing', 'state' (not in the expected
+ * state) or 'revision' (changed meanwhile).
+ */
+export const ADMIN_CHANGE = `
+local d = KEYS[1]
+local idxFailed, idxReview = KEYS[5], KEYS[6]
+local ref = ARGV[1]
+${SET_STATE}
+if redis.call('EXISTS', d) == 0 then return {'missing', '', ''} end
+local state = redis.call('HGET', d, 'state')
+if state ~= ARGV[3] then return {'state', state, ''} end
+if redis.call('HGET', d, 'revision') ~= ARGV[4] then return {'revision', state, ''} end
+redis.call('HINCRBY', d, 'revision', 1)
+if ARGV[5] ~= '' then
+  redis.call('HSET', d, 'input', ARGV[5], 'fullHash', ARGV[6])
+  if redis.call('HGET', d, 'contentHash') ~= ARGV[7] then
+    redis.call('HSET', d, 'contentHash', ARGV[7])
+    redis.call('HINCRBY', d, 'contentRev', 1)
+  end
+end
+if ARGV[8] ~= '' then redis.call('HSET', d, 'resolutions', ARGV[8]) end
+redis.call('HSET', d, 'updatedAt', ARGV[2])
+if ARGV[9] ~= '1' then
+  redis.call('HSET', d, 'review', ARGV[10])
+  return {'ok', state, ''}
+end
+setState('pending')
+redis.call('HDEL', d, 'review', 'failure', 'lastError')
+redis.call('ZADD', KEYS[2], ARGV[2], ref)
+if redis.call('EXISTS', KEYS[3]) == 1 then return {'ok', 'pending', ''} end
+return {'ok', 'pending', redis.call('GET', KEYS[4]) or '0'}
+`
+
+export { SET_STATE }
