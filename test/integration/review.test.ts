@@ -61,3 +61,51 @@ t.test('needs-review: held, listed, settled by an admin, then delivered', async 
   t.equal(again.json.state, 'delivered')
   t.equal(sim.state.dossier(maHoSo)?.updates, 0)
 })
+
+t.test('settling is a compare-and-set on the revision: a sector update or another admin first makes it change nothing', async t => {
+  const redis = await RedisServer.start()
+  const sim = await startSimulator()
+  const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url })
+  t.teardown(async () => { await gw.close(); await sim.close(); await redis.close() })
+  const key = gw.keys.land as string
+  const settle = async (body: object): Promise<{ status: number, json: any }> => {
+    const res = await fetch(`${gw.url}/v1/admin/dossiers/${maHoSo}/review`, {
+      method: 'POST', headers: { 'x-api-key': gw.keys.admin, 'content-type': 'application/json' }, body: JSON.stringify(body)
+    })
+    return { status: res.status, json: await res.json() }
+  }
+  const first = await post(gw.url, key, 'land', xml, 'application/xml')
+  const maHoSo = first.json.maHoSo as string
+  const read = async (): Promise<any> => (await getDossier(gw.url, gw.keys.admin, maHoSo)).json
+  const seen = (await read()).sync.revision as number
+
+  // The sector corrects its dossier while the admin looks at the old one.
+  const changed = await post(gw.url, key, 'land', xml.replace('<SoThua>123</SoThua>', '<SoThua>124</SoThua>'), 'application/xml')
+  t.equal(changed.json.outcome, 'updated')
+  t.equal(changed.json.state, 'needs-review')
+  const stale = await settle({ communeCode: '18754', revision: seen })
+  t.equal(stale.status, 409)
+  t.equal(stale.json.code, 'REVISION_CONFLICT')
+  t.equal(stale.json.field, 'revision')
+  const after = await read()
+  t.equal(after.sync.state, 'needs-review', 'nothing changed')
+  t.equal(after.sync.revision, seen + 1, 'only the sector update counted')
+  t.equal(after.dossier.details.land.parcel.number, '124', "the sector's correction is there")
+
+  // The store itself refuses a change made at a revision that is no longer current.
+  const where = await gw.app.store.locate(maHoSo)
+  const direct = await gw.app.store.adminChange(where?.agency as string, where?.ref as string, {
+    expectedState: 'needs-review', expectedRevision: seen, requeue: true
+  })
+  t.equal(direct.result, 'revision')
+
+  // Two admins settle at once: one wins, the other is told, and the portal gets one create.
+  const both = await Promise.all([settle({ communeCode: '18754' }), settle({ communeCode: '18823' })])
+  t.same(both.map(r => r.status).sort(), [202, 409])
+  const loser = both.find(r => r.status === 409)
+  t.ok(['REVISION_CONFLICT', 'NOT_IN_REVIEW'].includes(loser?.json.code), `the loser is told (${String(loser?.json.code)})`)
+  const winner = both.findIndex(r => r.status === 202)
+  await waitFor(async () => (await read()).sync.state === 'delivered', { what: 'the settled dossier delivered' })
+  t.equal(sim.state.dossier(maHoSo)?.creates, 1)
+  t.equal((await read()).dossier.details.land.parcel.communeCode, winner === 0 ? '18754' : '18823', "the winner's decision stands")
+})
