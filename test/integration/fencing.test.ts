@@ -42,8 +42,14 @@ function racingWorker (name: string): void {
   const store = new DossierStore(conn, { prefix: 'lt', retentionDays: 1 })
   const breaker = new CircuitBreaker(conn, store.keys.breaker(), { threshold: 50, cooldownMs: 100, maxCooldownMs: 500, probeTimeoutMs: 4000 })
   const portal = new PortalClient({
-    url: sim.url, username: 'lienthong', password: 'lienthong-dev', timeoutMs: PORTAL_TIMEOUT_MS, connections: 4,
-    redis: conn, sessionKey: store.keys.portalSession(), log
+    url: sim.url,
+    username: 'lienthong',
+    password: 'lienthong-dev',
+    timeoutMs: PORTAL_TIMEOUT_MS,
+    connections: 4,
+    redis: conn,
+    sessionKey: store.keys.portalSession(),
+    log
   })
   const flusher = new AgencyFlusher(store, new PortalSync(store, new PortalCalls(store.delivery, portal, breaker), log), breaker, {
     batchSize: 5, retryWindowMs: 3_600_000, ownerTtlMs: 60_000, leaseMs: leaseFor(PORTAL_TIMEOUT_MS)
