@@ -74,10 +74,10 @@ t.test('SIGHUP takes a new key and revokes an old one, without a restart or a dr
   // Steady traffic with a key that stays, across the reload.
   const results: Array<{ status: number, at: number }> = []
   const failures: unknown[] = []
-  let stop = false
+  const running = { stop: false }
   let n = 0
   const loops = Array.from({ length: 4 }, async () => {
-    while (!stop) {
+    while (!running.stop) {
       try {
         const res = await post(gw.url, keys['civil-status'] as string, 'civil-status', civilStatus(`R${++n}`))
         results.push({ status: res.status, at: Date.now() })
@@ -95,7 +95,7 @@ t.test('SIGHUP takes a new key and revokes an old one, without a restart or a dr
     { what: 'the new key to be accepted' })
   const takenAt = Date.now()
   await waitFor(() => results.some(r => r.at > takenAt), { what: 'traffic after the reload' })
-  stop = true
+  running.stop = true
   await Promise.all(loops)
 
   t.strictSame(failures, [], 'no request dropped')
