@@ -51,13 +51,20 @@ async function clearDemoKeys (url: string): Promise<void> {
   c.disconnect()
 }
 
+/** Each sector key is bound to its sample's agency (a whole province would be `*.H42`). */
+const DEMO_AGENCIES: Record<string, string[]> = {
+  'civil-status': ['000.00.31.H42'],
+  land: ['000.00.12.H42'],
+  'social-insurance': ['000.00.45.H42']
+}
+
 function demoClients (): { file: string, keys: Record<string, string> } {
   const keys: Record<string, string> = {}
   const clients = []
   for (const system of ['civil-status', 'land', 'social-insurance', 'admin']) {
     keys[system] = randomBytes(32).toString('base64url')
     const keySha256 = hashKey(keys[system]).toString('hex')
-    clients.push(system === 'admin' ? { id: 'demo-admin', role: 'admin', keySha256 } : { id: `demo-${system}`, system, keySha256 })
+    clients.push(system === 'admin' ? { id: 'demo-admin', role: 'admin', keySha256 } : { id: `demo-${system}`, system, agencies: DEMO_AGENCIES[system], keySha256 })
   }
   mkdirSync(DATA, { recursive: true })
   const file = `${DATA}/demo-clients.json`
@@ -94,7 +101,8 @@ async function main (): Promise<void> {
     ['social-insurance', sample('social-insurance.xml'), 'text/xml', 'social-insurance sample (SOAP)'],
     ['civil-status', civil, 'application/json', 'civil-status sample again (a resend)'],
     ['civil-status', civil.replace('"TIEP_NHAN"', '"DANG_XU_LY"'), 'application/json', 'civil-status, now being processed'],
-    ['civil-status', civil.replace('042090004321', '04209000432'), 'application/json', 'civil-status with a mistyped citizen ID']
+    ['civil-status', civil.replace('042090004321', '04209000432'), 'application/json', 'civil-status with a mistyped citizen ID'],
+    ['civil-status', civil.replace('000.00.31.H42', '000.00.12.H42'), 'application/json', 'civil-status for an agency its key is not bound to']
   ]
   const codes = new Set<string>()
   for (const [system, body, type, what] of sends) {

@@ -1,25 +1,51 @@
 /**
- * `npm run client -- <client-id> <system>` or `npm run client -- <client-id> --admin`:
- * creates an API key, adds its SHA-256 hash to the clients file, and prints the key once.
- * The key itself is stored nowhere.
+ * `npm run client -- <client-id> <system> --agencies <agency>[,<agency>…]` or
+ * `npm run client -- <client-id> --admin`: creates an API key, adds its SHA-256 hash to the
+ * clients file, and prints the key once. The key itself is stored nowhere.
+ *
+ * An agency is an exact code (`000.00.12.H42`) or `*.H42` for every agency of that province
+ * (quote it in the shell). The file is checked as the gateway would load it, then replaced by a
+ * rename: a gateway reloading it (SIGHUP) never reads half of it.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { hashKey } from '../src/plugins/clients.js'
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { hashKey, loadClients } from '../src/plugins/clients.js'
 
-const [id, systemOrFlag] = process.argv.slice(2)
+const USAGE = 'usage: npm run client -- <client-id> <system> --agencies <agency>[,<agency>…]   (agency: 000.00.12.H42, or \'*.H42\' for a whole province)\n' +
+  '       npm run client -- <client-id> --admin\n'
+
+function die (message: string, code = 1): never {
+  process.stderr.write(message.endsWith('\n') ? message : `${message}\n`)
+  process.exit(code)
+}
+
+let args
+try {
+  args = parseArgs({ allowPositionals: true, options: { admin: { type: 'boolean' }, agencies: { type: 'string', multiple: true } } })
+} catch (err) {
+  die(`${(err as Error).message}\n${USAGE}`, 2)
+}
+const [id, system, ...extra] = args.positionals
+const admin = args.values.admin === true
+const agencies = (args.values.agencies ?? []).flatMap(a => a.split(',')).map(a => a.trim().toUpperCase()).filter(a => a !== '')
+if (id === undefined || extra.length > 0 || (admin ? system !== undefined : system === undefined)) die(USAGE, 2)
+if (admin && agencies.length > 0) die('admins have no agencies: --agencies is for sector clients', 2)
+if (!admin && agencies.length === 0) die(`a sector client needs the agencies it acts for (--agencies)\n${USAGE}`, 2)
+
 const file = process.env.CLIENTS_FILE ?? 'config/clients.json'
-if (id === undefined || systemOrFlag === undefined) {
-  process.stderr.write('usage: npm run client -- <client-id> <system>|--admin\n')
-  process.exit(2)
-}
-const doc = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as { clients: Array<Record<string, string>> } : { clients: [] }
-if (doc.clients.some(c => c.id === id)) {
-  process.stderr.write(`client ${id} already exists in ${file}\n`)
-  process.exit(1)
-}
+const doc = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as { clients: Array<Record<string, unknown>> } : { clients: [] }
+if (doc.clients.some(c => c.id === id)) die(`client ${id} already exists in ${file}`)
 const key = randomBytes(32).toString('base64url')
 const keySha256 = hashKey(key).toString('hex')
-doc.clients.push(systemOrFlag === '--admin' ? { id, role: 'admin', keySha256 } : { id, system: systemOrFlag, keySha256 })
-writeFileSync(file, JSON.stringify(doc, null, 2) + '\n', { mode: 0o600 })
-process.stdout.write(`client ${id} added to ${file}\nAPI key (shown once, keep it secret): ${key}\n`)
+doc.clients.push(admin ? { id, role: 'admin', keySha256 } : { id, system, agencies: [...new Set(agencies)], keySha256 })
+const tmp = `${file}.${process.pid}.tmp`
+writeFileSync(tmp, JSON.stringify(doc, null, 2) + '\n', { mode: 0o600 })
+try {
+  loadClients(tmp)
+} catch (err) {
+  unlinkSync(tmp)
+  die(`not written, the gateway would refuse the file: ${(err as Error).message.replace(tmp, file)}`)
+}
+renameSync(tmp, file)
+process.stdout.write(`client ${id} added to ${file} (send SIGHUP to running gateways to load it)\nAPI key (shown once, keep it secret): ${key}\n`)

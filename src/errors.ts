@@ -97,6 +97,10 @@ export const Errors = {
   forbiddenSystem: (system: string) => new InputError('FORBIDDEN_SYSTEM', 403, {
     vi: `Khóa truy cập không được phép gửi cho hệ thống ${system}`, en: `This API key may not post for system ${system}`
   }, { field: 'system' }),
+  /** `field`: where the sender's format carries the agency code (`coQuanDangKy.maDinhDanh`). */
+  forbiddenAgency: (agency: string, field: string) => new InputError('FORBIDDEN_AGENCY', 403, {
+    vi: `Khóa truy cập không được phép gửi hồ sơ của cơ quan ${agency}`, en: `This API key may not post dossiers of agency ${agency}`
+  }, { field }),
   forbidden: () => new InputError('FORBIDDEN', 403, {
     vi: 'Không có quyền thực hiện thao tác này', en: 'Not allowed to perform this operation'
   }),

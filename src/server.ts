@@ -1,6 +1,7 @@
 /**
  * Entry point: validates config (fails fast), builds the app, listens, and shuts down
- * gracefully on SIGTERM/SIGINT so in-flight requests and jobs finish.
+ * gracefully on SIGTERM/SIGINT so in-flight requests and jobs finish. SIGHUP reloads the
+ * clients file (API keys) without a restart.
  */
 import closeWithGrace from 'close-with-grace'
 import { loadConfig } from './config.js'
@@ -16,7 +17,13 @@ try {
 
 const app = await buildApp(config)
 
-closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+// close-with-grace would close on SIGHUP too (and Node's default is to exit): it reloads keys instead.
+process.on('SIGHUP', () => {
+  app.log.info({ signal: 'SIGHUP' }, 'reloading the clients file')
+  app.reloadClients()
+})
+
+closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, skip: ['SIGHUP'] }, async ({ signal, err }) => {
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
   else app.log.info({ signal }, 'closing')
   await app.close()

@@ -13,6 +13,7 @@ import type { MapContext, ReviewItem, SectorMapping } from '../mappings/types.js
 import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
 import { encodeRaw, type DossierStore, type IntakeOutcome, type SyncState } from '../store/dossier-store.js'
 import type { JobQueues } from '../queue/jobs.js'
+import { coversAgency, type Client } from '../plugins/clients.js'
 import { sourceRef } from '../store/keys.js'
 import { parseXml, type XmlLimits } from '../adapters/xml.js'
 import { unwrapSoap, checkNamespace } from '../adapters/soap.js'
@@ -21,6 +22,8 @@ import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 export interface IntakeRequest {
   system: string
   clientId: string
+  /** The sender's agencies as they were when its request arrived (`Client.agencies`). */
+  agencies: Client['agencies']
   contentType: string
   body: string
 }
@@ -72,18 +75,24 @@ export class IntakeService {
     private readonly xmlLimits: XmlLimits
   ) {}
 
-  /** Parse and map only: throws a 4xx GatewayError for anything the sender must fix. */
-  async normalize (mapping: SectorMapping, body: string): Promise<{ dossier: CanonicalInput, review: ReviewItem[] }> {
+  /**
+   * Parse and map only: throws a 4xx GatewayError for anything the sender must fix.
+   * `agencyField` is where the sender's document carries `dossier.agency.code`, in its terms.
+   */
+  async normalize (mapping: SectorMapping, body: string): Promise<{ dossier: CanonicalInput, review: ReviewItem[], agencyField: string }> {
     const { reader, ctx } = await this.read(mapping, body)
     const out = this.registry.run(mapping, reader, ctx)
     if (!out.ok) throw new ValidationError(out.issues)
-    return { dossier: out.dossier, review: out.review }
+    return { dossier: out.dossier, review: out.review, agencyField: reader.field(mapping.agencyField ?? 'agency/code') }
   }
 
   async submit (req: IntakeRequest): Promise<IntakeResult> {
     const mapping = this.registry.get(req.system)
     if (mapping === undefined) throw Errors.unknownSystem(req.system)
-    const { dossier, review: raised } = await this.normalize(mapping, req.body)
+    const { dossier, review: raised, agencyField } = await this.normalize(mapping, req.body)
+    // The agency is known only once mapped; refused before the store is even read. A dossier's
+    // key holds its agency, so a client outside it can neither create nor change that dossier.
+    if (!coversAgency(req.agencies, dossier.agency.code)) throw Errors.forbiddenAgency(dossier.agency.code, agencyField)
     const review = await this.applyResolutions(req.system, dossier, raised)
     const now = Date.now()
     const receivedAt = isoFromEpoch(now)

@@ -47,6 +47,13 @@ export interface SectorMapping {
   xml?: { root: string, namespace: string }
   /** SOAP formats: the operation element in the Body (its reply is `<operation>Response`). */
   soapOperation?: string
+  /**
+   * Where the sender's document carries the agency code, as a Reader path
+   * (`coQuanDangKy/maDinhDanh`, `DonViTiepNhan/@maDinhDanh`): a refusal about the agency
+   * (a key not bound to it) names that field in the sender's terms. Default `agency/code`,
+   * the canonical path. test/mappings/agency-field.test.ts checks it against each sample.
+   */
+  agencyField?: string
   /** Typed section for `details[system]` in the canonical schema. */
   detailsSchema?: TSchema
   /**

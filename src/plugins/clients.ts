@@ -1,8 +1,11 @@
 /**
- * API clients. Each key is bound to one sector system (or to the admin role). Keys are stored
- * only as SHA-256 hashes in the clients file, compared in constant time, and never logged.
- * SHA-256 rather than a slow KDF: keys are 32 random bytes, so there is nothing to brute-force,
- * and a KDF would cost milliseconds on every request.
+ * API clients. Each key is bound to one sector system and to the agencies it acts for (or to the
+ * admin role). Keys are stored only as SHA-256 hashes in the clients file, compared in constant
+ * time, and never logged. SHA-256 rather than a slow KDF: keys are 32 random bytes, so there is
+ * nothing to brute-force, and a KDF would cost milliseconds on every request.
+ *
+ * The file is read at start-up and again by `app.reloadClients()` (SIGHUP, src/server.ts): a
+ * request keeps the client it was identified as, so a reload never changes one in flight.
  */
 import fp from 'fastify-plugin'
 import { createHash, timingSafeEqual } from 'node:crypto'
@@ -13,18 +16,43 @@ import { Compile } from 'typebox/compile'
 import type { FastifyRequest } from 'fastify'
 import { Errors, GatewayError } from '../errors.js'
 
+/**
+ * An exact agency code (the canonical `AgencyCode`: `000.00.12.H42`) or `*.H42`: every agency
+ * whose code ends with that segment. The last segment of an agency code names the province (or
+ * ministry) it belongs to, so `*.H42` is "every agency of Hà Tĩnh".
+ */
+export const AgencyPattern = Type.String({
+  pattern: '^(\\*\\.[0-9A-Z]{1,5}|[0-9A-Z]{1,5}(\\.[0-9A-Z]{1,5}){1,6})$',
+  maxLength: 30,
+  description: 'agency code (000.00.12.H42) or *.<province> (*.H42)'
+})
+
 export const ClientsFile = Type.Object({
   clients: Type.Array(Type.Object({
     id: Type.String({ pattern: '^[a-zA-Z0-9._-]{1,64}$' }),
     /** The sector system this key posts for; absent for admin-only clients. */
     system: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,40}$' })),
     role: Type.Optional(Type.Union([Type.Literal('sector'), Type.Literal('admin')])),
+    /** Sector clients (required, not empty): the agencies whose dossiers this key creates, changes and reads. */
+    agencies: Type.Optional(Type.Array(AgencyPattern, { maxItems: 5000 })),
     keySha256: Type.String({ pattern: '^[0-9a-f]{64}$' })
   }, { additionalProperties: false }), { maxItems: 10_000 })
 }, { additionalProperties: false })
 export type ClientsFile = Static<typeof ClientsFile>
 
-export interface Client { id: string, system: string | undefined, role: 'sector' | 'admin' }
+export interface Client {
+  id: string
+  system: string | undefined
+  role: 'sector' | 'admin'
+  /** Sector clients: agency codes and `*.<province>` patterns; empty for admins. */
+  agencies: readonly string[]
+}
+
+/** Whether `agencies` (a client's patterns) cover the agency `code`. */
+export function coversAgency (agencies: readonly string[], code: string): boolean {
+  // `*.H42` keeps its dot: `.H42` can only match a whole last segment.
+  return agencies.some(p => p.startsWith('*.') ? code.endsWith(p.slice(1)) : p === code)
+}
 
 declare module 'fastify' {
   interface FastifyRequest { client: Client | null, authError: GatewayError | null }
@@ -34,6 +62,8 @@ declare module 'fastify' {
     identify: (req: FastifyRequest) => void
     /** preParsing: the caller, or the refusal kept by `identify`; no body has been read yet. */
     requireClient: (req: FastifyRequest) => Client
+    /** Reads the clients file again; an invalid file is refused (logged) and the clients in force stay. */
+    reloadClients: () => boolean
   }
 }
 
@@ -41,27 +71,72 @@ export function hashKey (key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest()
 }
 
-export function loadClients (path: string): Array<Client & { hash: Buffer }> {
+type LoadedClient = Client & { hash: Buffer }
+
+const check = Compile(ClientsFile)
+
+export function loadClients (path: string): LoadedClient[] {
   let parsed: unknown
   try {
     parsed = JSON.parse(readFileSync(resolve(path), 'utf8'))
   } catch (err) {
-    throw new Error(`CLIENTS_FILE ${path} cannot be read: ${(err as Error).message}`)
+    throw new Error(`CLIENTS_FILE ${path} cannot be read: ${readError(err)}`)
   }
-  const check = Compile(ClientsFile)
   if (!check.Check(parsed)) {
     const first = [...check.Errors(parsed)][0]
-    throw new Error(`CLIENTS_FILE ${path} is invalid at ${first?.instancePath ?? '/'}: ${first?.message ?? ''}`)
+    throw new Error(`CLIENTS_FILE ${path}: ${where(parsed, first?.instancePath ?? '')} ${schemaMessage(first)}`)
   }
+  const ids = new Set<string>()
+  const hashes = new Set<string>()
   return parsed.clients.map(c => {
     const role = c.role ?? 'sector'
-    if (role === 'sector' && c.system === undefined) throw new Error(`CLIENTS_FILE: client ${c.id} has no system`)
-    return { id: c.id, system: c.system, role, hash: Buffer.from(c.keySha256, 'hex') }
+    const fail = (why: string): never => { throw new Error(`CLIENTS_FILE ${path}: client ${c.id} ${why}`) }
+    if (ids.has(c.id)) fail('appears twice: client ids must be unique')
+    if (hashes.has(c.keySha256)) fail('has the same key as another client: give each client its own key')
+    ids.add(c.id)
+    hashes.add(c.keySha256)
+    if (role === 'sector') {
+      if (c.system === undefined) fail('has no system')
+      if (c.agencies === undefined || c.agencies.length === 0) {
+        fail('has no agencies: list the agencies it acts for, e.g. "agencies": ["000.00.12.H42"] or ["*.H42"] for a whole province')
+      }
+    } else if (c.agencies !== undefined) {
+      fail('is an admin: "agencies" applies to sector clients only')
+    }
+    return { id: c.id, system: c.system, role, agencies: Object.freeze([...c.agencies ?? []]), hash: Buffer.from(c.keySha256, 'hex') }
   })
 }
 
+/** The reason a file cannot be read, without quoting its content. */
+function readError (err: unknown): string {
+  if (!(err instanceof SyntaxError)) return (err as Error).message
+  const at = /position \d+(?: \(line \d+ column \d+\))?/.exec(err.message)
+  return `not valid JSON${at === null ? '' : ` (at ${at[0]})`}`
+}
+
+/** `/clients/3/agencies/0` → `client hotich-hatinh (clients[3]) agencies[0]`: operators look clients up by id. */
+function where (parsed: unknown, instancePath: string): string {
+  const m = /^\/clients\/(\d+)(.*)$/.exec(instancePath)
+  if (m === null) return instancePath === '' ? 'the file' : instancePath
+  const entry = (parsed as { clients: unknown[] }).clients[Number(m[1])] as { id?: unknown } | null
+  const id = entry !== null && typeof entry === 'object' && typeof entry.id === 'string' ? `client ${entry.id} ` : ''
+  const rest = (m[2] ?? '').split('/').slice(1).map(s => /^\d+$/.test(s) ? `[${s}]` : `.${s}`).join('')
+  return `${id}(clients[${m[1] ?? ''}])${rest === '' ? '' : ` ${rest.replace(/^\./, '')}`}`
+}
+
+function schemaMessage (e: { keyword: string, schemaPath: string, instancePath: string, message: string } | undefined): string {
+  if (e === undefined) return 'is invalid'
+  if (e.keyword === 'boolean' && e.schemaPath.endsWith('additionalProperties')) return 'is not a known field'
+  if (e.keyword === 'pattern' && /\/agencies\/\d+$/.test(e.instancePath)) {
+    return 'is neither an agency code (000.00.12.H42) nor a province pattern (*.H42)'
+  }
+  return e.message
+}
+
 export default fp(async (app) => {
-  const clients = loadClients(app.config.CLIENTS_FILE)
+  const file = app.config.CLIENTS_FILE
+  // Replaced whole by a reload, never changed in place: a scan in progress keeps its array.
+  let clients = loadClients(file)
   app.log.info({ clients: clients.length }, 'API clients loaded')
 
   function authenticate (req: FastifyRequest): Client {
@@ -70,7 +145,9 @@ export default fp(async (app) => {
     const h = hashKey(key)
     // Scan every entry so the time taken does not tell which prefix matched.
     let found: Client | null = null
-    for (const c of clients) if (timingSafeEqual(c.hash, h) && found === null) found = { id: c.id, system: c.system, role: c.role }
+    for (const c of clients) {
+      if (timingSafeEqual(c.hash, h) && found === null) found = { id: c.id, system: c.system, role: c.role, agencies: c.agencies }
+    }
     if (found === null) throw Errors.unauthenticated()
     req.client = found
     return found
@@ -88,5 +165,26 @@ export default fp(async (app) => {
   app.decorate('requireClient', (req: FastifyRequest) => {
     if (req.client !== null) return req.client
     throw req.authError ?? Errors.unauthenticated()
+  })
+  app.decorate('reloadClients', () => {
+    let next: LoadedClient[]
+    try {
+      next = loadClients(file)
+    } catch (err) {
+      app.log.error({ reason: (err as Error).message, clients: clients.length }, 'clients file refused: the clients loaded before stay in force')
+      return false
+    }
+    const before = new Map(clients.map(c => [c.id, c]))
+    const after = new Set(next.map(c => c.id))
+    const added = next.filter(c => !before.has(c.id)).map(c => c.id)
+    const removed = [...before.keys()].filter(id => !after.has(id))
+    const changed = next.filter(c => {
+      const old = before.get(c.id)
+      return old !== undefined && (!old.hash.equals(c.hash) || old.system !== c.system || old.role !== c.role || old.agencies.join() !== c.agencies.join())
+    }).map(c => c.id)
+    clients = next
+    // Ids only (a long list is cut): keys and their hashes never reach the log.
+    app.log.info({ clients: next.length, added: added.slice(0, 100), removed: removed.slice(0, 100), changed: changed.slice(0, 100), counts: { added: added.length, removed: removed.length, changed: changed.length } }, 'API clients reloaded')
+    return true
   })
 }, { name: 'clients', dependencies: ['config'] })

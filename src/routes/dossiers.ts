@@ -8,7 +8,7 @@ import { CanonicalDossier } from '../schemas/canonical-dossier.js'
 import { toCanonical, type StoredDossier } from '../store/dossier-store.js'
 import { STATUS_LABELS } from '../mappings/to-portal.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import type { Client } from '../plugins/clients.js'
+import { coversAgency, type Client } from '../plugins/clients.js'
 
 const Attempt = Type.Object({
   at: Type.String(),
@@ -48,8 +48,9 @@ export const DossierView = Type.Object({
   attempts: Type.Array(Attempt)
 })
 
+/** Admins see every dossier; a sector client, those of its system and of its agencies. */
 export function canSee (client: Client, d: StoredDossier): boolean {
-  return client.role === 'admin' || client.system === d.system
+  return client.role === 'admin' || (client.system === d.system && coversAgency(client.agencies, d.agency))
 }
 
 export default async function dossierRoutes (app: FastifyInstance): Promise<void> {
@@ -65,7 +66,7 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
     const client = app.requireClient(req)
     const where = await app.store.locate(req.params.maHoSo)
     const d = where === undefined ? undefined : await app.store.load(where.agency, where.ref)
-    // Another sender's dossier is reported as absent: its existence is not theirs to know.
+    // Another system's or agency's dossier is reported as absent: its existence is not theirs to know.
     if (d === undefined || !canSee(client, d)) throw Errors.notFound(`hồ sơ ${req.params.maHoSo}`, 'maHoSo')
     const [attempts, pendingSteps] = await Promise.all([
       app.store.attempts(d.agency, d.ref),

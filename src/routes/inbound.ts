@@ -60,7 +60,7 @@ export default async function inboundRoutes (app: FastifyInstance): Promise<void
     const client = app.requireClient(req)
     if (typeof req.body !== 'string' || req.body.length === 0) throw Errors.badJson('empty body')
     const result = await app.intake.submit({
-      system: req.params.system, clientId: client.id, contentType: mediaType(req), body: req.body
+      system: req.params.system, clientId: client.id, agencies: client.agencies, contentType: mediaType(req), body: req.body
     })
     req.log.info({ maHoSo: result.maHoSo, outcome: result.outcome, state: result.state, system: req.params.system }, 'dossier taken in')
     if (req.speaksSoap) {

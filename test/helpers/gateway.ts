@@ -3,7 +3,7 @@
  * SIGKILLed. Every client key is generated here; logs go to a file the test can scan.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, writeFileSync, createWriteStream, readFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, createWriteStream, readFileSync, renameSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -19,17 +19,35 @@ export const SYSTEMS = ['canonical', 'civil-status', 'land', 'social-insurance',
 
 export interface Keys { [system: string]: string, admin: string }
 
-export function makeClients (dir: string): { file: string, keys: Keys } {
-  const keys: Keys = { admin: randomBytes(32).toString('base64url') }
-  const clients: Array<Record<string, string>> = [
+/** The agencies of the default test clients: every agency code of the fixtures and samples ends in `.H42`. */
+export const TEST_AGENCIES = ['*.H42']
+
+/** A client of a custom clients file; `key` is the plain key (only its hash is written). */
+export interface TestClient { id: string, key: string, system?: string, role?: 'admin', agencies?: string[] }
+
+export function newKey (): string { return randomBytes(32).toString('base64url') }
+
+/**
+ * Writes `dir/clients.json`: an admin and one client per system (agencies `TEST_AGENCIES`),
+ * with new keys unless `keys` gives them, plus `extra` clients. The file is replaced by a
+ * rename, so a gateway reloading it (SIGHUP) never reads half of it.
+ */
+export function makeClients (dir: string, opts: { keys?: Keys, extra?: TestClient[], agencies?: string[] } = {}): { file: string, keys: Keys } {
+  const keys: Keys = { ...opts.keys, admin: opts.keys?.admin ?? newKey() }
+  const clients: Array<Record<string, unknown>> = [
     { id: 'admin', role: 'admin', keySha256: sha(keys.admin) }
   ]
   for (const s of SYSTEMS) {
-    keys[s] = randomBytes(32).toString('base64url')
-    clients.push({ id: `client-${s}`, system: s, keySha256: sha(keys[s]) })
+    keys[s] = opts.keys?.[s] ?? newKey()
+    clients.push({ id: `client-${s}`, system: s, agencies: opts.agencies ?? TEST_AGENCIES, keySha256: sha(keys[s]) })
+  }
+  for (const c of opts.extra ?? []) {
+    const { key, ...rest } = c
+    clients.push({ ...rest, keySha256: sha(key) })
   }
   const file = join(dir, 'clients.json')
-  writeFileSync(file, JSON.stringify({ clients }, null, 2))
+  writeFileSync(`${file}.tmp`, JSON.stringify({ clients }, null, 2))
+  renameSync(`${file}.tmp`, file)
   return { file, keys }
 }
 

@@ -186,6 +186,7 @@ const mapping: SectorMapping = {
   system: 'business-registration',
   version: '1.0.0',
   format: 'json',
+  agencyField: 'coQuan/maDinhDanh',
   detailsSchema,
   map
 }

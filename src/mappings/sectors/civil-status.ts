@@ -183,6 +183,7 @@ const mapping: SectorMapping = {
   system: 'civil-status',
   version: '1.0.0',
   format: 'json',
+  agencyField: 'coQuanDangKy/maDinhDanh',
   detailsSchema,
   map
 }

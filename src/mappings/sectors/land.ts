@@ -204,6 +204,7 @@ const mapping: SectorMapping = {
   version: '1.0.0',
   format: 'xml',
   xml: { root: 'HoSoDangKyDatDai', namespace: 'urn:vn:datdai:hoso:1.2' },
+  agencyField: 'DonViTiepNhan/@maDinhDanh',
   detailsSchema,
   map
 }

@@ -115,6 +115,7 @@ const mapping: SectorMapping = {
   format: 'soap',
   xml: { root: 'HoSo', namespace: 'urn:vn:bhxh:tiepnhan:2.1' },
   soapOperation: 'GuiHoSo',
+  agencyField: 'MaCoQuan',
   detailsSchema,
   map
 }
