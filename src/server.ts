@@ -15,13 +15,21 @@ try {
   process.exit(1)
 }
 
-const app = await buildApp(config)
-
-// close-with-grace would close on SIGHUP too (and Node's default is to exit): it reloads keys instead.
+// Installed before the app is built: Node's default on SIGHUP is to exit, also during start-up.
+// close-with-grace would close on it too; here it reloads the keys instead.
+const running: { app?: Awaited<ReturnType<typeof buildApp>> } = {}
 process.on('SIGHUP', () => {
+  const app = running.app
+  if (app === undefined) {
+    process.stderr.write('SIGHUP during start-up: the clients file is read as the app starts\n')
+    return
+  }
   app.log.info({ signal: 'SIGHUP' }, 'reloading the clients file')
   app.reloadClients()
 })
+
+const app = await buildApp(config)
+running.app = app
 
 closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, skip: ['SIGHUP'] }, async ({ signal, err }) => {
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
