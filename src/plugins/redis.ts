@@ -15,14 +15,33 @@ declare module 'fastify' {
  */
 export const REQUIRED_MEMORY_POLICY = 'noeviction'
 
-/** `CONFIG GET maxmemory-policy`; undefined when the command is unavailable (managed Redis, ACLs). */
-export async function readMemoryPolicy (redis: Redis): Promise<string | undefined> {
+export interface MemoryPolicy {
+  /** undefined when neither CONFIG nor INFO may be used (a managed Redis, an ACL). */
+  policy: string | undefined
+  via: 'CONFIG' | 'INFO' | undefined
+}
+
+/** `CONFIG GET maxmemory-policy`, or `INFO memory` where CONFIG is renamed or not permitted. */
+export async function readMemoryPolicy (redis: Redis): Promise<MemoryPolicy> {
+  const config = await refusedAsUndefined(redis.config('GET', 'maxmemory-policy') as Promise<unknown>)
+  const value = Array.isArray(config) ? config[1] : undefined
+  if (typeof value === 'string') return { policy: value, via: 'CONFIG' }
+  const info = await refusedAsUndefined(redis.info('memory'))
+  const line = info?.match(/^maxmemory_policy:(\S+)/m)?.[1]
+  return line === undefined ? { policy: undefined, via: undefined } : { policy: line, via: 'INFO' }
+}
+
+/** `ROLE`: `master`, or `slave` for a replica, which refuses every write; undefined when not permitted. */
+export async function readRole (redis: Redis): Promise<string | undefined> {
+  const reply = await refusedAsUndefined(redis.call('ROLE'))
+  return Array.isArray(reply) && typeof reply[0] === 'string' ? reply[0] : undefined
+}
+
+// A refusal (unknown command, NOPERM) is an answer; a dropped connection is not.
+async function refusedAsUndefined<T> (p: Promise<T>): Promise<T | undefined> {
   try {
-    const reply = await redis.config('GET', 'maxmemory-policy') as unknown
-    const value = Array.isArray(reply) ? reply[1] : undefined
-    return typeof value === 'string' ? value : undefined
+    return await p
   } catch (err) {
-    // An unknown command (renamed CONFIG) or NOPERM is an answer; a dropped connection is not.
     if ((err as Error).name === 'ReplyError') return undefined
     throw err
   }
@@ -47,8 +66,10 @@ export default fp(async (app) => {
   redis.on('error', (err) => { log.warn({ err: err.message }, 'redis connection error') })
   await redis.connect()
   // Checked once here for the log; /health/ready reads it again on every probe.
-  const policy = await readMemoryPolicy(redis)
-  if (policy === undefined) log.info('Redis maxmemory-policy cannot be read (CONFIG disabled or renamed); it must be noeviction')
+  const { policy, via } = await readMemoryPolicy(redis)
+  if (via !== 'CONFIG') {
+    log.info({ maxmemoryPolicy: policy ?? 'unknown' }, `Redis CONFIG is disabled or not permitted: maxmemory-policy ${policy === undefined ? 'cannot be read' : 'read from INFO'}; it must be ${REQUIRED_MEMORY_POLICY}`)
+  }
   for (const warning of memoryPolicyWarnings(policy)) log.warn({ maxmemoryPolicy: policy }, warning)
   app.decorate('redis', redis)
   app.addHook('onClose', async () => { await redis.quit().catch(() => redis.disconnect()) })

@@ -1,7 +1,7 @@
 /** Liveness (the process answers) and readiness (Redis answers: the gateway can accept work). */
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { memoryPolicyWarnings, readMemoryPolicy } from '../plugins/redis.js'
+import { memoryPolicyWarnings, readMemoryPolicy, readRole } from '../plugins/redis.js'
 
 const Ready = Type.Object({
   status: Type.String(),
@@ -27,21 +27,25 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     const role = app.config.ROLE
     try {
       await withTimeout(app.redis.ping(), 1000)
-      const breaker = await app.breaker.state()
-      // Read on every probe: a failover or a CONFIG SET changes it without restarting the gateway.
-      const policy = await withTimeout(readMemoryPolicy(app.redis), 1000)
-      const warnings = memoryPolicyWarnings(policy)
-      return {
-        status: 'ready',
-        role,
-        redis: 'up',
-        portalCircuit: breaker.state,
-        redisMemoryPolicy: policy ?? 'unknown',
-        ...(warnings.length > 0 ? { warnings } : {})
+      // A replica (a primary demoted by a failover, a wrong REDIS_URL) answers but refuses every write.
+      if (await withTimeout(readRole(app.redis), 1000) !== 'slave') {
+        const breaker = await app.breaker.state()
+        // Read on every probe: a failover or a CONFIG SET changes it without restarting the gateway.
+        const { policy } = await withTimeout(readMemoryPolicy(app.redis), 1000)
+        const warnings = memoryPolicyWarnings(policy)
+        return {
+          status: 'ready',
+          role,
+          redis: 'up',
+          portalCircuit: breaker.state,
+          redisMemoryPolicy: policy ?? 'unknown',
+          ...(warnings.length > 0 ? { warnings } : {})
+        }
       }
     } catch {
       return reply.code(503).send({ status: 'not-ready', role, redis: 'down' })
     }
+    return reply.code(503).send({ status: 'not-ready', role, redis: 'read-only replica' })
   })
 }
 
