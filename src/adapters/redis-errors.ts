@@ -23,8 +23,8 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND', 'EAI_AGAIN', 'ENOTCONN'
 ])
 
-/** ioredis error classes that only ever mean the connection failed the command. */
-const CLIENT_GONE_NAMES = new Set(['MaxRetriesPerRequestError', 'AbortError', 'ClusterAllFailedError'])
+/** ioredis error classes that only ever mean the connection failed the command (its AbortError shares a name with the DOM's: matched by message). */
+const CLIENT_GONE_NAMES = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError'])
 
 /** True when `err` (or an error it wraps) says Redis is unreachable or refuses writes for now. */
 export function isRedisUnavailable (err: unknown, depth = 0): boolean {

@@ -27,6 +27,7 @@ t.test('an unreachable or closed connection is unavailable', async t => {
   t.ok(isRedisUnavailable(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })))
   t.ok(isRedisUnavailable(new Error('connect ETIMEDOUT')))
   t.ok(isRedisUnavailable(new Error('Command timed out')))
+  t.ok(isRedisUnavailable(Object.assign(new Error('Command aborted due to connection close'), { name: 'AbortError' })))
   t.ok(isRedisUnavailable(new Error('wrapped', { cause: new Error('Connection is closed.') })), 'through a cause')
 })
 
@@ -38,6 +39,7 @@ t.test('anything else is not: a bug stays a 500', async t => {
   t.notOk(isRedisUnavailable(new ReplyError('SEQUENCE_EXHAUSTED')))
   t.notOk(isRedisUnavailable(new TypeError("Cannot read properties of undefined (reading 'OOM')")))
   t.notOk(isRedisUnavailable(new Error('the citizen said: READONLY')), 'a word inside a message is not a reply prefix')
+  t.notOk(isRedisUnavailable(new DOMException('This operation was aborted', 'AbortError')), 'an aborted fetch is not Redis')
   t.notOk(isRedisUnavailable(undefined))
   t.notOk(isRedisUnavailable('Connection is closed.'), 'only errors')
 })
