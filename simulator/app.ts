@@ -34,7 +34,7 @@ const STATUS_TEXT: Record<number, string> = {
   429: 'Too Many Requests', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout'
 }
 
-/** Label of an injected fault in records and counters: `429`, `503`, `close`, `hang`, `error`, `expire-session`. */
+/** Label of an injected fault in records and counters: `429`, `503`, `close`, `hang`, `error`, `expire-session`, `echo`. */
 function faultLabel (o: Outcome): string {
   switch (o.kind) {
     case 'status': return String(o.status)
@@ -161,7 +161,24 @@ export function buildSimulator (partial: Partial<SimulatorOptions> = {}): Simula
         return undefined
       case 'hang':
         return hang(request, reply, { ...base, ...lost })
+      case 'echo': {
+        const echoed = echo(body)
+        if (outcome.status === 200) {
+          record(request, { ...base, errorCode: outcome.code, httpStatus: 200 })
+          return reply.code(200).send({ error_code: outcome.code, message: echoed })
+        }
+        record(request, { ...base, httpStatus: outcome.status })
+        return reply.code(outcome.status).type('text/plain; charset=utf-8').send(echoed)
+      }
     }
+  }
+
+  /** The request as a misbehaving portal would quote it back: its records, or the body without the session. */
+  function echo (body: unknown): string {
+    if (!isRecord(body)) return String(body)
+    if (body.data !== undefined) return JSON.stringify(body.data)
+    const { session: _session, password: _password, ...rest } = body
+    return JSON.stringify(rest)
   }
 
   // The reply is taken over and never written: the socket stays open until the client gives up or close() cuts it.

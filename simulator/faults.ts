@@ -13,6 +13,7 @@ export type Outcome =
   | { kind: 'hang', afterProcessing: boolean }
   | { kind: 'error', code: string, message?: string }
   | { kind: 'expire-session' }
+  | { kind: 'echo', status: number, code: string }
 
 export interface Decision {
   outcome: Outcome
@@ -144,6 +145,7 @@ export class FaultController {
       case 'hang': return { kind: 'hang', afterProcessing: e.afterProcessing === true }
       case 'error': return e.message === undefined ? { kind: 'error', code: e.code ?? '99' } : { kind: 'error', code: e.code ?? '99', message: e.message }
       case 'expire-session': return { kind: 'expire-session' }
+      case 'echo': return { kind: 'echo', status: e.status ?? 200, code: e.code ?? '-1' }
       case 'pass': return { kind: 'process' }
     }
   }

@@ -40,6 +40,15 @@ export const ScriptEntrySchema = Type.Union([
     service: ServiceFilter
   }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('expire-session'), service: ServiceFilter }, { additionalProperties: false }),
+  // A portal (or a proxy) that puts the request it refuses into its reply: tests that no log keeps it.
+  Type.Object({
+    kind: Type.Literal('echo'),
+    status: Type.Optional(Type.Union([Type.Literal(200), Type.Integer({ minimum: 400, maximum: 599 })], {
+      description: '200 (default): a protocol reply whose message is the request\'s data; 4xx/5xx: that status with the request as body'
+    })),
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 10, description: 'error_code of a 200 echo, "-1" by default' })),
+    service: ServiceFilter
+  }, { additionalProperties: false }),
   Type.Object({ kind: Type.Literal('pass'), service: ServiceFilter }, { additionalProperties: false })
 ])
 export type ScriptEntry = Static<typeof ScriptEntrySchema>
@@ -199,7 +208,7 @@ export interface Counts {
   sessionExpired: number
   internalErrors: number
   stepsOutOfOrder: number
-  /** Injected faults by label: HTTP status (`429`, `503`...), `close`, `hang`, `error`, `expire-session`. */
+  /** Injected faults by label: HTTP status (`429`, `503`...), `close`, `hang`, `error`, `expire-session`, `echo`. */
   faults: Record<string, number>
   callbacks: number
   /** /auth and /service calls received and not answered yet: in a latency delay, or hanging. */

@@ -7,6 +7,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { Errors, GatewayError, InputError, ValidationError, issue, type ErrorBody } from '../errors.js'
 import { SOAP_CONTENT_TYPE, soapFault } from '../adapters/soap.js'
+import { isRedisUnavailable, REDIS_RETRY_AFTER_SECONDS } from '../adapters/redis-errors.js'
 
 declare module 'fastify' {
   interface FastifyRequest { speaksSoap: boolean }
@@ -38,11 +39,6 @@ function translate (err: FastifyError & { validation?: Array<{ instancePath: str
   return Errors.internal()
 }
 
-function isRedisUnavailable (err: Error): boolean {
-  const m = err.message
-  return /Connection is closed|ECONNREFUSED|Stream isn't writeable|max retries per request|enableOfflineQueue|LOADING/i.test(m)
-}
-
 export function send (reply: FastifyReply, req: FastifyRequest, status: number, body: ErrorBody): FastifyReply {
   if (req.speaksSoap) return reply.code(status).type(SOAP_CONTENT_TYPE).send(soapFault(body, status))
   return reply.code(status).send(body)
@@ -52,9 +48,12 @@ export default fp(async (app) => {
   app.decorateRequest('speaksSoap', false)
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const e = translate(err, req)
-    if (e.statusCode >= 500) req.log.error({ err }, 'request failed')
+    // The logger's err serializer keeps no command arguments, bodies or data (src/logger.ts).
+    if (e.code === 'UNAVAILABLE') req.log.warn({ err }, 'request refused: Redis unavailable')
+    else if (e.statusCode >= 500) req.log.error({ err }, 'request failed')
     else req.log.info({ code: e.code, field: e.field, status: e.statusCode }, 'request refused')
     if (e.code === 'RATE_LIMITED' && reply.getHeader('retry-after') === undefined) reply.header('retry-after', 60)
+    if (e.code === 'UNAVAILABLE' && reply.getHeader('retry-after') === undefined) reply.header('retry-after', REDIS_RETRY_AFTER_SECONDS)
     return send(reply, req, e.statusCode, e.toJSON())
   })
   app.setNotFoundHandler((req, reply) => {

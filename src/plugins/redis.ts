@@ -9,6 +9,50 @@ declare module 'fastify' {
   interface FastifyInstance { redis: Redis }
 }
 
+/**
+ * The only policy under which Redis refuses a write (the sender gets 503 and resends) instead of
+ * silently evicting keys: any other drops dossiers, outbox entries or the code index.
+ */
+export const REQUIRED_MEMORY_POLICY = 'noeviction'
+
+export interface MemoryPolicy {
+  /** undefined when neither CONFIG nor INFO may be used (a managed Redis, an ACL). */
+  policy: string | undefined
+  via: 'CONFIG' | 'INFO' | undefined
+}
+
+/** `CONFIG GET maxmemory-policy`, or `INFO memory` where CONFIG is renamed or not permitted. */
+export async function readMemoryPolicy (redis: Redis): Promise<MemoryPolicy> {
+  const config = await refusedAsUndefined(redis.config('GET', 'maxmemory-policy') as Promise<unknown>)
+  const value = Array.isArray(config) ? config[1] : undefined
+  if (typeof value === 'string') return { policy: value, via: 'CONFIG' }
+  const info = await refusedAsUndefined(redis.info('memory'))
+  const line = info?.match(/^maxmemory_policy:(\S+)/m)?.[1]
+  return line === undefined ? { policy: undefined, via: undefined } : { policy: line, via: 'INFO' }
+}
+
+/** `ROLE`: `master`, or `slave` for a replica, which refuses every write; undefined when not permitted. */
+export async function readRole (redis: Redis): Promise<string | undefined> {
+  const reply = await refusedAsUndefined(redis.call('ROLE'))
+  return Array.isArray(reply) && typeof reply[0] === 'string' ? reply[0] : undefined
+}
+
+// A refusal (unknown command, NOPERM) is an answer; a dropped connection is not.
+async function refusedAsUndefined<T> (p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p
+  } catch (err) {
+    if ((err as Error).name === 'ReplyError') return undefined
+    throw err
+  }
+}
+
+/** What /health/ready shows and the start-up log warns about; empty when all is well. */
+export function memoryPolicyWarnings (policy: string | undefined): string[] {
+  if (policy === undefined || policy === REQUIRED_MEMORY_POLICY) return []
+  return [`Redis maxmemory-policy is ${policy}, not ${REQUIRED_MEMORY_POLICY}: under memory pressure Redis evicts dossiers and outbox entries instead of refusing writes`]
+}
+
 export default fp(async (app) => {
   const redis = new Redis(app.config.REDIS_URL, {
     maxRetriesPerRequest: 1,
@@ -21,6 +65,12 @@ export default fp(async (app) => {
   const log = app.log.child({ component: 'redis' })
   redis.on('error', (err) => { log.warn({ err: err.message }, 'redis connection error') })
   await redis.connect()
+  // Checked once here for the log; /health/ready reads it again on every probe.
+  const { policy, via } = await readMemoryPolicy(redis)
+  if (via !== 'CONFIG') {
+    log.info({ maxmemoryPolicy: policy ?? 'unknown' }, `Redis CONFIG is disabled or not permitted: maxmemory-policy ${policy === undefined ? 'cannot be read' : 'read from INFO'}; it must be ${REQUIRED_MEMORY_POLICY}`)
+  }
+  for (const warning of memoryPolicyWarnings(policy)) log.warn({ maxmemoryPolicy: policy }, warning)
   app.decorate('redis', redis)
   app.addHook('onClose', async () => { await redis.quit().catch(() => redis.disconnect()) })
 }, { name: 'redis', dependencies: ['config'] })

@@ -1,12 +1,17 @@
 /** Liveness (the process answers) and readiness (Redis answers: the gateway can accept work). */
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
+import { memoryPolicyWarnings, readMemoryPolicy, readRole } from '../plugins/redis.js'
 
 const Ready = Type.Object({
   status: Type.String(),
   role: Type.String(),
   redis: Type.String(),
-  portalCircuit: Type.Optional(Type.String())
+  portalCircuit: Type.Optional(Type.String()),
+  /** `unknown` when CONFIG is disabled or renamed. */
+  redisMemoryPolicy: Type.Optional(Type.String()),
+  /** Problems that do not stop the gateway from working now but put dossiers at risk. */
+  warnings: Type.Optional(Type.Array(Type.String()))
 })
 
 export default async function healthRoutes (app: FastifyInstance): Promise<void> {
@@ -22,11 +27,25 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     const role = app.config.ROLE
     try {
       await withTimeout(app.redis.ping(), 1000)
-      const breaker = await app.breaker.state()
-      return { status: 'ready', role, redis: 'up', portalCircuit: breaker.state }
+      // A replica (a primary demoted by a failover, a wrong REDIS_URL) answers but refuses every write.
+      if (await withTimeout(readRole(app.redis), 1000) !== 'slave') {
+        const breaker = await app.breaker.state()
+        // Read on every probe: a failover or a CONFIG SET changes it without restarting the gateway.
+        const { policy } = await withTimeout(readMemoryPolicy(app.redis), 1000)
+        const warnings = memoryPolicyWarnings(policy)
+        return {
+          status: 'ready',
+          role,
+          redis: 'up',
+          portalCircuit: breaker.state,
+          redisMemoryPolicy: policy ?? 'unknown',
+          ...(warnings.length > 0 ? { warnings } : {})
+        }
+      }
     } catch {
       return reply.code(503).send({ status: 'not-ready', role, redis: 'down' })
     }
+    return reply.code(503).send({ status: 'not-ready', role, redis: 'read-only replica' })
   })
 }
 

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { hashKey } from '../../src/plugins/clients.js'
-import { redactPaths } from '../../src/logger.js'
+import { loggerOptions } from '../../src/logger.js'
 import { freePort } from './redis.js'
 import { waitFor } from './wait.js'
 
@@ -84,7 +84,8 @@ export async function startGateway (t: TestEnv): Promise<InProcessGateway> {
   const config = loadConfig(baseEnv(t, file))
   const logFile = join(dir, 'gateway.log')
   const stream = createWriteStream(logFile)
-  const app = await buildApp(config, { fastify: { logger: { ...loggerOf(config.LOG_LEVEL), stream } as never } })
+  // Production's own logger options (serializers and redaction): the log-scan test must see what production would write.
+  const app = await buildApp(config, { fastify: { logger: { ...loggerOptions(config.LOG_LEVEL), stream } as never } })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const addr = app.server.address()
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`
@@ -99,11 +100,6 @@ export async function startGateway (t: TestEnv): Promise<InProcessGateway> {
       await new Promise<void>(resolve => stream.end(resolve))
     }
   }
-}
-
-function loggerOf (level: string): Record<string, unknown> {
-  // The same redaction as production: the log-scan test must see what production would write.
-  return { level, redact: { paths: redactPaths, censor: '[redacted]' } }
 }
 
 export interface ChildGateway { url: string, keys: Keys, proc: ChildProcess, logFile: string, kill: () => Promise<void>, stop: () => Promise<void> }

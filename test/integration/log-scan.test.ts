@@ -1,13 +1,17 @@
 /**
  * After real traffic (every fixture, valid and refused, delivery with faults, look-ups) at the
  * most verbose log level, no citizen ID, phone number, e-mail or name from the fixtures may
- * appear in the gateway's log.
+ * appear in the gateway's log: nor when Redis refuses the writes (out of memory, a read-only
+ * replica, connections dropped mid-intake) and the errors carry the command's arguments, nor
+ * when the portal echoes the dossier in its error replies. The gateway logs with production's
+ * own logger options (test/helpers/gateway.ts).
  */
 import t from 'tap'
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { Redis } from 'ioredis'
 import { RedisServer } from '../helpers/redis.js'
-import { startGateway } from '../helpers/gateway.js'
+import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { getDossier, post } from '../helpers/samples.js'
 import { waitFor } from '../helpers/wait.js'
 import { startSimulator } from '../../simulator/index.js'
@@ -110,4 +114,98 @@ t.test('no personal data in the logs after the suite\'s kinds of traffic', async
   t.same(leaked, [], 'no personal data in the log')
   t.notOk(log.includes(gw.keys['civil-status'] as string), 'no API key in the log')
   t.notOk(log.includes('lienthong-dev'), 'no portal password in the log')
+})
+
+/** Posts every input at once; `whileInFlight` runs after each reply until it returns false. */
+async function postAll (gw: InProcessGateway, all: Input[], whileInFlight?: (settled: number) => Promise<boolean>): Promise<number[]> {
+  let settled = 0
+  let onSettled = (): void => {}
+  const replies = all.map(async i => {
+    const res = await post(gw.url, gw.keys[i.system] as string, i.system, i.body, i.contentType)
+    settled++
+    onSettled()
+    return res.status
+  })
+  if (whileInFlight !== undefined) {
+    for (;;) {
+      if (settled === all.length) break
+      const next = new Promise<void>(resolve => { onSettled = resolve })
+      await next
+      if (!await whileInFlight(settled)) break
+    }
+  }
+  return await Promise.all(replies)
+}
+
+function count (statuses: number[], status: number): number { return statuses.filter(s => s === status).length }
+
+t.test('no personal data in the logs when Redis refuses writes or drops connections, or the portal echoes the dossier', async t => {
+  const redis = await RedisServer.start()
+  const replica = await RedisServer.start()
+  const sim = await startSimulator()
+  const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { LOG_LEVEL: 'trace' } })
+  const admin = new Redis(redis.url, { maxRetriesPerRequest: 0 })
+  const replicaAdmin = new Redis(replica.url, { maxRetriesPerRequest: 0 })
+  for (const c of [admin, replicaAdmin]) c.on('error', () => {})
+  t.teardown(async () => { admin.disconnect(); replicaAdmin.disconnect(); await sim.close(); await replica.close(); await redis.close() })
+  const all = inputs().filter(i => gw.keys[i.system] !== undefined)
+
+  // A read-only replica: an API process pointed at it (a wrong REDIS_URL, a primary demoted by a failover).
+  await replicaAdmin.replicaof('127.0.0.1', String(redis.port))
+  await waitFor(async () => /master_link_status:up/.test(await replicaAdmin.info('replication')), { what: 'the replica to sync' })
+  const onReplica = await startGateway({ redisUrl: replica.url, portalUrl: sim.url, env: { LOG_LEVEL: 'trace', ROLE: 'api' } })
+  const readOnly = await postAll(onReplica, all)
+  await onReplica.close()
+  t.ok(count(readOnly, 503) >= 10 && count(readOnly, 500) === 0, `read-only replica: ${count(readOnly, 503)} refused with 503, none with 500`)
+  t.match(onReplica.logs(), /READONLY/, 'the replica\'s refusals are in its log')
+
+  // Out of memory with noeviction.
+  await admin.config('SET', 'maxmemory-policy', 'noeviction')
+  await admin.config('SET', 'maxmemory', '1')
+  const oom = await postAll(gw, all)
+  await admin.config('SET', 'maxmemory', '0')
+  t.ok(count(oom, 503) >= 10 && count(oom, 500) === 0, `out of memory: ${count(oom, 503)} refused with 503, none with 500`)
+  t.match(gw.logs(), /OOM command not allowed/, 'the refusals are in the log')
+
+  // Connections dropped mid-intake: every client connection cut after each reply, a few times.
+  let kills = 0
+  const cut = await postAll(gw, all, async (settled) => {
+    kills += Number(await admin.client('KILL', 'TYPE', 'normal'))
+    return settled < 10
+  })
+  t.ok(kills > 0 && count(cut, 500) === 0, `connections cut ${kills} times: ${count(cut, 503)} refused with 503, none with 500`)
+  // The server itself killed while posts are in flight, then restarted on its AOF.
+  let killed = false
+  const down = await postAll(gw, all, async () => {
+    if (!killed) await redis.kill()
+    killed = true
+    return false
+  })
+  t.ok(count(down, 503) >= 1 && count(down, 500) === 0, `Redis killed mid-intake: ${count(down, 503)} refused with 503, none with 500`)
+  await redis.start()
+  await waitFor(async () => (await fetch(`${gw.url}/health/ready`)).status === 200, { what: 'the gateway to reconnect' })
+
+  // A portal that echoes the dossier: in a reply's message, in an HTTP error body, under a code it never used.
+  sim.setFaults({ script: [{ kind: 'echo', status: 500 }, { kind: 'echo' }, { kind: 'echo', code: '-77' }, { kind: 'echo', status: 400 }, { kind: 'echo' }] })
+  const codes: string[] = []
+  for (const i of all) {
+    const res = await post(gw.url, gw.keys[i.system] as string, i.system, i.body, i.contentType)
+    if (res.status === 202 && typeof res.json?.maHoSo === 'string') codes.push(res.json.maHoSo)
+  }
+  t.ok(codes.length >= 3, `${codes.length} dossiers taken in`)
+  await waitFor(async () => {
+    for (const c of codes) {
+      if ((await getDossier(gw.url, gw.keys.admin, c)).json.sync.state === 'pending') return false
+    }
+    return true
+  }, { timeoutMs: 90_000, what: 'delivery to settle' })
+  t.equal(sim.state.counts().faults.echo, 5, 'the portal echoed five calls')
+  await gw.close()
+
+  const personal = secrets(all)
+  t.ok(personal.has('042186001234') && personal.has('Trần Văn Bình'), `the scan looks for the fixtures' personal data (${personal.size} values)`)
+  for (const [name, log] of [['gateway', gw.logs()], ['gateway on the replica', onReplica.logs()]] as const) {
+    t.ok(log.length > 1000, `the ${name}'s log has content`)
+    t.same([...personal].filter(s => appearsIn(log, s)), [], `no personal data in the ${name}'s log`)
+  }
 })

@@ -6,7 +6,7 @@
  */
 import { Pool } from 'undici'
 import type { Redis } from 'ioredis'
-import type { Log as Logger } from '../../logger.js'
+import { safeText, type Log as Logger } from '../../logger.js'
 
 export interface PortalReply { error_code: string, message?: string, [k: string]: unknown }
 
@@ -32,6 +32,16 @@ export interface PortalClientOptions {
   redis: Redis
   sessionKey: string
   log: Logger
+}
+
+/**
+ * What went wrong on the wire, for messages that end up in logs and attempt records: undici's
+ * code and its message, scrubbed and bounded (it never needs the request or reply to say it).
+ */
+function transportDetail (err: unknown): string {
+  const e = err as { code?: unknown, message?: unknown }
+  const message = safeText(typeof e.message === 'string' ? e.message : String(err), 160)
+  return typeof e.code === 'string' && !message.includes(e.code) ? `${e.code} ${message}` : message
 }
 
 /** Seconds (`120`) or an HTTP date; undefined when absent or unreadable. */
@@ -114,19 +124,20 @@ export class PortalClient {
         body: JSON.stringify(payload)
       })
     } catch (err) {
-      throw new PortalTransportError(`portal unreachable: ${(err as Error).message}`, { cause: err })
+      throw new PortalTransportError(`portal unreachable: ${transportDetail(err)}`, { cause: err })
     }
     const status = res.statusCode
     let text: string
     try {
       text = await res.body.text()
     } catch (err) {
-      throw new PortalTransportError(`portal reply interrupted: ${(err as Error).message}`, { httpStatus: status, cause: err })
+      throw new PortalTransportError(`portal reply interrupted: ${transportDetail(err)}`, { httpStatus: status, cause: err })
     }
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(res.headers['retry-after'])
       throw new PortalTransportError('portal rate limit (429)', { httpStatus: status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
     }
+    // The reply body is never put in a message: a portal or proxy may echo the request (the dossier).
     if (status !== 200) throw new PortalTransportError(`portal HTTP ${status}`, { httpStatus: status })
     let reply: unknown
     try {
