@@ -20,6 +20,7 @@ import xml2js from 'xml2js'
 import { Errors, GatewayError } from '../errors.js'
 import type { XElement, XmlDocument, XmlLimits } from './xml.js'
 import { checkCharacters, installWellFormedness } from './xml-wellformed.js'
+import { firstInvalidUtf8 } from './utf8.js'
 
 /** A sax attribute in xmlns mode. `uri` is whatever sax's prefix lookup found, not always a string. */
 export interface SaxAttr { name: string, value: string, prefix: string, local: string, uri: unknown }
@@ -107,7 +108,7 @@ function decode (input: string | Uint8Array): string {
     // The decoder drops a UTF-8 BOM; with `fatal` a UTF-16 body or Latin-1 bytes fail here.
     return utf8.decode(input)
   } catch {
-    throw Errors.badXml('body is not valid UTF-8')
+    throw Errors.badXml(`body is not valid UTF-8 (first invalid byte at offset ${firstInvalidUtf8(input)})`)
   }
 }
 

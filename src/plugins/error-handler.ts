@@ -31,7 +31,9 @@ function translate (err: FastifyError & { validation?: Array<{ instancePath: str
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return Errors.badContentLength()
   }
   if (err.statusCode === 429) return Errors.rateLimited(Math.ceil(Number(err.message.match(/\d+/)?.[0] ?? 60)))
-  if (err instanceof SyntaxError || err.statusCode === 400) return Errors.badJson(err.message)
+  if (err instanceof SyntaxError) return Errors.badJson(err.message)
+  // Not necessarily JSON (XML bodies, GET requests): a 400 Fastify raised is said as such.
+  if (err.statusCode === 400) return Errors.badRequest(err.message)
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     return new InputError(`HTTP_${err.statusCode}`, err.statusCode, { vi: 'Yêu cầu không hợp lệ', en: err.message })
   }
