@@ -109,7 +109,8 @@ async function main (): Promise<void> {
     const r = await post(base, keys[system] as string, system, body, type)
     const m = /"maHoSo":"([^"]+)"|<[\w:]*MaHoSo>([^<]+)</.exec(r.body)
     const code = m?.[1] ?? m?.[2]
-    if (r.status === 202 && code !== undefined) codes.add(code)
+    // 202 for JSON senders, 200 for SOAP ones (a SOAP success envelope).
+    if ((r.status === 202 || r.status === 200) && code !== undefined) codes.add(code)
     console.log(`POST /v1/inbound/${system}  ${what}\n  → ${r.status} ${r.body.length > 400 ? r.body.slice(0, 400) + '…' : r.body}\n`)
   }
 

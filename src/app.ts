@@ -12,6 +12,7 @@ import redisPlugin from './plugins/redis.js'
 import storePlugin from './plugins/store.js'
 import clientsPlugin from './plugins/clients.js'
 import errorHandler from './plugins/error-handler.js'
+import httpRefusals, { httpRefusalOptions } from './plugins/http-refusals.js'
 import intakePlugin from './plugins/intake.js'
 import deliveryWorkers from './plugins/delivery-workers.js'
 import healthRoutes from './routes/health.js'
@@ -34,10 +35,12 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { allErrors: true } },
+    ...httpRefusalOptions(),
     ...opts.fastify
   })
   await app.register(configPlugin, { config })
   await app.register(errorHandler)
+  await app.register(httpRefusals)
   await app.register(redisPlugin)
   await app.register(storePlugin)
   await app.register(clientsPlugin)

@@ -18,6 +18,8 @@ export interface ErrorBody {
   field?: string
   message: Message
   errors?: FieldIssue[]
+  /** Where in the body, in bytes from its start, the problem is (a body that is not UTF-8). */
+  offset?: number
 }
 
 export class GatewayError extends Error {
@@ -26,8 +28,9 @@ export class GatewayError extends Error {
   readonly field: string | undefined
   readonly messages: Message
   readonly issues: FieldIssue[] | undefined
+  readonly offset: number | undefined
 
-  constructor (code: string, statusCode: number, message: Message, opts: { field?: string, issues?: FieldIssue[], cause?: unknown } = {}) {
+  constructor (code: string, statusCode: number, message: Message, opts: { field?: string, issues?: FieldIssue[], offset?: number, cause?: unknown } = {}) {
     super(message.en, opts.cause === undefined ? undefined : { cause: opts.cause })
     this.name = 'GatewayError'
     this.code = code
@@ -35,19 +38,21 @@ export class GatewayError extends Error {
     this.field = opts.field
     this.messages = message
     this.issues = opts.issues
+    this.offset = opts.offset
   }
 
   toJSON (): ErrorBody {
     const body: ErrorBody = { code: this.code, message: this.messages }
     if (this.field !== undefined) body.field = this.field
     if (this.issues !== undefined && this.issues.length > 0) body.errors = this.issues
+    if (this.offset !== undefined) body.offset = this.offset
     return body
   }
 }
 
 /** A refusal of the sender's input: always 4xx, never retried as is. */
 export class InputError extends GatewayError {
-  constructor (code: string, statusCode: number, message: Message, opts: { field?: string, issues?: FieldIssue[] } = {}) {
+  constructor (code: string, statusCode: number, message: Message, opts: { field?: string, issues?: FieldIssue[], offset?: number } = {}) {
     super(code, statusCode, message, opts)
     this.name = 'InputError'
   }
@@ -75,6 +80,37 @@ export const Errors = {
   badXml: (detail: string, field?: string) => new InputError('BAD_XML', 400, {
     vi: `Nội dung XML không đúng cú pháp: ${detail}`, en: `Malformed XML: ${detail}`
   }, field === undefined ? {} : { field }),
+  /** A body that is not UTF-8: never decoded with replacement characters, refused with where it breaks. */
+  badEncoding: (offset: number, byte: number | undefined) => new InputError('BAD_ENCODING', 400, {
+    vi: `Nội dung không phải UTF-8 hợp lệ: byte không hợp lệ đầu tiên ở vị trí ${offset}${byte === undefined ? '' : ` (0x${hex(byte)})`}`,
+    en: `The body is not valid UTF-8: first invalid byte at offset ${offset}${byte === undefined ? '' : ` (0x${hex(byte)})`}`
+  }, { offset }),
+  unsupportedCharset: (charset: string) => new InputError('UNSUPPORTED_CHARSET', 415, {
+    vi: `Bảng mã không được hỗ trợ (charset=${charset.slice(0, 40)}); chỉ nhận UTF-8`,
+    en: `Unsupported charset (charset=${charset.slice(0, 40)}); only UTF-8 is accepted`
+  }, { field: 'Content-Type' }),
+  badContentLength: () => new InputError('BAD_CONTENT_LENGTH', 400, {
+    vi: 'Content-Length không hợp lệ hoặc không khớp với nội dung', en: 'Content-Length is invalid or does not match the body'
+  }, { field: 'Content-Length' }),
+  /** The body's framing (Transfer-Encoding, chunks) is broken. */
+  badFraming: (vi: string, en: string, field: string) => new InputError('BAD_FRAMING', 400, {
+    vi: `Yêu cầu HTTP sai cấu trúc: ${vi}`, en: `Malformed HTTP request: ${en}`
+  }, { field }),
+  badUrl: () => new InputError('BAD_URL', 400, {
+    vi: 'Đường dẫn (URL) không hợp lệ', en: 'Malformed URL or path'
+  }, { field: 'url' }),
+  badRequest: (detail: string) => new InputError('BAD_REQUEST', 400, {
+    vi: `Yêu cầu HTTP sai cấu trúc (${detail})`, en: `Malformed HTTP request (${detail})`
+  }),
+  uriTooLong: (maxChars: number, segmentChars?: number) => new InputError('URI_TOO_LONG', 414, segmentChars === undefined
+    ? { vi: `Đường dẫn (URL) dài quá ${maxChars} ký tự`, en: `The URL is longer than ${maxChars} characters` }
+    : { vi: `Một phần của đường dẫn (URL) dài quá ${segmentChars} ký tự`, en: `A segment of the URL path is longer than ${segmentChars} characters` }, { field: 'url' }),
+  headersTooLarge: (maxBytes: number) => new InputError('HEADERS_TOO_LARGE', 431, {
+    vi: `Phần đầu (header) của yêu cầu vượt quá ${maxBytes} byte`, en: `The request headers exceed ${maxBytes} bytes`
+  }),
+  requestTimeout: () => new InputError('REQUEST_TIMEOUT', 408, {
+    vi: 'Yêu cầu không được gửi xong trong thời hạn cho phép', en: 'The request was not completed in time'
+  }),
   xmlForbidden: (what: string) => new InputError('XML_FORBIDDEN_CONSTRUCT', 400, {
     vi: `XML chứa thành phần không được phép (${what})`, en: `XML contains a forbidden construct (${what})`
   }),
@@ -119,4 +155,8 @@ export const Errors = {
   internal: () => new GatewayError('INTERNAL', 500, {
     vi: 'Lỗi nội bộ của cổng liên thông', en: 'Internal gateway error'
   })
+}
+
+function hex (byte: number): string {
+  return byte.toString(16).toUpperCase().padStart(2, '0')
 }

@@ -104,15 +104,22 @@ function issueEntry (i: FieldIssue): Record<string, unknown> {
   return { 'gw:Code': xmlText(i.code), 'gw:Field': xmlText(i.field), 'gw:Message': messages(i.message) }
 }
 
+/** Every fault travels with this HTTP status (SOAP 1.1 §6.2, WS-I Basic Profile R1126). */
+export const SOAP_FAULT_STATUS = 500
+
 /**
  * A SOAP 1.1 fault for a refused or failed request. `faultcode` says whose fault it is (Client
  * for 4xx, Server otherwise), `faultstring` carries the English message, and `detail` the machine
- * code, the field and both messages, plus one `gw:Issue` per nested error.
+ * code, the field and both messages, the status a JSON sender would have got (`gw:Status`: the
+ * fault itself is always sent with HTTP 500), the byte offset when there is one, plus one
+ * `gw:Issue` per nested error.
  */
 export function soapFault (err: ErrorBody, statusCode: number): string {
   const error: Record<string, unknown> = { $: { 'xmlns:gw': GATEWAY_FAULT_NS }, 'gw:Code': xmlText(err.code) }
   if (err.field !== undefined) error['gw:Field'] = xmlText(err.field)
   error['gw:Message'] = messages(err.message)
+  error['gw:Status'] = String(statusCode)
+  if (err.offset !== undefined) error['gw:Offset'] = String(err.offset)
   if (err.errors !== undefined && err.errors.length > 0) error['gw:Issue'] = err.errors.map(issueEntry)
   return build({
     'soapenv:Fault': {

@@ -19,23 +19,31 @@
 import xml2js from 'xml2js'
 import { Errors, GatewayError } from '../errors.js'
 import type { XElement, XmlDocument, XmlLimits } from './xml.js'
+import { checkCharacters, installWellFormedness } from './xml-wellformed.js'
+import { firstInvalidUtf8 } from './utf8.js'
 
 /** A sax attribute in xmlns mode. `uri` is whatever sax's prefix lookup found, not always a string. */
-interface SaxAttr { name: string, value: string, prefix: string, local: string, uri: unknown }
+export interface SaxAttr { name: string, value: string, prefix: string, local: string, uri: unknown }
 interface SaxTag { name: string, prefix: string, local: string, uri: unknown, attributes: Record<string, SaxAttr> }
 
 /** The parts of sax's parser that xml2js 0.6 drives and that we hook. */
-interface SaxParser {
+export interface SaxParser {
   write: (chunk: string) => SaxParser
   close: () => SaxParser
   attribList: unknown[]
+  /** Offset in the document just past the `<` of the markup being read or just read. */
   startTagPosition: number
+  /** Offset in the document just past the last character read. */
+  position: number
   onopentagstart?: (tag: { name: string }) => void
   onattribute?: (attr: SaxAttr) => void
   onopentag: (tag: SaxTag) => void
   onclosetag: (name: string) => void
   ontext: (text: string) => void
   oncdata: (text: string) => void
+  onopencdata?: () => void
+  onclosecdata?: () => void
+  oncomment?: (text: string) => void
   ondoctype?: (body: string) => void
   onprocessinginstruction?: (pi: { name: string, body: string }) => void
   onsgmldeclaration?: (body: string) => void
@@ -71,10 +79,13 @@ export function parseXmlSync (input: string | Uint8Array, limits: XmlLimits): Xm
   const text = decode(input)
   if (text.trim() === '') throw Errors.badXml('empty document')
   rejectDoctypeInProlog(text)
+  // A second pass, but a single regular expression: characters sax would let through anywhere.
+  checkCharacters(text)
 
   const parser = new xml2js.Parser(X2J_OPTIONS)
   const sax = (parser as unknown as { saxParser: SaxParser }).saxParser
   const guard = installGuards(sax, limits)
+  installWellFormedness(sax, text, guard.inRoot, guard.path)
   const out: { root: X2jNode | null } = { root: null }
   parser.on('end', (r: X2jNode | null) => { out.root = r })
   try {
@@ -97,7 +108,7 @@ function decode (input: string | Uint8Array): string {
     // The decoder drops a UTF-8 BOM; with `fatal` a UTF-16 body or Latin-1 bytes fail here.
     return utf8.decode(input)
   } catch {
-    throw Errors.badXml('body is not valid UTF-8')
+    throw Errors.badXml(`body is not valid UTF-8 (first invalid byte at offset ${firstInvalidUtf8(input)})`)
   }
 }
 
@@ -124,7 +135,7 @@ function rejectDoctypeInProlog (text: string): void {
   }
 }
 
-function installGuards (sax: SaxParser, limits: XmlLimits): { path: () => string | undefined } {
+function installGuards (sax: SaxParser, limits: XmlLimits): { path: () => string | undefined, inRoot: () => boolean } {
   const names: string[] = []
   const textLengths: number[] = []
   let nodes = 0
@@ -202,7 +213,7 @@ function installGuards (sax: SaxParser, limits: XmlLimits): { path: () => string
   }
   // Stop at the first error: xml2js's own handler resumes sax and would read on to the end.
   sax.onerror = (err) => { throw err }
-  return { path: () => names.length > 0 ? clip(path()) : undefined }
+  return { path: () => names.length > 0 ? clip(path()) : undefined, inRoot: () => names.length > 0 }
 }
 
 function translate (err: unknown, field: string | undefined): GatewayError {

@@ -45,18 +45,25 @@ export class MappingRegistry {
   /** Runs a mapping and checks its result against the canonical schema. Pure. */
   run (mapping: SectorMapping, r: Reader, ctx: MapContext): MapOutcome {
     let dossier: CanonicalInput
+    // The SOAP header is read through a Reader of its own: its problems are the sender's too.
+    const problems = (): FieldIssue[] => [...r.issues, ...(ctx.soapHeader?.issues ?? [])]
     try {
       dossier = mapping.map(r, ctx)
     } catch (err) {
       // A mapping that trips over input it did not expect must still answer with a field error.
-      if (r.issues.length > 0) return { ok: false, issues: r.issues }
+      if (problems().length > 0) return { ok: false, issues: problems() }
       return { ok: false, issues: [issue('UNMAPPABLE', r.field(), `không đọc được hồ sơ: ${(err as Error).message}`, `cannot read the dossier: ${(err as Error).message}`)] }
     }
-    if (r.issues.length > 0) return { ok: false, issues: r.issues }
-    if (!this.validate(dossier)) {
-      const prefix = mapping.system === 'canonical' ? '' : 'canonical:'
-      return { ok: false, issues: (this.validate.errors ?? []).slice(0, 50).map(e => ajvIssue(e, prefix)) }
+    const issues = problems()
+    if (mapping.system === 'canonical') {
+      // The sender's document is itself a canonical input: the schema's findings on its shape
+      // are the sender's problems as much as the converters' findings on its values.
+      const shape = this.validate(dossier) ? [] : schemaIssues(this.validate.errors ?? [], '')
+      const all = mergeIssues(issues, shape)
+      return all.length > 0 ? { ok: false, issues: all } : { ok: true, dossier, review: r.reviews }
     }
+    if (issues.length > 0) return { ok: false, issues }
+    if (!this.validate(dossier)) return { ok: false, issues: schemaIssues(this.validate.errors ?? [], 'canonical:') }
     return { ok: true, dossier, review: r.reviews }
   }
 }
@@ -90,8 +97,64 @@ const VI: Record<string, string> = {
   maximum: 'lớn hơn giá trị cho phép'
 }
 
+const MAX_ISSUES = 50
+
+/**
+ * One issue per field: a union of literals (`channel`) fails once per literal and once more as
+ * a whole; the sender needs to hear it once, with the values allowed.
+ */
+function schemaIssues (errors: ErrorObject[], prefix: string): FieldIssue[] {
+  const allowed = new Map<string, string[]>()
+  for (const e of errors) {
+    if (e.keyword !== 'const') continue
+    const list = allowed.get(e.instancePath) ?? []
+    list.push(String(e.params.allowedValue))
+    allowed.set(e.instancePath, list)
+  }
+  const byField = new Map<string, FieldIssue>()
+  for (const e of errors) {
+    if (e.keyword === 'const') continue
+    const values = e.keyword === 'anyOf' ? allowed.get(e.instancePath) : undefined
+    const i = values === undefined ? ajvIssue(e, prefix) : oneOfIssue(e, prefix, values)
+    if (!byField.has(i.field)) byField.set(i.field, i)
+  }
+  for (const e of errors) {
+    // A lone const (a literal, not a union): still worth one issue.
+    if (e.keyword === 'const' && !errors.some(x => x.keyword === 'anyOf' && x.instancePath === e.instancePath)) {
+      const i = ajvIssue(e, prefix)
+      if (!byField.has(i.field)) byField.set(i.field, i)
+    }
+  }
+  return [...byField.values()].slice(0, MAX_ISSUES)
+}
+
+function oneOfIssue (e: ErrorObject, prefix: string, values: string[]): FieldIssue {
+  const field = prefix + (fieldOf(e) === '' ? '(root)' : fieldOf(e))
+  const list = values.join(', ')
+  return issue('INVALID_VALUE', field, `${field} không thuộc các giá trị cho phép: ${list}`, `${field} must be one of: ${list}`)
+}
+
+/**
+ * Converter findings and schema findings on one document, each problem once: a value of the
+ * wrong type is the schema's to report (the converters read it as text and would say something
+ * beside the point, also about what lies below it); otherwise the converter's message, which
+ * says what the value should be, wins over the schema's pattern on the same field.
+ */
+export function mergeIssues (converted: FieldIssue[], shape: FieldIssue[]): FieldIssue[] {
+  const typeFields = shape.filter(i => i.code === 'INVALID_TYPE').map(i => i.field)
+  const under = (field: string, parent: string): boolean =>
+    field === parent || field.startsWith(`${parent}.`) || field.startsWith(`${parent}[`)
+  const kept = converted.filter(i => !typeFields.some(f => under(i.field, f)))
+  const keptFields = new Set(kept.map(i => i.field))
+  return [...kept, ...shape.filter(i => !keptFields.has(i.field))].slice(0, MAX_ISSUES)
+}
+
+function fieldOf (e: ErrorObject): string {
+  return e.instancePath.split('/').slice(1).map(seg => /^\d+$/.test(seg) ? `[${seg}]` : `.${seg}`).join('').replace(/^\./, '')
+}
+
 function ajvIssue (e: ErrorObject, prefix: string): FieldIssue {
-  let path = e.instancePath.split('/').slice(1).map(seg => /^\d+$/.test(seg) ? `[${seg}]` : `.${seg}`).join('').replace(/^\./, '')
+  let path = fieldOf(e)
   if (e.keyword === 'required') path = path === '' ? String(e.params.missingProperty) : `${path}.${String(e.params.missingProperty)}`
   if (e.keyword === 'additionalProperties') path = path === '' ? String(e.params.additionalProperty) : `${path}.${String(e.params.additionalProperty)}`
   const field = prefix + (path === '' ? '(root)' : path)

@@ -1,12 +1,13 @@
 /**
  * The one place where errors become HTTP replies. GatewayErrors carry their own code and
  * bilingual message; Fastify's own 4xx errors are translated; anything else is a 500 whose
- * details stay in the log. Senders that speak SOAP get a SOAP Fault with the same content.
+ * details stay in the log. Senders that speak SOAP get a SOAP Fault with the same content, always
+ * with HTTP 500 as SOAP 1.1 over HTTP wants (the status a JSON sender would get is in its detail).
  */
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { Errors, GatewayError, InputError, ValidationError, issue, type ErrorBody } from '../errors.js'
-import { SOAP_CONTENT_TYPE, soapFault } from '../adapters/soap.js'
+import { SOAP_CONTENT_TYPE, SOAP_FAULT_STATUS, soapFault } from '../adapters/soap.js'
 import { isRedisUnavailable, REDIS_RETRY_AFTER_SECONDS } from '../adapters/redis-errors.js'
 
 declare module 'fastify' {
@@ -28,10 +29,12 @@ function translate (err: FastifyError & { validation?: Array<{ instancePath: str
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return Errors.unsupportedMediaType(req.headers['content-type'], 'application/json, application/xml, text/xml')
     case 'FST_ERR_CTP_EMPTY_JSON_BODY': return Errors.badJson('empty body')
     case 'FST_ERR_CTP_INVALID_JSON_BODY': return Errors.badJson(err.message)
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return new InputError('BAD_CONTENT_LENGTH', 400, { vi: 'Content-Length không khớp với nội dung', en: 'Content-Length does not match the body' })
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return Errors.badContentLength()
   }
   if (err.statusCode === 429) return Errors.rateLimited(Math.ceil(Number(err.message.match(/\d+/)?.[0] ?? 60)))
-  if (err instanceof SyntaxError || err.statusCode === 400) return Errors.badJson(err.message)
+  if (err instanceof SyntaxError) return Errors.badJson(err.message)
+  // Not necessarily JSON (XML bodies, GET requests): a 400 Fastify raised is said as such.
+  if (err.statusCode === 400) return Errors.badRequest(err.message)
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     return new InputError(`HTTP_${err.statusCode}`, err.statusCode, { vi: 'Yêu cầu không hợp lệ', en: err.message })
   }
@@ -40,7 +43,10 @@ function translate (err: FastifyError & { validation?: Array<{ instancePath: str
 }
 
 export function send (reply: FastifyReply, req: FastifyRequest, status: number, body: ErrorBody): FastifyReply {
-  if (req.speaksSoap) return reply.code(status).type(SOAP_CONTENT_TYPE).send(soapFault(body, status))
+  if (req.speaksSoap) {
+    // A fault is HTTP 500 whoever is at fault (WS-I BP R1126); faultcode and gw:Status tell which.
+    return reply.code(SOAP_FAULT_STATUS).type(SOAP_CONTENT_TYPE).send(soapFault(body, status))
+  }
   return reply.code(status).send(body)
 }
 

@@ -1,7 +1,10 @@
 /**
  * `POST /v1/inbound/:system`: sector software posts a dossier in its own format. The body is
  * kept as received (for audit and replay), so this scope parses nothing itself: the adapter
- * for the system does.
+ * for the system does. It only reads the bytes: UTF-8 or refused (never decoded with U+FFFD).
+ *
+ * SOAP senders are answered as SOAP 1.1 clients expect (WS-I Basic Profile R1111, R1126):
+ * 200 with the response envelope, and any fault with 500 (see the error handler).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
@@ -9,6 +12,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
 import { Candidate, Message, errorReplies, rateLimitOf } from '../schemas/http.js'
 import { SOAP_CONTENT_TYPE, soapSuccess } from '../adapters/soap.js'
+import { charsetOf, firstInvalidUtf8, isUtf8Charset } from '../adapters/utf8.js'
+import type { SourceFormat } from '../mappings/types.js'
 
 const JSON_TYPES = ['application/json']
 const XML_TYPES = ['application/xml', 'text/xml', 'application/soap+xml']
@@ -32,9 +37,21 @@ function mediaType (req: FastifyRequest): string {
   return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
 }
 
+/** The body as text: present, and UTF-8 to its last byte. */
+function bodyText (body: unknown, format: SourceFormat): string {
+  const bytes = Buffer.isBuffer(body) ? body : undefined
+  if (bytes === undefined || bytes.length === 0) {
+    throw format === 'json' ? Errors.badJson('empty body') : Errors.badXml('empty document')
+  }
+  const bad = firstInvalidUtf8(bytes)
+  if (bad >= 0) throw Errors.badEncoding(bad, bytes[bad])
+  return bytes.toString('utf8')
+}
+
 export default async function inboundRoutes (app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser([...JSON_TYPES, ...XML_TYPES], { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
+  // Bytes, not a string: Fastify's string decoding would replace invalid UTF-8 with U+FFFD unseen.
+  app.addContentTypeParser([...JSON_TYPES, ...XML_TYPES], { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/inbound/:system', {
     schema: {
@@ -54,13 +71,15 @@ export default async function inboundRoutes (app: FastifyInstance): Promise<void
       const type = mediaType(req)
       const accepted = mapping.format === 'json' ? JSON_TYPES : XML_TYPES
       if (!accepted.includes(type)) throw Errors.unsupportedMediaType(type === '' ? undefined : type, accepted.join(', '))
+      const charset = charsetOf(req.headers['content-type'])
+      if (charset !== undefined && !isUtf8Charset(charset)) throw Errors.unsupportedCharset(charset)
     },
     config: { rateLimit: rateLimitOf(app) }
   }, async (req, reply) => {
     const client = app.requireClient(req)
-    if (typeof req.body !== 'string' || req.body.length === 0) throw Errors.badJson('empty body')
+    const body = bodyText(req.body, app.registry.get(req.params.system)?.format ?? 'json')
     const result = await app.intake.submit({
-      system: req.params.system, clientId: client.id, agencies: client.agencies, contentType: mediaType(req), body: req.body
+      system: req.params.system, clientId: client.id, agencies: client.agencies, contentType: mediaType(req), body
     })
     req.log.info({ maHoSo: result.maHoSo, outcome: result.outcome, state: result.state, system: req.params.system }, 'dossier taken in')
     if (req.speaksSoap) {
@@ -68,8 +87,9 @@ export default async function inboundRoutes (app: FastifyInstance): Promise<void
       const xml = soapSuccess({ MaHoSo: result.maHoSo, KetQua: result.outcome, TrangThai: result.state }, {
         namespace: mapping?.xml?.namespace ?? '', operation: mapping?.soapOperation ?? 'GuiHoSo'
       })
-      // The 202 schema describes the JSON reply; a SOAP reply bypasses its serializer.
-      return reply.code(202).type(SOAP_CONTENT_TYPE).serializer((s: string) => s).send(xml as never)
+      // SOAP 1.1 over HTTP answers a non-fault envelope with 200 (WS-I BP R1111), not 202. The
+      // 202 schema describes the JSON reply; a SOAP reply bypasses its serializer.
+      return reply.code(200).type(SOAP_CONTENT_TYPE).serializer((s: string) => s).send(xml as never)
     }
     return reply.code(202).send(result)
   })

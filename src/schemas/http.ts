@@ -19,7 +19,8 @@ export const ErrorReply = Type.Object({
   code: Type.String({ description: 'stable machine code' }),
   field: Type.Optional(Type.String({ description: "the field at fault, in the sender's own terms" })),
   message: Message,
-  errors: Type.Optional(Type.Array(FieldIssueSchema))
+  errors: Type.Optional(Type.Array(FieldIssueSchema)),
+  offset: Type.Optional(Type.Integer({ minimum: 0, description: 'byte offset in the body of the problem (BAD_ENCODING)' }))
 }, { $id: 'ErrorReply' })
 export type ErrorReply = Static<typeof ErrorReply>
 

@@ -132,12 +132,25 @@ t.test('soapFault round-trips, Client for 4xx, Server for 5xx', async t => {
     ['INVALID_DATE', 'HoSo/NgayNhan', 'sai ngày <&>', 'bad date <&>']
   ])
 
+  t.equal(kid(error, 'Status').text, '422', 'the status a JSON sender would get')
+  t.same(kids(error, 'Offset'), [], 'no offset, no element')
+  t.same(error.children.map(c => c.name), ['Code', 'Field', 'Message', 'Message', 'Status', 'Issue', 'Issue'], 'detail in a fixed order')
+
   const internal = await parseXml(soapFault(Errors.internal().toJSON(), 500))
   const f2 = kid(kid(internal.root, 'Body'), 'Fault')
   t.equal(kid(f2, 'faultcode').text, 'soapenv:Server')
   t.same(kids(kid(f2, 'detail'), 'Error').flatMap(e => kids(e, 'Field')), [], 'no field, no element')
   const unavailable = (await parseXml(soapFault(Errors.unavailable().toJSON(), 503))).root
   t.equal(kid(kid(kid(unavailable, 'Body'), 'Fault'), 'faultcode').text, 'soapenv:Server')
+})
+
+t.test('a fault for a body that is not UTF-8 carries the byte offset', async t => {
+  const doc = await parseXml(soapFault(Errors.badEncoding(1234, 0xe1).toJSON(), 400))
+  const error = kid(kid(kid(kid(doc.root, 'Body'), 'Fault'), 'detail'), 'Error')
+  t.equal(kid(error, 'Code').text, 'BAD_ENCODING')
+  t.equal(kid(error, 'Offset').text, '1234')
+  t.equal(kid(error, 'Status').text, '400')
+  t.match(kids(error, 'Message').map(m => m.text), [/vị trí 1234 \(0xE1\)/, /offset 1234 \(0xE1\)/])
 })
 
 t.test('a fault echoing hostile input is still well-formed', async t => {

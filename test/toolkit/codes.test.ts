@@ -1,5 +1,5 @@
 import t from 'tap'
-import { agencyCode, booleanFlag, echo, pattern, procedureCode, table } from '../../src/mappings/toolkit/codes.js'
+import { agencyCode, booleanFlag, echo, pattern, procedureCode, sourceId, table } from '../../src/mappings/toolkit/codes.js'
 
 t.test('table', async t => {
   const channel = table('hình thức nộp', { TrucTiep: 'in-person', TrucTuyen: 'online', BuuChinh: 'postal' } as const)
@@ -69,4 +69,14 @@ t.test('booleanFlag', async t => {
   for (const raw of ['true', 'TRUE', 'True', '1', ' true ']) t.same(conv(raw), { ok: true, value: true }, raw)
   for (const raw of ['false', 'FALSE', '0']) t.same(conv(raw), { ok: true, value: false }, raw)
   for (const raw of ['yes', 'có', '2', 'truee', 'constructor']) t.match(conv(raw), { ok: false, code: 'INVALID_BOOLEAN' }, raw)
+})
+
+t.test('sourceId: no spaces, control characters or U+FFFD', async t => {
+  const conv = sourceId()
+  t.same(conv(' HT-18754-2025-000077 '), { ok: true, value: 'HT-18754-2025-000077' })
+  t.same(conv('03706/2025/07906'), { ok: true, value: '03706/2025/07906' })
+  t.same(conv('Hồ-Sơ-1'), { ok: true, value: 'Hồ-Sơ-1' })
+  for (const raw of ['HT 1', 'HT-\uFFFD-1', 'HT-\u0001', 'HT-\uD800', 'x'.repeat(101)]) {
+    t.match(conv(raw), { ok: false, code: 'INVALID_SOURCE_ID' }, JSON.stringify(raw))
+  }
 })

@@ -2,7 +2,7 @@ import t from 'tap'
 import { Reader } from '../../src/mappings/reader.js'
 import type { XNode } from '../../src/mappings/types.js'
 import { loadAdminUnits } from '../../src/admin-units/index.js'
-import { communeCode, legacyCommune, provinceCode } from '../../src/mappings/toolkit/communes.js'
+import { communeCode, legacyCommune, legacyCommuneCode, provinceCode } from '../../src/mappings/toolkit/communes.js'
 
 const units = loadAdminUnits()
 const target = 'holder.address.communeCode'
@@ -100,4 +100,19 @@ t.test('legacyCommune reads XML attributes and names the field XPath-style', asy
   const r = Reader.xml(root)
   t.equal(legacyCommune(r, 'ThuaDat/DiaChi/@maXaCu', { units, target, addressText: r.raw('ThuaDat/DiaChi') }), undefined)
   t.match(r.reviews, [{ field: 'HoSoDangKyDatDai/ThuaDat/DiaChi/@maXaCu', oldCode: '18796' }])
+})
+
+t.test('communeCode says where an old code went, and still refuses it', async t => {
+  const commune = communeCode(units)
+  t.match(commune('18625'), { ok: false, code: 'UNKNOWN_COMMUNE', en: /an old code, now 18601/, vi: /mã xã cũ, nay là 18601/ })
+  t.match(commune('18796'), { ok: false, code: 'UNKNOWN_COMMUNE', en: /now split between: 18823/ })
+  t.match(commune('99999'), { ok: false, code: 'UNKNOWN_COMMUNE', en: /1 July 2025$/ })
+})
+
+t.test('legacyCommuneCode checks a code from before 2025 without translating it', async t => {
+  const legacy = legacyCommuneCode(units)
+  t.same(legacy('18625'), { ok: true, value: '18625' })
+  t.same(legacy(' 18796 '), { ok: true, value: '18796' }, 'split: still a known old code')
+  t.match(legacy('99999'), { ok: false, code: 'UNKNOWN_LEGACY_COMMUNE' })
+  t.match(legacy('1862'), { ok: false, code: 'INVALID_COMMUNE_CODE' })
 })

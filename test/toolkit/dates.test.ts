@@ -1,5 +1,5 @@
 import t from 'tap'
-import { birthDate, dateTime, isoFromEpoch, toPortalDate } from '../../src/mappings/toolkit/dates.js'
+import { birthDate, dateTime, isoBirthDate, isoDateTime, isoFromEpoch, toPortalDate } from '../../src/mappings/toolkit/dates.js'
 
 t.test('dateTime accepts every notation of the sector systems as local time', async t => {
   const conv = dateTime()
@@ -86,4 +86,36 @@ t.test('isoFromEpoch', async t => {
   t.equal(isoFromEpoch(Date.UTC(2025, 6, 1, 1, 15, 0, 999)), '2025-07-01T08:15:00+07:00')
   t.equal(isoFromEpoch(Date.UTC(2025, 6, 1, 18, 0)), '2025-07-02T01:00:00+07:00')
   t.throws(() => isoFromEpoch(Number.NaN), RangeError)
+})
+
+t.test('isoDateTime takes only the canonical form, and only dates that exist', async t => {
+  const conv = isoDateTime()
+  t.same(conv('2025-07-02T09:30:00+07:00'), { ok: true, value: '2025-07-02T09:30:00+07:00' })
+  t.same(conv(' 2024-02-29T23:59:59+07:00 '), { ok: true, value: '2024-02-29T23:59:59+07:00' })
+  for (const raw of ['2025-02-30T25:00:00+07:00', '2025-02-29T08:00:00+07:00', '2025-06-31T08:00:00+07:00',
+    '2025-07-01T24:00:00+07:00', '2025-07-01T23:60:00+07:00', '2025-07-01T23:59:60+07:00', '2025-13-01T00:00:00+07:00',
+    '2025-00-10T00:00:00+07:00', '1899-12-31T23:59:59+07:00']) {
+    t.match(conv(raw), { ok: false, code: 'INVALID_DATE' }, raw)
+    // Every value it accepts converts for the portal.
+  }
+  t.match(conv('2025-02-30T25:00:00+07:00'), { ok: false, en: /exists/ })
+  for (const raw of ['2025-07-02T02:30:00Z', '2025-07-02T09:30:00', '2025-07-02', '02/07/2025 09:30', '20250702093000',
+    '2025-07-02T09:30:00+0700', '2025-07-02T09:30:00.5+07:00', '２０２５-07-02T09:30:00+07:00']) {
+    t.match(conv(raw), { ok: false, code: 'INVALID_DATE', en: /yyyy-MM-ddTHH:mm:ss\+07:00/ }, `${raw}: not the canonical form`)
+  }
+  for (const ok of ['2025-07-02T09:30:00+07:00', '2100-12-31T23:59:59+07:00', '1900-01-01T00:00:00+07:00']) {
+    const r = conv(ok)
+    t.ok(r.ok && toPortalDate(r.value).length === 14, `${ok} converts for the portal`)
+  }
+})
+
+t.test('isoBirthDate: yyyy-MM-dd or yyyy, a date that exists', async t => {
+  const conv = isoBirthDate()
+  t.same(conv('1990-01-15'), { ok: true, value: '1990-01-15' })
+  t.same(conv('1979'), { ok: true, value: '1979' })
+  t.match(conv('1990-02-30'), { ok: false, code: 'INVALID_DATE', en: 'is not a date that exists' })
+  t.match(conv('1700-01-01'), { ok: false, code: 'INVALID_DATE', en: /1850/ })
+  for (const raw of ['15/01/1990', '19900115', '1990-01-15T00:00:00+07:00', '90']) {
+    t.match(conv(raw), { ok: false, code: 'INVALID_DATE', en: /yyyy-MM-dd or yyyy/ }, raw)
+  }
 })

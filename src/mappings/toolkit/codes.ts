@@ -61,9 +61,13 @@ export function pattern (re: RegExp, code: string, vi: string, en: string): Conv
   }
 }
 
-/** A sender's own dossier number: 1 to 100 characters without spaces. Errors: `INVALID_SOURCE_ID`. */
+/**
+ * A sender's own dossier number: 1 to 100 characters without spaces, control characters or
+ * U+FFFD (the mark of an encoding broken upstream: two numbers could collide on it).
+ * Errors: `INVALID_SOURCE_ID`.
+ */
 export function sourceId (): Conv<string> {
-  return pattern(/\S{1,100}/, 'INVALID_SOURCE_ID', 'phải có 1–100 ký tự, không có khoảng trắng', 'must be 1–100 characters without spaces')
+  return pattern(/[^\s\p{Cc}\p{Cs}\uFFFD]{1,100}/u, 'INVALID_SOURCE_ID', 'phải có 1–100 ký tự, không có khoảng trắng hay ký tự điều khiển', 'must be 1–100 characters without spaces or control characters')
 }
 
 function upperPattern (re: RegExp, maxLength: number, code: string, vi: string, en: string): Conv<string> {

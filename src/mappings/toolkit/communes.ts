@@ -19,11 +19,45 @@ export function communeCode (units: AdminUnits): Conv<string> {
       return { ok: false, code: 'INVALID_COMMUNE_CODE', vi: 'không phải mã xã hợp lệ (5 chữ số)', en: 'is not a valid commune code (5 digits)' }
     }
     if (units.commune(code) === undefined) {
+      const hint = legacyHint(units, code)
       return {
         ok: false,
         code: 'UNKNOWN_COMMUNE',
-        vi: `có mã xã ${code} không có trong danh mục đơn vị hành chính từ 01/7/2025`,
-        en: `has commune code ${code}, which is not in the list of administrative units in force since 1 July 2025`
+        vi: `có mã xã ${code} không có trong danh mục đơn vị hành chính từ 01/7/2025${hint.vi}`,
+        en: `has commune code ${code}, which is not in the list of administrative units in force since 1 July 2025${hint.en}`
+      }
+    }
+    return { ok: true, value: code }
+  }
+}
+
+/** Where an old code went, for the officer who typed one where a 2025 code belongs. Never applied silently. */
+function legacyHint (units: AdminUnits, code: string): { vi: string, en: string } {
+  const t = units.legacyCommune(code)
+  if (t.kind === 'moved') return { vi: ` (mã xã cũ, nay là ${name(t.commune)})`, en: ` (an old code, now ${name(t.commune)})` }
+  if (t.kind === 'split') {
+    const list = t.candidates.map(name).join('; ')
+    return { vi: ` (mã xã cũ, nay chia cho: ${list})`, en: ` (an old code, now split between: ${list})` }
+  }
+  return { vi: '', en: '' }
+}
+
+/**
+ * A commune code from before 1 July 2025, kept as it is (for the record) next to a current
+ * code that says where it went. Errors: `INVALID_COMMUNE_CODE`, `UNKNOWN_LEGACY_COMMUNE`.
+ */
+export function legacyCommuneCode (units: AdminUnits): Conv<string> {
+  return (raw) => {
+    const code = raw.trim()
+    if (!/^\d{5}$/.test(code)) {
+      return { ok: false, code: 'INVALID_COMMUNE_CODE', vi: 'không phải mã xã hợp lệ (5 chữ số)', en: 'is not a valid commune code (5 digits)' }
+    }
+    if (units.legacyCommune(code).kind === 'unknown') {
+      return {
+        ok: false,
+        code: 'UNKNOWN_LEGACY_COMMUNE',
+        vi: `có mã ${code} không phải mã xã trước ngày 01/7/2025`,
+        en: `has code ${code}, which is not a commune code from before 1 July 2025`
       }
     }
     return { ok: true, value: code }

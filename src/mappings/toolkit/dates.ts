@@ -173,6 +173,68 @@ export function birthDate (): Conv<string> {
   }
 }
 
+const OWN_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$/
+const OWN_BIRTH_DATE = /^\d{4}(?:-\d{2}-\d{2})?$/
+
+const INVALID_OWN_DATE_TIME: ConvResult<never> = Object.freeze({
+  ok: false,
+  code: 'INVALID_DATE',
+  vi: 'không phải ngày giờ hợp lệ dạng yyyy-MM-ddTHH:mm:ss+07:00 (ví dụ 2025-07-01T08:15:00+07:00)',
+  en: 'is not a valid date-time of the form yyyy-MM-ddTHH:mm:ss+07:00 (e.g. 2025-07-01T08:15:00+07:00)'
+})
+
+const NO_SUCH_DATE: ConvResult<never> = Object.freeze({
+  ok: false,
+  code: 'INVALID_DATE',
+  vi: 'không phải ngày giờ có thật (ngày, tháng, giờ, phút hoặc giây vượt quá giới hạn)',
+  en: 'is not a date-time that exists (day, month, hour, minute or second out of range)'
+})
+
+const INVALID_OWN_BIRTH: ConvResult<never> = Object.freeze({
+  ok: false,
+  code: 'INVALID_DATE',
+  vi: 'không phải ngày sinh hợp lệ dạng yyyy-MM-dd hoặc yyyy',
+  en: 'is not a valid birth date of the form yyyy-MM-dd or yyyy'
+})
+
+const NO_SUCH_BIRTH_DATE: ConvResult<never> = Object.freeze({
+  ok: false,
+  code: 'INVALID_DATE',
+  vi: 'không phải ngày có thật',
+  en: 'is not a date that exists'
+})
+
+/**
+ * A date-time already in the gateway's own form, `yyyy-MM-ddTHH:mm:ss+07:00`, for senders that
+ * speak the canonical schema. The shape is not enough: the date and time must exist (no 30
+ * February, no hour 25), or the value could not be converted for the portal later.
+ * Error: `INVALID_DATE`.
+ */
+export function isoDateTime (): Conv<string> {
+  const own = dateTime()
+  return (raw) => {
+    const t = raw.trim()
+    if (!OWN_DATE_TIME.test(t)) return INVALID_OWN_DATE_TIME
+    const p = parse(t)
+    if (p === undefined || !valid(p)) return NO_SUCH_DATE
+    return own(t)
+  }
+}
+
+/**
+ * A birth date already in the canonical form, `yyyy-MM-dd` or `yyyy`, that exists and falls in
+ * 1850..2100 (see `birthDate`). Error: `INVALID_DATE`.
+ */
+export function isoBirthDate (): Conv<string> {
+  const conv = birthDate()
+  return (raw) => {
+    if (!OWN_BIRTH_DATE.test(raw.trim())) return INVALID_OWN_BIRTH
+    const r = conv(raw)
+    // The right shape, so the only thing wrong can be the date itself (or its year's range).
+    return r === INVALID_BIRTH ? NO_SUCH_BIRTH_DATE : r
+  }
+}
+
 /**
  * An ISO 8601 date-time (normally the gateway's own `+07:00` form) in the portal's notation,
  * `yyyyMMddHHmmss` local time. Throws a RangeError on anything else: its input comes from the
