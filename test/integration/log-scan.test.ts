@@ -124,7 +124,9 @@ async function postAll (gw: InProcessGateway, all: Input[], whileInFlight?: (set
     const res = await post(gw.url, gw.keys[i.system] as string, i.system, i.body, i.contentType)
     settled++
     onSettled()
-    return res.status
+    // A SOAP fault is HTTP 500 whoever is at fault; gw:Status is what a JSON sender would get.
+    const soapStatus = res.status === 500 ? /<gw:Status>(\d{3})<\/gw:Status>/.exec(res.text)?.[1] : undefined
+    return soapStatus === undefined ? res.status : Number(soapStatus)
   })
   if (whileInFlight !== undefined) {
     for (;;) {
