@@ -167,6 +167,7 @@ t.test('no personal data in the logs when Redis refuses writes or drops connecti
   const oom = await postAll(gw, all)
   await admin.config('SET', 'maxmemory', '0')
   t.ok(count(oom, 503) >= 10 && count(oom, 500) === 0, `out of memory: ${count(oom, 503)} refused with 503, none with 500`)
+  await waitFor(() => /OOM command not allowed/.test(gw.logs()), { what: 'the OOM refusals in the log' })
   t.match(gw.logs(), /OOM command not allowed/, 'the refusals are in the log')
 
   // Connections dropped mid-intake: every client connection cut after each reply, a few times.

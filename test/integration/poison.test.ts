@@ -153,7 +153,7 @@ t.test('a -3 whose portal record belongs to another applicant overwrites nothing
   const listed = await fetch(`${gw.url}/v1/admin/dossiers?state=failed`, { headers: { 'x-api-key': gw.keys.admin } })
   const items = ((await listed.json()) as { items: unknown }).items as Array<{ maHoSo: string, failure?: { code: string } }>
   t.equal(items.find(i => i.maHoSo === next)?.failure?.code, 'CODE_COLLISION', 'the failed list says so')
-  t.match(gw.logs(), /code collision/)
+  await waitFor(() => /code collision/.test(gw.logs()), { what: 'the collision in the log' })
   // And a dossier after it is not held up.
   const after = await postNew()
   await deliveredOnce(t, [after])

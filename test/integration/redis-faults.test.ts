@@ -58,6 +58,7 @@ t.test('Redis out of memory with noeviction: 503 with Retry-After, a warn line w
   t.same(await r.keys('lt:*HT-18754-2025-000001*'), [], 'nothing of the dossier was written')
   t.same(await r.keys('lt:*:seq:*'), [], 'no code was used up')
 
+  await waitFor(() => lines(gw).some(l => l.msg === 'request refused: Redis unavailable'), { what: 'the refusal in the log' })
   const refused = lines(gw).filter(l => l.msg === 'request refused: Redis unavailable')
   t.equal(refused.length, 1, 'one line for the refusal')
   t.equal(refused[0]?.level, 40, 'at warn')
@@ -89,6 +90,7 @@ t.test('a read-only replica: 503 with Retry-After, a warn line without the comma
   t.teardown(async () => { await gw.close(); await sim.close() })
 
   unavailable(t, await send(gw, civilStatus(3)), 'read-only replica')
+  await waitFor(() => lines(gw).some(l => l.msg === 'request refused: Redis unavailable'), { what: 'the refusal in the log' })
   const refused = lines(gw).filter(l => l.msg === 'request refused: Redis unavailable')
   t.equal(refused[0]?.level, 40)
   t.match(refused[0]?.err, { type: 'ReplyError', message: /^READONLY/ })
@@ -157,6 +159,8 @@ t.test('a Redis that may evict keys: one warning at start-up, shown by /health/r
   const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url })
   t.teardown(async () => { await gw.close(); await sim.close(); await redis.close() })
 
+  // The log file is written asynchronously: wait for the line, then count.
+  await waitFor(() => lines(gw).some(l => l.level === 40 && /maxmemory-policy/.test(l.msg)), { what: 'the policy warning in the log' })
   const warned = lines(gw).filter(l => l.level === 40 && /maxmemory-policy/.test(l.msg))
   t.equal(warned.length, 1, 'warned once')
   t.match(warned[0], { component: 'redis', maxmemoryPolicy: 'allkeys-lru', msg: /allkeys-lru, not noeviction/ })
@@ -183,6 +187,8 @@ t.test('CONFIG not permitted: said at info, read from INFO; neither permitted: u
 
   const viaInfo = await startGateway({ redisUrl: url('noconfig'), portalUrl: sim.url, env: { ROLE: 'api' } })
   t.teardown(async () => { await viaInfo.close() })
+  await waitFor(() => lines(viaInfo).some(l => l.level === 40 && /maxmemory-policy/.test(l.msg)) &&
+    lines(viaInfo).some(l => l.component === 'redis' && /CONFIG/.test(l.msg)), { what: 'both lines in the log' })
   const said = lines(viaInfo).filter(l => l.component === 'redis' && /CONFIG/.test(l.msg))
   t.match(said, [{ level: 30, maxmemoryPolicy: 'volatile-lru', msg: /read from INFO/ }])
   t.equal(lines(viaInfo).filter(l => l.level === 40 && /maxmemory-policy/.test(l.msg)).length, 1, 'the policy is still warned about')
@@ -190,6 +196,7 @@ t.test('CONFIG not permitted: said at info, read from INFO; neither permitted: u
 
   const blind = await startGateway({ redisUrl: url('blind'), portalUrl: sim.url, env: { ROLE: 'api' } })
   t.teardown(async () => { await blind.close() })
+  await waitFor(() => lines(blind).some(l => l.component === 'redis' && /CONFIG/.test(l.msg)), { what: 'the CONFIG line in the log' })
   t.match(lines(blind).filter(l => l.component === 'redis' && /CONFIG/.test(l.msg)), [{ level: 30, maxmemoryPolicy: 'unknown', msg: /cannot be read/ }])
   const ready = await fetch(`${blind.url}/health/ready`)
   t.equal(ready.status, 200)
