@@ -2,8 +2,8 @@
 import autocannon from 'autocannon'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { freePort } from '../test/helpers/redis.js'
-import { waitFor } from '../test/helpers/wait.js'
+import { freePort } from '../support/redis-server.js'
+import { waitFor } from '../support/wait.js'
 
 export interface LoadResult { rps: number, p50: number, p99: number, ok: number, non2xx: number, errors: number }
 

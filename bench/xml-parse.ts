@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setImmediate as tick } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { closeXmlPool, defaultXmlLimits, parseXml, type XmlLimits } from '../src/adapters/xml.js'
-import { bigLandDossier, sample as contractSample } from '../test/helpers/samples.js'
+import { bigLandDossier, sample as contractSample } from '../support/samples.js'
 
 const iterations = Number(process.argv[2] ?? 50)
 

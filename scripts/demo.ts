@@ -9,8 +9,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import { startSimulator } from '../simulator/index.js'
 import { hashKey } from '../src/plugins/clients.js'
-import { freePort } from '../test/helpers/redis.js'
-import { waitFor } from '../test/helpers/wait.js'
+import { freePort } from '../support/redis-server.js'
+import { waitFor } from '../support/wait.js'
 
 const DATA = '.data'
 const children: ChildProcess[] = []

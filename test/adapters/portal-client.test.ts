@@ -6,7 +6,7 @@ import t from 'tap'
 import { pino } from 'pino'
 import { Redis } from 'ioredis'
 import { PortalClient } from '../../src/adapters/portal/portal-client.js'
-import { RedisServer } from '../helpers/redis.js'
+import { RedisServer } from '../../support/redis-server.js'
 import { startSimulator } from '../../simulator/index.js'
 
 t.test('concurrent calls without a session log in once', async t => {

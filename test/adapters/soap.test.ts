@@ -4,7 +4,7 @@ import {
   checkNamespace, GATEWAY_FAULT_NS, SOAP11_NS, SOAP_CONTENT_TYPE, soapFault, soapSuccess, unwrapSoap
 } from '../../src/adapters/soap.js'
 import { Errors, GatewayError, ValidationError, issue } from '../../src/errors.js'
-import { sample } from '../helpers/samples.js'
+import { sample } from '../../support/samples.js'
 
 const social = sample('social-insurance.xml')
 const BHXH_NS = 'urn:vn:bhxh:tiepnhan:2.1'

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { closeXmlPool, defaultXmlLimits, parseXml, parseXmlSync, xmlPoolThreads, type XmlLimits } from '../../src/adapters/xml.js'
 import { GatewayError, InputError } from '../../src/errors.js'
-import { bigLandDossier, sample } from '../helpers/samples.js'
+import { bigLandDossier, sample } from '../../support/samples.js'
 
 const land = sample('land-registration.xml')
 const pooled: XmlLimits = { ...defaultXmlLimits, offloadAboveBytes: 0 }

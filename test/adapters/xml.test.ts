@@ -1,7 +1,7 @@
 import t from 'tap'
 import { parseXml, type XElement } from '../../src/adapters/xml.js'
 import { Reader } from '../../src/mappings/reader.js'
-import { sample } from '../helpers/samples.js'
+import { sample } from '../../support/samples.js'
 
 const land = sample('land-registration.xml')
 const social = sample('social-insurance.xml')

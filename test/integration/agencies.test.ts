@@ -9,9 +9,10 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { RedisServer } from '../helpers/redis.js'
-import { makeClients, newKey, startGateway, type InProcessGateway, type TestClient } from '../helpers/gateway.js'
-import { civilStatus, getDossier, post, sample } from '../helpers/samples.js'
+import { RedisServer } from '../../support/redis-server.js'
+import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
+import { makeClients, newKey, type TestClient } from '../../support/clients-file.js'
+import { civilStatus, getDossier, post, sample } from '../../support/samples.js'
 
 const k = (id: string, system: string, agencies: string[]): TestClient => ({ id, system, agencies, key: newKey() })
 const C = {

@@ -1,8 +1,8 @@
 import t from 'tap'
-import { RedisServer } from '../helpers/redis.js'
+import { RedisServer } from '../../support/redis-server.js'
 import { spawnGateway } from '../helpers/gateway.js'
-import { civilStatus, post } from '../helpers/samples.js'
-import { waitFor } from '../helpers/wait.js'
+import { civilStatus, post } from '../../support/samples.js'
+import { waitFor } from '../../support/wait.js'
 import { startSimulator } from '../../simulator/index.js'
 
 t.test('the gateway killed (SIGKILL) while delivering 500 dossiers, then restarted: all 500 on the portal exactly once', async t => {

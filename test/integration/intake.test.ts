@@ -1,8 +1,8 @@
 import t from 'tap'
 import { Redis } from 'ioredis'
-import { RedisServer } from '../helpers/redis.js'
+import { RedisServer } from '../../support/redis-server.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
-import { civilStatus, getDossier, post, sample } from '../helpers/samples.js'
+import { civilStatus, getDossier, post, sample } from '../../support/samples.js'
 
 let redis: RedisServer
 let gw: InProcessGateway

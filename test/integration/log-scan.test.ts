@@ -10,10 +10,10 @@ import t from 'tap'
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { RedisServer } from '../helpers/redis.js'
+import { RedisServer } from '../../support/redis-server.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
-import { getDossier, post } from '../helpers/samples.js'
-import { waitFor } from '../helpers/wait.js'
+import { getDossier, post } from '../../support/samples.js'
+import { waitFor } from '../../support/wait.js'
 import { startSimulator } from '../../simulator/index.js'
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname

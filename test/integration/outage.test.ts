@@ -1,8 +1,8 @@
 import t from 'tap'
-import { RedisServer } from '../helpers/redis.js'
+import { RedisServer } from '../../support/redis-server.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
-import { civilStatus, post } from '../helpers/samples.js'
-import { waitFor } from '../helpers/wait.js'
+import { civilStatus, post } from '../../support/samples.js'
+import { waitFor } from '../../support/wait.js'
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js'
 
 let redis: RedisServer

@@ -4,10 +4,10 @@
  * the bad one is `failed` with its reason (or, for portal faults, waits without failing).
  */
 import t, { type Test } from 'tap'
-import { RedisServer } from '../helpers/redis.js'
+import { RedisServer } from '../../support/redis-server.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
-import { civilStatus, getDossier, post } from '../helpers/samples.js'
-import { waitFor } from '../helpers/wait.js'
+import { civilStatus, getDossier, post } from '../../support/samples.js'
+import { waitFor } from '../../support/wait.js'
 import { startSimulator, PortalClient, sampleHoSo, type RunningSimulator } from '../../simulator/index.js'
 
 let redis: RedisServer

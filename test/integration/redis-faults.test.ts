@@ -6,10 +6,10 @@
  */
 import t, { type Test } from 'tap'
 import { Redis } from 'ioredis'
-import { RedisServer } from '../helpers/redis.js'
+import { RedisServer } from '../../support/redis-server.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
-import { civilStatus } from '../helpers/samples.js'
-import { waitFor } from '../helpers/wait.js'
+import { civilStatus } from '../../support/samples.js'
+import { waitFor } from '../../support/wait.js'
 import { startSimulator } from '../../simulator/index.js'
 
 // Personal values of the civil-status sample: they travel as the intake script's arguments.

@@ -1,10 +1,10 @@
 import t from 'tap'
 import { Redis } from 'ioredis'
 import { Queue } from 'bullmq'
-import { RedisServer } from '../helpers/redis.js'
+import { RedisServer } from '../../support/redis-server.js'
 import { startGateway } from '../helpers/gateway.js'
-import { civilStatus, getDossier, post } from '../helpers/samples.js'
-import { waitFor } from '../helpers/wait.js'
+import { civilStatus, getDossier, post } from '../../support/samples.js'
+import { waitFor } from '../../support/wait.js'
 import { startSimulator } from '../../simulator/index.js'
 
 t.test('after the retry window a dossier is marked failed with its reason', async t => {

@@ -5,10 +5,10 @@
  */
 import t from 'tap'
 import { readFileSync } from 'node:fs'
-import { RedisServer } from '../helpers/redis.js'
+import { RedisServer } from '../../support/redis-server.js'
 import { startGateway } from '../helpers/gateway.js'
-import { getDossier, post } from '../helpers/samples.js'
-import { waitFor } from '../helpers/wait.js'
+import { getDossier, post } from '../../support/samples.js'
+import { waitFor } from '../../support/wait.js'
 import { startSimulator } from '../../simulator/index.js'
 
 const xml = readFileSync(new URL('../../fixtures/land/split-commune-review.input.xml', import.meta.url), 'utf8')

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { waitFor } from '../helpers/wait.js'
+import { waitFor } from '../../support/wait.js'
 import { Agent } from 'undici'
 import {
   FaultsError, optionsFromEnv, PortalClient, postJson, sampleHoSo, sampleMaHoSo, startSimulator,

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Redis } from 'ioredis'
-import { RedisServer } from '../helpers/redis.js'
+import { RedisServer } from '../../support/redis-server.js'
 import { CircuitBreaker } from '../../src/adapters/portal/circuit-breaker.js'
 
 const redis = await RedisServer.start()

@@ -1,7 +1,7 @@
 /** Sample payloads built from the contract samples, varied per test. */
 import { readFileSync } from 'node:fs'
 
-const SHARED = new URL('../../fixtures/samples/', import.meta.url)
+const SHARED = new URL('../fixtures/samples/', import.meta.url)
 
 export function sample (name: 'civil-status.json' | 'land-registration.xml' | 'social-insurance.xml'): string {
   return readFileSync(new URL(name, SHARED), 'utf8')
