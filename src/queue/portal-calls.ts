@@ -21,10 +21,6 @@ export class TransientFailure extends Error {
     this.name = 'TransientFailure'
     this.code = portalCode === undefined ? 'PORTAL_UNAVAILABLE' : 'PORTAL_UNKNOWN_CODE'
   }
-
-  toJSON (): Record<string, unknown> {
-    return { code: this.code, message: this.message, httpStatus: this.httpStatus, portalCode: this.portalCode }
-  }
 }
 
 export class BatchTooLarge extends Error {

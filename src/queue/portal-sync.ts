@@ -19,6 +19,7 @@ export { TransientFailure } from './portal-calls.js'
 export type SyncContext = CallContext
 
 interface Rendered { d: StoredDossier, hoSo: PortalHoSo }
+interface Batch { ctx: SyncContext, stopped: Set<string> }
 interface StepItem { d: StoredDossier, step: PendingStep, tienDo: PortalTienDo }
 
 /** Splits `items` in halves until each refused part is a single item, which `single` settles. */
@@ -40,36 +41,37 @@ export class PortalSync {
   private get delivery (): DossierStore['delivery'] { return this.store.delivery }
 
   async syncBatch (agency: string, dossiers: StoredDossier[], ctx: SyncContext): Promise<void> {
+    // Dossiers that failed, or must be created again, during this batch: nothing more is sent for them.
+    const stopped = new Set<string>()
+    const b: Batch = { ctx, stopped }
     const live = dossiers.filter(d => d.state === 'pending')
-    const toCreate = await this.render(live.filter(d => !d.created), ctx)
-    await this.sendHoSo(agency, toCreate, false, ctx)
+    const toCreate = await this.render(live.filter(d => !d.created), b)
+    await this.sendHoSo(agency, toCreate, false, b)
     // Creates change the records (created flag, revisions); without any, the batch is current.
     const fresh = toCreate.length === 0 ? live : (await this.store.loadBatch(agency, live.map(d => d.ref))).dossiers
-    const created = fresh.filter(d => d.state === 'pending' && d.created)
-    await this.sendHoSo(agency, await this.render(created.filter(d => d.deliveredRev < d.contentRev), ctx), true, ctx)
-    const current = toCreate.length === 0 && created.every(d => d.deliveredRev >= d.contentRev)
-      ? created
-      : (await this.store.loadBatch(agency, created.map(d => d.ref))).dossiers.filter(d => d.state === 'pending' && d.created)
-    await this.sendSteps(agency, current, ctx)
+    const created = fresh.filter(d => d.state === 'pending' && d.created && !stopped.has(d.ref))
+    await this.sendHoSo(agency, await this.render(created.filter(d => d.deliveredRev < d.contentRev), b), true, b)
+    await this.sendSteps(agency, created.filter(d => !stopped.has(d.ref)), b)
     // Settles dossiers that had nothing left to send, and drops stale outbox entries.
     await this.delivery.ackMany(ctx.fence, dossiers.map(d => ({ ref: d.ref })))
   }
 
   /** Renders each dossier alone: one that cannot be rendered fails by itself (UNRENDERABLE). */
-  private async render (ds: StoredDossier[], ctx: SyncContext): Promise<Rendered[]> {
+  private async render (ds: StoredDossier[], b: Batch): Promise<Rendered[]> {
     const out: Rendered[] = []
     for (const d of ds) {
       try {
         out.push({ d, hoSo: toPortalHoSo(toCanonical(d)) })
       } catch (err) {
-        await this.fail(d, ctx, 'UNRENDERABLE', `cannot be rendered for the portal: ${(err as Error).message}`.slice(0, 300))
+        await this.fail(d, b, 'UNRENDERABLE', `cannot be rendered for the portal: ${(err as Error).message}`.slice(0, 300))
       }
     }
     return out
   }
 
-  private async sendHoSo (agency: string, items: Rendered[], isUpdating: boolean, ctx: SyncContext): Promise<void> {
+  private async sendHoSo (agency: string, items: Rendered[], isUpdating: boolean, b: Batch): Promise<void> {
     if (items.length === 0) return
+    const ctx = b.ctx
     await bisect(items, async (part) => {
       let reply
       try {
@@ -87,24 +89,25 @@ export class PortalSync {
       }
       if (part.length > 1 && (code === '-3' || code === '-4')) {
         // Says which dossiers only by message text: try each alone.
-        for (const r of part) await this.sendHoSo(agency, [r], isUpdating, ctx)
+        for (const r of part) await this.sendHoSo(agency, [r], isUpdating, b)
         return 'ok'
       }
       if (part.length > 1 && code === '-1') return 'refused'
       const r = part[0] as Rendered
       if (code === '-1') {
-        await this.fail(r.d, ctx, 'PORTAL_REJECTED', typeof reply.message === 'string' ? reply.message.slice(0, 500) : 'portal error_code -1', code)
+        await this.fail(r.d, b, 'PORTAL_REJECTED', typeof reply.message === 'string' ? reply.message.slice(0, 500) : 'portal error_code -1', code)
       } else if (!isUpdating && code === '-3') {
-        await this.resolveExisting(agency, r, ctx)
+        await this.resolveExisting(agency, r, b)
       } else if (isUpdating && code === '-4') {
         // The portal does not know it (any more): create it again on the next pass.
+        b.stopped.add(r.d.ref)
         await this.delivery.ack(ctx.fence, r.d.ref, { created: false })
       } else {
         throw new TransientFailure(`portal error_code ${code} is unexpected for ${isUpdating ? 'an update' : 'a create'}`, undefined, 200, code)
       }
       return 'ok'
     }, async (r) => {
-      await this.fail(r.d, ctx, 'PAYLOAD_TOO_LARGE', 'the portal refuses this dossier alone as too large (HTTP 413)')
+      await this.fail(r.d, b, 'PAYLOAD_TOO_LARGE', 'the portal refuses this dossier alone as too large (HTTP 413)')
     })
   }
 
@@ -114,15 +117,16 @@ export class PortalSync {
    * after a Redis restore, another system numbering the same agency) is a collision: nothing is
    * overwritten. Our own record with the same content is delivered; else an update follows.
    */
-  private async resolveExisting (agency: string, r: Rendered, ctx: SyncContext): Promise<void> {
+  private async resolveExisting (agency: string, r: Rendered, b: Batch): Promise<void> {
     const { d, hoSo } = r
+    const ctx = b.ctx
     const reply = await this.calls.call('lookup', [d], ctx, { service: 'TraCuuHoSo', madonvi: agency, mahoso: d.maHoSo })
     if (reply.error_code !== '0') {
       throw new TransientFailure(`portal answered -3 for the create but ${reply.error_code} for the look-up`, undefined, 200)
     }
     const differs = identityDifferences(hoSo, reply.result)
     if (differs.length > 0) {
-      await this.fail(d, ctx, 'CODE_COLLISION',
+      await this.fail(d, b, 'CODE_COLLISION',
         `the portal already holds ${d.maHoSo} for another dossier (different ${differs.join(', ')}); nothing was overwritten`, '-3')
       this.log.error({ maHoSo: d.maHoSo, fields: differs }, 'code collision: the portal holds another dossier under this code')
       return
@@ -132,7 +136,7 @@ export class PortalSync {
     this.log.info({ maHoSo: d.maHoSo, same }, 'create answered -3: our dossier is already on the portal')
   }
 
-  private async sendSteps (agency: string, ds: StoredDossier[], ctx: SyncContext): Promise<void> {
+  private async sendSteps (agency: string, ds: StoredDossier[], b: Batch): Promise<void> {
     const pending = await this.delivery.pendingStepsMany(agency, ds.map(d => d.ref), 50)
     const items: StepItem[] = []
     for (const [i, d] of ds.entries()) {
@@ -142,19 +146,19 @@ export class PortalSync {
         const canonical = toCanonical(d)
         items.push(...steps.map(step => ({ d, step, tienDo: toPortalTienDo(canonical, step) })))
       } catch (err) {
-        await this.fail(d, ctx, 'UNRENDERABLE', `a processing step cannot be rendered for the portal: ${(err as Error).message}`.slice(0, 300))
+        await this.fail(d, b, 'UNRENDERABLE', `a processing step cannot be rendered for the portal: ${(err as Error).message}`.slice(0, 300))
       }
     }
     // A dossier whose step failed or must be created again sends none of its later steps now.
-    const stopped = new Set<string>()
     for (let i = 0; i < items.length; i += 50) {
-      const chunk = items.slice(i, i + 50).filter(it => !stopped.has(it.d.ref))
-      if (chunk.length > 0) await this.sendStepChunk(agency, chunk, stopped, ctx)
+      const chunk = items.slice(i, i + 50).filter(it => !b.stopped.has(it.d.ref))
+      if (chunk.length > 0) await this.sendStepChunk(agency, chunk, b)
     }
   }
 
   /** Steps of one chunk; a refused chunk is split by dossier, keeping each dossier's steps in order. */
-  private async sendStepChunk (agency: string, chunk: StepItem[], stopped: Set<string>, ctx: SyncContext): Promise<void> {
+  private async sendStepChunk (agency: string, chunk: StepItem[], b: Batch): Promise<void> {
+    const ctx = b.ctx
     const byRef = new Map<string, StepItem[]>()
     for (const it of chunk) byRef.set(it.d.ref, [...(byRef.get(it.d.ref) ?? []), it])
     const groups = [...byRef.values()]
@@ -176,26 +180,26 @@ export class PortalSync {
       }
       if (part.length > 1 && (code === '-1' || code === '-4')) return 'refused'
       const d = (part[0]?.[0] as StepItem).d
-      stopped.add(d.ref)
+      b.stopped.add(d.ref)
       if (code === '-4') {
         await this.delivery.ack(ctx.fence, d.ref, { created: false })
       } else if (code === '-1') {
-        await this.fail(d, ctx, 'PORTAL_REJECTED', typeof reply.message === 'string' ? reply.message.slice(0, 500) : 'portal error_code -1', code)
+        await this.fail(d, b, 'PORTAL_REJECTED', typeof reply.message === 'string' ? reply.message.slice(0, 500) : 'portal error_code -1', code)
       } else {
         throw new TransientFailure(`portal error_code ${code} is unexpected for steps`, undefined, 200, code)
       }
       return 'ok'
     }, async (g) => {
       const d = (g[0] as StepItem).d
-      stopped.add(d.ref)
-      await this.fail(d, ctx, 'PAYLOAD_TOO_LARGE', 'the portal refuses the steps of this dossier as too large (HTTP 413)')
+      await this.fail(d, b, 'PAYLOAD_TOO_LARGE', 'the portal refuses the steps of this dossier as too large (HTTP 413)')
     })
   }
 
-  private async fail (d: StoredDossier, ctx: SyncContext, code: string, reason: string, portalCode?: string): Promise<void> {
+  private async fail (d: StoredDossier, b: Batch, code: string, reason: string, portalCode?: string): Promise<void> {
+    b.stopped.add(d.ref)
     const failure: Failure = { code, reason, at: isoFromEpoch(Date.now()) }
     if (portalCode !== undefined) failure.portalCode = portalCode
-    if (await this.delivery.fail(ctx.fence, d.ref, failure)) {
+    if (await this.delivery.fail(b.ctx.fence, d.ref, failure)) {
       this.log.warn({ maHoSo: d.maHoSo, reason: code, portalCode }, 'dossier failed')
     }
   }

@@ -17,6 +17,8 @@ export * from './records.js'
 export { FencedError, type Fence } from './delivery-store.js'
 
 const RAW_KEEP = 20
+/** Far above the country's agencies: only a bound on memory, not a working limit. */
+const MAX_KNOWN_AGENCIES = 100_000
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -69,6 +71,7 @@ export class DossierStore {
   readonly keys: Keys
   readonly delivery: DeliveryStore
   private readonly retentionMs: number
+  private readonly knownAgencies = new Set<string>()
 
   constructor (private readonly redis: Redis, opts: { prefix: string, retentionDays: number }) {
     defineCommands(redis)
@@ -82,8 +85,12 @@ export class DossierStore {
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)
     // Before the script, so that whatever it writes is always reachable by the sweeper and the
-    // admin lists, even if this process dies right after it.
-    await this.redis.sadd(this.keys.agencies(), agency)
+    // admin lists, even if this process dies right after it. Once per agency and process: the
+    // set only grows, so remembering what this process added saves a round trip per intake.
+    if (!this.knownAgencies.has(agency)) {
+      await this.redis.sadd(this.keys.agencies(), agency)
+      if (this.knownAgencies.size < MAX_KNOWN_AGENCIES) this.knownAgencies.add(agency)
+    }
     const [maHoSo, outcome, state, jobGen] = await this.runIntake(
       k.dossier, k.raw, k.steps, this.keys.codes(agency), this.keys.sequence(agency, a.day),
       this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
