@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
-import { startSimulator } from '../simulator/index.js'
+import { startSimulator, startSectorStub } from '../simulator/index.js'
+import { onlineRoundTrip } from './demo-online.js'
 import { hashKey } from '../src/plugins/clients.js'
 import { freePort } from '../support/redis-server.js'
 import { waitFor } from '../support/wait.js'
@@ -58,13 +59,16 @@ const DEMO_AGENCIES: Record<string, string[]> = {
   'social-insurance': ['000.00.45.H42']
 }
 
-function demoClients (): { file: string, keys: Record<string, string> } {
+/** The civil-status system receives webhooks (online dossiers and portal events) at the stub. */
+function demoClients (webhook: { url: string, secret: string }): { file: string, keys: Record<string, string> } {
   const keys: Record<string, string> = {}
   const clients = []
   for (const system of ['civil-status', 'land', 'social-insurance', 'admin']) {
     keys[system] = randomBytes(32).toString('base64url')
     const keySha256 = hashKey(keys[system]).toString('hex')
-    clients.push(system === 'admin' ? { id: 'demo-admin', role: 'admin', keySha256 } : { id: `demo-${system}`, system, agencies: DEMO_AGENCIES[system], keySha256 })
+    clients.push(system === 'admin'
+      ? { id: 'demo-admin', role: 'admin', keySha256 }
+      : { id: `demo-${system}`, system, agencies: DEMO_AGENCIES[system], keySha256, ...(system === 'civil-status' ? { webhook } : {}) })
   }
   mkdirSync(DATA, { recursive: true })
   const file = `${DATA}/demo-clients.json`
@@ -82,10 +86,15 @@ async function main (): Promise<void> {
   await clearDemoKeys(url)
   const sim = await startSimulator()
   console.log(`• portal simulator on ${sim.url}`)
-  const { file, keys } = demoClients()
+  const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`
+  const stub = await startSectorStub({ secret: webhookSecret })
+  console.log(`• sector-system stub (civil-status) receiving webhooks on ${stub.url}`)
+  const { file, keys } = demoClients({ url: stub.url, secret: webhookSecret })
+  const routing = `${DATA}/demo-routing.json`
+  writeFileSync(routing, JSON.stringify({ routes: [{ procedure: '1.001193', system: 'civil-status' }, { procedure: '1.004227*', system: 'land' }] }, null, 2))
   const port = await freePort()
   const gw = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, REDIS_URL: url, PORTAL_URL: sim.url, CLIENTS_FILE: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', KEY_PREFIX: 'lt-demo', QUEUE_PREFIX: '{lt-demo-queue}' },
+    env: { ...process.env, REDIS_URL: url, PORTAL_URL: sim.url, CLIENTS_FILE: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', KEY_PREFIX: 'lt-demo', QUEUE_PREFIX: '{lt-demo-queue}', PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', ROUTING_FILE: routing },
     stdio: ['ignore', 'inherit', 'inherit']
   })
   children.push(gw)
@@ -133,6 +142,8 @@ async function main (): Promise<void> {
     const look = await (await fetch(`${base}/v1/dossiers/${first}`, { headers: { 'x-api-key': keys.admin as string } })).json() as { sync: unknown, attempts: unknown[] }
     console.log(`\nGET /v1/dossiers/${first} (sync state and attempts):\n${JSON.stringify({ sync: look.sync, attempts: look.attempts }, null, 2)}`)
   }
+  await onlineRoundTrip({ base, sim, stub, sectorKey: keys['civil-status'] as string, adminKey: keys.admin as string })
+  await stub.close()
   await sim.close()
 }
 

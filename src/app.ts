@@ -15,10 +15,16 @@ import errorHandler from './plugins/error-handler.js'
 import httpRefusals, { httpRefusalOptions } from './plugins/http-refusals.js'
 import intakePlugin from './plugins/intake.js'
 import deliveryWorkers from './plugins/delivery-workers.js'
+import webhookWorkers from './plugins/webhook-workers.js'
+import metricsPlugin from './plugins/metrics.js'
+import routingPlugin from './plugins/routing.js'
+import callbacksPlugin from './plugins/callbacks.js'
+import portalCallbackRoutes from './routes/portal-callbacks.js'
 import healthRoutes from './routes/health.js'
 import inboundRoutes from './routes/inbound.js'
 import dossierRoutes from './routes/dossiers.js'
 import adminRoutes from './routes/admin.js'
+import adminOnlineRoutes from './routes/admin-online.js'
 
 export interface BuildOptions {
   /** Overrides of Fastify's options, e.g. a logger writing to a test stream. */
@@ -41,6 +47,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
   await app.register(configPlugin, { config })
   await app.register(errorHandler)
   await app.register(httpRefusals)
+  await app.register(metricsPlugin)
   await app.register(redisPlugin)
   await app.register(storePlugin)
   await app.register(clientsPlugin)
@@ -57,10 +64,17 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
   if (runsApi(config)) {
     // Mappings and the admin-unit tables (1.7 MB) serve intake only: a worker process skips them.
     await app.register(intakePlugin)
+  }
+  await app.register(routingPlugin)
+  if (runsApi(config)) {
+    await app.register(callbacksPlugin)
     await app.register(inboundRoutes)
+    await app.register(portalCallbackRoutes)
     await app.register(dossierRoutes)
     await app.register(adminRoutes)
+    await app.register(adminOnlineRoutes)
   }
   await app.register(deliveryWorkers)
+  await app.register(webhookWorkers)
   return app
 }

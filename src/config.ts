@@ -51,6 +51,26 @@ export const ConfigSchema = Type.Object({
   BREAKER_COOLDOWN_MS: Type.Integer({ default: 5_000, minimum: 10 }),
   BREAKER_MAX_COOLDOWN_MS: Type.Integer({ default: 120_000, minimum: 10 }),
 
+  /**
+   * The portal's callback secret (HMAC-SHA256 of `<timestamp>.<body>`). Unset: the callback route
+   * answers 503 and says why; it never accepts an unsigned call.
+   */
+  PORTAL_CALLBACK_SECRET: Type.Optional(Type.String({ minLength: 16, maxLength: 500 })),
+  /** Callbacks per caller (the portal's address) and window: the portal is one caller, and a busy one. */
+  CALLBACK_RATE_LIMIT_MAX: Type.Integer({ default: 12_000, minimum: 1 }),
+  /** Which sector system handles an online dossier, by procedure code (docs/webhooks.md). Unset: none is routed. */
+  ROUTING_FILE: Type.Optional(Type.String({ minLength: 1 })),
+
+  /** A receiver has this long to answer a webhook delivery. */
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 120_000 }),
+  WEBHOOK_CONCURRENCY: Type.Integer({ default: 16, minimum: 1, maximum: 256 }),
+  /** Connections kept per receiver. */
+  WEBHOOK_CONNECTIONS: Type.Integer({ default: 4, minimum: 1, maximum: 64 }),
+  /** Delays before each retry, in ms, comma-separated: Svix's schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+  WEBHOOK_RETRY_SCHEDULE_MS: Type.String({ default: '5000,300000,1800000,7200000,18000000,36000000,36000000', pattern: '^\\d+(,\\d+)*$' }),
+  /** A receiver whose last this many deliveries failed shows as failing in /health/ready. */
+  WEBHOOK_FAILING_AFTER: Type.Integer({ default: 3, minimum: 1 }),
+
   /** Raw payloads and delivery attempts are kept this long after their dossier last changed. */
   RETENTION_DAYS: Type.Integer({ default: 180, minimum: 1 }),
   ADMIN_UNITS_DIR: Type.Optional(Type.String()),

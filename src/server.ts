@@ -1,7 +1,7 @@
 /**
  * Entry point: validates config (fails fast), builds the app, listens, and shuts down
  * gracefully on SIGTERM/SIGINT so in-flight requests and jobs finish. SIGHUP reloads the
- * clients file (API keys) without a restart.
+ * clients file (API keys, webhooks) and the routing file without a restart.
  */
 import closeWithGrace from 'close-with-grace'
 import { loadConfig } from './config.js'
@@ -24,8 +24,9 @@ process.on('SIGHUP', () => {
     process.stderr.write('SIGHUP during start-up: the clients file is read as the app starts\n')
     return
   }
-  app.log.info({ signal: 'SIGHUP' }, 'reloading the clients file')
+  app.log.info({ signal: 'SIGHUP' }, 'reloading the clients file and the routing file')
   app.reloadClients()
+  app.reloadRouting()
 })
 
 const app = await buildApp(config)

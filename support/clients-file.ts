@@ -15,9 +15,12 @@ export interface Keys { [system: string]: string, admin: string }
 export const TEST_AGENCIES = ['*.H42']
 
 /** A client of a custom clients file; `key` is the plain key (only its hash is written). */
-export interface TestClient { id: string, key: string, system?: string, role?: 'admin', agencies?: string[] }
+export interface TestClient { id: string, key: string, system?: string, role?: 'admin', agencies?: string[], webhook?: { url: string, secret: string } }
 
 export function newKey (): string { return randomBytes(32).toString('base64url') }
+
+/** A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes. */
+export function newWebhookSecret (): string { return `whsec_${randomBytes(32).toString('base64')}` }
 
 /**
  * Writes `dir/clients.json`: an admin and one client per system (agencies `TEST_AGENCIES`),

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import sjson from 'secure-json-parse'
 import { stringify } from 'safe-stable-stringify'
-import { Errors, ValidationError, GatewayError } from '../errors.js'
+import { Errors, ValidationError, GatewayError, issue } from '../errors.js'
 import { Reader } from '../mappings/reader.js'
 import type { MappingRegistry } from '../mappings/registry.js'
 import type { MapContext, ReviewItem, SectorMapping } from '../mappings/types.js'
@@ -14,7 +14,7 @@ import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js
 import { encodeRaw, type DossierStore, type IntakeOutcome, type SyncState } from '../store/dossier-store.js'
 import type { JobQueues } from '../queue/jobs.js'
 import { coversAgency, type Client } from '../plugins/clients.js'
-import { sourceRef } from '../store/keys.js'
+import { agencyOfCode, sourceRef } from '../store/keys.js'
 import { parseXml, type XmlLimits } from '../adapters/xml.js'
 import { unwrapSoap, checkNamespace } from '../adapters/soap.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
@@ -26,6 +26,10 @@ export interface IntakeRequest {
   agencies: Client['agencies']
   contentType: string
   body: string
+  /** The sender's client id when it has a webhook: it hears of this dossier's events. */
+  webhookClient: string
+  /** `X-Ma-Ho-So`: the online dossier (portal code) this dossier is. */
+  linkCode?: string
 }
 
 export interface IntakeResult {
@@ -33,6 +37,26 @@ export interface IntakeResult {
   outcome: IntakeOutcome
   state: SyncState
   review?: ReviewItem[]
+  /** This request linked the sector's dossier to an online dossier. */
+  linked?: boolean
+}
+
+/** Where the code naming an online dossier came from, in the sender's terms. */
+interface LinkRequest { code: string, field: string }
+
+function linkRefused (code: string, link: LinkRequest, vi: string, en: string): Error {
+  return Errors.conflict(code, vi, en, link.field)
+}
+
+/** The online dossier named by the header or the body; both must agree. */
+function linkOf (header: string | undefined, body: string | undefined, bodyField: string | undefined): LinkRequest | undefined {
+  if (header !== undefined && body !== undefined && header !== body) {
+    throw Errors.conflict('MA_HO_SO_MISMATCH', `X-Ma-Ho-So (${header.slice(0, 50)}) khác với ${bodyField ?? 'maHoSo'} (${body})`,
+      `X-Ma-Ho-So (${header.slice(0, 50)}) differs from ${bodyField ?? 'maHoSo'} (${body})`, 'X-Ma-Ho-So')
+  }
+  if (header !== undefined) return { code: header, field: 'X-Ma-Ho-So' }
+  if (body !== undefined) return { code: body, field: bodyField ?? 'maHoSo' }
+  return undefined
 }
 
 /** `yyMMdd` of a `+07:00` ISO date-time: the date segment of a MaHoSo. */
@@ -79,20 +103,22 @@ export class IntakeService {
    * Parse and map only: throws a 4xx GatewayError for anything the sender must fix.
    * `agencyField` is where the sender's document carries `dossier.agency.code`, in its terms.
    */
-  async normalize (mapping: SectorMapping, body: string): Promise<{ dossier: CanonicalInput, review: ReviewItem[], agencyField: string }> {
-    const { reader, ctx } = await this.read(mapping, body)
+  async normalize (mapping: SectorMapping, body: string): Promise<{ dossier: CanonicalInput, review: ReviewItem[], agencyField: string, linkCode?: string }> {
+    const { reader, ctx, linkCode } = await this.read(mapping, body)
     const out = this.registry.run(mapping, reader, ctx)
     if (!out.ok) throw new ValidationError(out.issues)
-    return { dossier: out.dossier, review: out.review, agencyField: reader.field(mapping.agencyField ?? 'agency/code') }
+    return { dossier: out.dossier, review: out.review, agencyField: reader.field(mapping.agencyField ?? 'agency/code'), ...(linkCode === undefined ? {} : { linkCode }) }
   }
 
   async submit (req: IntakeRequest): Promise<IntakeResult> {
     const mapping = this.registry.get(req.system)
     if (mapping === undefined) throw Errors.unknownSystem(req.system)
-    const { dossier, review: raised, agencyField } = await this.normalize(mapping, req.body)
+    const { dossier, review: raised, agencyField, linkCode } = await this.normalize(mapping, req.body)
     // The agency is known only once mapped; refused before the store is even read. A dossier's
     // key holds its agency, so a client outside it can neither create nor change that dossier.
     if (!coversAgency(req.agencies, dossier.agency.code)) throw Errors.forbiddenAgency(dossier.agency.code, agencyField)
+    const link = linkOf(req.linkCode, linkCode, mapping.linkField)
+    const linked = link === undefined ? false : await this.link(req, dossier, link)
     const review = await this.applyResolutions(req.system, dossier, raised)
     const now = Date.now()
     const receivedAt = isoFromEpoch(now)
@@ -116,12 +142,50 @@ export class IntakeService {
       rawEntry: encodeRaw({ receivedAt, clientId: req.clientId, contentType: req.contentType, sha256: payloadSha256, mappingVersion: provenance.mappingVersion }, req.body),
       review,
       step: { status: dossier.status, at: dossier.step?.at ?? receivedAt, ...(dossier.step === undefined ? {} : { step: dossier.step }) },
+      webhookClient: req.webhookClient,
       now
     })
     if (r.jobGen !== '') await this.queues.enqueueFlush(dossier.agency.code, r.jobGen)
     const result: IntakeResult = { maHoSo: r.maHoSo, outcome: r.outcome, state: r.state }
     if (r.state === 'needs-review' && review.length > 0) result.review = review
+    if (linked) result.linked = true
     return result
+  }
+
+  /**
+   * Makes the sector's dossier the online dossier `link.code` names (before intake writes it),
+   * so that intake finds it and the portal gets an update of that code, never a second create.
+   * True when this call linked it; false when it was linked already. Idempotent: a sender that
+   * lost the answer sends again and gets the same result.
+   */
+  private async link (req: IntakeRequest, dossier: CanonicalInput, link: LinkRequest): Promise<boolean> {
+    const agency = agencyOfCode(link.code)
+    if (agency === undefined) throw linkRefused('UNKNOWN_MA_HO_SO', link, `Mã hồ sơ ${link.code} không đúng định dạng của Cổng`, `${link.code} is not a portal dossier code`)
+    if (agency !== dossier.agency.code) {
+      throw linkRefused('MA_HO_SO_OTHER_AGENCY', link, `Mã hồ sơ ${link.code} thuộc cơ quan ${agency}, không phải cơ quan của hồ sơ (${dossier.agency.code})`,
+        `${link.code} belongs to agency ${agency}, not to the dossier's agency (${dossier.agency.code})`)
+    }
+    const r = await this.store.portal.link({
+      agency,
+      code: link.code,
+      system: req.system,
+      sourceId: dossier.sourceId,
+      clientId: req.clientId,
+      webhookClient: req.webhookClient,
+      routing: JSON.stringify({ state: 'linked', system: req.system, client: req.clientId, at: isoFromEpoch(Date.now()) }),
+      history: { at: isoFromEpoch(Date.now()), kind: 'linked', system: req.system, sourceId: dossier.sourceId, client: req.clientId },
+      now: Date.now()
+    })
+    if (r === 'linked' || r === 'already') return r === 'linked'
+    if (r === 'unknown') {
+      throw linkRefused('UNKNOWN_MA_HO_SO', link, `Cổng liên thông không có hồ sơ trực tuyến mã ${link.code}`, `No online dossier ${link.code} is known here`)
+    }
+    if (r === 'sector-elsewhere') {
+      throw linkRefused('SOURCE_ALREADY_LINKED', link, `Hồ sơ ${dossier.sourceId} của hệ thống đã có mã hồ sơ khác`,
+        `The system's dossier ${dossier.sourceId} already has another dossier code`)
+    }
+    throw linkRefused('MA_HO_SO_ALREADY_LINKED', link, `Mã hồ sơ ${link.code} đã gắn với một hồ sơ khác của hệ thống ngành`,
+      `${link.code} is already linked to another sector dossier`)
   }
 
   /** Re-applies an admin's earlier decisions, so a resend does not send the dossier back to review. */
@@ -136,7 +200,7 @@ export class IntakeService {
     })
   }
 
-  private async read (mapping: SectorMapping, body: string): Promise<{ reader: Reader, ctx: MapContext }> {
+  private async read (mapping: SectorMapping, body: string): Promise<{ reader: Reader, ctx: MapContext, linkCode?: string }> {
     if (mapping.format === 'json') {
       let doc: unknown
       try {
@@ -147,6 +211,16 @@ export class IntakeService {
       }
       if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
         throw new GatewayError('BAD_JSON', 400, { vi: 'Nội dung phải là một đối tượng JSON', en: 'The body must be a JSON object' })
+      }
+      const linkField = mapping.linkField
+      if (linkField !== undefined && Object.hasOwn(doc, linkField)) {
+        // Says which dossier this is, not what it holds: taken out before the mapping reads it.
+        const value = (doc as Record<string, unknown>)[linkField]
+        delete (doc as Record<string, unknown>)[linkField]
+        if (typeof value !== 'string' || value.length > 50) {
+          throw new ValidationError([issue('INVALID_FORMAT', linkField, 'Mã hồ sơ phải là chuỗi tối đa 50 ký tự', 'The dossier code must be a string of at most 50 characters')])
+        }
+        return { reader: Reader.json(doc), ctx: this.ctx, linkCode: value }
       }
       return { reader: Reader.json(doc), ctx: this.ctx }
     }

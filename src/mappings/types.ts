@@ -54,6 +54,11 @@ export interface SectorMapping {
    * the canonical path. test/mappings/agency-field.test.ts checks it against each sample.
    */
   agencyField?: string
+  /**
+   * JSON formats: a top-level field that names the online dossier (the portal's MaHoSo) this
+   * dossier is, like the `X-Ma-Ho-So` header. Taken out of the document before `map` runs.
+   */
+  linkField?: string
   /** Typed section for `details[system]` in the canonical schema. */
   detailsSchema?: TSchema
   /**

@@ -35,7 +35,12 @@ export const ClientsFile = Type.Object({
     role: Type.Optional(Type.Union([Type.Literal('sector'), Type.Literal('admin')])),
     /** Sector clients (required, not empty): the agencies whose dossiers this key creates, changes and reads. */
     agencies: Type.Optional(Type.Array(AgencyPattern, { maxItems: 5000 })),
-    keySha256: Type.String({ pattern: '^[0-9a-f]{64}$' })
+    keySha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    /** Sector clients: where the gateway delivers this system's events (docs/webhooks.md). */
+    webhook: Type.Optional(Type.Object({
+      url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000 }),
+      secret: Type.String({ pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$', maxLength: 200 })
+    }, { additionalProperties: false }))
   }, { additionalProperties: false }), { maxItems: 10_000 })
 }, { additionalProperties: false })
 export type ClientsFile = Static<typeof ClientsFile>
@@ -46,6 +51,8 @@ export interface Client {
   role: 'sector' | 'admin'
   /** Sector clients: agency codes and `*.<province>` patterns; empty for admins. */
   agencies: readonly string[]
+  /** The secret is used to sign, never logged or shown. */
+  webhook?: { url: string, secret: string }
 }
 
 /** Whether `agencies` (a client's patterns) cover the agency `code`. */
@@ -64,6 +71,8 @@ declare module 'fastify' {
     requireClient: (req: FastifyRequest) => Client
     /** Reads the clients file again; an invalid file is refused (logged) and the clients in force stay. */
     reloadClients: () => boolean
+    /** The clients in force now (a reload replaces the list; it is never changed in place). */
+    clients: () => readonly Client[]
   }
 }
 
@@ -100,11 +109,23 @@ export function loadClients (path: string): LoadedClient[] {
       if (c.agencies === undefined || c.agencies.length === 0) {
         fail('has no agencies: list the agencies it acts for, e.g. "agencies": ["000.00.12.H42"] or ["*.H42"] for a whole province')
       }
-    } else if (c.agencies !== undefined) {
-      fail('is an admin: "agencies" applies to sector clients only')
+    } else if (c.agencies !== undefined || c.webhook !== undefined) {
+      fail(`is an admin: "${c.agencies !== undefined ? 'agencies' : 'webhook'}" applies to sector clients only`)
     }
-    return { id: c.id, system: c.system, role, agencies: Object.freeze([...c.agencies ?? []]), hash: Buffer.from(c.keySha256, 'hex') }
+    if (c.webhook !== undefined) {
+      const bytes = Buffer.from(c.webhook.secret.slice('whsec_'.length), 'base64').length
+      if (bytes < 24 || bytes > 64) fail(`webhook.secret must be "whsec_" and the base64 of 24 to 64 random bytes (it holds ${bytes})`)
+    }
+    const client: LoadedClient = { id: c.id, system: c.system, role, agencies: Object.freeze([...c.agencies ?? []]), hash: Buffer.from(c.keySha256, 'hex') }
+    if (c.webhook !== undefined) client.webhook = Object.freeze({ url: c.webhook.url, secret: c.webhook.secret })
+    return client
   })
+}
+
+function publicView (c: LoadedClient): Client {
+  const v: Client = { id: c.id, system: c.system, role: c.role, agencies: c.agencies }
+  if (c.webhook !== undefined) v.webhook = c.webhook
+  return v
 }
 
 /** The reason a file cannot be read, without quoting its content. */
@@ -137,6 +158,8 @@ export default fp(async (app) => {
   const file = app.config.CLIENTS_FILE
   // Replaced whole by a reload, never changed in place: a scan in progress keeps its array.
   let clients = loadClients(file)
+  let views: readonly Client[] = clients.map(publicView)
+  app.decorate('clients', () => views)
   app.log.info({ clients: clients.length }, 'API clients loaded')
 
   function authenticate (req: FastifyRequest): Client {
@@ -146,7 +169,7 @@ export default fp(async (app) => {
     // Scan every entry so the time taken does not tell which prefix matched.
     let found: Client | null = null
     for (const c of clients) {
-      if (timingSafeEqual(c.hash, h) && found === null) found = { id: c.id, system: c.system, role: c.role, agencies: c.agencies }
+      if (timingSafeEqual(c.hash, h) && found === null) found = publicView(c)
     }
     if (found === null) throw Errors.unauthenticated()
     req.client = found
@@ -180,9 +203,11 @@ export default fp(async (app) => {
     const removed = [...before.keys()].filter(id => !after.has(id))
     const changed = next.filter(c => {
       const old = before.get(c.id)
-      return old !== undefined && (!old.hash.equals(c.hash) || old.system !== c.system || old.role !== c.role || old.agencies.join() !== c.agencies.join())
+      return old !== undefined && (!old.hash.equals(c.hash) || old.system !== c.system || old.role !== c.role ||
+        old.agencies.join() !== c.agencies.join() || old.webhook?.url !== c.webhook?.url || old.webhook?.secret !== c.webhook?.secret)
     }).map(c => c.id)
     clients = next
+    views = next.map(publicView)
     // Ids only (a long list is cut): keys and their hashes never reach the log.
     app.log.info({ clients: next.length, added: added.slice(0, 100), removed: removed.slice(0, 100), changed: changed.slice(0, 100), counts: { added: added.length, removed: removed.length, changed: changed.length } }, 'API clients reloaded')
     return true

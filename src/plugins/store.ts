@@ -22,12 +22,18 @@ export default fp(async (app) => {
   producer.on('error', (err) => { app.log.warn({ err: err.message }, 'queue connection error') })
   const queues = new JobQueues(producer, c.QUEUE_PREFIX)
   queues.delivery.on('error', (err) => { app.log.warn({ err: err.message }, 'queue error') })
+  queues.webhooks.on('error', (err) => { app.log.warn({ err: err.message }, 'queue error') })
   const breaker = new CircuitBreaker(app.redis, store.keys.breaker(), {
     threshold: c.BREAKER_FAILURE_THRESHOLD,
     cooldownMs: c.BREAKER_COOLDOWN_MS,
     maxCooldownMs: c.BREAKER_MAX_COOLDOWN_MS,
     probeTimeoutMs: c.PORTAL_TIMEOUT_MS * 2
   })
+  // Scripts that emit a webhook event tell which one became the head of its queue; its job is
+  // queued here. A job lost to a crash in between is re-queued by the webhook sweeper.
+  store.delivery.onWebhookHead = (agency, maHoSo, eventId) => {
+    queues.enqueueWebhook(agency, maHoSo, eventId).catch((err: Error) => { app.log.warn({ err: err.message, maHoSo }, 'webhook job not queued: the sweeper will') })
+  }
   app.decorate('store', store)
   app.decorate('queues', queues)
   app.decorate('breaker', breaker)

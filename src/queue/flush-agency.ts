@@ -119,7 +119,7 @@ export class AgencyFlusher {
       })
     }
     for (const { ref, maHoSo } of batch.corrupt) {
-      await this.delivery.fail(fence, ref, { code: 'UNRENDERABLE', reason: 'the stored record cannot be read', at: isoFromEpoch(Date.now()) })
+      await this.delivery.fail(fence, ref, { code: 'UNRENDERABLE', reason: 'the stored record cannot be read', at: isoFromEpoch(Date.now()) }, maHoSo)
       this.log.error({ agency: fence.agency, ref, maHoSo }, 'stored dossier record cannot be read: failed')
     }
   }
@@ -127,14 +127,14 @@ export class AgencyFlusher {
   /** Gives up on dossiers that kept failing for longer than the retry window. */
   private async failExpired (fence: Fence): Promise<void> {
     const now = Date.now()
-    for (const { ref, lastError } of await this.delivery.expired(fence.agency, now - this.opts.retryWindowMs)) {
+    for (const { ref, maHoSo, lastError } of await this.delivery.expired(fence.agency, now - this.opts.retryWindowMs)) {
       const last = lastError.error ?? `portal error_code ${lastError.portalCode ?? '?'}`
       await this.delivery.fail(fence, ref, {
         code: 'RETRY_WINDOW_EXCEEDED',
         reason: `still failing after ${Math.round(this.opts.retryWindowMs / 3_600_000)} h; last error: ${last}`,
         at: isoFromEpoch(now),
         ...(lastError.portalCode === undefined ? {} : { portalCode: lastError.portalCode })
-      })
+      }, maHoSo)
       this.log.warn({ agency: fence.agency, ref }, 'dossier failed: retry window exceeded')
     }
   }

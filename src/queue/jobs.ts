@@ -5,14 +5,41 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq'
 
 export const DELIVERY_QUEUE = 'delivery'
+export const WEBHOOK_QUEUE = 'webhooks'
 
 export interface JobPayloads {
   /** Drain one agency's outbox to the portal, in order, in batches. */
   'flush-agency': { agency: string }
   /** Safety net: re-arm outboxes whose flush job was lost (e.g. failed for good while its process died). */
   'sweep-outboxes': Record<string, never>
+  /** Send the head event of one dossier's webhook queue to its receiver. */
+  'deliver-webhook': { agency: string, maHoSo: string, eventId: string }
+  /** Safety net: re-queue the head events whose job was lost. */
+  'sweep-webhooks': Record<string, never>
 }
 export type JobName = keyof JobPayloads
+
+/** Which queue each job runs on: portal delivery and webhooks never wait for each other. */
+const QUEUE_OF: Record<JobName, 'delivery' | 'webhooks'> = {
+  'flush-agency': 'delivery',
+  'sweep-outboxes': 'delivery',
+  'deliver-webhook': 'webhooks',
+  'sweep-webhooks': 'webhooks'
+}
+
+/** Backoff type of webhook jobs: the delay comes from the schedule, carried by the error. */
+export const WEBHOOK_BACKOFF_TYPE = 'webhook-schedule'
+
+/**
+ * Thrown by a webhook job to be retried after `delayMs`. The job itself decides when the
+ * schedule is over (it marks the event failed and ends), so BullMQ's count is only a backstop.
+ */
+export class RetryLater extends Error {
+  constructor (readonly delayMs: number, reason: string) {
+    super(reason)
+    this.name = 'RetryLater'
+  }
+}
 
 /** Custom backoff type handled by the worker's `backoffStrategy`. */
 export const BACKOFF_TYPE = 'portal-jitter'
@@ -25,7 +52,9 @@ export const FLUSH_ATTEMPTS = 1_000_000
 
 export const jobIds = {
   // BullMQ ids must not contain ':'; agency codes contain only [0-9A-Z.].
-  flush: (agency: string, gen: string) => `flush-${agency}-${gen}`
+  flush: (agency: string, gen: string) => `flush-${agency}-${gen}`,
+  // Event ids are `msg_<MaHoSo>.<n>`: [0-9A-Z._-] only.
+  webhook: (eventId: string) => `wh-${eventId}`
 }
 
 const defaults: Record<JobName, JobsOptions> = {
@@ -35,32 +64,46 @@ const defaults: Record<JobName, JobsOptions> = {
     removeOnComplete: { count: 1000 },
     removeOnFail: { age: 7 * 86_400 }
   },
-  'sweep-outboxes': { removeOnComplete: true, removeOnFail: { count: 100 } }
+  'sweep-outboxes': { removeOnComplete: true, removeOnFail: { count: 100 } },
+  // Completed jobs are removed so the sweeper can queue a head again under the same id; a job
+  // for an event that is no longer the head does nothing.
+  'deliver-webhook': { attempts: 1000, backoff: { type: WEBHOOK_BACKOFF_TYPE }, removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } },
+  'sweep-webhooks': { removeOnComplete: true, removeOnFail: { count: 100 } }
 }
 
 export class JobQueues {
   readonly delivery: Queue
+  readonly webhooks: Queue
 
   constructor (connection: ConnectionOptions, prefix: string) {
     this.delivery = new Queue(DELIVERY_QUEUE, { connection, prefix })
+    this.webhooks = new Queue(WEBHOOK_QUEUE, { connection, prefix })
   }
 
-  /** The repeating sweep, at most one schedule however many workers call this. */
+  private queue (name: JobName): Queue {
+    return QUEUE_OF[name] === 'delivery' ? this.delivery : this.webhooks
+  }
+
+  /** The repeating sweeps, at most one schedule each however many workers call this. */
   async scheduleSweep (everyMs: number): Promise<void> {
-    await this.delivery.upsertJobScheduler('sweep-outboxes', { every: everyMs }, {
-      name: 'sweep-outboxes', data: {}, opts: defaults['sweep-outboxes']
-    })
+    for (const name of ['sweep-outboxes', 'sweep-webhooks'] as const) {
+      await this.queue(name).upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: defaults[name] })
+    }
   }
 
   async add<N extends JobName> (name: N, data: JobPayloads[N], opts: JobsOptions = {}): Promise<void> {
-    await this.delivery.add(name, data, { ...defaults[name], ...opts })
+    await this.queue(name).add(name, data, { ...defaults[name], ...opts })
   }
 
   async enqueueFlush (agency: string, gen: string): Promise<void> {
     await this.add('flush-agency', { agency }, { jobId: jobIds.flush(agency, gen) })
   }
 
+  async enqueueWebhook (agency: string, maHoSo: string, eventId: string, opts: JobsOptions = {}): Promise<void> {
+    await this.add('deliver-webhook', { agency, maHoSo, eventId }, { jobId: jobIds.webhook(eventId), ...opts })
+  }
+
   async close (): Promise<void> {
-    await this.delivery.close()
+    await Promise.all([this.delivery.close(), this.webhooks.close()])
   }
 }

@@ -84,7 +84,7 @@ export class PortalSync {
       }
       const code = reply.error_code
       if (code === '0') {
-        await this.delivery.ackMany(ctx.fence, part.map(r => ({ ref: r.d.ref, created: true, deliveredRev: r.d.contentRev })))
+        await this.delivery.ackMany(ctx.fence, part.map(r => ({ ref: r.d.ref, maHoSo: r.d.maHoSo, created: true, deliveredRev: r.d.contentRev })))
         return 'ok'
       }
       if (part.length > 1 && (code === '-3' || code === '-4')) {
@@ -132,7 +132,7 @@ export class PortalSync {
       return
     }
     const same = sameContent(hoSo, reply.result)
-    await this.delivery.ack(ctx.fence, d.ref, same ? { created: true, deliveredRev: d.contentRev } : { created: true })
+    await this.delivery.ackMany(ctx.fence, [{ ref: d.ref, maHoSo: d.maHoSo, created: true, ...(same ? { deliveredRev: d.contentRev } : {}) }])
     this.log.info({ maHoSo: d.maHoSo, same }, 'create answered -3: our dossier is already on the portal')
   }
 
@@ -199,7 +199,7 @@ export class PortalSync {
     b.stopped.add(d.ref)
     const failure: Failure = { code, reason, at: isoFromEpoch(Date.now()) }
     if (portalCode !== undefined) failure.portalCode = portalCode
-    if (await this.delivery.fail(b.ctx.fence, d.ref, failure)) {
+    if (await this.delivery.fail(b.ctx.fence, d.ref, failure, d.maHoSo)) {
       this.log.warn({ maHoSo: d.maHoSo, reason: code, portalCode }, 'dossier failed')
     }
   }

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { Candidate, SyncFailure, errorReplies, rateLimitOf } from '../schemas/http.js'
+import { Candidate, Message, SyncFailure, errorReplies, rateLimitOf } from '../schemas/http.js'
 import { CommuneCode } from '../schemas/canonical-dossier.js'
 import { dossierHashes, setPath } from '../intake/intake-service.js'
 import type { StoredDossier } from '../store/dossier-store.js'
@@ -19,6 +19,11 @@ const Listed = Type.Object({
   state: Type.String(),
   updatedAt: Type.String(),
   failure: Type.Optional(SyncFailure),
+  routing: Type.Optional(Type.Object({
+    state: Type.String(),
+    system: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.Object({ code: Type.String(), message: Message }))
+  })),
   review: Type.Optional(Type.Array(Type.Object({
     code: Type.String(),
     field: Type.String(),
@@ -57,7 +62,7 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/dossiers', {
     schema: {
-      querystring: Type.Object({ state: Type.Union([Type.Literal('failed'), Type.Literal('needs-review')]) }),
+      querystring: Type.Object({ state: Type.Union([Type.Literal('failed'), Type.Literal('needs-review'), Type.Literal('unrouted')]) }),
       response: { 200: Type.Object({ items: Type.Array(Listed) }), ...errorReplies }
     },
     ...guard
@@ -73,6 +78,7 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
         state: d.state,
         updatedAt: isoFromEpoch(d.updatedAt),
         ...(d.failure === undefined ? {} : { failure: d.failure }),
+        ...(d.routing === undefined ? {} : { routing: d.routing }),
         ...(d.review === undefined ? {} : { review: d.review })
       })
     }

@@ -45,12 +45,42 @@ export const DossierView = Type.Object({
       message: Message
     })))
   }),
-  attempts: Type.Array(Attempt)
+  attempts: Type.Array(Attempt),
+  /** `online`: submitted on the portal, which gave it its code. */
+  origin: Type.Optional(Type.Literal('online')),
+  routing: Type.Optional(Type.Object({
+    state: Type.String({ description: 'routed | unrouted | linked' }),
+    system: Type.Optional(Type.String()),
+    client: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.Object({ code: Type.String(), message: Message })),
+    at: Type.String()
+  })),
+  /** What the applicant did on the portal (its callbacks). */
+  portal: Type.Object({
+    payment: Type.Optional(Type.Object({ amount: Type.Number(), transactionId: Type.String(), bank: Type.Optional(Type.String()), at: Type.String() })),
+    withdrawal: Type.Optional(Type.Object({ reason: Type.String(), at: Type.String() })),
+    rating: Type.Optional(Type.Object({ score: Type.Integer(), comment: Type.Optional(Type.String()), at: Type.String() })),
+    supplements: Type.Optional(Type.Integer())
+  }),
+  /** The dossier's timeline: portal events, routing, linking, webhook deliveries. */
+  history: Type.Array(Type.Object({ at: Type.String(), kind: Type.String() }, { additionalProperties: true })),
+  webhooks: Type.Object({
+    client: Type.Optional(Type.String({ description: 'the client that receives this dossier\'s events' })),
+    queued: Type.Array(Type.Object({ id: Type.String(), type: Type.String(), client: Type.String() })),
+    failed: Type.Optional(Type.Object({
+      id: Type.String(), type: Type.String(), client: Type.String(), code: Type.String(), reason: Type.String(), at: Type.String(), attempts: Type.Integer(), lastStatus: Type.Optional(Type.Integer())
+    }))
+  })
 })
 
-/** Admins see every dossier; a sector client, those of its system and of its agencies. */
+/**
+ * Admins see every dossier; a sector client, those of its system and of its agencies, and the
+ * online dossiers routed to it.
+ */
 export function canSee (client: Client, d: StoredDossier): boolean {
-  return client.role === 'admin' || (client.system === d.system && coversAgency(client.agencies, d.agency))
+  if (client.role === 'admin') return true
+  if (!coversAgency(client.agencies, d.agency)) return false
+  return client.system === d.system || d.routing?.client === client.id
 }
 
 export default async function dossierRoutes (app: FastifyInstance): Promise<void> {
@@ -68,9 +98,12 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
     const d = where === undefined ? undefined : await app.store.load(where.agency, where.ref)
     // Another system's or agency's dossier is reported as absent: its existence is not theirs to know.
     if (d === undefined || !canSee(client, d)) throw Errors.notFound(`hồ sơ ${req.params.maHoSo}`, 'maHoSo')
-    const [attempts, pendingSteps] = await Promise.all([
+    const [attempts, pendingSteps, history, queued, failed] = await Promise.all([
       app.store.attempts(d.agency, d.ref),
-      app.store.pendingStepCount(d.agency, d.ref)
+      app.store.pendingStepCount(d.agency, d.ref),
+      app.store.portal.history(d.agency, d.maHoSo),
+      app.store.webhooks.queued(d.agency, d.maHoSo),
+      app.store.webhooks.failedOf(d.agency, d.maHoSo)
     ])
     const label = STATUS_LABELS[d.status] ?? { vi: d.status, en: d.status }
     return {
@@ -87,7 +120,16 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
         ...(d.failure === undefined ? {} : { failure: d.failure }),
         ...(d.review === undefined ? {} : { review: d.review })
       },
-      attempts
+      attempts,
+      ...(d.origin === undefined ? {} : { origin: d.origin }),
+      ...(d.routing === undefined ? {} : { routing: d.routing }),
+      portal: d.portal,
+      history,
+      webhooks: {
+        ...(d.webhookClient === undefined ? {} : { client: d.webhookClient }),
+        queued: queued.map(e => ({ id: e.id, type: e.type, client: e.client })),
+        ...(failed === undefined ? {} : { failed })
+      }
     }
   })
 }

@@ -10,6 +10,13 @@ const Ready = Type.Object({
   portalCircuit: Type.Optional(Type.String()),
   /** `unknown` when CONFIG is disabled or renamed. */
   redisMemoryPolicy: Type.Optional(Type.String()),
+  /** Sector systems whose webhook receiver keeps failing: their events wait (docs/webhooks.md). */
+  webhookReceiversFailing: Type.Optional(Type.Array(Type.Object({
+    client: Type.String(),
+    consecutiveFailures: Type.Integer(),
+    failingSince: Type.String(),
+    lastError: Type.String()
+  }))),
   /** Problems that do not stop the gateway from working now but put dossiers at risk. */
   warnings: Type.Optional(Type.Array(Type.String()))
 })
@@ -33,12 +40,17 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
         // Read on every probe: a failover or a CONFIG SET changes it without restarting the gateway.
         const { policy } = await withTimeout(readMemoryPolicy(app.redis), 1000)
         const warnings = memoryPolicyWarnings(policy)
+        // A receiver that is down is the sector's problem to fix, not a reason to stop taking
+        // work: the gateway stays ready and says so.
+        const failing = await withTimeout(app.store.webhooks.failingReceivers(app.config.WEBHOOK_FAILING_AFTER), 1000)
+        if (failing.length > 0) warnings.push(`${failing.length} webhook receiver(s) failing: ${failing.map(f => f.client).slice(0, 20).join(', ')}`)
         return {
           status: 'ready',
           role,
           redis: 'up',
           portalCircuit: breaker.state,
           redisMemoryPolicy: policy ?? 'unknown',
+          ...(failing.length > 0 ? { webhookReceiversFailing: failing.slice(0, 100) } : {}),
           ...(warnings.length > 0 ? { warnings } : {})
         }
       }

@@ -21,7 +21,8 @@ const XML_TYPES = ['application/xml', 'text/xml', 'application/soap+xml']
 export const IntakeReply = Type.Object({
   maHoSo: Type.String({ description: 'national dossier code assigned by the gateway' }),
   outcome: Type.Union([Type.Literal('new'), Type.Literal('updated'), Type.Literal('duplicate')]),
-  state: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed'), Type.Literal('needs-review')]),
+  state: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed'), Type.Literal('needs-review'), Type.Literal('unrouted')]),
+  linked: Type.Optional(Type.Boolean({ description: 'this request linked the sector\'s dossier to the online dossier named by X-Ma-Ho-So' })),
   review: Type.Optional(Type.Array(Type.Object({
     code: Type.String(),
     field: Type.String(),
@@ -78,10 +79,17 @@ export default async function inboundRoutes (app: FastifyInstance): Promise<void
   }, async (req, reply) => {
     const client = app.requireClient(req)
     const body = bodyText(req.body, app.registry.get(req.params.system)?.format ?? 'json')
+    const link = req.headers['x-ma-ho-so']
     const result = await app.intake.submit({
-      system: req.params.system, clientId: client.id, agencies: client.agencies, contentType: mediaType(req), body
+      system: req.params.system,
+      clientId: client.id,
+      agencies: client.agencies,
+      contentType: mediaType(req),
+      body,
+      webhookClient: client.webhook === undefined ? '' : client.id,
+      ...(typeof link === 'string' && link !== '' ? { linkCode: link.trim() } : {})
     })
-    req.log.info({ maHoSo: result.maHoSo, outcome: result.outcome, state: result.state, system: req.params.system }, 'dossier taken in')
+    req.log.info({ maHoSo: result.maHoSo, outcome: result.outcome, state: result.state, system: req.params.system, linked: result.linked }, 'dossier taken in')
     if (req.speaksSoap) {
       const mapping = app.registry.get(req.params.system)
       const xml = soapSuccess({ MaHoSo: result.maHoSo, KetQua: result.outcome, TrangThai: result.state }, {

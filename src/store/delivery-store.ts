@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.js'
 import type { Ack, Attempt, Failure, PendingStep } from './records.js'
+import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 
 const ATTEMPTS_KEEP = 200
 
@@ -21,7 +22,13 @@ export class FencedError extends Error {
 
 export type Claim = { ok: true } | { ok: false, busyUntil?: number }
 
+/** Told of each webhook event that became the head of its dossier's queue: a job must send it. */
+export type WebhookHeadListener = (agency: string, maHoSo: string, eventId: string) => void
+
 export class DeliveryStore {
+  /** Set by the process that queues jobs; the webhook sweeper covers a head whose job was lost. */
+  onWebhookHead: WebhookHeadListener = () => {}
+
   constructor (private readonly redis: Redis, private readonly keys: Keys, private readonly retentionMs: number) {}
 
   async claim (agency: string, jobId: string, token: string, leaseMs: number, ttlMs: number, now = Date.now()): Promise<Claim> {
@@ -93,20 +100,24 @@ export class DeliveryStore {
   }
 
   /** Outbox entries older than `before` that have failed transiently at least once. */
-  async expired (agency: string, before: number): Promise<Array<{ ref: string, lastError: Attempt }>> {
+  async expired (agency: string, before: number): Promise<Array<{ ref: string, maHoSo: string | undefined, lastError: Attempt }>> {
     const refs = await this.redis.zrangebyscore(this.keys.outbox(agency), 0, before, 'LIMIT', 0, 500)
     if (refs.length === 0) return []
     const p = this.redis.pipeline()
-    for (const ref of refs) p.hget(this.keys.dossier(agency, ref).dossier, 'lastError')
+    for (const ref of refs) p.hmget(this.keys.dossier(agency, ref).dossier, 'lastError', 'maHoSo')
     const res = (await p.exec()) ?? []
-    const out: Array<{ ref: string, lastError: Attempt }> = []
+    const out: Array<{ ref: string, maHoSo: string | undefined, lastError: Attempt }> = []
     res.forEach(([err, v], i) => {
-      if (err !== null || typeof v !== 'string') return
+      const [last, maHoSo] = (v ?? []) as Array<string | null>
+      if (err !== null || typeof last !== 'string') return
+      const ref = refs[i] as string
+      let lastError: Attempt
       try {
-        out.push({ ref: refs[i] as string, lastError: JSON.parse(v) as Attempt })
+        lastError = JSON.parse(last) as Attempt
       } catch {
-        out.push({ ref: refs[i] as string, lastError: { error: 'unreadable attempt record' } as Attempt })
+        lastError = { error: 'unreadable attempt record' } as Attempt
       }
+      out.push({ ref, maHoSo: maHoSo ?? undefined, lastError })
     })
     return out
   }
@@ -115,19 +126,26 @@ export class DeliveryStore {
    * Records several portal results in one round trip; returns each dossier's state afterwards
    * ('missing' when its record is gone and its outbox entry was dropped). Throws FencedError.
    */
-  async ackMany (f: Fence, acks: Array<Ack & { ref: string }>, now = Date.now()): Promise<string[]> {
+  async ackMany (f: Fence, acks: Array<Ack & { ref: string, maHoSo?: string }>, now = Date.now()): Promise<string[]> {
     if (acks.length === 0) return []
     const p = this.redis.pipeline()
+    const stamp = new Date(now).toISOString()
     for (const a of acks) {
       const k = this.keys.dossier(f.agency, a.ref)
-      p.ltAck(k.dossier, k.steps, this.keys.outbox(f.agency), this.keys.flushOwner(f.agency), a.ref,
+      p.ltAck(k.dossier, k.steps, this.keys.outbox(f.agency), this.keys.flushOwner(f.agency),
+        this.keys.webhookQueue(f.agency, a.maHoSo ?? ''), this.keys.webhookActive(f.agency), a.ref,
         a.created === undefined ? '' : (a.created ? '1' : '0'),
-        a.deliveredRev === undefined ? '' : a.deliveredRev, a.stepsUpTo ?? 0, now, f.token)
+        a.deliveredRev === undefined ? '' : a.deliveredRev, a.stepsUpTo ?? 0, now, f.token,
+        a.maHoSo ?? '', stamp, isoFromEpoch(now))
     }
     const res = (await p.exec()) ?? []
-    const states = res.map(([err, v]) => { if (err !== null) throw err; return v as string })
-    if (states.includes('fenced')) throw new FencedError(f.agency)
-    return states
+    const out = res.map(([err, v]) => { if (err !== null) throw err; return v as [string, string] })
+    if (out.some(([state]) => state === 'fenced')) throw new FencedError(f.agency)
+    out.forEach(([, head], i) => {
+      const code = acks[i]?.maHoSo
+      if (head !== '' && code !== undefined) this.onWebhookHead(f.agency, code, head)
+    })
+    return out.map(([state]) => state)
   }
 
   async ack (f: Fence, ref: string, a: Ack): Promise<string> {
@@ -135,11 +153,14 @@ export class DeliveryStore {
   }
 
   /** Fails a pending dossier for good; false when it was no longer pending. Throws FencedError. */
-  async fail (f: Fence, ref: string, failure: Failure): Promise<boolean> {
+  async fail (f: Fence, ref: string, failure: Failure, maHoSo?: string): Promise<boolean> {
     const k = this.keys.dossier(f.agency, ref)
-    const r = await this.redis.ltFail(k.dossier, this.keys.outbox(f.agency), this.keys.flushOwner(f.agency),
-      this.keys.stateIndex(f.agency, 'failed'), this.keys.stateIndex(f.agency, 'needs-review'), ref, JSON.stringify(failure), f.token)
+    const [r, head] = await this.redis.ltFail(k.dossier, this.keys.outbox(f.agency), this.keys.flushOwner(f.agency),
+      this.keys.stateIndex(f.agency, 'failed'), this.keys.stateIndex(f.agency, 'needs-review'),
+      this.keys.webhookQueue(f.agency, maHoSo ?? ''), this.keys.webhookActive(f.agency),
+      ref, JSON.stringify(failure), f.token, maHoSo ?? '', new Date().toISOString())
     if (r === -1) throw new FencedError(f.agency)
+    if (head !== '' && maHoSo !== undefined) this.onWebhookHead(f.agency, maHoSo, head)
     return r === 1
   }
 }

@@ -6,10 +6,14 @@
 import type { Redis, Result } from 'ioredis'
 import type { CanonicalInput } from '../schemas/canonical-dossier.js'
 import type { ReviewItem } from '../mappings/types.js'
-import { Keys, agencyOfCode, sourceRef } from './keys.js'
+import { Keys, agencyOfCode, sourceRef, type IndexedState } from './keys.js'
 import { CorruptRecordError, parseDossier, type Attempt, type IntakeArgs, type IntakeOutcome, type RawMeta, type Resolution, type StoredDossier, type SyncState, decodeRaw } from './records.js'
 import * as intakeScripts from './scripts-intake.js'
 import * as outboxScripts from './scripts-outbox.js'
+import * as portalScripts from './scripts-portal.js'
+import * as webhookScripts from './scripts-webhook.js'
+import { PortalStore } from './portal-store.js'
+import { WebhookStore } from './webhook-store.js'
 import { DeliveryStore } from './delivery-store.js'
 import { Errors } from '../errors.js'
 
@@ -29,9 +33,15 @@ declare module 'ioredis' {
     ltYield: (...args: Array<string | number>) => Result<number, Context>
     ltReleaseIfEmpty: (...args: Array<string | number>) => Result<number, Context>
     ltRelease: (...args: Array<string | number>) => Result<number, Context>
-    ltAck: (...args: Array<string | number>) => Result<string, Context>
-    ltFail: (...args: Array<string | number>) => Result<number, Context>
+    ltAck: (...args: Array<string | number>) => Result<[string, string], Context>
+    ltFail: (...args: Array<string | number>) => Result<[number, string], Context>
     ltAttempt: (...args: Array<string | number>) => Result<number, Context>
+    ltPortalEvent: (...args: Array<string | number>) => Result<[string, string], Context>
+    ltOnlineDossier: (...args: Array<string | number>) => Result<[string, string], Context>
+    ltLink: (...args: Array<string | number>) => Result<string, Context>
+    ltRoute: (...args: Array<string | number>) => Result<[string, string], Context>
+    ltWebhookDone: (...args: Array<string | number>) => Result<[string, string], Context>
+    ltWebhookFail: (...args: Array<string | number>) => Result<number, Context>
   }
 }
 
@@ -44,9 +54,15 @@ export function defineCommands (redis: Redis): void {
   redis.defineCommand('ltYield', { numberOfKeys: 1, lua: outboxScripts.YIELD })
   redis.defineCommand('ltReleaseIfEmpty', { numberOfKeys: 3, lua: outboxScripts.RELEASE_IF_EMPTY })
   redis.defineCommand('ltRelease', { numberOfKeys: 2, lua: outboxScripts.RELEASE })
-  redis.defineCommand('ltAck', { numberOfKeys: 4, lua: outboxScripts.ACK })
-  redis.defineCommand('ltFail', { numberOfKeys: 5, lua: outboxScripts.FAIL })
+  redis.defineCommand('ltAck', { numberOfKeys: 6, lua: outboxScripts.ACK })
+  redis.defineCommand('ltFail', { numberOfKeys: 7, lua: outboxScripts.FAIL })
   redis.defineCommand('ltAttempt', { numberOfKeys: 2, lua: outboxScripts.ATTEMPT })
+  redis.defineCommand('ltPortalEvent', { numberOfKeys: 7, lua: portalScripts.PORTAL_EVENT })
+  redis.defineCommand('ltOnlineDossier', { numberOfKeys: 9, lua: portalScripts.ONLINE_DOSSIER })
+  redis.defineCommand('ltLink', { numberOfKeys: 12, lua: portalScripts.LINK })
+  redis.defineCommand('ltRoute', { numberOfKeys: 5, lua: portalScripts.ROUTE })
+  redis.defineCommand('ltWebhookDone', { numberOfKeys: 4, lua: webhookScripts.WEBHOOK_DONE })
+  redis.defineCommand('ltWebhookFail', { numberOfKeys: 3, lua: webhookScripts.WEBHOOK_FAIL })
 }
 
 /** An admin's change to a held or failed dossier, applied only at the revision it was read at. */
@@ -70,6 +86,8 @@ export interface LoadedBatch { dossiers: StoredDossier[], missing: string[], cor
 export class DossierStore {
   readonly keys: Keys
   readonly delivery: DeliveryStore
+  readonly portal: PortalStore
+  readonly webhooks: WebhookStore
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
 
@@ -78,19 +96,27 @@ export class DossierStore {
     this.keys = new Keys(opts.prefix)
     this.retentionMs = opts.retentionDays * 86_400_000
     this.delivery = new DeliveryStore(redis, this.keys, this.retentionMs)
+    this.portal = new PortalStore(redis, this.keys, this.retentionMs, async (a) => { await this.noteAgency(a) })
+    this.webhooks = new WebhookStore(redis, this.keys, this.retentionMs)
+  }
+
+  /**
+   * Before any script writes an agency's keys, so that whatever it writes is always reachable
+   * by the sweepers and the admin lists, even if this process dies right after it. Once per
+   * agency and process: the set only grows, so remembering what this process added saves a
+   * round trip per intake.
+   */
+  async noteAgency (agency: string): Promise<void> {
+    if (this.knownAgencies.has(agency)) return
+    await this.redis.sadd(this.keys.agencies(), agency)
+    if (this.knownAgencies.size < MAX_KNOWN_AGENCIES) this.knownAgencies.add(agency)
   }
 
   async intake (a: IntakeArgs): Promise<{ maHoSo: string, outcome: IntakeOutcome, state: SyncState, jobGen: string }> {
     const agency = a.input.agency.code
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)
-    // Before the script, so that whatever it writes is always reachable by the sweeper and the
-    // admin lists, even if this process dies right after it. Once per agency and process: the
-    // set only grows, so remembering what this process added saves a round trip per intake.
-    if (!this.knownAgencies.has(agency)) {
-      await this.redis.sadd(this.keys.agencies(), agency)
-      if (this.knownAgencies.size < MAX_KNOWN_AGENCIES) this.knownAgencies.add(agency)
-    }
+    await this.noteAgency(agency)
     const [maHoSo, outcome, state, jobGen] = await this.runIntake(
       k.dossier, k.raw, k.steps, this.keys.codes(agency), this.keys.sequence(agency, a.day),
       this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
@@ -98,7 +124,7 @@ export class DossierStore {
       ref, agency, a.day, a.fullHash, a.contentHash, a.input.status, JSON.stringify(a.input),
       JSON.stringify(a.provenance), a.rawEntry, a.now, this.retentionMs,
       a.review.length > 0 ? JSON.stringify(a.review) : '', JSON.stringify(a.step), a.clientId, a.system,
-      a.input.sourceId, RAW_KEEP)
+      a.input.sourceId, RAW_KEEP, a.webhookClient)
     return { maHoSo, outcome, state, jobGen }
   }
 
@@ -206,7 +232,7 @@ export class DossierStore {
   }
 
   /** Every dossier in `state`, across agencies (the per-agency indexes, read in one pipeline). */
-  async listByState (state: 'failed' | 'needs-review'): Promise<Array<{ agency: string, ref: string }>> {
+  async listByState (state: IndexedState): Promise<Array<{ agency: string, ref: string }>> {
     const agencies = await this.agencies()
     const p = this.redis.pipeline()
     for (const a of agencies) p.smembers(this.keys.stateIndex(a, state))

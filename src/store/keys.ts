@@ -37,7 +37,25 @@ export class Keys {
    * The agency's dossiers that failed or wait for review: the admin's index. It shares the
    * agency's slot, so the script that changes a dossier's state changes the index with it.
    */
-  stateIndex (agency: string, state: 'failed' | 'needs-review'): string { return `${this.tag(agency)}:state:${state}` }
+  stateIndex (agency: string, state: IndexedState): string { return `${this.tag(agency)}:state:${state}` }
+
+  /**
+   * Keyed by the national code, not the source reference: linking an online dossier to the
+   * sector's number moves its record, never its timeline or its webhook queue.
+   */
+  history (agency: string, maHoSo: string): string { return `${this.tag(agency)}:hist:${maHoSo}` }
+  /** The dossier's webhook events not yet delivered, oldest first: only the head is ever sent. */
+  webhookQueue (agency: string, maHoSo: string): string { return `${this.tag(agency)}:wh:${maHoSo}` }
+  /** Codes of the agency whose webhook queue is not empty: the sweeper's way to every queue. */
+  webhookActive (agency: string): string { return `${this.tag(agency)}:whactive` }
+  /** Code → why its head event failed for good (JSON): the admin's list, and what holds the queue. */
+  webhookFailed (agency: string): string { return `${this.tag(agency)}:whfailed` }
+  /** One portal event (MaSuKien) that took effect, kept for the retention period. */
+  portalEvent (agency: string, maSuKien: string): string { return `${this.tag(agency)}:evt:${maSuKien}` }
+  /** Portal callbacks for codes the gateway does not know, kept for admins, oldest first. */
+  unmatched (agency: string): string { return `${this.tag(agency)}:unmatched` }
+  /** Per receiving client: consecutive failures, since when, last error. Read by /health/ready. */
+  webhookReceivers (): string { return `${this.prefix}:webhook-receivers` }
 
   /**
    * Every agency that ever took in a dossier: the sweeper's and the admin's way to every
@@ -49,6 +67,12 @@ export class Keys {
   breaker (): string { return `${this.prefix}:{portal}:breaker` }
   portalSession (): string { return `${this.prefix}:{portal}:session` }
 }
+
+/** The states an admin lists, each with a per-agency index. */
+export type IndexedState = 'failed' | 'needs-review' | 'unrouted'
+
+/** Online dossiers live under this system until the sector system links them to its own number. */
+export const PORTAL_SYSTEM = 'portal'
 
 export function sourceRef (system: string, sourceId: string): string {
   return `${system}:${sourceId}`

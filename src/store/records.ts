@@ -3,7 +3,8 @@ import type { CanonicalDossier, CanonicalInput, Provenance } from '../schemas/ca
 import type { ReviewItem } from '../mappings/types.js'
 import { parseRef } from './keys.js'
 
-export type SyncState = 'pending' | 'delivered' | 'failed' | 'needs-review'
+/** `unrouted`: an online dossier (already on the portal) that no sector system has been given yet. */
+export type SyncState = 'pending' | 'delivered' | 'failed' | 'needs-review' | 'unrouted'
 export type IntakeOutcome = 'new' | 'updated' | 'duplicate'
 
 /** A status change waiting to be pushed to the portal as a TienDo step; `id` rises per dossier. */
@@ -31,6 +32,31 @@ export interface Attempt {
   error?: string
 }
 
+/** Who handles an online dossier, or why nobody does yet. */
+export interface Routing {
+  state: 'routed' | 'unrouted' | 'linked'
+  system?: string
+  client?: string
+  /** unrouted: NO_ROUTE, NO_CLIENT, AMBIGUOUS_CLIENT. */
+  reason?: { code: string, message: { vi: string, en: string } }
+  at: string
+}
+
+/** What the applicant did on the portal, as its callbacks said (the latest of each). */
+export interface PortalFacts {
+  payment?: { amount: number, transactionId: string, bank?: string, at: string }
+  withdrawal?: { reason: string, at: string }
+  rating?: { score: number, comment?: string, at: string }
+  supplements?: number
+}
+
+/** One line of a dossier's timeline. */
+export interface HistoryEntry {
+  at: string
+  kind: 'portal-event' | 'routed' | 'unrouted' | 'linked' | 'webhook-delivered' | 'webhook-failed'
+  [k: string]: unknown
+}
+
 export interface StoredDossier {
   ref: string
   agency: string
@@ -52,6 +78,12 @@ export interface StoredDossier {
   review?: ReviewItem[]
   resolutions?: Resolution[]
   failure?: Failure
+  /** `online`: submitted on the portal (HoSoMoi), which assigned its code. */
+  origin?: 'online'
+  routing?: Routing
+  /** The client that receives this dossier's webhook events, if any. */
+  webhookClient?: string
+  portal: PortalFacts
 }
 
 export interface RawMeta { receivedAt: string, clientId: string, contentType: string, sha256: string, mappingVersion: string }
@@ -77,6 +109,8 @@ export interface IntakeArgs {
   rawEntry: string
   review: ReviewItem[]
   step: PendingStep
+  /** The client that hears of this dossier's events (the sender, when it has a webhook), or ''. */
+  webhookClient: string
   now: number
 }
 
@@ -117,17 +151,32 @@ function readDossier (agency: string, ref: string, h: Record<string, string> & {
     deliveredRev: Number(h.deliveredRev ?? 0),
     created: h.created === '1',
     createdAt: Number(h.createdAt ?? 0),
-    updatedAt: Number(h.updatedAt ?? 0)
+    updatedAt: Number(h.updatedAt ?? 0),
+    portal: {}
   }
   if (h.deliveredAt !== undefined) d.deliveredAt = Number(h.deliveredAt)
   if (h.review !== undefined) d.review = JSON.parse(h.review) as ReviewItem[]
   if (h.failure !== undefined) d.failure = JSON.parse(h.failure) as Failure
   if (h.resolutions !== undefined) d.resolutions = JSON.parse(h.resolutions) as Resolution[]
+  if (h.origin === 'online') d.origin = 'online'
+  if (h.routing !== undefined) d.routing = JSON.parse(h.routing) as Routing
+  if (h.whClient !== undefined && h.whClient !== '') d.webhookClient = h.whClient
+  if (h.payment !== undefined) d.portal.payment = JSON.parse(h.payment) as PortalFacts['payment']
+  if (h.withdrawal !== undefined) d.portal.withdrawal = JSON.parse(h.withdrawal) as PortalFacts['withdrawal']
+  if (h.rating !== undefined) d.portal.rating = JSON.parse(h.rating) as PortalFacts['rating']
+  if (h.supplements !== undefined) d.portal.supplements = Number(h.supplements)
   return d
 }
 
-/** The canonical record as the API shows it. */
+/**
+ * The canonical record as the API shows it and the portal receives it. What the portal itself
+ * told us stays true whatever the sector later sends: an online dossier stays online, and a fee
+ * paid on the portal stays paid.
+ */
 export function toCanonical (d: StoredDossier): CanonicalDossier {
   const { sourceId: _sourceId, ...rest } = d.input
-  return { schemaVersion: 1, maHoSo: d.maHoSo, ...rest, provenance: d.provenance }
+  const c: CanonicalDossier = { schemaVersion: 1, maHoSo: d.maHoSo, ...rest, provenance: d.provenance }
+  if (d.origin === 'online') c.channel = 'online'
+  if (d.portal.payment !== undefined) c.paidOnline = true
+  return c
 }

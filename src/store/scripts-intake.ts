@@ -21,7 +21,8 @@ end
  * Intake. KEYS: dossier, raw, steps, codes, seq, outbox, flushOwner, flushGen, flushArmed,
  * idxFailed, idxReview.
  * ARGV: ref, agency, day, fullHash, contentHash, status, input, provenance, rawEntry, now,
- *       retentionMs, reviewJson, stepJson, clientId, system, sourceId, rawKeep.
+ *       retentionMs, reviewJson, stepJson, clientId, system, sourceId, rawKeep, whClient (the
+ *       client that hears of this dossier's events: the sender when it has a webhook, else '').
  * Returns {maHoSo, outcome, state, jobGen, previousState} where jobGen is '' when no new flush
  * job is needed: one owns the outbox, or one was already queued for this generation.
  */
@@ -63,7 +64,7 @@ end
 local state = redis.call('HGET', d, 'state')
 if changed then
   redis.call('HSET', d, 'input', ARGV[7], 'provenance', ARGV[8], 'fullHash', ARGV[4], 'contentHash', ARGV[5],
-    'status', ARGV[6], 'clientId', ARGV[14], 'updatedAt', now)
+    'status', ARGV[6], 'clientId', ARGV[14], 'whClient', ARGV[18], 'updatedAt', now)
   redis.call('LPUSH', raw, ARGV[9])
   redis.call('LTRIM', raw, 0, tonumber(ARGV[17]) - 1)
   redis.call('PEXPIRE', raw, ARGV[11])

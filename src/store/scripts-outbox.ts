@@ -9,6 +9,7 @@
  * elsewhere) can neither acknowledge nor fail work, and stops.
  */
 import { SET_STATE } from './scripts-intake.js'
+import { EMIT } from './scripts-webhook.js'
 
 /**
  * KEYS: owner. ARGV: jobId, token, now, leaseMs, ttlMs.
@@ -74,19 +75,32 @@ return redis.call('INCR', KEYS[2])
 /**
  * Records a successful portal write for one dossier and settles it when nothing is left.
  * Steps are acknowledged by id: every step up to `stepsUpTo` was taken by the portal.
- * KEYS: dossier, steps, outbox, owner. ARGV: ref, created (0/1 or ''), deliveredRev ('' keeps),
- * stepsUpTo (0: none), now, token.
- * Returns the dossier's state afterwards, 'missing' (its outbox entry is dropped), or 'fenced'.
+ * The first create the portal takes is the dossier's `dossier.delivered` webhook event.
+ * KEYS: dossier, steps, outbox, owner, whq, whActive. ARGV: ref, created (0/1 or ''),
+ * deliveredRev ('' keeps), stepsUpTo (0: none), now, token, code ('' emits no event),
+ * timestamp (ISO, UTC), deliveredAt (ISO, +07:00).
+ * Returns {state afterwards | 'missing' (its outbox entry is dropped) | 'fenced', new webhook head id or ''}.
  */
 export const ACK = `
+${EMIT}
 local d = KEYS[1]
-if redis.call('HGET', KEYS[4], 'token') ~= ARGV[6] then return 'fenced' end
+if redis.call('HGET', KEYS[4], 'token') ~= ARGV[6] then return {'fenced', ''} end
 if redis.call('EXISTS', d) == 0 then
   redis.call('ZREM', KEYS[3], ARGV[1])
   redis.call('DEL', KEYS[2])
-  return 'missing'
+  return {'missing', ''}
 end
 if ARGV[2] ~= '' then redis.call('HSET', d, 'created', ARGV[2]) end
+local head = ''
+if ARGV[2] == '1' and redis.call('HGET', d, 'firstOnPortal') ~= '1' then
+  redis.call('HSET', d, 'firstOnPortal', '1')
+  local client = redis.call('HGET', d, 'whClient') or ''
+  if client ~= '' and ARGV[7] ~= '' then
+    local f = redis.call('HMGET', d, 'agency', 'system', 'sourceId')
+    head = emit(d, KEYS[5], KEYS[6], ARGV[7], client, 'dossier.delivered', cjson.encode({ type = 'dossier.delivered',
+      timestamp = ARGV[8], data = { maHoSo = ARGV[7], agency = f[1], system = f[2], sourceId = f[3], deliveredAt = ARGV[9] } }))
+  end
+end
 if ARGV[3] ~= '' then
   local cur = tonumber(redis.call('HGET', d, 'deliveredRev') or '0')
   if tonumber(ARGV[3]) > cur then redis.call('HSET', d, 'deliveredRev', ARGV[3]) end
@@ -103,7 +117,7 @@ redis.call('HDEL', d, 'lastError')
 local state = redis.call('HGET', d, 'state')
 if state ~= 'pending' then
   redis.call('ZREM', KEYS[3], ARGV[1])
-  return state
+  return {state, head}
 end
 if redis.call('HGET', d, 'created') == '1'
   and tonumber(redis.call('HGET', d, 'deliveredRev')) >= tonumber(redis.call('HGET', d, 'contentRev'))
@@ -111,33 +125,39 @@ if redis.call('HGET', d, 'created') == '1'
   redis.call('ZREM', KEYS[3], ARGV[1])
   redis.call('HSET', d, 'state', 'delivered', 'deliveredAt', ARGV[5])
   redis.call('HDEL', d, 'failure')
-  return 'delivered'
+  return {'delivered', head}
 end
-return state
+return {state, head}
 `
 
 /**
- * Marks a pending dossier failed and takes it out of the outbox.
- * KEYS: dossier, outbox, owner, idxFailed, idxReview. ARGV: ref, failureJson, token.
- * Returns 1 failed, 0 not pending (or gone: its entry is dropped), -1 fenced.
+ * Marks a pending dossier failed and takes it out of the outbox; its sector system hears of it
+ * (`dossier.failed`). KEYS: dossier, outbox, owner, idxFailed, idxReview, whq, whActive.
+ * ARGV: ref, failureJson, token, code ('' emits no event), timestamp (ISO, UTC).
+ * Returns {1 failed | 0 not pending (or gone: its entry is dropped) | -1 fenced, new webhook head id or ''}.
  */
 export const FAIL = `
 local d, ref = KEYS[1], ARGV[1]
 local idxFailed, idxReview = KEYS[4], KEYS[5]
 ${SET_STATE}
-if redis.call('HGET', KEYS[3], 'token') ~= ARGV[3] then return -1 end
+${EMIT}
+if redis.call('HGET', KEYS[3], 'token') ~= ARGV[3] then return {-1, ''} end
 if redis.call('EXISTS', d) == 0 then
   redis.call('ZREM', KEYS[2], ref)
-  return 0
+  return {0, ''}
 end
 if redis.call('HGET', d, 'state') ~= 'pending' then
   redis.call('ZREM', KEYS[2], ref)
-  return 0
+  return {0, ''}
 end
 setState('failed')
 redis.call('HSET', d, 'failure', ARGV[2])
 redis.call('ZREM', KEYS[2], ref)
-return 1
+local client = redis.call('HGET', d, 'whClient') or ''
+if client == '' or ARGV[4] == '' then return {1, ''} end
+local f = redis.call('HMGET', d, 'agency', 'system', 'sourceId')
+return {1, emit(d, KEYS[6], KEYS[7], ARGV[4], client, 'dossier.failed', cjson.encode({ type = 'dossier.failed',
+  timestamp = ARGV[5], data = { maHoSo = ARGV[4], agency = f[1], system = f[2], sourceId = f[3], failure = cjson.decode(ARGV[2]) } }))}
 `
 
 /**

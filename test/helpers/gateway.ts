@@ -13,12 +13,16 @@ import { loggerOptions } from '../../src/logger.js'
 import { freePort } from '../../support/redis-server.js'
 import { waitFor } from '../../support/wait.js'
 
-import { makeClients, type Keys } from '../../support/clients-file.js'
+import { makeClients, type Keys, type TestClient } from '../../support/clients-file.js'
 
 export interface TestEnv {
   redisUrl: string
   portalUrl: string
   env?: Record<string, string>
+  /** Clients besides the admin and one per system (e.g. sector clients with webhooks). */
+  extraClients?: TestClient[]
+  /** Reuse another gateway's clients file and keys (two gateways on one Redis). */
+  clients?: { file: string, keys: Keys }
 }
 
 function baseEnv (t: TestEnv, clientsFile: string): Record<string, string> {
@@ -38,11 +42,11 @@ function baseEnv (t: TestEnv, clientsFile: string): Record<string, string> {
   }
 }
 
-export interface InProcessGateway { app: FastifyInstance, url: string, keys: Keys, logFile: string, logs: () => string, close: () => Promise<void> }
+export interface InProcessGateway { app: FastifyInstance, url: string, keys: Keys, clientsFile: string, logFile: string, logs: () => string, close: () => Promise<void> }
 
 export async function startGateway (t: TestEnv): Promise<InProcessGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'lt-gw-'))
-  const { file, keys } = makeClients(dir)
+  const { file, keys } = t.clients ?? makeClients(dir, { extra: t.extraClients ?? [] })
   const config = loadConfig(baseEnv(t, file))
   const logFile = join(dir, 'gateway.log')
   const stream = createWriteStream(logFile)
@@ -55,6 +59,7 @@ export async function startGateway (t: TestEnv): Promise<InProcessGateway> {
     app,
     url,
     keys,
+    clientsFile: file,
     logFile,
     logs: () => readFileSync(logFile, 'utf8'),
     close: async () => {

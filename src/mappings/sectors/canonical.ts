@@ -192,8 +192,9 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
 
 const mapping: SectorMapping = {
   system: 'canonical',
-  version: '1.1.0',
+  version: '1.2.0',
   format: 'json',
+  linkField: 'maHoSo',
   map
 }
 export default mapping

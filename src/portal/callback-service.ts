@@ -1,0 +1,205 @@
+/**
+ * What a verified, well-formed portal callback does. Each one is one atomic script on its
+ * agency's slot, which takes the event id (MaSuKien) with the effect, so an event takes effect
+ * once however often and wherever it arrives; the webhook event for the sector system is stored
+ * in the same step and its job queued after it (the sweeper re-queues one that was lost).
+ */
+import { createHash } from 'node:crypto'
+import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import { fromPortalHoSo } from '../mappings/from-portal.js'
+import type { PortalCallback } from '../schemas/portal-callback.js'
+import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
+import { ValidationError } from '../errors.js'
+import { encodeRaw, toCanonical, type DossierStore, type HistoryEntry, type Routing as RoutingRecord, type StoredDossier } from '../store/dossier-store.js'
+import { PORTAL_SYSTEM, agencyOfCode, parseRef } from '../store/keys.js'
+import type { JobQueues } from '../queue/jobs.js'
+import type { Routing } from '../routing/routing-file.js'
+import { coversAgency, type Client } from '../plugins/clients.js'
+import { dossierHashes } from '../intake/intake-service.js'
+import { isoFromPortalDate, portalEventBody, submittedOnline, type PortalEventDetail, type PortalEventRef } from '../webhooks/events.js'
+
+export const ONLINE_MAPPING_VERSION = 'portal-hoso@1.0.0'
+
+export interface CallbackOutcome {
+  maSuKien: string
+  maHoSo: string
+  /** applied, duplicate, unmatched (kept for admins); HoSoMoi: created, known, conflict. */
+  result: string
+  /** HoSoMoi: delivered (routed) or unrouted. */
+  state?: string
+}
+
+type Detailed = Exclude<PortalCallback, { LoaiSuKien: 'HoSoMoi' }>
+
+export class CallbackService {
+  constructor (
+    private readonly store: DossierStore,
+    private readonly queues: JobQueues,
+    private readonly routing: () => Routing,
+    private readonly clients: () => readonly Client[]
+  ) {}
+
+  async handle (ev: PortalCallback, rawBody: string, now = Date.now()): Promise<CallbackOutcome> {
+    if (ev.LoaiSuKien === 'HoSoMoi') return await this.online(ev, rawBody, now)
+    return await this.event(ev, rawBody, now)
+  }
+
+  /** Who receives an online dossier of `agency` for `procedure`, or why nobody does. */
+  routeFor (procedure: string, agency: string, at: string): { routing: RoutingRecord, client?: Client } {
+    const route = this.routing().systemFor(procedure)
+    if (route === undefined) {
+      return { routing: { state: 'unrouted', at, reason: { code: 'NO_ROUTE', message: { vi: `Không có tuyến cho thủ tục ${procedure} trong tệp định tuyến`, en: `No route for procedure ${procedure} in the routing file` } } } }
+    }
+    const candidates = this.clients().filter(c => c.role === 'sector' && c.system === route.system && c.webhook !== undefined && coversAgency(c.agencies, agency))
+    if (candidates.length === 1) {
+      const client = candidates[0] as Client
+      return { routing: { state: 'routed', system: route.system, client: client.id, at }, client }
+    }
+    const none = candidates.length === 0
+    return {
+      routing: {
+        state: 'unrouted',
+        system: route.system,
+        at,
+        reason: none
+          ? { code: 'NO_CLIENT', message: { vi: `Không có khách hàng nào của hệ thống ${route.system} có webhook và phụ trách cơ quan ${agency}`, en: `No client of system ${route.system} has a webhook and acts for agency ${agency}` } }
+          : { code: 'AMBIGUOUS_CLIENT', message: { vi: `Có ${candidates.length} khách hàng của hệ thống ${route.system} cùng phụ trách cơ quan ${agency}: ${candidates.map(c => c.id).join(', ')}`, en: `${candidates.length} clients of system ${route.system} act for agency ${agency}: ${candidates.map(c => c.id).join(', ')}` } }
+      }
+    }
+  }
+
+  private async online (ev: Extract<PortalCallback, { LoaiSuKien: 'HoSoMoi' }>, rawBody: string, now: number): Promise<CallbackOutcome> {
+    const mapped = fromPortalHoSo(ev.DuLieu)
+    if (!mapped.ok) throw new ValidationError(mapped.issues)
+    const input = mapped.dossier
+    const code = ev.MaHoSo
+    const agency = agencyOfCode(code) as string
+    const at = isoFromEpoch(now)
+    const portalEvent: PortalEventRef = { id: ev.MaSuKien, type: ev.LoaiSuKien, at: isoFromPortalDate(ev.ThoiDiem) }
+    const { routing, client } = this.routeFor(input.procedure.code, agency, at)
+    const sha256 = createHash('sha256').update(rawBody, 'utf8').digest('hex')
+    const provenance: Provenance = {
+      system: PORTAL_SYSTEM, clientId: PORTAL_SYSTEM, sourceId: input.sourceId, payloadSha256: sha256,
+      mappingVersion: ONLINE_MAPPING_VERSION, contentType: 'application/json', receivedAt: at
+    }
+    const record = onlineRecord(code, agency, input, provenance, now)
+    const hashes = dossierHashes(input)
+    const r = await this.store.portal.onlineDossier({
+      agency,
+      code,
+      maSuKien: ev.MaSuKien,
+      now,
+      history: { at, kind: 'portal-event', maSuKien: ev.MaSuKien, type: ev.LoaiSuKien, occurredAt: portalEvent.at, routing },
+      rawEntry: encodeRaw({ receivedAt: at, clientId: PORTAL_SYSTEM, contentType: 'application/json', sha256, mappingVersion: ONLINE_MAPPING_VERSION }, rawBody),
+      state: client === undefined ? 'unrouted' : 'delivered',
+      client: client?.id ?? '',
+      webhookBody: client === undefined
+        ? ''
+        : submittedOnline({ maHoSo: code, agency, system: routing.system ?? '', portalEvent, dossier: toCanonical(record), hoSo: ev.DuLieu }),
+      unmatched: JSON.stringify({ at, reason: 'CODE_CONFLICT', maSuKien: ev.MaSuKien, type: ev.LoaiSuKien, maHoSo: code, body: rawBody }),
+      fields: {
+        maHoSo: code,
+        agency,
+        system: PORTAL_SYSTEM,
+        sourceId: input.sourceId,
+        clientId: PORTAL_SYSTEM,
+        input: JSON.stringify(input),
+        provenance: JSON.stringify(provenance),
+        fullHash: hashes.fullHash,
+        contentHash: hashes.contentHash,
+        status: input.status,
+        revision: 1,
+        contentRev: 1,
+        deliveredRev: 1,
+        created: 1,
+        firstOnPortal: 1,
+        createdAt: now,
+        updatedAt: now,
+        deliveredAt: now,
+        origin: 'online',
+        routing: JSON.stringify(routing)
+      }
+    })
+    if (r.head !== '') await this.queues.enqueueWebhook(agency, code, r.head)
+    return { maSuKien: ev.MaSuKien, maHoSo: code, result: r.result, ...(r.result === 'created' ? { state: client === undefined ? 'unrouted' : 'delivered' } : {}) }
+  }
+
+  private async event (ev: Detailed, rawBody: string, now: number): Promise<CallbackOutcome> {
+    const code = ev.MaHoSo
+    const agency = agencyOfCode(code) as string
+    const at = isoFromEpoch(now)
+    const portalEvent: PortalEventRef = { id: ev.MaSuKien, type: ev.LoaiSuKien, at: isoFromPortalDate(ev.ThoiDiem) }
+    const { detail, fact, count } = effectOf(ev, portalEvent.at)
+    const forwardedAs = portalEventBody({ maHoSo: code, agency, portalEvent, detail })
+    const history: HistoryEntry = { at, kind: 'portal-event', maSuKien: ev.MaSuKien, type: ev.LoaiSuKien, occurredAt: portalEvent.at, data: ev.DuLieu }
+    const r = await this.store.portal.portalEvent({
+      agency,
+      code,
+      maSuKien: ev.MaSuKien,
+      now,
+      history: { ...history, forwarded: true },
+      historyNotForwarded: { ...history, forwarded: false, reason: 'the dossier has no client with a webhook' },
+      ...(fact === undefined ? {} : { fact }),
+      ...(count === undefined ? {} : { count }),
+      webhook: {
+        type: (JSON.parse(forwardedAs) as { type: string }).type,
+        body: (ref) => {
+          const { system, sourceId } = parseRef(ref)
+          return system === PORTAL_SYSTEM ? forwardedAs : portalEventBody({ maHoSo: code, agency, sourceId, portalEvent, detail })
+        }
+      },
+      unmatched: JSON.stringify({ at, reason: 'UNKNOWN_DOSSIER', maSuKien: ev.MaSuKien, type: ev.LoaiSuKien, maHoSo: code, body: rawBody })
+    })
+    if (r.head !== '') await this.queues.enqueueWebhook(agency, code, r.head)
+    return { maSuKien: ev.MaSuKien, maHoSo: code, result: r.result }
+  }
+}
+
+/** What the callback is for its sector system, and what it sets on the dossier's record. */
+function effectOf (ev: Detailed, occurredAt: string): { detail: PortalEventDetail, fact?: { field: string, value: string }, count?: string } {
+  switch (ev.LoaiSuKien) {
+    case 'NopBoSung': {
+      const documents = (ev.DuLieu.TaiLieuNop ?? []).map(t => ({
+        id: t.TepDinhKemId, name: t.TenTepDinhKem, url: t.DuongDanTaiTepTin, ...(t.MaThanhPhanHoSo === undefined ? {} : { componentCode: t.MaThanhPhanHoSo })
+      }))
+      const content = ev.DuLieu.NoiDungBoSung
+      return { detail: { type: 'NopBoSung', supplement: { ...(content === undefined ? {} : { content }), documents } }, count: 'supplements' }
+    }
+    case 'ThanhToan': {
+      const payment = { amount: ev.DuLieu.SoTien, transactionId: ev.DuLieu.MaGiaoDich, ...(ev.DuLieu.NganHang === undefined ? {} : { bank: ev.DuLieu.NganHang }) }
+      return { detail: { type: 'ThanhToan', payment }, fact: { field: 'payment', value: JSON.stringify({ ...payment, at: occurredAt }) } }
+    }
+    case 'RutHoSo': {
+      const withdrawal = { reason: ev.DuLieu.LyDo }
+      return { detail: { type: 'RutHoSo', withdrawal }, fact: { field: 'withdrawal', value: JSON.stringify({ ...withdrawal, at: occurredAt }) } }
+    }
+    case 'DanhGia': {
+      const rating = { score: ev.DuLieu.DiemDanhGia, ...(ev.DuLieu.NoiDung === undefined ? {} : { comment: ev.DuLieu.NoiDung }) }
+      return { detail: { type: 'DanhGia', rating }, fact: { field: 'rating', value: JSON.stringify({ ...rating, at: occurredAt }) } }
+    }
+  }
+}
+
+/** The record an online dossier starts as: on the portal already, delivered as it stands. */
+function onlineRecord (code: string, agency: string, input: CanonicalInput, provenance: Provenance, now: number): StoredDossier {
+  return {
+    ref: `${PORTAL_SYSTEM}:${code}`,
+    agency,
+    maHoSo: code,
+    system: PORTAL_SYSTEM,
+    sourceId: input.sourceId,
+    clientId: PORTAL_SYSTEM,
+    input,
+    provenance,
+    status: input.status,
+    state: 'delivered',
+    revision: 1,
+    contentRev: 1,
+    deliveredRev: 1,
+    created: true,
+    createdAt: now,
+    updatedAt: now,
+    origin: 'online',
+    portal: {}
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Admin routes for what the portal starts: online dossiers nobody was given (route one by
+ * hand), callbacks for codes nobody here knows, and webhook events that failed for good.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Errors } from '../errors.js'
+import { errorReplies, rateLimitOf } from '../schemas/http.js'
+import { toCanonical, type Routing } from '../store/dossier-store.js'
+import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import { coversAgency } from '../plugins/clients.js'
+import { isoFromPortalDate, submittedOnline } from '../webhooks/events.js'
+
+const WebhookFailure = Type.Object({
+  maHoSo: Type.String(),
+  id: Type.String(),
+  type: Type.String(),
+  client: Type.String(),
+  code: Type.String(),
+  reason: Type.String(),
+  at: Type.String(),
+  attempts: Type.Integer(),
+  lastStatus: Type.Optional(Type.Integer())
+})
+
+export default async function adminOnlineRoutes (app: FastifyInstance): Promise<void> {
+  const guard = {
+    onRequest: async (req: FastifyRequest) => { app.identify(req) },
+    preParsing: async (req: FastifyRequest) => {
+      if (app.requireClient(req).role !== 'admin') throw Errors.forbidden()
+    },
+    config: { rateLimit: rateLimitOf(app) }
+  }
+
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/admin/dossiers/:maHoSo/route', {
+    schema: {
+      params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
+      body: Type.Object({ clientId: Type.String({ maxLength: 64, description: 'the sector client (with a webhook) that receives the dossier' }) }, { additionalProperties: false }),
+      response: { 202: Type.Object({ maHoSo: Type.String(), state: Type.String(), client: Type.String() }), ...errorReplies }
+    },
+    ...guard
+  }, async (req, reply) => {
+    const where = await app.store.locate(req.params.maHoSo)
+    const d = where === undefined ? undefined : await app.store.load(where.agency, where.ref)
+    if (d === undefined) throw Errors.notFound(`hồ sơ ${req.params.maHoSo}`, 'maHoSo')
+    if (d.state !== 'unrouted') {
+      throw Errors.conflict('NOT_UNROUTED', 'Hồ sơ không ở trạng thái chưa định tuyến', 'The dossier is not waiting to be routed', 'maHoSo')
+    }
+    const client = app.clients().find(c => c.id === req.body.clientId)
+    if (client === undefined || client.role !== 'sector' || client.webhook === undefined || !coversAgency(client.agencies, d.agency)) {
+      throw Errors.conflict('NOT_A_RECEIVER', `Khách hàng ${req.body.clientId} không phải hệ thống ngành có webhook phụ trách cơ quan ${d.agency}`,
+        `Client ${req.body.clientId} is not a sector client with a webhook that acts for agency ${d.agency}`, 'clientId')
+    }
+    // The online dossier's first raw payload is the HoSoMoi callback as the portal sent it.
+    const raws = await app.store.rawPayloads(d.agency, d.ref)
+    const first = raws.at(-1)
+    const callback = first === undefined ? undefined : JSON.parse(first.body) as { MaSuKien?: string, ThoiDiem?: string, DuLieu?: unknown }
+    const at = isoFromEpoch(Date.now())
+    const routing: Routing = { state: 'routed', system: client.system ?? '', client: client.id, at }
+    const body = submittedOnline({
+      maHoSo: d.maHoSo,
+      agency: d.agency,
+      system: client.system ?? '',
+      portalEvent: { id: callback?.MaSuKien ?? '', type: 'HoSoMoi', at: callback?.ThoiDiem === undefined ? at : isoFromPortalDate(callback.ThoiDiem) },
+      dossier: toCanonical(d),
+      hoSo: callback?.DuLieu ?? null
+    })
+    const r = await app.store.portal.route({
+      agency: d.agency, ref: d.ref, code: d.maHoSo, client: client.id, routing: JSON.stringify(routing), webhookBody: body,
+      history: { at, kind: 'routed', client: client.id, system: client.system, by: app.requireClient(req).id }, now: Date.now()
+    })
+    if (r.result === 'missing') throw Errors.notFound(`hồ sơ ${d.maHoSo}`, 'maHoSo')
+    if (r.result === 'state') throw Errors.conflict('NOT_UNROUTED', 'Hồ sơ không ở trạng thái chưa định tuyến', 'The dossier is not waiting to be routed', 'maHoSo')
+    if (r.head !== '') await app.queues.enqueueWebhook(d.agency, d.maHoSo, r.head)
+    req.log.info({ maHoSo: d.maHoSo, client: client.id }, 'online dossier routed by admin')
+    return await reply.code(202).send({ maHoSo: d.maHoSo, state: 'delivered', client: client.id })
+  })
+
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/callbacks/unmatched', {
+    schema: {
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({
+            agency: Type.String(),
+            at: Type.String(),
+            reason: Type.String({ description: 'UNKNOWN_DOSSIER, or CODE_CONFLICT (HoSoMoi for a code the gateway gave a dossier of its own)' }),
+            maSuKien: Type.String(),
+            type: Type.String(),
+            maHoSo: Type.String(),
+            body: Type.String({ description: 'the callback exactly as the portal sent it' })
+          }))
+        }),
+        ...errorReplies
+      }
+    },
+    ...guard
+  }, async () => {
+    const items = []
+    for (const agency of await app.store.agencies()) {
+      for (const u of await app.store.portal.unmatched(agency)) items.push({ agency, ...(u as Record<string, string>) })
+      if (items.length >= 1000) break
+    }
+    return { items: items.slice(0, 1000) as never }
+  })
+
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/webhooks/failed', {
+    schema: { response: { 200: Type.Object({ items: Type.Array(WebhookFailure) }), ...errorReplies } },
+    ...guard
+  }, async () => {
+    const items = []
+    for (const agency of await app.store.agencies()) {
+      const failed = await app.store.webhooks.failedByCode(agency)
+      for (const [maHoSo, f] of failed) items.push({ maHoSo, ...f })
+      if (items.length >= 1000) break
+    }
+    return { items: items.slice(0, 1000) }
+  })
+}

@@ -1,0 +1,114 @@
+/**
+ * What the portal starts, in the store: callbacks, online dossiers, the sector's link to one,
+ * and an admin's routing. See scripts-portal.ts; each call is one script on the agency's slot.
+ */
+import type { Redis } from 'ioredis'
+import { type Keys, PORTAL_SYSTEM, sourceRef } from './keys.js'
+import type { HistoryEntry } from './records.js'
+
+const RAW_KEEP = 20
+
+export interface PortalEventArgs {
+  agency: string
+  code: string
+  maSuKien: string
+  now: number
+  history: HistoryEntry
+  /** The history line when the dossier has no webhook receiver to forward the event to. */
+  historyNotForwarded: HistoryEntry
+  /** A fact the callback sets on the record (`payment`, `withdrawal`, `rating`). */
+  fact?: { field: string, value: string }
+  /** A counter the callback raises on the record (`supplements`). */
+  count?: string
+  /** The event for the dossier's webhook receiver; its body may name the dossier's source reference. */
+  webhook: { type: string, body: (ref: string) => string }
+  /** What is kept when the code is unknown. */
+  unmatched: string
+}
+
+export type PortalEventResult = 'applied' | 'duplicate' | 'unmatched'
+
+export interface OnlineDossierArgs {
+  agency: string
+  code: string
+  maSuKien: string
+  now: number
+  history: HistoryEntry
+  rawEntry: string
+  state: 'delivered' | 'unrouted'
+  /** The routed client; '' when unrouted. */
+  client: string
+  webhookBody: string
+  unmatched: string
+  fields: Record<string, string | number>
+}
+
+export type OnlineResult = 'created' | 'duplicate' | 'known' | 'conflict'
+export type LinkResult = 'linked' | 'already' | 'unknown' | 'sector-elsewhere' | 'code-elsewhere'
+
+export class PortalStore {
+  constructor (
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly retentionMs: number,
+    private readonly noteAgency: (agency: string) => Promise<void>
+  ) {}
+
+  /** One callback about a dossier; `head`: a webhook event that now needs its job. */
+  async portalEvent (a: PortalEventArgs): Promise<{ result: PortalEventResult, ref?: string, head: string }> {
+    await this.noteAgency(a.agency)
+    // The code's record can move between the look-up and the script (a sector system linking
+    // it); the script sees that and the look-up is made again.
+    for (let i = 0; i < 5; i++) {
+      const ref = await this.redis.hget(this.keys.codes(a.agency), a.code) ?? ''
+      const k = this.keys.dossier(a.agency, ref === '' ? '-' : ref)
+      const [result, head] = await this.redis.ltPortalEvent(
+        this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, this.keys.history(a.agency, a.code),
+        this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.unmatched(a.agency),
+        a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.fact?.field ?? '', a.fact?.value ?? '',
+        a.count ?? '', a.webhook.type, ref === '' ? '' : a.webhook.body(ref), a.unmatched, JSON.stringify(a.historyNotForwarded))
+      if (result !== 'moved') return { result: result as PortalEventResult, ...(ref === '' ? {} : { ref }), head }
+    }
+    throw new Error('the dossier kept moving while a callback was applied')
+  }
+
+  async onlineDossier (a: OnlineDossierArgs): Promise<{ result: OnlineResult, head: string }> {
+    await this.noteAgency(a.agency)
+    const ref = sourceRef(PORTAL_SYSTEM, a.code)
+    const k = this.keys.dossier(a.agency, ref)
+    const [result, head] = await this.redis.ltOnlineDossier(
+      this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, k.raw, this.keys.history(a.agency, a.code),
+      this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.stateIndex(a.agency, 'unrouted'),
+      this.keys.unmatched(a.agency),
+      a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.rawEntry, RAW_KEEP, a.state, a.client, a.webhookBody,
+      a.unmatched, ...Object.entries(a.fields).flat())
+    return { result: result as OnlineResult, head }
+  }
+
+  async link (a: { agency: string, code: string, system: string, sourceId: string, clientId: string, webhookClient: string, routing: string, history: HistoryEntry, now: number }): Promise<LinkResult> {
+    const sectorRef = sourceRef(a.system, a.sourceId)
+    const portalRef = sourceRef(PORTAL_SYSTEM, a.code)
+    const s = this.keys.dossier(a.agency, sectorRef)
+    const p = this.keys.dossier(a.agency, portalRef)
+    return await this.redis.ltLink(this.keys.codes(a.agency), s.dossier, s.raw, s.steps, s.attempts, p.dossier, p.raw, p.steps, p.attempts,
+      this.keys.outbox(a.agency), this.keys.stateIndex(a.agency, 'unrouted'), this.keys.history(a.agency, a.code),
+      a.code, sectorRef, portalRef, a.system, a.sourceId, a.clientId, a.webhookClient, a.routing, JSON.stringify(a.history),
+      a.now, this.retentionMs) as LinkResult
+  }
+
+  async route (a: { agency: string, ref: string, code: string, client: string, routing: string, webhookBody: string, history: HistoryEntry, now: number }): Promise<{ result: 'ok' | 'missing' | 'state', head: string }> {
+    const [result, head] = await this.redis.ltRoute(this.keys.dossier(a.agency, a.ref).dossier, this.keys.stateIndex(a.agency, 'unrouted'),
+      this.keys.history(a.agency, a.code), this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency),
+      a.ref, a.code, a.client, a.routing, a.webhookBody, JSON.stringify(a.history), a.now, this.retentionMs)
+    return { result: result as 'ok' | 'missing' | 'state', head }
+  }
+
+  async history (agency: string, code: string): Promise<HistoryEntry[]> {
+    return (await this.redis.lrange(this.keys.history(agency, code), 0, 499)).map(s => JSON.parse(s) as HistoryEntry)
+  }
+
+  /** Callbacks for codes nobody here knows, of the agency, oldest first. */
+  async unmatched (agency: string, max = 1000): Promise<unknown[]> {
+    return (await this.redis.lrange(this.keys.unmatched(agency), 0, max - 1)).map(s => JSON.parse(s) as unknown)
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Lua for what the portal starts: its callbacks, online dossiers (HoSoMoi), the sector's link to
+ * an online dossier, and an admin's routing of one. Each is one atomic step on one agency's slot,
+ * and each takes the portal event (MaSuKien) and its effect together: an event either took
+ * effect once, with its history line and its webhook event, or not at all.
+ */
+import { EMIT } from './scripts-webhook.js'
+
+/**
+ * A callback about a dossier (not HoSoMoi). KEYS: evt, codes, dossier, hist, whq, active, unmatched.
+ * ARGV: code, ref ('' when the code is not known), now, retentionMs, historyEntry,
+ *       factField ('' none), factValue, incrField ('' none), webhookType, webhookBody ('' none),
+ *       unmatchedEntry, historyEntryNotForwarded.
+ * Returns {result, headId}: 'applied', 'duplicate' (headId: the queue's head, to re-arm its
+ * job), 'unmatched' (kept for admins), or 'moved' (the code now points elsewhere: look again).
+ */
+export const PORTAL_EVENT = `
+${EMIT}
+local code, ref, retention = ARGV[1], ARGV[2], ARGV[4]
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'duplicate', headId(KEYS[5])} end
+local cur = redis.call('HGET', KEYS[2], code) or ''
+if cur ~= ref then return {'moved', ''} end
+redis.call('SET', KEYS[1], '1', 'PX', retention)
+local d = KEYS[3]
+if ref == '' or redis.call('EXISTS', d) == 0 then
+  redis.call('RPUSH', KEYS[7], ARGV[11])
+  redis.call('PEXPIRE', KEYS[7], retention)
+  return {'unmatched', ''}
+end
+if ARGV[6] ~= '' then redis.call('HSET', d, ARGV[6], ARGV[7]) end
+if ARGV[8] ~= '' then redis.call('HINCRBY', d, ARGV[8], 1) end
+redis.call('HINCRBY', d, 'revision', 1)
+redis.call('HSET', d, 'updatedAt', ARGV[3])
+local client = redis.call('HGET', d, 'whClient') or ''
+local forward = client ~= '' and ARGV[10] ~= ''
+redis.call('RPUSH', KEYS[4], forward and ARGV[5] or ARGV[12])
+redis.call('PEXPIRE', KEYS[4], retention)
+if forward then return {'applied', emit(d, KEYS[5], KEYS[6], code, client, ARGV[9], ARGV[10])} end
+return {'applied', ''}
+`
+
+/**
+ * HoSoMoi: an online dossier, already on the portal, under the code the portal gave it.
+ * KEYS: evt, codes, dossier, raw, hist, whq, active, idxUnrouted, unmatched.
+ * ARGV: code, ref, now, retentionMs, historyEntry, rawEntry, rawKeep, state ('delivered' or
+ *       'unrouted'), whClient ('' none), webhookBody, unmatchedEntry, then field/value pairs.
+ * Returns {result, headId}: 'created', 'duplicate', 'known' (announced again under another
+ * MaSuKien), or 'conflict' (the code is one the gateway gave a dossier of its own: kept for admins).
+ */
+export const ONLINE_DOSSIER = `
+${EMIT}
+local code, ref, retention = ARGV[1], ARGV[2], ARGV[4]
+local d, hist = KEYS[3], KEYS[5]
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'duplicate', headId(KEYS[6])} end
+redis.call('SET', KEYS[1], '1', 'PX', retention)
+local cur = redis.call('HGET', KEYS[2], code)
+if cur then
+  if cur == ref then
+    redis.call('RPUSH', hist, ARGV[5])
+    redis.call('PEXPIRE', hist, retention)
+    return {'known', ''}
+  end
+  redis.call('RPUSH', KEYS[9], ARGV[11])
+  redis.call('PEXPIRE', KEYS[9], retention)
+  return {'conflict', ''}
+end
+redis.call('HSET', KEYS[2], code, ref)
+for i = 12, #ARGV, 2 do redis.call('HSET', d, ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', d, 'state', ARGV[8], 'whClient', ARGV[9])
+redis.call('LPUSH', KEYS[4], ARGV[6])
+redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[7]) - 1)
+redis.call('PEXPIRE', KEYS[4], retention)
+redis.call('RPUSH', hist, ARGV[5])
+redis.call('PEXPIRE', hist, retention)
+if ARGV[8] == 'unrouted' then redis.call('SADD', KEYS[8], ref) end
+if ARGV[9] ~= '' then return {'created', emit(d, KEYS[6], KEYS[7], code, ARGV[9], 'dossier.submitted-online', ARGV[10])} end
+return {'created', ''}
+`
+
+/**
+ * The sector system names an online dossier's code for its own dossier: the record moves to
+ * the sector's reference, so that every later post of that number is an update of the code.
+ * KEYS: codes, sector dossier, raw, steps, attempts, portal dossier, raw, steps, attempts,
+ *       outbox, idxUnrouted, hist.
+ * ARGV: code, sectorRef, portalRef, system, sourceId, clientId, whClient, routingJson,
+ *       historyEntry, now, retentionMs.
+ * Returns 'linked', 'already' (this number is linked to this code), 'unknown' (no such code),
+ * 'sector-elsewhere' (this number has another code), 'code-elsewhere' (the code is another
+ * dossier's: linked to another number, or not an online dossier).
+ */
+export const LINK = `
+local code = ARGV[1]
+local sd, pd = KEYS[2], KEYS[6]
+if redis.call('EXISTS', sd) == 1 then
+  if redis.call('HGET', sd, 'maHoSo') == code then return 'already' end
+  return 'sector-elsewhere'
+end
+local cur = redis.call('HGET', KEYS[1], code)
+if not cur then return 'unknown' end
+if cur ~= ARGV[3] or redis.call('EXISTS', pd) == 0 then return 'code-elsewhere' end
+redis.call('RENAME', pd, sd)
+for i = 0, 2 do
+  if redis.call('EXISTS', KEYS[7 + i]) == 1 then redis.call('RENAME', KEYS[7 + i], KEYS[3 + i]) end
+end
+redis.call('HSET', KEYS[1], code, ARGV[2])
+redis.call('HSET', sd, 'system', ARGV[4], 'sourceId', ARGV[5], 'clientId', ARGV[6], 'whClient', ARGV[7],
+  'routing', ARGV[8], 'updatedAt', ARGV[10])
+redis.call('HINCRBY', sd, 'revision', 1)
+redis.call('SREM', KEYS[11], ARGV[3])
+if redis.call('HGET', sd, 'state') == 'unrouted' then redis.call('HSET', sd, 'state', 'delivered') end
+if redis.call('ZSCORE', KEYS[10], ARGV[3]) then
+  redis.call('ZREM', KEYS[10], ARGV[3])
+  redis.call('ZADD', KEYS[10], ARGV[10], ARGV[2])
+end
+redis.call('RPUSH', KEYS[12], ARGV[9])
+redis.call('PEXPIRE', KEYS[12], ARGV[11])
+return 'linked'
+`
+
+/**
+ * An admin gives an unrouted online dossier to a sector client.
+ * KEYS: dossier, idxUnrouted, hist, whq, active.
+ * ARGV: ref, code, client, routingJson, webhookBody, historyEntry, now, retentionMs.
+ * Returns {result, headId}: 'ok', 'missing', or 'state' (not unrouted any more).
+ */
+export const ROUTE = `
+${EMIT}
+local d = KEYS[1]
+if redis.call('EXISTS', d) == 0 then return {'missing', ''} end
+if redis.call('HGET', d, 'state') ~= 'unrouted' then return {'state', ''} end
+redis.call('HSET', d, 'state', 'delivered', 'routing', ARGV[4], 'whClient', ARGV[3], 'updatedAt', ARGV[7])
+redis.call('HINCRBY', d, 'revision', 1)
+redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('RPUSH', KEYS[3], ARGV[6])
+redis.call('PEXPIRE', KEYS[3], ARGV[8])
+return {'ok', emit(d, KEYS[4], KEYS[5], ARGV[2], ARGV[3], 'dossier.submitted-online', ARGV[5])}
+`
