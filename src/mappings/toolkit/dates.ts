@@ -254,3 +254,26 @@ export function isoFromEpoch (ms: number): string {
   if (Number.isNaN(l.getTime())) throw new RangeError(`not a valid instant: ${ms}`)
   return formatIso(fromUtcFields(l))
 }
+
+const PORTAL_DATE = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/
+
+const INVALID_PORTAL_DATE: ConvResult<never> = Object.freeze({
+  ok: false,
+  code: 'INVALID_DATE',
+  vi: 'không phải ngày giờ dạng yyyyMMddHHmmss (ví dụ 20250701081500)',
+  en: 'is not a date-time of the form yyyyMMddHHmmss (e.g. 20250701081500)'
+})
+
+/**
+ * The portal's `yyyyMMddHHmmss` (local time) as ISO 8601 with `+07:00`: the inverse of
+ * `toPortalDate`. Strict, since the value comes from outside: exactly 14 digits, no spaces,
+ * naming a date and time that exist, in 1900..2100. Error: `INVALID_DATE`.
+ */
+export function fromPortalDate (portal: string): ConvResult<string> {
+  const m = PORTAL_DATE.exec(portal)
+  if (m === null) return INVALID_PORTAL_DATE
+  const p = fields(m.slice(1), LOCAL_OFFSET_MIN)
+  if (!valid(p)) return NO_SUCH_DATE
+  if (p.y < 1900 || p.y > 2100) return yearRange(1900, 2100)
+  return { ok: true, value: formatIso(p) }
+}
