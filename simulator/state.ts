@@ -3,7 +3,10 @@
  * every request. Everything is synchronous, so one /service call is applied atomically.
  */
 import { randomUUID } from 'node:crypto'
+import { portalDate } from './callbacks.js'
+import { sampleHoSo } from './fixtures.js'
 import type { Counts, DossierView, ReceivedFilter, RecordedRequest } from './types.js'
+import { findNullOrNonNfc, invalidMessage, isMaHoSo, validateHoSo } from './validate.js'
 
 interface Session {
   username: string
@@ -29,6 +32,18 @@ export interface SentCallback {
   attempts: number
   finalStatus: number | null
 }
+
+/** A dossier submitted online (submitOnline) that the portal itself would refuse. */
+export class InvalidDossierError extends Error {
+  override name = 'InvalidDossierError'
+}
+
+/**
+ * The portal numbers online dossiers from here, so that they never meet the codes a gateway
+ * assigns from 00001 in tests.
+ */
+export const FIRST_ONLINE_SEQ = 50001
+const DAY_MS = 86_400_000
 
 function emptyCounts (): Counts {
   return {
@@ -71,6 +86,7 @@ export class SimulatorState {
   #callbacks: SentCallback[] = []
   #seq = 0
   #stepSeq = 0
+  #onlineSeq = FIRST_ONLINE_SEQ - 1
   #counts: Counts = emptyCounts()
   // Not cleared by reset(): the calls it counts are still open on their sockets.
   #pending = 0
@@ -165,6 +181,53 @@ export class SimulatorState {
     d.currentStatus = tienDo.TrangThai as string
     d.updatedAt = at
     this.#counts.steps++
+  }
+
+  /**
+   * A dossier an applicant submitted online on the portal itself: it exists here with the code
+   * the portal assigned (`<agency>-<yyMMdd, UTC+07:00>-<seq from 50001>`), channel "2" and status
+   * "1", and with no create or update from the gateway, so that a test can tell what the gateway
+   * sent afterwards. `overrides` change the sample fields (procedure `MaTTHC`, commune `MaXa`...);
+   * `MaHoSo`, `KenhThucHien` and `TrangThaiHoSo` are the portal's. Throws InvalidDossierError
+   * when the result is not a valid HoSo.
+   */
+  submitOnline (agency: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    const now = this.#opts.now()
+    const day = portalDate(now).slice(2, 8)
+    let maHoSo: string
+    do {
+      if (this.#onlineSeq >= 99_999) throw new InvalidDossierError('the portal ran out of online dossier codes (sequence 99999 reached)')
+      maHoSo = `${agency}-${day}-${String(++this.#onlineSeq).padStart(5, '0')}`
+    } while (this.#dossiers.has(maHoSo))
+    if (!isMaHoSo(maHoSo)) throw new InvalidDossierError(`agency "${agency.slice(0, 40)}" does not give a valid MaHoSo`)
+    const submittedAt = portalDate(now)
+    const hoSo: Record<string, unknown> = {
+      ...sampleHoSo(this.#onlineSeq),
+      NgayNopHoSo: submittedAt,
+      NgayTiepNhan: submittedAt,
+      NgayHenTra: portalDate(now + 3 * DAY_MS),
+      ...overrides,
+      MaHoSo: maHoSo,
+      KenhThucHien: '2',
+      TrangThaiHoSo: '1'
+    }
+    const found = findNullOrNonNfc(hoSo, 'hoSo') ?? validateHoSo(hoSo, 'hoSo')
+    if (found !== undefined) throw new InvalidDossierError(invalidMessage(found))
+    const at = this.#iso()
+    this.#dossiers.set(maHoSo, {
+      maHoSo,
+      madonvi: agency,
+      hoSo,
+      currentStatus: '1',
+      creates: 0,
+      updates: 0,
+      duplicateCreates: 0,
+      steps: [],
+      stepsOutOfOrder: 0,
+      createdAt: at,
+      updatedAt: at
+    })
+    return structuredClone(hoSo)
   }
 
   noteDuplicateCreate (maHoSo: string): void {
@@ -263,6 +326,7 @@ export class SimulatorState {
     this.#callbacks = []
     this.#seq = 0
     this.#stepSeq = 0
+    this.#onlineSeq = FIRST_ONLINE_SEQ - 1
     this.#counts = emptyCounts()
   }
 }
