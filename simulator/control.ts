@@ -5,7 +5,7 @@
 import { Type } from 'typebox'
 import type { Simulator, SimulatorApp } from './app.js'
 import { FaultsError } from './faults.js'
-import { InvalidDossierError } from './state.js'
+import { InvalidDossierError } from './online.js'
 import { FaultsPatchSchema } from './types.js'
 
 const ProtocolPathSchema = Type.Union([Type.Literal('/auth'), Type.Literal('/service')])

@@ -3,10 +3,8 @@
  * every request. Everything is synchronous, so one /service call is applied atomically.
  */
 import { randomUUID } from 'node:crypto'
-import { portalDate } from './callbacks.js'
-import { sampleHoSo } from './fixtures.js'
+import { FIRST_ONLINE_SEQ, onlineHoSo, onlineMaHoSo } from './online.js'
 import type { Counts, DossierView, ReceivedFilter, RecordedRequest } from './types.js'
-import { findNullOrNonNfc, invalidMessage, isMaHoSo, validateHoSo } from './validate.js'
 
 interface Session {
   username: string
@@ -32,18 +30,6 @@ export interface SentCallback {
   attempts: number
   finalStatus: number | null
 }
-
-/** A dossier submitted online (submitOnline) that the portal itself would refuse. */
-export class InvalidDossierError extends Error {
-  override name = 'InvalidDossierError'
-}
-
-/**
- * The portal numbers online dossiers from here, so that they never meet the codes a gateway
- * assigns from 00001 in tests.
- */
-export const FIRST_ONLINE_SEQ = 50001
-const DAY_MS = 86_400_000
 
 function emptyCounts (): Counts {
   return {
@@ -140,6 +126,11 @@ export class SimulatorState {
   }
 
   create (madonvi: string, hoSo: Record<string, unknown>): void {
+    this.#store(madonvi, hoSo, 1)
+    this.#counts.creates++
+  }
+
+  #store (madonvi: string, hoSo: Record<string, unknown>, creates: number): void {
     const maHoSo = hoSo.MaHoSo as string
     const at = this.#iso()
     this.#dossiers.set(maHoSo, {
@@ -147,7 +138,7 @@ export class SimulatorState {
       madonvi,
       hoSo,
       currentStatus: hoSo.TrangThaiHoSo as string,
-      creates: 1,
+      creates,
       updates: 0,
       duplicateCreates: 0,
       steps: [],
@@ -155,7 +146,6 @@ export class SimulatorState {
       createdAt: at,
       updatedAt: at
     })
-    this.#counts.creates++
   }
 
   replace (hoSo: Record<string, unknown>): void {
@@ -193,40 +183,14 @@ export class SimulatorState {
    */
   submitOnline (agency: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
     const now = this.#opts.now()
-    const day = portalDate(now).slice(2, 8)
+    let seq = this.#onlineSeq
     let maHoSo: string
-    do {
-      if (this.#onlineSeq >= 99_999) throw new InvalidDossierError('the portal ran out of online dossier codes (sequence 99999 reached)')
-      maHoSo = `${agency}-${day}-${String(++this.#onlineSeq).padStart(5, '0')}`
-    } while (this.#dossiers.has(maHoSo))
-    if (!isMaHoSo(maHoSo)) throw new InvalidDossierError(`agency "${agency.slice(0, 40)}" does not give a valid MaHoSo`)
-    const submittedAt = portalDate(now)
-    const hoSo: Record<string, unknown> = {
-      ...sampleHoSo(this.#onlineSeq),
-      NgayNopHoSo: submittedAt,
-      NgayTiepNhan: submittedAt,
-      NgayHenTra: portalDate(now + 3 * DAY_MS),
-      ...overrides,
-      MaHoSo: maHoSo,
-      KenhThucHien: '2',
-      TrangThaiHoSo: '1'
-    }
-    const found = findNullOrNonNfc(hoSo, 'hoSo') ?? validateHoSo(hoSo, 'hoSo')
-    if (found !== undefined) throw new InvalidDossierError(invalidMessage(found))
-    const at = this.#iso()
-    this.#dossiers.set(maHoSo, {
-      maHoSo,
-      madonvi: agency,
-      hoSo,
-      currentStatus: '1',
-      creates: 0,
-      updates: 0,
-      duplicateCreates: 0,
-      steps: [],
-      stepsOutOfOrder: 0,
-      createdAt: at,
-      updatedAt: at
-    })
+    do maHoSo = onlineMaHoSo(agency, now, ++seq)
+    while (this.#dossiers.has(maHoSo))
+    // Built and checked before anything changes: a refused dossier uses up no code.
+    const hoSo = onlineHoSo(maHoSo, now, overrides)
+    this.#onlineSeq = seq
+    this.#store(agency, hoSo, 0)
     return structuredClone(hoSo)
   }
 

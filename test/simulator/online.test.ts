@@ -95,6 +95,7 @@ t.test('an invalid online dossier is refused and stores nothing', async t => {
   t.throws(() => sim.state.submitOnline(AGENCY, { Email: null }), InvalidDossierError)
   t.throws(() => sim.state.submitOnline('bad agency!'), /agency/)
   t.equal(sim.state.counts().dossiers, 0)
+  t.match(sim.state.submitOnline(AGENCY).MaHoSo, /-50001$/, 'refused dossiers used up no code')
 })
 
 t.test('POST /_sim/online does the same over HTTP', async t => {
