@@ -28,6 +28,28 @@ export interface Simulator {
   faults: FaultController
   options: SimulatorOptions
   sendCallback (req: CallbackRequest): Promise<CallbackResult>
+  /** An applicant submits a dossier online: it is stored on the portal (state.submitOnline) and announced by a `HoSoMoi` callback. */
+  submitOnline (req: OnlineRequest): Promise<OnlineResult>
+}
+
+export interface OnlineRequest {
+  /** The gateway's `/v1/portal/callbacks`. */
+  url: string
+  /** Agency code, the prefix of the assigned MaHoSo. */
+  agency: string
+  /** Fields over the sample HoSo (e.g. `MaTTHC`, `MaXa`). */
+  hoSo?: Record<string, unknown>
+  /** The callback's MaSuKien; a UUID when absent. */
+  maSuKien?: string
+  /** Of the callback: 1..20, default 5. */
+  maxAttempts?: number
+}
+
+export interface OnlineResult {
+  maHoSo: string
+  /** The HoSo as stored on the portal and sent as the callback's DuLieu. */
+  hoSo: Record<string, unknown>
+  callback: CallbackResult
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -90,6 +112,16 @@ export function buildSimulator (partial: Partial<SimulatorOptions> = {}): Simula
         finalStatus: result.finalStatus
       })
       return result
+    },
+    async submitOnline (req) {
+      const hoSo = state.submitOnline(req.agency, req.hoSo)
+      const maHoSo = hoSo.MaHoSo as string
+      const callback = await sim.sendCallback({
+        url: req.url,
+        event: { ...(req.maSuKien === undefined ? {} : { MaSuKien: req.maSuKien }), LoaiSuKien: 'HoSoMoi', MaHoSo: maHoSo, DuLieu: hoSo },
+        ...(req.maxAttempts === undefined ? {} : { maxAttempts: req.maxAttempts })
+      })
+      return { maHoSo, hoSo, callback }
     }
   }
 

@@ -5,6 +5,7 @@
 import { Type } from 'typebox'
 import type { Simulator, SimulatorApp } from './app.js'
 import { FaultsError } from './faults.js'
+import { InvalidDossierError } from './online.js'
 import { FaultsPatchSchema } from './types.js'
 
 const ProtocolPathSchema = Type.Union([Type.Literal('/auth'), Type.Literal('/service')])
@@ -40,6 +41,14 @@ const CallbackBody = Type.Object({
   timestampSkewSeconds: Type.Optional(Type.Integer({ minimum: -31_536_000, maximum: 31_536_000 })),
   badSignature: Type.Optional(Type.Boolean()),
   secret: Type.Optional(Type.String({ minLength: 1, maxLength: 500 }))
+}, { additionalProperties: false })
+
+const OnlineBody = Type.Object({
+  url: Type.String({ pattern: '^https?://', maxLength: 2000 }),
+  agency: Type.String({ pattern: '^[0-9A-Za-z]+(\\.[0-9A-Za-z]+)*$', maxLength: 30 }),
+  hoSo: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  maSuKien: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 }))
 }, { additionalProperties: false })
 
 export function registerControlRoutes (app: SimulatorApp, sim: Simulator): void {
@@ -82,4 +91,13 @@ export function registerControlRoutes (app: SimulatorApp, sim: Simulator): void 
   app.post('/_sim/sessions/expire', async () => ({ expired: state.expireAllSessions() }))
 
   app.post('/_sim/callbacks', { schema: { body: CallbackBody } }, async (request) => sim.sendCallback(request.body))
+
+  app.post('/_sim/online', { schema: { body: OnlineBody } }, async (request, reply) => {
+    try {
+      return await sim.submitOnline(request.body)
+    } catch (err) {
+      if (err instanceof InvalidDossierError) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: err.message })
+      throw err
+    }
+  })
 }

@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net'
 import { buildSimulator, type SimulatorApp } from './app.js'
+import type { OnlineRequest, OnlineResult } from './app.js'
 import type { CallbackRequest, CallbackResult } from './callbacks.js'
 import type { SimulatorState } from './state.js'
 import type { Faults, FaultsPatch, SimulatorOptions } from './types.js'
@@ -23,6 +24,8 @@ export interface RunningSimulator {
   /** Clears dossiers, sessions, records and faults, as POST /_sim/reset. */
   reset (): void
   sendCallback (req: CallbackRequest): Promise<CallbackResult>
+  /** Stores a dossier as submitted online on the portal and sends its `HoSoMoi` callback, as POST /_sim/online. */
+  submitOnline (req: OnlineRequest): Promise<OnlineResult>
   /** Stops listening and cuts every connection, hung ones included. */
   close (): Promise<void>
 }
@@ -47,6 +50,7 @@ export async function startSimulator (opts: Partial<SimulatorOptions> = {}): Pro
       faults.reset()
     },
     sendCallback: (req) => sim.sendCallback(req),
+    submitOnline: (req) => sim.submitOnline(req),
     close: () => {
       closed ??= app.close()
       return closed
@@ -55,7 +59,7 @@ export async function startSimulator (opts: Partial<SimulatorOptions> = {}): Pro
 }
 
 export { buildSimulator } from './app.js'
-export type { Simulator, SimulatorApp } from './app.js'
+export type { OnlineRequest, OnlineResult, Simulator, SimulatorApp } from './app.js'
 export { signCallback, sendCallback, portalDate, callbackBody } from './callbacks.js'
 export type { CallbackEvent, CallbackRequest, CallbackResult, CallbackAttempt, CallbackSendOptions } from './callbacks.js'
 export { defaultOptions, optionsFromEnv, resolveOptions, ConfigError, DEFAULT_PORT } from './config.js'
@@ -63,6 +67,7 @@ export { FaultController, FaultsError, NEUTRAL_FAULTS, prng } from './faults.js'
 export type { Decision, Outcome } from './faults.js'
 export { SERVICES, MESSAGES } from './protocol.js'
 export { SimulatorState } from './state.js'
+export { FIRST_ONLINE_SEQ, InvalidDossierError, onlineHoSo, onlineMaHoSo } from './online.js'
 export type { SentCallback } from './state.js'
 export { isPortalDate, isMaHoSo, validateHoSo, validateTienDo, findNullOrNonNfc } from './validate.js'
 export type { Issue } from './validate.js'
@@ -73,3 +78,5 @@ export type {
 export { PortalClient, postJson } from './client.js'
 export type { RawReply, PostOptions } from './client.js'
 export { SAMPLE_AGENCY, sampleHoSo, sampleMaHoSo, sampleTienDo } from './fixtures.js'
+export { startSectorStub } from './sector-stub.js'
+export type { ReceivedWebhook, SectorStub, SectorStubOptions, StubBehaviour } from './sector-stub.js'

@@ -3,6 +3,7 @@
  * every request. Everything is synchronous, so one /service call is applied atomically.
  */
 import { randomUUID } from 'node:crypto'
+import { FIRST_ONLINE_SEQ, onlineHoSo, onlineMaHoSo } from './online.js'
 import type { Counts, DossierView, ReceivedFilter, RecordedRequest } from './types.js'
 
 interface Session {
@@ -71,6 +72,7 @@ export class SimulatorState {
   #callbacks: SentCallback[] = []
   #seq = 0
   #stepSeq = 0
+  #onlineSeq = FIRST_ONLINE_SEQ - 1
   #counts: Counts = emptyCounts()
   // Not cleared by reset(): the calls it counts are still open on their sockets.
   #pending = 0
@@ -124,6 +126,11 @@ export class SimulatorState {
   }
 
   create (madonvi: string, hoSo: Record<string, unknown>): void {
+    this.#store(madonvi, hoSo, 1)
+    this.#counts.creates++
+  }
+
+  #store (madonvi: string, hoSo: Record<string, unknown>, creates: number): void {
     const maHoSo = hoSo.MaHoSo as string
     const at = this.#iso()
     this.#dossiers.set(maHoSo, {
@@ -131,7 +138,7 @@ export class SimulatorState {
       madonvi,
       hoSo,
       currentStatus: hoSo.TrangThaiHoSo as string,
-      creates: 1,
+      creates,
       updates: 0,
       duplicateCreates: 0,
       steps: [],
@@ -139,7 +146,6 @@ export class SimulatorState {
       createdAt: at,
       updatedAt: at
     })
-    this.#counts.creates++
   }
 
   replace (hoSo: Record<string, unknown>): void {
@@ -165,6 +171,27 @@ export class SimulatorState {
     d.currentStatus = tienDo.TrangThai as string
     d.updatedAt = at
     this.#counts.steps++
+  }
+
+  /**
+   * A dossier an applicant submitted online on the portal itself: it exists here with the code
+   * the portal assigned (`<agency>-<yyMMdd, UTC+07:00>-<seq from 50001>`), channel "2" and status
+   * "1", and with no create or update from the gateway, so that a test can tell what the gateway
+   * sent afterwards. `overrides` change the sample fields (procedure `MaTTHC`, commune `MaXa`...);
+   * `MaHoSo`, `KenhThucHien` and `TrangThaiHoSo` are the portal's. Throws InvalidDossierError
+   * when the result is not a valid HoSo.
+   */
+  submitOnline (agency: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    const now = this.#opts.now()
+    let seq = this.#onlineSeq
+    let maHoSo: string
+    do maHoSo = onlineMaHoSo(agency, now, ++seq)
+    while (this.#dossiers.has(maHoSo))
+    // Built and checked before anything changes: a refused dossier uses up no code.
+    const hoSo = onlineHoSo(maHoSo, now, overrides)
+    this.#onlineSeq = seq
+    this.#store(agency, hoSo, 0)
+    return structuredClone(hoSo)
   }
 
   noteDuplicateCreate (maHoSo: string): void {
@@ -263,6 +290,7 @@ export class SimulatorState {
     this.#callbacks = []
     this.#seq = 0
     this.#stepSeq = 0
+    this.#onlineSeq = FIRST_ONLINE_SEQ - 1
     this.#counts = emptyCounts()
   }
 }
