@@ -17,6 +17,8 @@ export interface ReceivedWebhook {
   data: unknown
   /** The raw body as received. */
   body: string
+  /** `webhook-signature` as received, for checks by another verifier. */
+  signature: string
   /** Epoch ms when it was accepted. */
   at: number
 }
@@ -153,6 +155,7 @@ export async function startSectorStub (opts: SectorStubOptions): Promise<SectorS
         type: envelope.type,
         data: envelope.data,
         body,
+        signature: headers['webhook-signature'],
         at: Date.now()
       })
       settle()

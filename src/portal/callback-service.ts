@@ -79,8 +79,13 @@ export class CallbackService {
     const { routing, client } = this.routeFor(input.procedure.code, agency, at)
     const sha256 = createHash('sha256').update(rawBody, 'utf8').digest('hex')
     const provenance: Provenance = {
-      system: PORTAL_SYSTEM, clientId: PORTAL_SYSTEM, sourceId: input.sourceId, payloadSha256: sha256,
-      mappingVersion: ONLINE_MAPPING_VERSION, contentType: 'application/json', receivedAt: at
+      system: PORTAL_SYSTEM,
+      clientId: PORTAL_SYSTEM,
+      sourceId: input.sourceId,
+      payloadSha256: sha256,
+      mappingVersion: ONLINE_MAPPING_VERSION,
+      contentType: 'application/json',
+      receivedAt: at
     }
     const record = onlineRecord(code, agency, input, provenance, now)
     const hashes = dossierHashes(input)

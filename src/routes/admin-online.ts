@@ -67,8 +67,14 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
       hoSo: callback?.DuLieu ?? null
     })
     const r = await app.store.portal.route({
-      agency: d.agency, ref: d.ref, code: d.maHoSo, client: client.id, routing: JSON.stringify(routing), webhookBody: body,
-      history: { at, kind: 'routed', client: client.id, system: client.system, by: app.requireClient(req).id }, now: Date.now()
+      agency: d.agency,
+      ref: d.ref,
+      code: d.maHoSo,
+      client: client.id,
+      routing: JSON.stringify(routing),
+      webhookBody: body,
+      history: { at, kind: 'routed', client: client.id, system: client.system, by: app.requireClient(req).id },
+      now: Date.now()
     })
     if (r.result === 'missing') throw Errors.notFound(`hồ sơ ${d.maHoSo}`, 'maHoSo')
     if (r.result === 'state') throw Errors.conflict('NOT_UNROUTED', 'Hồ sơ không ở trạng thái chưa định tuyến', 'The dossier is not waiting to be routed', 'maHoSo')

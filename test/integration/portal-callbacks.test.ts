@@ -27,7 +27,7 @@ const webhookSecret = newWebhookSecret()
 
 t.before(async () => {
   redis = await RedisServer.start()
-  sim = await startSimulator({ faults: {} })
+  sim = await startSimulator({ callbackSecret: SECRET })
   stub = await startSectorStub({ secret: webhookSecret })
   const dir = mkdtempSync(join(tmpdir(), 'lt-routing-'))
   const routing = join(dir, 'routing.json')
@@ -287,4 +287,21 @@ t.test('without PORTAL_CALLBACK_SECRET the route answers 503 and says why', asyn
   } finally {
     await g.close()
   }
+})
+
+t.test('a receiver that never answers times out and is retried; the worker is not held', async t => {
+  stub.setBehaviour({ hang: true, times: 2 })
+  const code = await online()
+  await sim.sendCallback({ url: callbacks(), event: { LoaiSuKien: 'DanhGia', MaHoSo: code, DuLieu: { DiemDanhGia: 3 } } })
+  await stub.waitFor(() => eventsFor(code).length >= 2, 30_000)
+  t.same(eventsFor(code).map(e => e.type), ['dossier.submitted-online', 'dossier.rated'])
+})
+
+t.test('no name, citizen ID, phone or e-mail of the online dossiers or the callbacks reaches the log', async t => {
+  const pii = ['Nguyễn Văn An', '042186001234', '0912345678', 'an.nguyen@example.vn', 'Trần Văn Bình', '042090004321', 'binh.tv@example.vn', 'Nộp nhầm', 'Đổi ý']
+  // The log is written asynchronously: wait for the last test's lines.
+  await waitFor(() => gw.logs().includes('webhook delivered'), { what: 'the log' })
+  const logs = gw.logs() + gw2.logs()
+  t.ok(logs.includes('portal callback'), 'callbacks were logged')
+  for (const s of pii) t.notOk(logs.includes(s), `${s.slice(0, 3)}… not in the log`)
 })
