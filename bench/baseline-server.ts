@@ -6,9 +6,14 @@
  * `/intake-xml` is a second reference, not the target's baseline: the same, but the body is
  * parsed by xml2js with the options the gateway needs (namespaces, document order). It shows how
  * much of the XML gap is the parser the project fixed, and how much is the gateway's own work.
+ *
+ * `/callback` is the baseline of signed portal callbacks: the least a receiver must do, i.e.
+ * check the HMAC over the raw body, parse it, and record the event id once (SET NX) in Redis.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import Fastify from 'fastify'
 import { Queue } from 'bullmq'
+import { Redis } from 'ioredis'
 import xml2js from 'xml2js'
 
 const port = Number(process.env.PORT ?? 0)
@@ -49,7 +54,24 @@ app.post('/intake-xml', async (req, reply) => {
   return reply.code(202).send({ ok: true })
 })
 
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+const secret = process.env.PORTAL_CALLBACK_SECRET ?? 'lienthong-callback-dev'
+await app.register(async (scope) => {
+  scope.removeAllContentTypeParsers()
+  scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
+  scope.post('/callback', async (req, reply) => {
+    const body = req.body as Buffer
+    const ts = String(req.headers['x-portal-timestamp'] ?? '')
+    const given = Buffer.from(String(req.headers['x-portal-signature'] ?? '').slice('sha256='.length), 'hex')
+    const expected = createHmac('sha256', secret).update(`${ts}.`).update(body).digest()
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return await reply.code(401).send({ ok: false })
+    const event = JSON.parse(body.toString('utf8')) as { MaSuKien: string }
+    const fresh = await redis.set(`bench-baseline:evt:${event.MaSuKien}`, '1', 'PX', 86_400_000, 'NX')
+    return await reply.code(200).send({ result: fresh === null ? 'duplicate' : 'applied' })
+  })
+})
+
 await app.listen({ host: '127.0.0.1', port })
 process.on('SIGTERM', () => {
-  app.close().then(async () => { await queue.close(); process.exit(0) }, () => { process.exit(1) })
+  app.close().then(async () => { await queue.close(); redis.disconnect(); process.exit(0) }, () => { process.exit(1) })
 })

@@ -7,14 +7,21 @@ import { waitFor } from '../support/wait.js'
 
 export interface LoadResult { rps: number, p50: number, p99: number, ok: number, non2xx: number, errors: number }
 
-export async function load (opts: { url: string, headers: Record<string, string>, body: () => string, connections: number, durationS?: number, amount?: number }): Promise<LoadResult> {
+/** `request`, when given, makes each request's body and headers (signed requests); else `body`. */
+export async function load (opts: { url: string, headers: Record<string, string>, body: () => string, request?: () => { body: string, headers: Record<string, string> }, connections: number, durationS?: number, amount?: number }): Promise<LoadResult> {
   const r = await autocannon({
     url: opts.url,
     method: 'POST',
     connections: opts.connections,
     ...(opts.amount === undefined ? { duration: opts.durationS ?? 10 } : { amount: opts.amount }),
     headers: opts.headers,
-    requests: [{ setupRequest: (req) => ({ ...req, body: opts.body() }) }]
+    requests: [{
+      setupRequest: (req) => {
+        if (opts.request === undefined) return { ...req, body: opts.body() }
+        const r = opts.request()
+        return { ...req, body: r.body, headers: { ...req.headers, ...r.headers } }
+      }
+    }]
   })
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors + r.timeouts }
 }

@@ -3,7 +3,8 @@
  * measured in the same run on the same machine and Redis (this machine is shared and noisy,
  * so only same-run ratios mean anything). Results go to stdout; docs/benchmarks.md records them.
  *
- * Options (env): BENCH_DURATION_S (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (64), BENCH_DELIVERY_N (3000).
+ * Options (env): BENCH_DURATION_S (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (64), BENCH_DELIVERY_N (3000),
+ * BENCH_WEBHOOK_DOSSIERS (200: online dossiers of the callback and webhook runs, 5 events each).
  */
 import { spawnSync } from 'node:child_process'
 import { cpus } from 'node:os'
@@ -13,6 +14,7 @@ import { waitFor } from '../support/wait.js'
 import { sample } from '../support/samples.js'
 import { startSimulator } from '../simulator/index.js'
 import { fmt, load, spawnServer, type LoadResult } from './load.js'
+import { benchCallbacks } from './callbacks.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -106,6 +108,8 @@ try {
   await sim.close()
   const [b50, b1] = results
   if (b50 !== undefined && b1 !== undefined) console.log(`batching speed-up: ${(b1.seconds / b50.seconds).toFixed(1)}x`)
+
+  await benchCallbacks(redis.url, { durationS: DURATION, rounds: ROUNDS, connections: CONNECTIONS, dossiers: Number(process.env.BENCH_WEBHOOK_DOSSIERS ?? 200) })
 
   console.log('\n## XML parsing of large dossiers (bench/xml-parse.ts)')
   spawnSync(process.execPath, ['--import', 'tsx', 'bench/xml-parse.ts'], { stdio: 'inherit' })
