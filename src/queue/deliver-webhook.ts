@@ -55,21 +55,32 @@ export class WebhookDeliverer {
       return 'delivered'
     }
     if (result.outcome === 'gone') {
-      await this.failEvent(agency, maHoSo, entry, attempt, 'RECEIVER_GONE', 'the receiver answered 410 Gone: its endpoint no longer exists', result.status)
+      await this.failEvent(agency, maHoSo, entry, attempt, 'RECEIVER_GONE', 'the receiver answered 410 Gone: its endpoint no longer exists', result.status, result.responseSnippet)
       return 'failed'
     }
     const delay = retryDelay(attempt, this.schedule, result.retryAfterMs)
     if (delay === undefined) {
-      await this.failEvent(agency, maHoSo, entry, attempt, 'RETRIES_EXHAUSTED', `no success after ${attempt} attempts; last: ${result.error ?? 'failed'}`, result.status)
+      await this.failEvent(agency, maHoSo, entry, attempt, 'RETRIES_EXHAUSTED', `no success after ${attempt} attempts; last: ${result.error ?? 'failed'}`, result.status, result.responseSnippet)
       return 'failed'
     }
     this.log.warn({ ...ctx, error: result.error, retryInMs: delay }, 'webhook delivery failed: will retry')
     throw new RetryLater(delay, result.error ?? 'delivery failed')
   }
 
-  private async failEvent (agency: string, maHoSo: string, entry: WebhookEntry, attempts: number, code: WebhookFailure['code'], reason: string, lastStatus?: number): Promise<void> {
+  private async failEvent (agency: string, maHoSo: string, entry: WebhookEntry, attempts: number, code: WebhookFailure['code'], reason: string, lastStatus?: number, lastResponse?: string): Promise<void> {
     const at = isoFromEpoch(Date.now())
-    const failure: WebhookFailure = { id: entry.id, type: entry.type, client: entry.client, code, reason, at, attempts, ...(lastStatus === undefined ? {} : { lastStatus }) }
+    // The receiver's answer is for the admin (already cut and scrubbed by the sender), never for the log.
+    const failure: WebhookFailure = {
+      id: entry.id,
+      type: entry.type,
+      client: entry.client,
+      code,
+      reason,
+      at,
+      attempts,
+      ...(lastStatus === undefined ? {} : { lastStatus }),
+      ...(lastResponse === undefined || lastResponse === '' ? {} : { lastResponse })
+    }
     await this.webhooks.fail(agency, maHoSo, failure, { at, kind: 'webhook-failed', eventId: entry.id, type: entry.type, client: entry.client, code, reason, attempts })
     this.log.warn({ maHoSo, eventId: entry.id, type: entry.type, client: entry.client, code, attempts }, 'webhook delivery failed for good: held for replay')
   }

@@ -21,7 +21,8 @@ const WebhookFailure = Type.Object({
   reason: Type.String(),
   at: Type.String(),
   attempts: Type.Integer(),
-  lastStatus: Type.Optional(Type.Integer())
+  lastStatus: Type.Optional(Type.Integer()),
+  lastResponse: Type.Optional(Type.String())
 })
 
 export default async function adminOnlineRoutes (app: FastifyInstance): Promise<void> {

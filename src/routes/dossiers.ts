@@ -68,7 +68,7 @@ export const DossierView = Type.Object({
     client: Type.Optional(Type.String({ description: 'the client that receives this dossier\'s events' })),
     queued: Type.Array(Type.Object({ id: Type.String(), type: Type.String(), client: Type.String() })),
     failed: Type.Optional(Type.Object({
-      id: Type.String(), type: Type.String(), client: Type.String(), code: Type.String(), reason: Type.String(), at: Type.String(), attempts: Type.Integer(), lastStatus: Type.Optional(Type.Integer())
+      id: Type.String(), type: Type.String(), client: Type.String(), code: Type.String(), reason: Type.String(), at: Type.String(), attempts: Type.Integer(), lastStatus: Type.Optional(Type.Integer()), lastResponse: Type.Optional(Type.String())
     }))
   })
 })

@@ -18,6 +18,8 @@ export interface WebhookFailure {
   at: string
   attempts: number
   lastStatus?: number
+  /** The start of the receiver's last answer, scrubbed (webhook-sender.ts). */
+  lastResponse?: string
 }
 
 export interface ReceiverHealth { client: string, consecutiveFailures: number, failingSince: string, lastError: string }
