@@ -23,6 +23,9 @@ import portalCallbackRoutes from './routes/portal-callbacks.js'
 import healthRoutes from './routes/health.js'
 import inboundRoutes from './routes/inbound.js'
 import dossierRoutes from './routes/dossiers.js'
+import dossierEventRoutes from './routes/dossier-events.js'
+import dossierListRoutes from './routes/dossier-lists.js'
+import statsRoutes from './routes/stats.js'
 import adminRoutes from './routes/admin.js'
 import adminOnlineRoutes from './routes/admin-online.js'
 
@@ -71,6 +74,9 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     await app.register(inboundRoutes)
     await app.register(portalCallbackRoutes)
     await app.register(dossierRoutes)
+    await app.register(dossierEventRoutes)
+    await app.register(dossierListRoutes)
+    await app.register(statsRoutes)
     await app.register(adminRoutes)
     await app.register(adminOnlineRoutes)
   }

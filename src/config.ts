@@ -71,6 +71,11 @@ export const ConfigSchema = Type.Object({
   /** A receiver whose last this many deliveries failed shows as failing in /health/ready. */
   WEBHOOK_FAILING_AFTER: Type.Integer({ default: 3, minimum: 1 }),
 
+  /** `dossier.due-soon` goes out once when an open dossier is this close to its due date (ISO 8601 duration). */
+  DUE_SOON_WINDOW: Type.String({ default: 'PT24H', pattern: '^P' }),
+  /** How often the deadlines are checked (one check for the whole fleet). */
+  DEADLINE_SCAN_INTERVAL_MS: Type.Integer({ default: 60_000, minimum: 100 }),
+
   /** Raw payloads and delivery attempts are kept this long after their dossier last changed. */
   RETENTION_DAYS: Type.Integer({ default: 180, minimum: 1 }),
   ADMIN_UNITS_DIR: Type.Optional(Type.String()),

@@ -18,6 +18,7 @@ import { agencyOfCode, sourceRef } from '../store/keys.js'
 import { parseXml, type XmlLimits } from '../adapters/xml.js'
 import { unwrapSoap, checkNamespace } from '../adapters/soap.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import { decideIntake } from './transition.js'
 
 export interface IntakeRequest {
   system: string
@@ -132,19 +133,39 @@ export class IntakeService {
       contentType: req.contentType,
       receivedAt
     }
-    const r = await this.store.intake({
-      system: req.system,
-      clientId: req.clientId,
-      input: dossier,
-      provenance,
-      ...dossierHashes(dossier),
-      day: codeDay(dossier.receivedAt),
-      rawEntry: encodeRaw({ receivedAt, clientId: req.clientId, contentType: req.contentType, sha256: payloadSha256, mappingVersion: provenance.mappingVersion }, req.body),
-      review,
-      step: { status: dossier.status, at: dossier.step?.at ?? receivedAt, ...(dossier.step === undefined ? {} : { step: dossier.step }) },
-      webhookClient: req.webhookClient,
-      now
-    })
+    const ref = sourceRef(req.system, dossier.sourceId)
+    const agency = dossier.agency.code
+    let r: Awaited<ReturnType<DossierStore['intake']>> | undefined
+    // The status machine decides on the dossier at one revision; the script applies the
+    // decision only at that revision, so a change in between makes it decide again.
+    for (let attempt = 0; attempt < 8 && (r === undefined || r.outcome === 'retry'); attempt++) {
+      const snap = await this.store.lifecycle.snapshot(agency, ref)
+      const decision = decideIntake(snap, dossier, { system: req.system, statsPrefix: this.store.keys.statsPrefix(agency), now, statusField: mapping.statusField ?? 'status' })
+      if (decision.kind === 'illegal') throw decision.error
+      if (decision.kind === 'stale' && snap !== undefined) {
+        await this.store.lifecycle.note(agency, snap.maHoSo, {
+          at: receivedAt, kind: 'stale-resend', status: dossier.status, currentStatus: snap.status, client: req.clientId, sha256: payloadSha256
+        })
+        return { maHoSo: snap.maHoSo, outcome: 'stale', state: snap.state }
+      }
+      if (decision.kind !== 'apply') continue
+      r = await this.store.intake({
+        system: req.system,
+        clientId: req.clientId,
+        input: dossier,
+        provenance,
+        ...dossierHashes(dossier),
+        day: codeDay(dossier.receivedAt),
+        rawEntry: encodeRaw({ receivedAt, clientId: req.clientId, contentType: req.contentType, sha256: payloadSha256, mappingVersion: provenance.mappingVersion }, req.body),
+        review,
+        step: { status: dossier.status, at: dossier.step?.at ?? receivedAt, ...(dossier.step === undefined ? {} : { step: dossier.step }) },
+        webhookClient: req.webhookClient,
+        now,
+        expectedRevision: decision.expectedRevision,
+        lifecycle: decision.lifecycle
+      })
+    }
+    if (r === undefined || r.outcome === 'retry') throw Errors.conflict('BUSY_DOSSIER', 'Hồ sơ đang được thay đổi liên tục; hãy gửi lại', 'The dossier kept changing while this was applied; send it again')
     if (r.jobGen !== '') await this.queues.enqueueFlush(dossier.agency.code, r.jobGen)
     const result: IntakeResult = { maHoSo: r.maHoSo, outcome: r.outcome, state: r.state }
     if (r.state === 'needs-review' && review.length > 0) result.review = review

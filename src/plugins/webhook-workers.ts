@@ -1,6 +1,6 @@
 /**
- * Webhook workers: started only where ROLE says so, on their own queue, so a slow receiver never
- * holds up portal delivery. Each attempt is bounded by WEBHOOK_TIMEOUT_MS and a retry waits in
+ * Webhook workers, and the deadline scan that feeds them: started only where ROLE says so, on
+ * their own queue, so a slow receiver never holds up portal delivery. Each attempt is bounded by WEBHOOK_TIMEOUT_MS and a retry waits in
  * BullMQ's delayed set, not in a worker slot.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -12,6 +12,8 @@ import { parseSchedule } from '../queue/webhook-schedule.js'
 import { WebhookDeliverer, sweepWebhooks } from '../queue/deliver-webhook.js'
 import { RetryLater, WEBHOOK_BACKOFF_TYPE, WEBHOOK_QUEUE, type JobName, type JobPayloads } from '../queue/jobs.js'
 import { bullConnection } from './redis.js'
+import { scanDeadlines } from '../queue/deadlines.js'
+import { durationMs } from '../adapters/iso-duration.js'
 
 declare module 'fastify' {
   interface FastifyInstance { webhookWorker: Worker | undefined }
@@ -21,6 +23,8 @@ export default fp(async (app) => {
   const c = app.config
   // Checked in every role: a bad schedule is a configuration error wherever it is found.
   const schedule = parseSchedule(c.WEBHOOK_RETRY_SCHEDULE_MS)
+  const dueSoonMs = durationMs(c.DUE_SOON_WINDOW)
+  if (dueSoonMs === undefined) throw new Error(`DUE_SOON_WINDOW ${c.DUE_SOON_WINDOW} is not an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. PT24H)`)
   if (!runsWorkers(c)) {
     app.decorate('webhookWorker', undefined)
     return
@@ -32,6 +36,7 @@ export default fp(async (app) => {
     const name = job.name as JobName
     if (name === 'deliver-webhook') return await deliverer.process(job as Job<JobPayloads['deliver-webhook']>)
     if (name === 'sweep-webhooks') return await sweepWebhooks(app.store, app.queues, log)
+    if (name === 'scan-deadlines') return await scanDeadlines(app.store, app.queues, dueSoonMs, log)
     throw new Error(`unknown job ${job.name}`)
   }, {
     connection: bullConnection(c.REDIS_URL),
@@ -46,6 +51,7 @@ export default fp(async (app) => {
     }
   })
   worker.on('error', (err) => { log.warn({ err: err.message }, 'worker error') })
+  await app.queues.scheduleDeadlineScan(c.DEADLINE_SCAN_INTERVAL_MS)
   app.decorate('webhookWorker', worker)
   app.addHook('onClose', async () => {
     const redisUp = app.redis.status === 'ready'

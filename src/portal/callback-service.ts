@@ -16,6 +16,7 @@ import type { JobQueues } from '../queue/jobs.js'
 import type { Routing } from '../routing/routing-file.js'
 import { coversAgency, type Client } from '../plugins/clients.js'
 import { dossierHashes } from '../intake/intake-service.js'
+import { decideIntake } from '../intake/transition.js'
 import { isoFromPortalDate, portalEventBody, submittedOnline, type PortalEventDetail, type PortalEventRef } from '../webhooks/events.js'
 
 export const ONLINE_MAPPING_VERSION = 'portal-hoso@1.0.0'
@@ -89,6 +90,9 @@ export class CallbackService {
     }
     const record = onlineRecord(code, agency, input, provenance, now)
     const hashes = dossierHashes(input)
+    // Counted as received (online) and indexed by its due date like any dossier.
+    const decision = decideIntake(undefined, input, { system: routing.system ?? PORTAL_SYSTEM, statsPrefix: this.store.keys.statsPrefix(agency), now, statusField: 'DuLieu.TrangThaiHoSo' })
+    if (decision.kind !== 'apply') throw new Error('a new dossier is always applied')
     const r = await this.store.portal.onlineDossier({
       agency,
       code,
@@ -102,6 +106,7 @@ export class CallbackService {
         ? ''
         : submittedOnline({ maHoSo: code, agency, system: routing.system ?? '', portalEvent, dossier: toCanonical(record), hoSo: ev.DuLieu }),
       unmatched: JSON.stringify({ at, reason: 'CODE_CONFLICT', maSuKien: ev.MaSuKien, type: ev.LoaiSuKien, maHoSo: code, body: rawBody }),
+      lifecycle: decision.lifecycle,
       fields: {
         maHoSo: code,
         agency,
@@ -205,6 +210,9 @@ function onlineRecord (code: string, agency: string, input: CanonicalInput, prov
     createdAt: now,
     updatedAt: now,
     origin: 'online',
-    portal: {}
+    portal: {},
+    overdue: false,
+    resolved: false,
+    paidOnline: input.paidOnline
   }
 }

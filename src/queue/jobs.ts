@@ -16,6 +16,8 @@ export interface JobPayloads {
   'deliver-webhook': { agency: string, maHoSo: string, eventId: string }
   /** Safety net: re-queue the head events whose job was lost. */
   'sweep-webhooks': Record<string, never>
+  /** Mark open dossiers past their due date overdue, and warn of those due soon. */
+  'scan-deadlines': Record<string, never>
 }
 export type JobName = keyof JobPayloads
 
@@ -24,7 +26,8 @@ const QUEUE_OF: Record<JobName, 'delivery' | 'webhooks'> = {
   'flush-agency': 'delivery',
   'sweep-outboxes': 'delivery',
   'deliver-webhook': 'webhooks',
-  'sweep-webhooks': 'webhooks'
+  'sweep-webhooks': 'webhooks',
+  'scan-deadlines': 'webhooks'
 }
 
 /** Backoff type of webhook jobs: the delay comes from the schedule, carried by the error. */
@@ -68,7 +71,8 @@ const defaults: Record<JobName, JobsOptions> = {
   // Completed jobs are removed so the sweeper can queue a head again under the same id; a job
   // for an event that is no longer the head does nothing.
   'deliver-webhook': { attempts: 1000, backoff: { type: WEBHOOK_BACKOFF_TYPE }, removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } },
-  'sweep-webhooks': { removeOnComplete: true, removeOnFail: { count: 100 } }
+  'sweep-webhooks': { removeOnComplete: true, removeOnFail: { count: 100 } },
+  'scan-deadlines': { removeOnComplete: true, removeOnFail: { count: 100 } }
 }
 
 export class JobQueues {
@@ -89,6 +93,10 @@ export class JobQueues {
     for (const name of ['sweep-outboxes', 'sweep-webhooks'] as const) {
       await this.queue(name).upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: defaults[name] })
     }
+  }
+
+  async scheduleDeadlineScan (everyMs: number): Promise<void> {
+    await this.webhooks.upsertJobScheduler('scan-deadlines', { every: everyMs }, { name: 'scan-deadlines', data: {}, opts: defaults['scan-deadlines'] })
   }
 
   async add<N extends JobName> (name: N, data: JobPayloads[N], opts: JobsOptions = {}): Promise<void> {

@@ -12,6 +12,8 @@ import * as intakeScripts from './scripts-intake.js'
 import * as outboxScripts from './scripts-outbox.js'
 import * as portalScripts from './scripts-portal.js'
 import * as webhookScripts from './scripts-webhook.js'
+import * as lifecycleScripts from './scripts-lifecycle.js'
+import { LifecycleStore, lifecycleArgv, type LifecycleArgs } from './lifecycle-store.js'
 import { PortalStore } from './portal-store.js'
 import { WebhookStore } from './webhook-store.js'
 import { DeliveryStore } from './delivery-store.js'
@@ -26,7 +28,7 @@ const MAX_KNOWN_AGENCIES = 100_000
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    ltIntake: (...args: Array<string | number>) => Result<[string, IntakeOutcome, SyncState, string, SyncState | ''], Context>
+    ltIntake: (...args: Array<string | number>) => Result<[string, IntakeOutcome | 'retry', SyncState, string, SyncState | ''], Context>
     ltAdminChange: (...args: Array<string | number>) => Result<[string, string, string], Context>
     ltClaim: (...args: Array<string | number>) => Result<[number, number], Context>
     ltRenew: (...args: Array<string | number>) => Result<number, Context>
@@ -42,12 +44,14 @@ declare module 'ioredis' {
     ltRoute: (...args: Array<string | number>) => Result<[string, string], Context>
     ltWebhookDone: (...args: Array<string | number>) => Result<[string, string], Context>
     ltWebhookFail: (...args: Array<string | number>) => Result<number, Context>
+    ltApplyEvent: (...args: Array<string | number>) => Result<[string, string, string], Context>
+    ltDeadline: (...args: Array<string | number>) => Result<[string, string], Context>
   }
 }
 
 export function defineCommands (redis: Redis): void {
   if (typeof redis.ltIntake === 'function') return
-  redis.defineCommand('ltIntake', { numberOfKeys: 11, lua: intakeScripts.INTAKE })
+  redis.defineCommand('ltIntake', { numberOfKeys: 13, lua: intakeScripts.INTAKE })
   redis.defineCommand('ltAdminChange', { numberOfKeys: 6, lua: intakeScripts.ADMIN_CHANGE })
   redis.defineCommand('ltClaim', { numberOfKeys: 1, lua: outboxScripts.CLAIM })
   redis.defineCommand('ltRenew', { numberOfKeys: 1, lua: outboxScripts.RENEW })
@@ -58,11 +62,13 @@ export function defineCommands (redis: Redis): void {
   redis.defineCommand('ltFail', { numberOfKeys: 7, lua: outboxScripts.FAIL })
   redis.defineCommand('ltAttempt', { numberOfKeys: 2, lua: outboxScripts.ATTEMPT })
   redis.defineCommand('ltPortalEvent', { numberOfKeys: 7, lua: portalScripts.PORTAL_EVENT })
-  redis.defineCommand('ltOnlineDossier', { numberOfKeys: 9, lua: portalScripts.ONLINE_DOSSIER })
+  redis.defineCommand('ltOnlineDossier', { numberOfKeys: 11, lua: portalScripts.ONLINE_DOSSIER })
   redis.defineCommand('ltLink', { numberOfKeys: 12, lua: portalScripts.LINK })
   redis.defineCommand('ltRoute', { numberOfKeys: 5, lua: portalScripts.ROUTE })
   redis.defineCommand('ltWebhookDone', { numberOfKeys: 4, lua: webhookScripts.WEBHOOK_DONE })
   redis.defineCommand('ltWebhookFail', { numberOfKeys: 3, lua: webhookScripts.WEBHOOK_FAIL })
+  redis.defineCommand('ltApplyEvent', { numberOfKeys: 10, lua: lifecycleScripts.APPLY_EVENT })
+  redis.defineCommand('ltDeadline', { numberOfKeys: 6, lua: lifecycleScripts.DEADLINE })
 }
 
 /** An admin's change to a held or failed dossier, applied only at the revision it was read at. */
@@ -88,6 +94,7 @@ export class DossierStore {
   readonly delivery: DeliveryStore
   readonly portal: PortalStore
   readonly webhooks: WebhookStore
+  readonly lifecycle: LifecycleStore
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
 
@@ -98,6 +105,7 @@ export class DossierStore {
     this.delivery = new DeliveryStore(redis, this.keys, this.retentionMs)
     this.portal = new PortalStore(redis, this.keys, this.retentionMs, async (a) => { await this.noteAgency(a) })
     this.webhooks = new WebhookStore(redis, this.keys, this.retentionMs)
+    this.lifecycle = new LifecycleStore(redis, this.keys, this.retentionMs)
   }
 
   /**
@@ -112,7 +120,11 @@ export class DossierStore {
     if (this.knownAgencies.size < MAX_KNOWN_AGENCIES) this.knownAgencies.add(agency)
   }
 
-  async intake (a: IntakeArgs): Promise<{ maHoSo: string, outcome: IntakeOutcome, state: SyncState, jobGen: string }> {
+  /**
+   * One intake, at the revision the status machine decided on: 'retry' when the dossier changed
+   * in between (the caller decides again on the new revision).
+   */
+  async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<{ maHoSo: string, outcome: IntakeOutcome | 'retry', state: SyncState, jobGen: string }> {
     const agency = a.input.agency.code
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)
@@ -121,14 +133,15 @@ export class DossierStore {
       k.dossier, k.raw, k.steps, this.keys.codes(agency), this.keys.sequence(agency, a.day),
       this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
       this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
+      this.keys.due(agency), this.keys.overdue(agency),
       ref, agency, a.day, a.fullHash, a.contentHash, a.input.status, JSON.stringify(a.input),
       JSON.stringify(a.provenance), a.rawEntry, a.now, this.retentionMs,
       a.review.length > 0 ? JSON.stringify(a.review) : '', JSON.stringify(a.step), a.clientId, a.system,
-      a.input.sourceId, RAW_KEEP, a.webhookClient)
+      a.input.sourceId, RAW_KEEP, a.webhookClient, a.expectedRevision, ...lifecycleArgv(a.lifecycle))
     return { maHoSo, outcome, state, jobGen }
   }
 
-  private async runIntake (...args: Array<string | number>): Promise<[string, IntakeOutcome, SyncState, string, SyncState | '']> {
+  private async runIntake (...args: Array<string | number>): Promise<[string, IntakeOutcome | 'retry', SyncState, string, SyncState | '']> {
     try {
       return await this.redis.ltIntake(...args)
     } catch (err) {

@@ -54,6 +54,12 @@ export class Keys {
   portalEvent (agency: string, maSuKien: string): string { return `${this.tag(agency)}:evt:${maSuKien}` }
   /** Portal callbacks for codes the gateway does not know, kept for admins, oldest first. */
   unmatched (agency: string): string { return `${this.tag(agency)}:unmatched` }
+  /** Open dossiers of the agency by due date (epoch ms): what the deadline scan reads. */
+  due (agency: string): string { return `${this.tag(agency)}:due` }
+  /** Overdue open dossiers of the agency, by the due date they missed. */
+  overdue (agency: string): string { return `${this.tag(agency)}:overdue` }
+  /** Prefix of the agency's statistics counters (src/stats): same slot as its dossiers. */
+  statsPrefix (agency: string): string { return `${this.tag(agency)}:stats` }
   /** Per receiving client: consecutive failures, since when, last error. Read by /health/ready. */
   webhookReceivers (): string { return `${this.prefix}:webhook-receivers` }
 

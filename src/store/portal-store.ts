@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis'
 import { type Keys, PORTAL_SYSTEM, sourceRef } from './keys.js'
 import type { HistoryEntry } from './records.js'
+import { lifecycleArgv, type LifecycleArgs } from './lifecycle-store.js'
 
 const RAW_KEEP = 20
 
@@ -40,6 +41,7 @@ export interface OnlineDossierArgs {
   client: string
   webhookBody: string
   unmatched: string
+  lifecycle: LifecycleArgs
   fields: Record<string, string | number>
 }
 
@@ -79,9 +81,9 @@ export class PortalStore {
     const [result, head] = await this.redis.ltOnlineDossier(
       this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, k.raw, this.keys.history(a.agency, a.code),
       this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.stateIndex(a.agency, 'unrouted'),
-      this.keys.unmatched(a.agency),
+      this.keys.unmatched(a.agency), this.keys.due(a.agency), this.keys.overdue(a.agency),
       a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.rawEntry, RAW_KEEP, a.state, a.client, a.webhookBody,
-      a.unmatched, ...Object.entries(a.fields).flat())
+      a.unmatched, ...lifecycleArgv(a.lifecycle), ...Object.entries(a.fields).flat())
     return { result: result as OnlineResult, head }
   }
 

@@ -2,10 +2,12 @@
 import type { CanonicalDossier, CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
 import type { ReviewItem } from '../mappings/types.js'
 import { parseRef } from './keys.js'
+import { withLifecycle, type Lifecycle } from '../lifecycle/events.js'
 
 /** `unrouted`: an online dossier (already on the portal) that no sector system has been given yet. */
 export type SyncState = 'pending' | 'delivered' | 'failed' | 'needs-review' | 'unrouted'
-export type IntakeOutcome = 'new' | 'updated' | 'duplicate'
+/** `stale`: a late resend of a state the dossier has moved past: recorded, nothing changed. */
+export type IntakeOutcome = 'new' | 'updated' | 'duplicate' | 'stale'
 
 /** A status change waiting to be pushed to the portal as a TienDo step; `id` rises per dossier. */
 export interface PendingStep { id?: number, status: string, at: string, step?: CanonicalInput['step'] }
@@ -53,7 +55,7 @@ export interface PortalFacts {
 /** One line of a dossier's timeline. */
 export interface HistoryEntry {
   at: string
-  kind: 'portal-event' | 'routed' | 'unrouted' | 'linked' | 'webhook-delivered' | 'webhook-failed'
+  kind: 'portal-event' | 'routed' | 'unrouted' | 'linked' | 'webhook-delivered' | 'webhook-failed' | 'stale-resend' | 'event' | 'overdue' | 'due-soon'
   [k: string]: unknown
 }
 
@@ -84,6 +86,16 @@ export interface StoredDossier {
   /** The client that receives this dossier's webhook events, if any. */
   webhookClient?: string
   portal: PortalFacts
+  /** When the current status was set (epoch ms). */
+  statusAt?: number
+  /** What events added to what the sector sent (docs/lifecycle.md). */
+  lifecycle?: Lifecycle
+  /** Past its due date and still open. */
+  overdue: boolean
+  /** Counted as resolved (early, on time or late) in the statistics. */
+  resolved: boolean
+  /** Paid online (the sector said so, or the portal's ThanhToan). */
+  paidOnline: boolean
 }
 
 export interface RawMeta { receivedAt: string, clientId: string, contentType: string, sha256: string, mappingVersion: string }
@@ -152,8 +164,13 @@ function readDossier (agency: string, ref: string, h: Record<string, string> & {
     created: h.created === '1',
     createdAt: Number(h.createdAt ?? 0),
     updatedAt: Number(h.updatedAt ?? 0),
-    portal: {}
+    portal: {},
+    overdue: h.overdue === '1',
+    resolved: h.resolved === '1',
+    paidOnline: h.paidOnline === '1'
   }
+  if (h.statusAt !== undefined) d.statusAt = Number(h.statusAt)
+  if (h.lifecycle !== undefined) d.lifecycle = JSON.parse(h.lifecycle) as Lifecycle
   if (h.deliveredAt !== undefined) d.deliveredAt = Number(h.deliveredAt)
   if (h.review !== undefined) d.review = JSON.parse(h.review) as ReviewItem[]
   if (h.failure !== undefined) d.failure = JSON.parse(h.failure) as Failure
@@ -175,8 +192,9 @@ function readDossier (agency: string, ref: string, h: Record<string, string> & {
  */
 export function toCanonical (d: StoredDossier): CanonicalDossier {
   const { sourceId: _sourceId, ...rest } = d.input
-  const c: CanonicalDossier = { schemaVersion: 1, maHoSo: d.maHoSo, ...rest, provenance: d.provenance }
+  // The record's status is the status machine's (resends and events), not the last payload's.
+  const c: CanonicalDossier = { schemaVersion: 1, maHoSo: d.maHoSo, ...rest, status: (d.status === '' ? d.input.status : d.status) as CanonicalDossier['status'], provenance: d.provenance }
   if (d.origin === 'online') c.channel = 'online'
   if (d.portal.payment !== undefined) c.paidOnline = true
-  return c
+  return withLifecycle(c, d.lifecycle)
 }

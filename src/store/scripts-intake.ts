@@ -3,34 +3,28 @@
  * one agency only (one hash tag, so one Redis Cluster slot), and each is the whole state change:
  * the dossier, its outbox entry and the agency's state indexes move together or not at all.
  */
+import { LIFECYCLE_SET, SET_STATE } from './scripts-shared.js'
+
 
 /**
- * Shared by every script that sets a dossier's sync state: keeps the agency's per-state indexes
- * (what the admin lists) in step with the dossier, in the same atomic step. Expects locals `d`
- * (dossier key), `ref`, and the index keys `idxFailed`, `idxReview`.
- */
-const SET_STATE = `
-local function setState (st)
-  redis.call('HSET', d, 'state', st)
-  if st == 'failed' then redis.call('SADD', idxFailed, ref) else redis.call('SREM', idxFailed, ref) end
-  if st == 'needs-review' then redis.call('SADD', idxReview, ref) else redis.call('SREM', idxReview, ref) end
-end
-`
-
-/**
- * Intake. KEYS: dossier, raw, steps, codes, seq, outbox, flushOwner, flushGen, flushArmed,
- * idxFailed, idxReview.
+ * Intake, as a compare-and-set on the revision the sender's change was decided on (the status
+ * machine runs in TS on that revision; another change in between makes this answer 'retry').
+ * KEYS: dossier, raw, steps, codes, seq, outbox, flushOwner, flushGen, flushArmed,
+ * idxFailed, idxReview, due, overdue.
  * ARGV: ref, agency, day, fullHash, contentHash, status, input, provenance, rawEntry, now,
  *       retentionMs, reviewJson, stepJson, clientId, system, sourceId, rawKeep, whClient (the
- *       client that hears of this dossier's events: the sender when it has a webhook, else '').
+ *       client that hears of this dossier's events: the sender when it has a webhook, else ''),
+ *       expectedRevision ('0' for a new dossier), then LIFECYCLE_SET's eleven from index 20.
  * Returns {maHoSo, outcome, state, jobGen, previousState} where jobGen is '' when no new flush
  * job is needed: one owns the outbox, or one was already queued for this generation.
  */
 export const INTAKE = `
 local d, raw, steps, codes, seq, outbox, owner, gen, armed = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
-local idxFailed, idxReview = KEYS[10], KEYS[11]
+local idxFailed, idxReview, due, overdue = KEYS[10], KEYS[11], KEYS[12], KEYS[13]
 local ref, now = ARGV[1], tonumber(ARGV[10])
 ${SET_STATE}
+${LIFECYCLE_SET}
+if (redis.call('HGET', d, 'revision') or '0') ~= ARGV[19] then return {'', 'retry', '', '', ''} end
 local code = redis.call('HGET', d, 'maHoSo')
 local previous = redis.call('HGET', d, 'state') or ''
 local outcome
@@ -65,6 +59,7 @@ local state = redis.call('HGET', d, 'state')
 if changed then
   redis.call('HSET', d, 'input', ARGV[7], 'provenance', ARGV[8], 'fullHash', ARGV[4], 'contentHash', ARGV[5],
     'status', ARGV[6], 'clientId', ARGV[14], 'whClient', ARGV[18], 'updatedAt', now)
+  lifecycleSet(20)
   redis.call('LPUSH', raw, ARGV[9])
   redis.call('LTRIM', raw, 0, tonumber(ARGV[17]) - 1)
   redis.call('PEXPIRE', raw, ARGV[11])
@@ -133,4 +128,3 @@ if redis.call('EXISTS', KEYS[3]) == 1 then return {'ok', 'pending', ''} end
 return {'ok', 'pending', redis.call('GET', KEYS[4]) or '0'}
 `
 
-export { SET_STATE }

@@ -8,7 +8,7 @@
  * records the portal's answer checks the token: a run that lost its claim (a stalled job re-run
  * elsewhere) can neither acknowledge nor fail work, and stops.
  */
-import { SET_STATE } from './scripts-intake.js'
+import { SET_STATE } from './scripts-shared.js'
 import { EMIT } from './scripts-webhook.js'
 
 /**

@@ -5,6 +5,7 @@
  * effect once, with its history line and its webhook event, or not at all.
  */
 import { EMIT } from './scripts-webhook.js'
+import { LIFECYCLE_SET } from './scripts-shared.js'
 
 /**
  * A callback about a dossier (not HoSoMoi). KEYS: evt, codes, dossier, hist, whq, active, unmatched.
@@ -41,16 +42,18 @@ return {'applied', ''}
 
 /**
  * HoSoMoi: an online dossier, already on the portal, under the code the portal gave it.
- * KEYS: evt, codes, dossier, raw, hist, whq, active, idxUnrouted, unmatched.
+ * KEYS: evt, codes, dossier, raw, hist, whq, active, idxUnrouted, unmatched, due, overdue.
  * ARGV: code, ref, now, retentionMs, historyEntry, rawEntry, rawKeep, state ('delivered' or
- *       'unrouted'), whClient ('' none), webhookBody, unmatchedEntry, then field/value pairs.
+ *       'unrouted'), whClient ('' none), webhookBody, unmatchedEntry, LIFECYCLE_SET's eleven
+ *       (12 to 22), then field/value pairs.
  * Returns {result, headId}: 'created', 'duplicate', 'known' (announced again under another
  * MaSuKien), or 'conflict' (the code is one the gateway gave a dossier of its own: kept for admins).
  */
 export const ONLINE_DOSSIER = `
 ${EMIT}
 local code, ref, retention = ARGV[1], ARGV[2], ARGV[4]
-local d, hist = KEYS[3], KEYS[5]
+local d, hist, due, overdue = KEYS[3], KEYS[5], KEYS[10], KEYS[11]
+${LIFECYCLE_SET}
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'duplicate', headId(KEYS[6])} end
 redis.call('SET', KEYS[1], '1', 'PX', retention)
 local cur = redis.call('HGET', KEYS[2], code)
@@ -65,8 +68,9 @@ if cur then
   return {'conflict', ''}
 end
 redis.call('HSET', KEYS[2], code, ref)
-for i = 12, #ARGV, 2 do redis.call('HSET', d, ARGV[i], ARGV[i + 1]) end
+for i = 23, #ARGV, 2 do redis.call('HSET', d, ARGV[i], ARGV[i + 1]) end
 redis.call('HSET', d, 'state', ARGV[8], 'whClient', ARGV[9])
+lifecycleSet(12)
 redis.call('LPUSH', KEYS[4], ARGV[6])
 redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[7]) - 1)
 redis.call('PEXPIRE', KEYS[4], retention)

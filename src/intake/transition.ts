@@ -1,0 +1,64 @@
+/**
+ * What a sender's (re)post does to the dossier's life, decided on a snapshot of the dossier at
+ * one revision (the intake script applies it only at that revision). Pure.
+ */
+import type { CanonicalInput, StatusCode } from '../schemas/canonical-dossier.js'
+import type { LifecycleArgs, LifecycleSnapshot } from '../store/lifecycle-store.js'
+import { classify, illegalTransition, isFinal } from '../lifecycle/status-machine.js'
+import { bumpsFor, dimsOf, encodeBumps } from '../stats/metrics.js'
+import type { GatewayError } from '../errors.js'
+import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+
+export type IntakeDecision =
+  | { kind: 'stale' }
+  | { kind: 'illegal', error: GatewayError }
+  | { kind: 'apply', expectedRevision: number, lifecycle: LifecycleArgs }
+
+export function decideIntake (snap: LifecycleSnapshot | undefined, d: CanonicalInput, a: { system: string, statsPrefix: string, now: number, statusField: string }): IntakeDecision {
+  const at = d.step?.at ?? isoFromEpoch(a.now)
+  const toAt = d.step?.at === undefined ? undefined : Date.parse(d.step.at)
+  const to = d.status
+  let changed = snap === undefined
+  if (snap !== undefined && snap.status !== '' && snap.status !== to) {
+    const verdict = classify(snap.status as StatusCode, to, { mode: 'resend', ...(snap.statusAt === undefined ? {} : { fromAt: snap.statusAt }), ...(toAt === undefined ? {} : { toAt }) })
+    if (verdict === 'stale') return { kind: 'stale' }
+    if (verdict === 'illegal') return { kind: 'illegal', error: illegalTransition(snap.status as StatusCode, to, a.statusField) }
+    changed = verdict === 'ok'
+  }
+  // A due date set by an event outlives the sector's: the sector's format cannot say it moved.
+  const dueAtIso = snap?.lifecycle?.dueAt ?? d.dueAt
+  const digitised = (d as { digitised?: boolean }).digitised === true
+  const paidBefore = snap?.paidOnline ?? false
+  const paidAfter = paidBefore || d.paidOnline
+  const t = bumpsFor({
+    isNew: snap === undefined,
+    receivedAt: d.receivedAt,
+    channel: d.channel,
+    digitised,
+    paidOnline: { before: paidBefore, after: paidAfter },
+    ...(snap === undefined ? {} : { from: snap.status as StatusCode }),
+    to: changed ? to : (snap?.status ?? to) as StatusCode,
+    at,
+    dueAt: dueAtIso,
+    resolvedBefore: snap?.resolved ?? false,
+    overdueBefore: snap?.overdue ?? false
+  })
+  const dueAt = Date.parse(dueAtIso)
+  return {
+    kind: 'apply',
+    expectedRevision: snap?.revision ?? 0,
+    lifecycle: {
+      ...(changed ? { statusAt: toAt ?? a.now } : {}),
+      dueAt,
+      dueAtIso,
+      final: isFinal(changed ? to : (snap?.status ?? to) as StatusCode),
+      overdueClear: t.overdueCleared,
+      resolved: t.resolved,
+      statsPrefix: a.statsPrefix,
+      dims: dimsOf({ communeCode: d.agency.communeCode, system: a.system, procedure: d.procedure.code, channel: d.channel }),
+      bumps: encodeBumps(t.bumps),
+      receivedDay: d.receivedAt.slice(0, 10),
+      paidOnline: paidAfter
+    }
+  }
+}

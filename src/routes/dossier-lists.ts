@@ -1,0 +1,103 @@
+/**
+ * `GET /v1/dossiers?overdue=true` and `?dueWithin=PT24H`: open dossiers past their due date, or
+ * due soon, earliest due first, paginated with an opaque cursor. Read from the per-agency
+ * deadline indexes (never a scan of dossiers); a sector client sees its agencies and system.
+ */
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { InputError } from '../errors.js'
+import { errorReplies, rateLimitOf } from '../schemas/http.js'
+import { coversAgency } from '../plugins/clients.js'
+import { durationMs } from '../adapters/iso-duration.js'
+import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import type { ListedDeadline } from '../store/lifecycle-store.js'
+import { canSee } from './dossiers.js'
+
+const MAX_WINDOW_MS = 366 * 86_400_000
+
+const Item = Type.Object({
+  maHoSo: Type.String(),
+  agency: Type.String(),
+  system: Type.String(),
+  sourceId: Type.String(),
+  status: Type.String(),
+  dueAt: Type.String(),
+  overdue: Type.Boolean()
+})
+
+interface Cursor { s: number, a: string, r: string }
+
+function encodeCursor (c: Cursor): string { return Buffer.from(JSON.stringify(c)).toString('base64url') }
+function decodeCursor (text: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor
+    if (typeof c.s === 'number' && typeof c.a === 'string' && typeof c.r === 'string') return c
+  } catch {}
+  throw new InputError('BAD_CURSOR', 400, { vi: 'Con trỏ phân trang không hợp lệ', en: 'Invalid pagination cursor' }, { field: 'cursor' })
+}
+
+function after (x: ListedDeadline, c: Cursor): boolean {
+  if (x.dueAt !== c.s) return x.dueAt > c.s
+  if (x.agency !== c.a) return x.agency > c.a
+  return x.ref > c.r
+}
+
+export default async function dossierListRoutes (app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/dossiers', {
+    schema: {
+      querystring: Type.Object({
+        overdue: Type.Optional(Type.Boolean({ description: 'open dossiers past their due date' })),
+        dueWithin: Type.Optional(Type.String({ maxLength: 40, description: 'open dossiers due within this ISO 8601 duration from now, e.g. PT24H' })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+        cursor: Type.Optional(Type.String({ maxLength: 500 }))
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(Item), nextCursor: Type.Optional(Type.String()) }), ...errorReplies }
+    },
+    onRequest: async (req) => { app.identify(req) },
+    preParsing: async (req) => { app.requireClient(req) },
+    config: { rateLimit: rateLimitOf(app) }
+  }, async (req) => {
+    const client = app.requireClient(req)
+    const q = req.query
+    if ((q.overdue === true) === (q.dueWithin !== undefined)) {
+      throw new InputError('FILTER_REQUIRED', 400, {
+        vi: 'Cần đúng một bộ lọc: overdue=true hoặc dueWithin (ví dụ PT24H)', en: 'Give exactly one filter: overdue=true or dueWithin (e.g. PT24H)'
+      }, { field: q.overdue === true ? 'dueWithin' : 'overdue' })
+    }
+    const now = Date.now()
+    let which: 'overdue' | 'due' = 'overdue'
+    let until = Number.MAX_SAFE_INTEGER
+    if (q.dueWithin !== undefined) {
+      const ms = durationMs(q.dueWithin)
+      if (ms === undefined || ms > MAX_WINDOW_MS) {
+        throw new InputError('BAD_DURATION', 400, {
+          vi: 'dueWithin phải là khoảng thời gian ISO 8601 theo ngày, giờ, phút (ví dụ PT24H, P3D), tối đa 366 ngày',
+          en: 'dueWithin must be an ISO 8601 duration in days, hours or minutes (e.g. PT24H, P3D), at most 366 days'
+        }, { field: 'dueWithin' })
+      }
+      which = 'due'
+      until = now + ms
+    }
+    const limit = q.limit ?? 100
+    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
+    const agencies = (await app.store.agencies()).filter(a => client.role === 'admin' || coversAgency(client.agencies, a))
+    const from = which === 'due' ? Math.max(now, cursor?.s ?? 0) : cursor?.s ?? 0
+    // Each agency's index gives its earliest; ties on one due date are rare past a page's worth.
+    const lists = await Promise.all(agencies.map(async a => await app.store.lifecycle.list(a, which, from, until, limit * 2 + 50)))
+    const merged = lists.flat()
+      .filter(x => cursor === undefined || after(x, cursor))
+      .sort((x, y) => x.dueAt - y.dueAt || x.agency.localeCompare(y.agency) || x.ref.localeCompare(y.ref))
+    const page = merged.slice(0, limit)
+    const records = await app.store.loadEach(page.map(x => ({ agency: x.agency, ref: x.ref })))
+    const items = []
+    for (const [i, d] of records.entries()) {
+      if (d === undefined || !canSee(client, d)) continue
+      items.push({ maHoSo: d.maHoSo, agency: d.agency, system: d.system, sourceId: d.sourceId, status: d.status, dueAt: isoFromEpoch(page[i]?.dueAt ?? 0), overdue: d.overdue })
+    }
+    const last = page.at(-1)
+    if (last === undefined) return { items }
+    if (merged.length <= limit) return { items }
+    return { items, nextCursor: encodeCursor({ s: last.dueAt, a: last.agency, r: last.ref }) }
+  })
+}

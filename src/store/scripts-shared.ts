@@ -1,0 +1,44 @@
+/** Lua snippets shared by the scripts that change a dossier (embedded, not scripts of their own). */
+import { STATS_APPLY } from '../stats/scripts.js'
+
+/**
+ * Shared by every script that sets a dossier's sync state: keeps the agency's per-state indexes
+ * (what the admin lists) in step with the dossier, in the same atomic step. Expects locals `d`
+ * (dossier key), `ref`, and the index keys `idxFailed`, `idxReview`.
+ */
+export const SET_STATE = `
+local function setState (st)
+  redis.call('HSET', d, 'state', st)
+  if st == 'failed' then redis.call('SADD', idxFailed, ref) else redis.call('SREM', idxFailed, ref) end
+  if st == 'needs-review' then redis.call('SADD', idxReview, ref) else redis.call('SREM', idxReview, ref) end
+end
+`
+
+/**
+ * Expects locals `d`, `ref`, `due` (the agency's zset of open dossiers by due date) and
+ * `overdue` (its zset of overdue open dossiers). `lifecycleSet(i)` reads ARGV from index i:
+ * statusAt ('' keeps), dueAt (epoch ms), dueAtIso, final (1/0), overdueClear (1/0),
+ * resolved (1/''), statsPrefix, dims, bumps, receivedDay ('' keeps), paidOnline (1/0/'' keeps).
+ * A final dossier leaves both indexes; an overdue one stays overdue until it is resolved or
+ * gets a due date in the future; any other open one is indexed by its due date.
+ */
+export const LIFECYCLE_SET = `
+${STATS_APPLY}
+local function lifecycleSet (i)
+  if ARGV[i] ~= '' then redis.call('HSET', d, 'statusAt', ARGV[i]) end
+  redis.call('HSET', d, 'dueAt', ARGV[i + 1], 'dueAtIso', ARGV[i + 2], 'statsDims', ARGV[i + 7])
+  if ARGV[i + 9] ~= '' then redis.call('HSETNX', d, 'receivedDay', ARGV[i + 9]) end
+  if ARGV[i + 10] ~= '' then redis.call('HSET', d, 'paidOnline', ARGV[i + 10]) end
+  if ARGV[i + 5] == '1' then redis.call('HSET', d, 'resolved', '1') end
+  if ARGV[i + 3] == '1' or ARGV[i + 4] == '1' then
+    redis.call('ZREM', overdue, ref)
+    redis.call('HDEL', d, 'overdue')
+  end
+  if ARGV[i + 3] == '1' then
+    redis.call('ZREM', due, ref)
+  elseif redis.call('HGET', d, 'overdue') ~= '1' then
+    redis.call('ZADD', due, ARGV[i + 1], ref)
+  end
+  if ARGV[i + 8] ~= '' then statsApply(ARGV[i + 6], ARGV[i + 7], ARGV[i + 8]) end
+end
+`
