@@ -3,7 +3,7 @@
  * problem with it, each with a stable code, its field path (`documents[0].url`) and a message
  * in Vietnamese and English that starts with that path. Never throws, whatever the body.
  */
-import { Compile } from 'typebox/compile'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { issue, type FieldIssue } from '../errors.js'
 import { dateTime } from '../mappings/toolkit/dates.js'
 import { normalizeText, text } from '../mappings/toolkit/text.js'
@@ -14,7 +14,9 @@ type Obj = Record<string, unknown>
 type Parsed = { ok: true, event: LifecycleEvent } | { ok: false, issues: FieldIssue[] }
 
 const MAX_ISSUES = 50
-const CHECKS = Object.fromEntries(EVENT_TYPES.map(t => [t, Compile(EVENT_SCHEMAS[t])])) as Record<EventType, ReturnType<typeof Compile>>
+// ajv rather than typebox/compile: every problem at once (typebox stops at 8 errors, a global setting).
+const ajv = new Ajv({ allErrors: true, strict: false })
+const CHECKS = Object.fromEntries(EVENT_TYPES.map(t => [t, ajv.compile(EVENT_SCHEMAS[t])])) as Record<EventType, ValidateFunction>
 /** Values that are not free text: trimmed, never rewritten. */
 const VERBATIM = new Set(['type', 'at', 'dueAt', 'newDueAt', 'status', 'url'])
 const TEXT_FIELDS = ['content', 'reason', 'officer', 'title', 'department', 'requestedBy']
@@ -42,8 +44,6 @@ function fieldOf (instancePath: string, child?: string): string {
   return segs.map(s => /^\d+$/.test(s) ? `[${s}]` : `.${s.replace(/~1/g, '/').replace(/~0/g, '~')}`).join('').replace(/^\./, '')
 }
 
-interface SchemaError { keyword: string, instancePath: string, params: Record<string, unknown> }
-
 function patternIssue (field: string): FieldIssue {
   const last = field.replace(/^.*\./, '')
   if (last === 'url') {
@@ -57,20 +57,18 @@ function patternIssue (field: string): FieldIssue {
     `${field} must be an ISO 8601 date-time with a zone, or a date yyyy-MM-dd`)
 }
 
-function schemaIssue (e: SchemaError, allowed: Map<string, string[]>): FieldIssue[] {
+function schemaIssue (e: ErrorObject, allowed: Map<string, string[]>): FieldIssue[] {
   const field = fieldOf(e.instancePath) || '(root)'
   const p = e.params
   switch (e.keyword) {
-    case 'required':
-      return (p.requiredProperties as string[] ?? []).map(k => {
-        const f = fieldOf(e.instancePath, k)
-        return issue('REQUIRED', f, `${f} là trường bắt buộc`, `${f} is required`)
-      })
-    case 'additionalProperties':
-      return (p.additionalProperties as string[] ?? []).map(k => {
-        const f = fieldOf(e.instancePath, k)
-        return issue('UNKNOWN_FIELD', f, `${f} không phải trường được hỗ trợ với loại sự kiện này`, `${f} is not a known field for this event type`)
-      })
+    case 'required': {
+      const f = fieldOf(e.instancePath, String(p.missingProperty))
+      return [issue('REQUIRED', f, `${f} là trường bắt buộc`, `${f} is required`)]
+    }
+    case 'additionalProperties': {
+      const f = fieldOf(e.instancePath, String(p.additionalProperty))
+      return [issue('UNKNOWN_FIELD', f, `${f} không phải trường được hỗ trợ với loại sự kiện này`, `${f} is not a known field for this event type`)]
+    }
     case 'anyOf': {
       const list = (allowed.get(e.instancePath) ?? []).join(', ')
       return [issue('INVALID_VALUE', field, `${field} không thuộc các giá trị cho phép: ${list}`, `${field} must be one of: ${list}`)]
@@ -88,8 +86,7 @@ function schemaIssue (e: SchemaError, allowed: Map<string, string[]>): FieldIssu
     case 'pattern':
       return [patternIssue(field)]
     case 'const':
-    case 'boolean':
-      // Reported through `anyOf` and `additionalProperties`.
+      // Reported once, through `anyOf`, with the values allowed.
       return []
     default:
       return [issue('INVALID_VALUE', field, `${field} không hợp lệ`, `${field} is invalid`)]
@@ -97,7 +94,7 @@ function schemaIssue (e: SchemaError, allowed: Map<string, string[]>): FieldIssu
 }
 
 /** One issue per field, the first found. */
-function schemaIssues (errors: readonly SchemaError[]): FieldIssue[] {
+function schemaIssues (errors: readonly ErrorObject[]): FieldIssue[] {
   const allowed = new Map<string, string[]>()
   for (const e of errors) {
     if (e.keyword === 'const') allowed.set(e.instancePath, [...(allowed.get(e.instancePath) ?? []), String(e.params.allowedValue)])
@@ -106,7 +103,8 @@ function schemaIssues (errors: readonly SchemaError[]): FieldIssue[] {
   for (const e of errors) {
     for (const i of schemaIssue(e, allowed)) if (!byField.has(i.field)) byField.set(i.field, i)
   }
-  return [...byField.values()].slice(0, MAX_ISSUES)
+  const out = [...byField.values()].slice(0, MAX_ISSUES)
+  return out.length > 0 ? out : [issue('INVALID_VALUE', '(root)', '(root) không hợp lệ', '(root) is invalid')]
 }
 
 /** Runs `conv` on `o[key]` when it is there; the value is replaced, or an issue recorded. */
@@ -140,7 +138,7 @@ function parse (body: unknown): Parsed {
   const t = type as EventType
   const o = normalised(body)
   const check = CHECKS[t]
-  if (!check.Check(o)) return { ok: false, issues: schemaIssues(check.Errors(o) as unknown as SchemaError[]) }
+  if (!check(o)) return { ok: false, issues: schemaIssues(check.errors ?? []) }
 
   const issues: FieldIssue[] = []
   for (const k of TEXT_FIELDS) convert(o, k, k, TEXT, issues)
