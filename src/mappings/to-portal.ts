@@ -6,8 +6,26 @@ import type { CanonicalDossier } from '../schemas/canonical-dossier.js'
 import type { PendingStep } from '../store/dossier-store.js'
 import { toPortalDate } from './toolkit/dates.js'
 
-export interface PortalDocument { TepDinhKemId: string, TenTepDinhKem: string, DuongDanTaiTepTin: string, MaThanhPhanHoSo?: string }
+export interface PortalDocument {
+  TepDinhKemId: string
+  TenTepDinhKem: string
+  DuongDanTaiTepTin: string
+  MaThanhPhanHoSo?: string
+  DuocSoHoa?: string
+  DuocTaiSuDung?: string
+}
 export interface PortalFee { TenPhiLePhi: string, MaPhiLePhi?: string, Gia: number, HinhThucThu: string }
+export interface PortalSupplement {
+  HoSoBoSungId: string
+  NguoiYeuCauBoSung: string
+  NoiDungBoSung: string
+  NgayBoSung: string
+  NgayTiepNhanBoSung?: string
+  TrangThaiBoSung: string
+  NgayHenTraTruoc: string
+  NgayHenTraMoi?: string
+}
+export interface PortalResult { TenGiayTo: string, MaGiayToKetQua: string, DuongDanTepTinKetQua: string, MaThanhPhanHoSo?: string }
 
 export interface PortalHoSo {
   MaHoSo: string
@@ -32,6 +50,14 @@ export interface PortalHoSo {
   DanhSachLePhi?: PortalFee[]
   DuocThanhToanTrucTuyen: string
   GhiChu?: string
+  // Optional fields of current integrations (portal-protocol.md), sent when known.
+  SoBienNhan?: string
+  NgayNopHoSo?: string
+  NgayKetThucXuLy?: string
+  NgayTuChoi?: string
+  HoSoCoThanhPhanSoHoa?: string
+  DanhSachHoSoBoSung?: PortalSupplement[]
+  DanhSachGiayToKetQua?: PortalResult[]
 }
 
 export interface PortalTienDo {
@@ -91,6 +117,9 @@ export function toPortalHoSo (d: CanonicalDossier): PortalHoSo {
     h.TaiLieuNop = d.documents.map(doc => {
       const t: PortalDocument = { TepDinhKemId: doc.id, TenTepDinhKem: doc.name, DuongDanTaiTepTin: doc.url }
       put(t, 'MaThanhPhanHoSo', doc.componentCode)
+      // Only a `true` is worth saying: "0" would claim knowledge the sender did not give.
+      if (doc.digitised === true) t.DuocSoHoa = '1'
+      if (doc.reused === true) t.DuocTaiSuDung = '1'
       return t
     })
   }
@@ -109,7 +138,44 @@ export function toPortalHoSo (d: CanonicalDossier): PortalHoSo {
   if (d.returnedAt !== undefined) h.NgayTra = toPortalDate(d.returnedAt)
   put(h, 'DonViXuLy', d.handlingUnit)
   put(h, 'GhiChu', d.note)
+  putOptionalFields(h, d)
   return h
+}
+
+function date (iso: string | undefined): string | undefined {
+  return iso === undefined ? undefined : toPortalDate(iso)
+}
+
+/** The contract's optional HoSo fields; each left out when the dossier does not know it. */
+function putOptionalFields (h: PortalHoSo, d: CanonicalDossier): void {
+  put(h, 'SoBienNhan', d.receiptNumber)
+  put(h, 'NgayNopHoSo', date(d.submittedAt))
+  put(h, 'NgayKetThucXuLy', date(d.finishedAt))
+  put(h, 'NgayTuChoi', date(d.refusedAt))
+  if (d.digitised !== undefined) h.HoSoCoThanhPhanSoHoa = d.digitised ? '1' : '0'
+  const requester = d.handlingUnit ?? d.agency.name ?? d.agency.code
+  if (d.supplements !== undefined && d.supplements.length > 0) {
+    h.DanhSachHoSoBoSung = d.supplements.map(s => {
+      const p: PortalSupplement = {
+        HoSoBoSungId: s.id,
+        NguoiYeuCauBoSung: s.requestedBy ?? requester,
+        NoiDungBoSung: s.content,
+        NgayBoSung: toPortalDate(s.requestedAt),
+        TrangThaiBoSung: s.receivedAt === undefined ? '0' : '1',
+        NgayHenTraTruoc: toPortalDate(s.previousDueAt)
+      }
+      put(p, 'NgayTiepNhanBoSung', date(s.receivedAt))
+      put(p, 'NgayHenTraMoi', date(s.newDueAt))
+      return p
+    })
+  }
+  if (d.results !== undefined && d.results.length > 0) {
+    h.DanhSachGiayToKetQua = d.results.map(r => {
+      const p: PortalResult = { TenGiayTo: r.name, MaGiayToKetQua: r.code, DuongDanTepTinKetQua: r.url }
+      put(p, 'MaThanhPhanHoSo', r.componentCode)
+      return p
+    })
+  }
 }
 
 /** A status change as a TienDo step; who and where default to the receiving agency. */

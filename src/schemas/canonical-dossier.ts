@@ -59,7 +59,11 @@ export const Document = Type.Object({
   componentCode: Type.Optional(Type.String({ maxLength: 50 })),
   mimeType: Type.Optional(Type.String({ maxLength: 100 })),
   size: Type.Optional(Type.Integer({ minimum: 0 })),
-  sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' }))
+  sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+  /** Digitised at intake (the portal's `DuocSoHoa`); left out when the sender does not say. */
+  digitised: Type.Optional(Type.Boolean()),
+  /** Reused from an earlier result or a national database (`DuocTaiSuDung`). */
+  reused: Type.Optional(Type.Boolean())
 }, { additionalProperties: false })
 
 export const Fee = Type.Object({
@@ -77,6 +81,28 @@ export const StepInfo = Type.Object({
   title: Type.Optional(Type.String({ maxLength: 100 })),
   department: Type.Optional(Type.String({ maxLength: 255 })),
   content: Type.Optional(Type.String({ maxLength: 1000 }))
+}, { additionalProperties: false })
+
+/**
+ * A supplement request (`DanhSachHoSoBoSung`): open while `receivedAt` is absent. The due date
+ * before it, and the new one set when the supplement arrived, if any.
+ */
+export const Supplement = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 50 }),
+  requestedAt: IsoDateTime,
+  requestedBy: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  content: Type.String({ minLength: 1, maxLength: 1000 }),
+  receivedAt: Type.Optional(IsoDateTime),
+  previousDueAt: IsoDateTime,
+  newDueAt: Type.Optional(IsoDateTime)
+}, { additionalProperties: false })
+
+/** A result document (`DanhSachGiayToKetQua`). */
+export const ResultDocument = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 255 }),
+  code: Type.String({ minLength: 1, maxLength: 100 }),
+  url: Type.String({ minLength: 1, maxLength: 2000 }),
+  componentCode: Type.Optional(Type.String({ minLength: 1, maxLength: 50 }))
 }, { additionalProperties: false })
 
 const baseFields = {
@@ -102,7 +128,15 @@ const baseFields = {
   documents: Type.Array(Document, { maxItems: 100 }),
   fees: Type.Array(Fee, { maxItems: 50 }),
   paidOnline: Type.Boolean(),
-  note: Type.Optional(Type.String({ maxLength: 2000 }))
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+  // Optional HoSo fields of the contract (additive: schema v1 still). Left out when unknown.
+  receiptNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  submittedAt: Type.Optional(IsoDateTime),
+  finishedAt: Type.Optional(IsoDateTime),
+  refusedAt: Type.Optional(IsoDateTime),
+  digitised: Type.Optional(Type.Boolean()),
+  supplements: Type.Optional(Type.Array(Supplement, { maxItems: 50 })),
+  results: Type.Optional(Type.Array(ResultDocument, { maxItems: 100 }))
 }
 
 export const SourceId = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\s]+$' })
@@ -152,3 +186,6 @@ export type Holder = Static<typeof Holder>
 export type DocumentRef = Static<typeof Document>
 export type Fee = Static<typeof Fee>
 export type StatusCode = Static<typeof StatusCode>
+export type StepInfo = Static<typeof StepInfo>
+export type Supplement = Static<typeof Supplement>
+export type ResultDocument = Static<typeof ResultDocument>

@@ -28,7 +28,9 @@
  * household business is identified by its tax code like an enterprise), with
  * `maSoDoanhNghiep` as its ID once it has one; its phone and e-mail are the representative's,
  * who is the person the portal's notices reach. The representative's CCCD is checked against
- * the birth date and sex and kept in the details.
+ * the birth date and sex and kept in the details. `soHoSo` is also the receipt number
+ * (`receiptNumber`); each attached file is `digitised`, and so is the dossier when it has one
+ * (without files the flag is left out: the format does not say the papers were not scanned).
  */
 import { Type } from 'typebox'
 import type { CanonicalInput, DocumentRef, Fee, Holder, StatusCode } from '../../schemas/canonical-dossier.js'
@@ -111,7 +113,8 @@ function documents (r: Reader): DocumentRef[] {
       url: t.req('url', text({ max: 2000 })) ?? '',
       ...optional('componentCode', code),
       ...optional('mimeType', t.opt('mime', text({ max: 100 }))),
-      ...optional('size', t.opt('kichThuoc', decimal({ maxFractionDigits: 0 })))
+      ...optional('size', t.opt('kichThuoc', decimal({ maxFractionDigits: 0 }))),
+      digitised: true
     }
   })
 }
@@ -147,8 +150,10 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
   }
   const what = procedureName ?? legalForm ?? 'Đăng ký kinh doanh'
   const agency = r.need('coQuan')
-  return {
-    sourceId: r.req('soHoSo', SOURCE_ID) ?? '',
+  const ownNumber = r.req('soHoSo', SOURCE_ID)
+  const out: CanonicalInput = {
+    sourceId: ownNumber ?? '',
+    ...optional('receiptNumber', ownNumber),
     procedure: { code: r.req('maThuTuc', procedureCode()) ?? '', ...optional('name', procedureName) },
     agency: {
       code: agency?.req('maDinhDanh', agencyCode()) ?? '',
@@ -180,6 +185,8 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
       }
     }
   }
+  if (out.documents.length > 0) out.digitised = true
+  return out
 }
 
 const mapping: SectorMapping = {

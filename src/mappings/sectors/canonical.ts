@@ -186,6 +186,23 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
     fix(fr, f, 'name', text({ max: 255 }))
     fix(fr, f, 'code', text({ max: 50 }), OPTIONAL)
   })
+  fix(r, out, 'receiptNumber', text({ max: 100 }), OPTIONAL)
+  for (const key of ['submittedAt', 'finishedAt', 'refusedAt']) fix(r, out, key, DATE_TIME, OPTIONAL)
+  each(r, out, 'supplements', (sr, s) => {
+    fix(sr, s, 'id', text({ max: 50 }))
+    fix(sr, s, 'requestedBy', text({ max: 255 }), OPTIONAL)
+    fix(sr, s, 'content', text({ max: 1000 }))
+    fix(sr, s, 'requestedAt', DATE_TIME)
+    fix(sr, s, 'previousDueAt', DATE_TIME)
+    fix(sr, s, 'receivedAt', DATE_TIME, OPTIONAL)
+    fix(sr, s, 'newDueAt', DATE_TIME, OPTIONAL)
+  })
+  each(r, out, 'results', (rr, d) => {
+    fix(rr, d, 'name', text({ max: 255 }))
+    fix(rr, d, 'code', text({ max: 100 }))
+    fix(rr, d, 'url', text({ max: 2000 }))
+    fix(rr, d, 'componentCode', text({ max: 50 }), OPTIONAL)
+  })
   section(r, out, 'details', (dr, d) => { details(dr, d, units, 1) })
   return out as CanonicalInput
 }

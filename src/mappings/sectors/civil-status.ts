@@ -104,7 +104,9 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
     const doc: DocumentRef = {
       id: `${code ?? 'TEP'}-${i + 1}`,
       name: t.req('ten', text({ max: 255 })) ?? '',
-      url: t.req('url', text({ max: 2000 })) ?? ''
+      url: t.req('url', text({ max: 2000 })) ?? '',
+      // An attached file is an electronic copy the receiving system holds: digitised.
+      digitised: true
     }
     if (code !== undefined) doc.componentCode = code
     const mime = t.opt('mime', text({ max: 100 }))
@@ -130,6 +132,8 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
   const holderIds = applicant?.ids ?? []
   const out = {
     sourceId: sourceId ?? '',
+    // The receipt number is the system's own, the same one that identifies the dossier.
+    ...optional('receiptNumber', sourceId),
     procedure: { code: r.req('maThuTuc', procedureCode()) ?? '', ...(kind === undefined ? {} : { name: kind.vi }) },
     agency: {
       code: agency?.req('maDinhDanh', agencyCode()) ?? '',
@@ -154,6 +158,7 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
     ...optional('returnedAt', r.opt('ngayTra', dateTime())),
     status: r.req('trangThai', STATUS) ?? '1',
     documents,
+    ...(documents.length > 0 ? { digitised: true } : {}),
     fees,
     paidOnline: r.opt('thanhToanTrucTuyen', booleanFlag()) ?? false,
     ...optional('note', r.opt('ghiChu', text({ max: 2000 }))),

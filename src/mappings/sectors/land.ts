@@ -15,6 +15,9 @@
  * - `TepTin/@ma` is the dossier component (TP01, TP02, ...) and, when unique, the document id;
  *   a component with several files gets `<ma>-<position>`.
  * - The format has no online-payment flag: land fees are paid at the counter.
+ * - `MaHoSoNganh` is also the receipt number (`receiptNumber`). Every `TepTin` is a file the
+ *   office holds, so it is `digitised`, and so is the dossier when it has one; with no file the
+ *   flag is left out (the format does not say the papers were not scanned).
  */
 import { Type } from 'typebox'
 import type { CanonicalInput, DocumentRef, Fee, Holder, StatusCode } from '../../schemas/canonical-dossier.js'
@@ -142,7 +145,8 @@ function documents (r: Reader): DocumentRef[] {
       ...optional('componentCode', code),
       ...optional('mimeType', f.opt('@kieu', text({ max: 100 }))),
       ...optional('size', f.opt('@kichThuoc', decimal({ maxFractionDigits: 0 }))),
-      ...optional('sha256', f.opt('@sha256', SHA256))
+      ...optional('sha256', f.opt('@sha256', SHA256)),
+      digitised: true
     }
     return doc
   })
@@ -169,8 +173,10 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
   const procedureName = r.opt('TenTTHC', text({ max: 500 }))
   const holder = applicant(r, units)
   const land = parcel(r, units)
-  return {
-    sourceId: r.req('MaHoSoNganh', SOURCE_ID) ?? '',
+  const ownNumber = r.req('MaHoSoNganh', SOURCE_ID)
+  const out: CanonicalInput = {
+    sourceId: ownNumber ?? '',
+    ...optional('receiptNumber', ownNumber),
     procedure: { code: r.req('MaTTHC', procedureCode()) ?? '', ...optional('name', procedureName) },
     agency: {
       code: r.req('DonViTiepNhan/@maDinhDanh', agencyCode()) ?? '',
@@ -197,6 +203,8 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
       }
     }
   }
+  if (out.documents.length > 0) out.digitised = true
+  return out
 }
 
 const mapping: SectorMapping = {

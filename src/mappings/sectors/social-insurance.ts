@@ -9,6 +9,8 @@
  *   of type `social-insurance` (the portal has no such ID type and leaves it out, but the
  *   dossier keeps it); `SoCCCD`, when sent, must agree with the birth year and sex.
  * - `LyDo` (the reason, e.g. a damaged card) goes into the summary and the details.
+ * - `SoHoSo` is also the receipt number (`receiptNumber`). The format carries no files, so
+ *   nothing is said about digitisation.
  * - The header's `DonViGui` (the sending office) goes into the details when intake hands the
  *   SOAP header to the mapping as `soapHeader` in the context; without it, it is left out.
  */
@@ -79,8 +81,10 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
   const procedureName = r.opt('TenThuTuc', text({ max: 500 }))
   const { holder, insuranceNumber } = insured(r, units)
   const reason = r.opt('LyDo', text({ max: 500 }))
+  const ownNumber = r.req('SoHoSo', SOURCE_ID)
   return {
-    sourceId: r.req('SoHoSo', SOURCE_ID) ?? '',
+    sourceId: ownNumber ?? '',
+    ...optional('receiptNumber', ownNumber),
     procedure: { code: r.req('MaThuTuc', procedureCode()) ?? '', ...optional('name', procedureName) },
     agency: {
       code: r.req('MaCoQuan', agencyCode()) ?? '',
