@@ -104,17 +104,23 @@ export class IntakeService {
    * Parse and map only: throws a 4xx GatewayError for anything the sender must fix.
    * `agencyField` is where the sender's document carries `dossier.agency.code`, in its terms.
    */
-  async normalize (mapping: SectorMapping, body: string): Promise<{ dossier: CanonicalInput, review: ReviewItem[], agencyField: string, linkCode?: string }> {
+  async normalize (mapping: SectorMapping, body: string): Promise<{ dossier: CanonicalInput, review: ReviewItem[], agencyField: string, statusField: string, linkCode?: string }> {
     const { reader, ctx, linkCode } = await this.read(mapping, body)
     const out = this.registry.run(mapping, reader, ctx)
     if (!out.ok) throw new ValidationError(out.issues)
-    return { dossier: out.dossier, review: out.review, agencyField: reader.field(mapping.agencyField ?? 'agency/code'), ...(linkCode === undefined ? {} : { linkCode }) }
+    return {
+      dossier: out.dossier,
+      review: out.review,
+      agencyField: reader.field(mapping.agencyField ?? 'agency/code'),
+      statusField: reader.field(mapping.statusField ?? 'status'),
+      ...(linkCode === undefined ? {} : { linkCode })
+    }
   }
 
   async submit (req: IntakeRequest): Promise<IntakeResult> {
     const mapping = this.registry.get(req.system)
     if (mapping === undefined) throw Errors.unknownSystem(req.system)
-    const { dossier, review: raised, agencyField, linkCode } = await this.normalize(mapping, req.body)
+    const { dossier, review: raised, agencyField, statusField, linkCode } = await this.normalize(mapping, req.body)
     // The agency is known only once mapped; refused before the store is even read. A dossier's
     // key holds its agency, so a client outside it can neither create nor change that dossier.
     if (!coversAgency(req.agencies, dossier.agency.code)) throw Errors.forbiddenAgency(dossier.agency.code, agencyField)
@@ -140,7 +146,7 @@ export class IntakeService {
     // decision only at that revision, so a change in between makes it decide again.
     for (let attempt = 0; attempt < 8 && (r === undefined || r.outcome === 'retry'); attempt++) {
       const snap = await this.store.lifecycle.snapshot(agency, ref)
-      const decision = decideIntake(snap, dossier, { system: req.system, statsPrefix: this.store.keys.statsPrefix(agency), now, statusField: mapping.statusField ?? 'status' })
+      const decision = decideIntake(snap, dossier, { system: req.system, statsPrefix: this.store.keys.statsPrefix(agency), now, statusField })
       if (decision.kind === 'illegal') throw decision.error
       if (decision.kind === 'stale' && snap !== undefined) {
         await this.store.lifecycle.note(agency, snap.maHoSo, {

@@ -139,7 +139,9 @@ export function fromPortalHoSo (hoSo: PortalHoSoInput): FromPortalResult {
     id: t.TepDinhKemId,
     name: t.TenTepDinhKem,
     url: t.DuongDanTaiTepTin,
-    ...optional('componentCode', t.MaThanhPhanHoSo)
+    ...optional('componentCode', t.MaThanhPhanHoSo),
+    ...(t.DuocSoHoa === '1' ? { digitised: true } : {}),
+    ...(t.DuocTaiSuDung === '1' ? { reused: true } : {})
   }))
   const fees: Fee[] = (hoSo.DanhSachLePhi ?? []).map((f, i) => ({
     name: f.TenPhiLePhi,
@@ -165,7 +167,10 @@ export function fromPortalHoSo (hoSo: PortalHoSoInput): FromPortalResult {
     documents,
     fees,
     paidOnline: hoSo.DuocThanhToanTrucTuyen === '1',
-    ...optional('note', hoSo.GhiChu)
+    ...optional('note', hoSo.GhiChu),
+    ...optional('receiptNumber', hoSo.SoBienNhan),
+    ...(hoSo.NgayNopHoSo === undefined ? {} : { submittedAt: isoDate(hoSo.NgayNopHoSo, 'NgayNopHoSo', issues) }),
+    ...(hoSo.HoSoCoThanhPhanSoHoa === undefined ? {} : { digitised: hoSo.HoSoCoThanhPhanSoHoa === '1' })
   }
   if (issues.length > 0) return { ok: false, issues: firstPerField(issues) }
   if (!validate(dossier)) {

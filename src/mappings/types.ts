@@ -59,7 +59,7 @@ export interface SectorMapping {
    * dossier is, like the `X-Ma-Ho-So` header. Taken out of the document before `map` runs.
    */
   linkField?: string
-  /** Where the sender's document carries the status, for a refused transition (`trangThai`). Default `status`. */
+  /** Like `agencyField`, for the status: a refused transition names it. Default `status`. */
   statusField?: string
   /** Typed section for `details[system]` in the canonical schema. */
   detailsSchema?: TSchema

@@ -99,7 +99,7 @@ t.test('illegal transitions and late resends change nothing', async t => {
   t.match(illegal.json.message.en, /4/, 'names the allowed moves')
   t.equal((await event(code, { type: 'status', at: isoIn(0), status: '4' })).status, 202)
   await waitFor(async () => (await getDossier(gw.url, gw.keys.admin, code)).json.sync.state === 'delivered')
-  const calls = sim.state.received({ mahoso: code }).length
+  const calls = sim.state.received({ maHoSo: code }).length
   // The sector machine that was offline sends yesterday's state.
   const stale = await post(gw.url, gw.keys['civil-status'] as string, 'civil-status', { ...doc, ghiChu: 'gửi lại từ máy cũ' })
   t.equal(stale.status, 202)
@@ -108,7 +108,7 @@ t.test('illegal transitions and late resends change nothing', async t => {
   t.equal(d.status.code, '4', 'not moved backwards')
   t.notOk(d.dossier.note?.includes('máy cũ'), 'its content was not taken')
   t.ok(d.history.some((h: { kind: string }) => h.kind === 'stale-resend'), 'recorded in the history')
-  t.equal(sim.state.received({ mahoso: code }).length, calls, 'nothing went to the portal')
+  t.equal(sim.state.received({ maHoSo: code }).length, calls, 'nothing went to the portal')
   // Final stays final.
   t.equal((await event(code, { type: 'status', at: isoIn(0), status: '3', reason: 'Không đủ điều kiện' })).status, 409)
   t.equal((await event(code, { type: 'status', at: isoIn(0), status: '8' })).status, 202)

@@ -31,7 +31,9 @@ const REQUIRED_SCENARIOS = ['hoso-moi-birth-registration', 'hoso-moi-land-with-f
 const HO_SO_TABLE = [
   'MaHoSo', 'MaTTHC', 'TenTTHC', 'MaLinhVuc', 'KenhThucHien', 'ChuHoSo', 'LoaiDoiTuong', 'DinhDanhCHS', 'SoDienThoai', 'Email',
   'DiaChiThuongTru', 'MaXa', 'TrichYeuHoSo', 'NgayTiepNhan', 'NgayHenTra', 'TrangThaiHoSo', 'NgayTra', 'DonViXuLy', 'TaiLieuNop',
-  'DanhSachLePhi', 'DuocThanhToanTrucTuyen', 'GhiChu'
+  'DanhSachLePhi', 'DuocThanhToanTrucTuyen', 'GhiChu',
+  // Optional fields of current integrations that an online dossier carries at submission.
+  'SoBienNhan', 'NgayNopHoSo', 'HoSoCoThanhPhanSoHoa'
 ]
 const canonicalCheck = Compile(CanonicalInputBase)
 
@@ -79,8 +81,6 @@ function tableFields (h: Record<string, unknown>): Record<string, unknown> {
   }
   const ids = Array.isArray(h.DinhDanhCHS) ? h.DinhDanhCHS as Array<{ LoaiDinhDanh: string }> : []
   out.DinhDanhCHS = ids.filter(d => ['1', '2', '3'].includes(d.LoaiDinhDanh))
-  out.TaiLieuNop = (out.TaiLieuNop as Array<Record<string, unknown>> | undefined)?.map(({ DuocSoHoa, DuocTaiSuDung, ...rest }) => rest)
-  if (out.TaiLieuNop === undefined) delete out.TaiLieuNop
   return out
 }
 

@@ -194,6 +194,7 @@ const mapping: SectorMapping = {
   version: '1.0.0',
   format: 'json',
   agencyField: 'coQuan/maDinhDanh',
+  statusField: 'trangThai',
   detailsSchema,
   map
 }

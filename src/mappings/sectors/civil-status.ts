@@ -189,6 +189,7 @@ const mapping: SectorMapping = {
   version: '1.0.0',
   format: 'json',
   agencyField: 'coQuanDangKy/maDinhDanh',
+  statusField: 'trangThai',
   detailsSchema,
   map
 }

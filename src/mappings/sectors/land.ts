@@ -213,6 +213,7 @@ const mapping: SectorMapping = {
   format: 'xml',
   xml: { root: 'HoSoDangKyDatDai', namespace: 'urn:vn:datdai:hoso:1.2' },
   agencyField: 'DonViTiepNhan/@maDinhDanh',
+  statusField: 'TrangThai',
   detailsSchema,
   map
 }

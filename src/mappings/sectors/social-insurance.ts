@@ -120,6 +120,7 @@ const mapping: SectorMapping = {
   xml: { root: 'HoSo', namespace: 'urn:vn:bhxh:tiepnhan:2.1' },
   soapOperation: 'GuiHoSo',
   agencyField: 'MaCoQuan',
+  statusField: 'TrangThai',
   detailsSchema,
   map
 }
