@@ -1,9 +1,9 @@
 /**
  * Centre statistics from the counters (scripts.ts), never from the dossiers. A query reads, per
  * agency in scope, the month rollups of the whole months in the range and the day buckets of its
- * partial edges (or every day, grouped by day); without dimension filters, only the agency's total
- * fields of each bucket, with filters, the fields of the matching dimension combinations (found
- * in the agency's dims set). So its cost is agencies × buckets × matching combinations, whatever
+ * partial edges (or every day, grouped by day); without dimension filters, the agency's totals of
+ * each bucket (a small hash of 12 fields), with filters, the fields of the matching dimension
+ * combinations (found in the agency's dims set). So its cost is agencies × buckets × matching combinations, whatever
  * the number of dossiers.
  */
 import type { Redis } from 'ioredis'
@@ -98,8 +98,11 @@ function rangeError (code: string, field: string, vi: string, en: string): Input
 function dayMs (day: string): number { return Date.parse(`${day}T00:00:00Z`) }
 function dayOf (ms: number): string { return new Date(ms).toISOString().slice(0, 10) }
 
-/** A bucket to read and the group its counts go to ('' when not grouped). */
-interface Read { key: (sp: string) => string, period: string }
+/**
+ * A bucket to read and the group its counts go to ('' when not grouped). `totals`: the agency's
+ * totals hash of that bucket (queries without dimension filters) rather than its combinations'.
+ */
+interface Read { key: (sp: string, totals: boolean) => string, period: string }
 
 /** Whole months inside the range from their rollup (unless grouped by day), the rest day by day. */
 export function plan (from: string, to: string, groupBy?: 'day' | 'month'): Read[] {
@@ -113,10 +116,10 @@ export function plan (from: string, to: string, groupBy?: 'day' | 'month'): Read
     const monthEnd = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)
     const period = groupBy === 'day' ? day : groupBy === 'month' ? month : ''
     if (groupBy !== 'day' && day.endsWith('-01') && monthEnd <= end) {
-      reads.push({ key: sp => statsKeys.month(sp, month), period })
+      reads.push({ key: (sp, totals) => totals ? statsKeys.monthTotals(sp, month) : statsKeys.month(sp, month), period })
       t = monthEnd + 86_400_000
     } else {
-      reads.push({ key: sp => statsKeys.day(sp, day), period })
+      reads.push({ key: (sp, totals) => totals ? statsKeys.dayTotals(sp, day) : statsKeys.day(sp, day), period })
       t += 86_400_000
     }
   }
@@ -157,7 +160,7 @@ export class StatsQuery {
       const sp = statsPrefix(this.keyPrefix, a)
       const fields = pre.flatMap(p => DAY_METRICS.map(m => `${p}${m}`))
       for (const r of reads) {
-        commands.push(['hmget', r.key(sp), ...fields])
+        commands.push(['hmget', r.key(sp, !byDims), ...fields])
         targets.push(r.period)
       }
       commands.push(['hmget', statsKeys.open(sp), ...pre.map(p => `${p}overdueOpen`)])

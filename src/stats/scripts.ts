@@ -5,14 +5,17 @@
  * dossier's hash tag `{<agency>}`, so they live on the script's own Redis Cluster slot.
  *
  * Buckets, all hashes, none with an expiry (they are the centre's history):
- *   <statsPrefix>:d:<yyyy-mm-dd>  day bucket
- *   <statsPrefix>:m:<yyyy-mm>     month rollup (the sum of its days)
- *   <statsPrefix>:open            the overdueOpen gauge
+ *   <statsPrefix>:d:<yyyy-mm-dd>  day bucket, field `<dims>|<metric>`
+ *   <statsPrefix>:dt:<yyyy-mm-dd> the agency's day totals, field `<metric>`
+ *   <statsPrefix>:m:<yyyy-mm>     month rollup (the sum of its days), field `<dims>|<metric>`
+ *   <statsPrefix>:mt:<yyyy-mm>    the agency's month totals, field `<metric>`
+ *   <statsPrefix>:open            the overdueOpen gauge, fields `<dims>|overdueOpen` and `overdueOpen`
  *   <statsPrefix>:dims            set of every dims string ever bumped: how a filtered query finds
  *                                 which fields to read without reading whole buckets
- * Each bump adds `delta` to the field `<dims>|<metric>` and to the agency's total `<metric>` (no
- * `|`), so a query without dimension filters reads a dozen fields per bucket whatever the number
- * of combinations. A field that comes back to 0 is deleted, which keeps buckets small.
+ * Each bump adds `delta` to the field `<dims>|<metric>` and to the agency's total `<metric>`, kept
+ * in small hashes of their own, so a query without dimension filters reads a dozen fields of a
+ * small hash per bucket whatever the number of combinations. A field that comes back to 0 is
+ * deleted, which keeps buckets small.
  */
 
 /**
@@ -27,14 +30,15 @@ local function statsApply (statsPrefix, dims, encoded)
   for day, metric, delta in string.gmatch(encoded, '([%d%-]*)|(%a+)|(%-?%d+)') do
     local buckets
     if day == '' then
-      buckets = { statsPrefix .. ':open' }
+      buckets = { statsPrefix .. ':open', statsPrefix .. ':open' }
     else
-      buckets = { statsPrefix .. ':d:' .. day, statsPrefix .. ':m:' .. string.sub(day, 1, 7) }
+      local month = string.sub(day, 1, 7)
+      buckets = { statsPrefix .. ':d:' .. day, statsPrefix .. ':dt:' .. day, statsPrefix .. ':m:' .. month, statsPrefix .. ':mt:' .. month }
     end
-    for _, k in ipairs(buckets) do
-      local f = dims .. '|' .. metric
+    for i = 1, #buckets, 2 do
+      local k, t, f = buckets[i], buckets[i + 1], dims .. '|' .. metric
       if redis.call('HINCRBY', k, f, delta) == 0 then redis.call('HDEL', k, f) end
-      if redis.call('HINCRBY', k, metric, delta) == 0 then redis.call('HDEL', k, metric) end
+      if redis.call('HINCRBY', t, metric, delta) == 0 then redis.call('HDEL', t, metric) end
     end
   end
 end

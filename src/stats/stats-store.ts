@@ -18,7 +18,9 @@ export function statsPrefix (keyPrefix: string, agency: string): string {
 
 export const statsKeys = {
   day: (sp: string, day: string): string => `${sp}:d:${day}`,
+  dayTotals: (sp: string, day: string): string => `${sp}:dt:${day}`,
   month: (sp: string, month: string): string => `${sp}:m:${month}`,
+  monthTotals: (sp: string, month: string): string => `${sp}:mt:${month}`,
   open: (sp: string): string => `${sp}:open`,
   dims: (sp: string): string => `${sp}:dims`
 }

@@ -169,13 +169,17 @@ t.test('the counters are not trivially zero or trivially equal', async t => {
   t.ok(h42.totals.received > 0 && h44.totals.received > 0)
 })
 
-t.test('fields that return to zero are removed; no key expires', async t => {
+t.test('fields that return to zero are removed; totals match combinations; no key expires', async t => {
   for (const a of world.agencies) {
     const sp = statsPrefix(PREFIX, a.code)
     const open = await redis.hgetall(`${sp}:open`)
     t.notOk(Object.values(open).includes('0'), `${a.code}: no zero fields in the gauge`)
     t.equal(await redis.ttl(`${sp}:m:2025-07`), -1, 'month rollups never expire')
     t.equal(await redis.ttl(`${sp}:d:2025-07-01`), -1, 'nor do day buckets')
+    const month = await redis.hgetall(`${sp}:m:2025-07`)
+    const totals = await redis.hgetall(`${sp}:mt:2025-07`)
+    const sum = Object.entries(month).filter(([f]) => f.endsWith('|received')).reduce((n, [, v]) => n + Number(v), 0)
+    t.equal(Number(totals.received ?? 0), sum, `${a.code}: the totals hash is the sum of the combinations`)
   }
 })
 

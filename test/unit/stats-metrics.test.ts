@@ -127,12 +127,13 @@ t.test('encodeBumps: summed per bucket, zeros dropped, checked', async t => {
 })
 
 t.test('query plan: month rollups for whole months, days for the edges', async t => {
-  const keys = (from: string, to: string, g?: 'day' | 'month'): string[] => plan(from, to, g).map(r => `${r.key('s')}@${r.period}`)
+  const keys = (from: string, to: string, g?: 'day' | 'month'): string[] => plan(from, to, g).map(r => `${r.key('s', false)}@${r.period}`)
   t.same(keys('2025-06-29', '2025-08-02'), ['s:d:2025-06-29@', 's:d:2025-06-30@', 's:m:2025-07@', 's:d:2025-08-01@', 's:d:2025-08-02@'])
   t.same(keys('2025-02-01', '2025-02-28', 'month'), ['s:m:2025-02@2025-02'])
   t.same(keys('2024-02-01', '2024-02-28', 'month').length, 28, 'February 2024 has 29 days: not whole')
   t.same(keys('2025-06-30', '2025-07-01', 'day'), ['s:d:2025-06-30@2025-06-30', 's:d:2025-07-01@2025-07-01'])
   t.same(keys('2025-07-31', '2025-09-01', 'month'), ['s:d:2025-07-31@2025-07', 's:m:2025-08@2025-08', 's:d:2025-09-01@2025-09'])
+  t.same(plan('2025-07-31', '2025-08-31').map(r => r.key('s', true)), ['s:dt:2025-07-31', 's:mt:2025-08'], 'the totals hashes')
 })
 
 t.test('range checks and defaults', async t => {
