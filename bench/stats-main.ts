@@ -9,7 +9,7 @@ import { benchStats } from './stats.js'
 const redis = await RedisServer.start({ appendfsync: 'everysec' })
 console.log(`# lienthong statistics benchmark — ${new Date().toISOString()}, ${cpus().length} CPUs, Node ${process.version}`)
 try {
-  await benchStats(redis.url)
+  await benchStats(redis.url, (process.env.BENCH_STATS_SIZES ?? '10000,1000000').split(',').map(Number))
 } finally {
   await redis.close()
 }

@@ -23,7 +23,7 @@ import { statsRoutes } from '../src/routes/stats.js'
 import { dimsOf, encodeBumps } from '../src/stats/metrics.js'
 import { StatsQuery, type StatsFilter } from '../src/stats/query.js'
 import { StatsStore, statsPrefix } from '../src/stats/stats-store.js'
-import { benchWorld, synthesise } from '../src/stats/synthetic.js'
+import { benchWorld, synthesise } from '../support/stats-synthetic.js'
 
 const RUNS = 30
 const ROUNDS = 3

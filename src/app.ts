@@ -25,7 +25,7 @@ import inboundRoutes from './routes/inbound.js'
 import dossierRoutes from './routes/dossiers.js'
 import dossierEventRoutes from './routes/dossier-events.js'
 import dossierListRoutes from './routes/dossier-lists.js'
-import statsRoutes from './routes/stats.js'
+import { statsRoutes } from './routes/stats.js'
 import adminRoutes from './routes/admin.js'
 import adminOnlineRoutes from './routes/admin-online.js'
 

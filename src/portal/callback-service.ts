@@ -158,7 +158,8 @@ export class CallbackService {
           return system === PORTAL_SYSTEM ? forwardedAs : portalEventBody({ maHoSo: code, agency, sourceId, portalEvent, detail })
         }
       },
-      unmatched: JSON.stringify({ at, reason: 'UNKNOWN_DOSSIER', maSuKien: ev.MaSuKien, type: ev.LoaiSuKien, maHoSo: code, body: rawBody })
+      unmatched: JSON.stringify({ at, reason: 'UNKNOWN_DOSSIER', maSuKien: ev.MaSuKien, type: ev.LoaiSuKien, maHoSo: code, body: rawBody }),
+      stats: { paid: ev.LoaiSuKien === 'ThanhToan', ...(ev.LoaiSuKien === 'DanhGia' ? { rating: ev.DuLieu.DiemDanhGia } : {}) }
     })
     if (r.head !== '') await this.queues.enqueueWebhook(agency, code, r.head)
     return { maSuKien: ev.MaSuKien, maHoSo: code, result: r.result }

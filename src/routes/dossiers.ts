@@ -34,6 +34,7 @@ export const DossierView = Type.Object({
     contentRevision: Type.Integer(),
     deliveredRevision: Type.Integer(),
     pendingSteps: Type.Integer(),
+    overdue: Type.Boolean({ description: 'past its due date and still open' }),
     deliveredAt: Type.Optional(Type.String()),
     failure: Type.Optional(SyncFailure),
     review: Type.Optional(Type.Array(Type.Object({
@@ -116,6 +117,7 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
         contentRevision: d.contentRev,
         deliveredRevision: d.deliveredRev,
         pendingSteps,
+        overdue: d.overdue,
         ...(d.deliveredAt === undefined ? {} : { deliveredAt: isoFromEpoch(d.deliveredAt) }),
         ...(d.failure === undefined ? {} : { failure: d.failure }),
         ...(d.review === undefined ? {} : { review: d.review })

@@ -25,6 +25,8 @@ export interface PortalEventArgs {
   webhook: { type: string, body: (ref: string) => string }
   /** What is kept when the code is unknown. */
   unmatched: string
+  /** The centre's figures: a payment (paid online), a rating (1..5). */
+  stats?: { paid?: boolean, rating?: number }
 }
 
 export type PortalEventResult = 'applied' | 'duplicate' | 'unmatched'
@@ -68,7 +70,8 @@ export class PortalStore {
         this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, this.keys.history(a.agency, a.code),
         this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.unmatched(a.agency),
         a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.fact?.field ?? '', a.fact?.value ?? '',
-        a.count ?? '', a.webhook.type, ref === '' ? '' : a.webhook.body(ref), a.unmatched, JSON.stringify(a.historyNotForwarded))
+        a.count ?? '', a.webhook.type, ref === '' ? '' : a.webhook.body(ref), a.unmatched, JSON.stringify(a.historyNotForwarded),
+        this.keys.statsPrefix(a.agency), a.stats?.paid === true ? 1 : 0, a.stats?.rating ?? '')
       if (result !== 'moved') return { result: result as PortalEventResult, ...(ref === '' ? {} : { ref }), head }
     }
     throw new Error('the dossier kept moving while a callback was applied')

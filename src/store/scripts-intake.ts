@@ -5,7 +5,6 @@
  */
 import { LIFECYCLE_SET, SET_STATE } from './scripts-shared.js'
 
-
 /**
  * Intake, as a compare-and-set on the revision the sender's change was decided on (the status
  * machine runs in TS on that revision; another change in between makes this answer 'retry').
@@ -127,4 +126,3 @@ redis.call('ZADD', KEYS[2], ARGV[2], ref)
 if redis.call('EXISTS', KEYS[3]) == 1 then return {'ok', 'pending', ''} end
 return {'ok', 'pending', redis.call('GET', KEYS[4]) or '0'}
 `
-

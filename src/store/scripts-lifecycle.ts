@@ -7,7 +7,6 @@ import { LIFECYCLE_SET, SET_STATE } from './scripts-shared.js'
 import { EMIT } from './scripts-webhook.js'
 import { STATS_APPLY } from '../stats/scripts.js'
 
-
 /**
  * An event on a dossier, as a compare-and-set on its revision.
  * KEYS: dossier, steps, outbox, owner, gen, idxFailed, idxReview, due, overdue, hist.

@@ -6,17 +6,20 @@
  */
 import { EMIT } from './scripts-webhook.js'
 import { LIFECYCLE_SET } from './scripts-shared.js'
+import { STATS_APPLY } from '../stats/scripts.js'
 
 /**
  * A callback about a dossier (not HoSoMoi). KEYS: evt, codes, dossier, hist, whq, active, unmatched.
  * ARGV: code, ref ('' when the code is not known), now, retentionMs, historyEntry,
  *       factField ('' none), factValue, incrField ('' none), webhookType, webhookBody ('' none),
- *       unmatchedEntry, historyEntryNotForwarded.
+ *       unmatchedEntry, historyEntryNotForwarded, statsPrefix, paid (1: a payment),
+ *       ratingScore ('' none).
  * Returns {result, headId}: 'applied', 'duplicate' (headId: the queue's head, to re-arm its
  * job), 'unmatched' (kept for admins), or 'moved' (the code now points elsewhere: look again).
  */
 export const PORTAL_EVENT = `
 ${EMIT}
+${STATS_APPLY}
 local code, ref, retention = ARGV[1], ARGV[2], ARGV[4]
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'duplicate', headId(KEYS[5])} end
 local cur = redis.call('HGET', KEYS[2], code) or ''
@@ -30,6 +33,24 @@ if ref == '' or redis.call('EXISTS', d) == 0 then
 end
 if ARGV[6] ~= '' then redis.call('HSET', d, ARGV[6], ARGV[7]) end
 if ARGV[8] ~= '' then redis.call('HINCRBY', d, ARGV[8], 1) end
+-- The centre's figures: paid online and ratings count on the dossier's receipt day.
+local sf = redis.call('HMGET', d, 'receivedDay', 'statsDims', 'paidOnline', 'ratingScore')
+if sf[1] and sf[2] then
+  if ARGV[14] == '1' and sf[3] ~= '1' then
+    redis.call('HSET', d, 'paidOnline', '1')
+    statsApply(ARGV[13], sf[2], sf[1] .. '|paidOnline|1')
+  end
+  if ARGV[15] ~= '' then
+    local score = tonumber(ARGV[15])
+    if sf[4] then
+      local delta = score - tonumber(sf[4])
+      if delta ~= 0 then statsApply(ARGV[13], sf[2], sf[1] .. '|ratingSum|' .. delta) end
+    else
+      statsApply(ARGV[13], sf[2], sf[1] .. '|ratingSum|' .. score .. ';' .. sf[1] .. '|ratingCount|1')
+    end
+    redis.call('HSET', d, 'ratingScore', ARGV[15])
+  end
+end
 redis.call('HINCRBY', d, 'revision', 1)
 redis.call('HSET', d, 'updatedAt', ARGV[3])
 local client = redis.call('HGET', d, 'whClient') or ''

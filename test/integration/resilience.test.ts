@@ -81,6 +81,6 @@ t.test('a client over its rate limit gets 429 with Retry-After', async t => {
   for (let i = 0; i < 4; i++) admin.push((await fetch(`${gw.url}/v1/admin/dossiers?state=failed`, { headers: { 'x-api-key': gw.keys.admin } })).status)
   t.same(admin, [200, 200, 200, 429], 'every /v1 route is limited')
   const c = new Redis(redis.url)
-  t.equal((await c.keys('lt:{*:d:*')).length, 3, 'the refused requests stored nothing')
+  t.equal((await c.keys('lt:{*}:d:*')).length, 3, 'the refused requests stored nothing')
   c.disconnect()
 })

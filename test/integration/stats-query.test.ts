@@ -20,7 +20,7 @@ import { statsRoutes } from '../../src/routes/stats.js'
 import { dimsOf, encodeBumps, FINAL_STATUSES, localDay } from '../../src/stats/metrics.js'
 import { StatsQuery, figuresOf, lastDays, plan, zeroCounts, type Counts, type StatsFilter } from '../../src/stats/query.js'
 import { StatsStore, statsPrefix } from '../../src/stats/stats-store.js'
-import { synthesise, type SynthDossier, type World } from '../../src/stats/synthetic.js'
+import { synthesise, type SynthDossier, type World } from '../../support/stats-synthetic.js'
 
 const PREFIX = 'st'
 const N = Number(process.env.STATS_TEST_DOSSIERS ?? 4000)

@@ -4,8 +4,9 @@
  * each dossier keeps its own history so a test can count it without the counters. Seeded, so a
  * failing run can be replayed.
  */
-import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import { becameOverdue, bumpsFor, FINAL_STATUSES, type Bump, type Channel, type StatusCode } from './metrics.js'
+import { prng } from '../simulator/faults.js'
+import { isoFromEpoch } from '../src/mappings/toolkit/dates.js'
+import { becameOverdue, bumpsFor, FINAL_STATUSES, type Bump, type Channel, type StatusCode } from '../src/stats/metrics.js'
 
 export interface World {
   agencies: Array<{ code: string, communes: string[] }>
@@ -33,17 +34,8 @@ export interface SynthDossier {
   overdue: boolean
 }
 
-/** mulberry32: small, fast, seeded. */
-export function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The simulator's seeded PRNG (mulberry32). */
+export { prng }
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
