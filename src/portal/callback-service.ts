@@ -9,7 +9,8 @@ import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import { fromPortalHoSo } from '../mappings/from-portal.js'
 import type { PortalCallback } from '../schemas/portal-callback.js'
 import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
-import { ValidationError } from '../errors.js'
+import { GatewayError, ValidationError } from '../errors.js'
+import type { EventService } from '../intake/event-service.js'
 import { encodeRaw, toCanonical, type DossierStore, type HistoryEntry, type Routing as RoutingRecord, type StoredDossier } from '../store/dossier-store.js'
 import { PORTAL_SYSTEM, agencyOfCode, parseRef } from '../store/keys.js'
 import type { JobQueues } from '../queue/jobs.js'
@@ -37,7 +38,8 @@ export class CallbackService {
     private readonly store: DossierStore,
     private readonly queues: JobQueues,
     private readonly routing: () => Routing,
-    private readonly clients: () => readonly Client[]
+    private readonly clients: () => readonly Client[],
+    private readonly events: EventService
   ) {}
 
   async handle (ev: PortalCallback, rawBody: string, now = Date.now()): Promise<CallbackOutcome> {
@@ -162,9 +164,38 @@ export class CallbackService {
       stats: { paid: ev.LoaiSuKien === 'ThanhToan', ...(ev.LoaiSuKien === 'DanhGia' ? { rating: ev.DuLieu.DiemDanhGia } : {}) }
     })
     if (r.head !== '') await this.queues.enqueueWebhook(agency, code, r.head)
+    // Also for a copy: the first may have died between recording the event and this.
+    if (ev.LoaiSuKien === 'NopBoSung' && (r.result === 'applied' || r.result === 'duplicate')) await this.closeSupplement(agency, code, portalEvent.at, ev.DuLieu.NoiDungBoSung)
     return { maSuKien: ev.MaSuKien, maHoSo: code, result: r.result }
   }
+
+  /**
+   * The applicant's supplement closes the dossier's open supplement request, as the centre's
+   * `supplement-received` event would (the dossier goes back to processing, and the portal gets
+   * the closed entry and the step). Nothing to close: nothing done.
+   */
+  private async closeSupplement (agency: string, code: string, at: string, content: string | undefined): Promise<void> {
+    const find = async (): Promise<StoredDossier> => {
+      const ref = (await this.store.locate(code))?.ref
+      const d = ref === undefined ? undefined : await this.store.load(agency, ref)
+      if (d === undefined) throw new NothingToClose()
+      if (d.status !== '5' || !(d.lifecycle?.supplements ?? []).some(x => x.receivedAt === undefined)) throw new NothingToClose()
+      return d
+    }
+    // ThoiDiem is the portal's clock: never later than ours.
+    const when = Math.min(Date.parse(at), Date.now())
+    try {
+      await this.events.apply(find, { type: 'supplement-received', at: isoFromEpoch(when), ...(content === undefined ? {} : { content: content.slice(0, 1000) }) }, PORTAL_SYSTEM)
+    } catch (err) {
+      if (err instanceof NothingToClose) return
+      // Refused by the status machine (the centre moved the dossier meanwhile): the callback stands.
+      if (err instanceof GatewayError && err.statusCode < 500) return
+      throw err
+    }
+  }
 }
+
+class NothingToClose extends Error {}
 
 /** What the callback is for its sector system, and what it sets on the dossier's record. */
 function effectOf (ev: Detailed, occurredAt: string): { detail: PortalEventDetail, fact?: { field: string, value: string }, count?: string } {

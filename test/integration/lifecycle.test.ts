@@ -23,7 +23,7 @@ t.before(async () => {
   redis = await RedisServer.start()
   sim = await startSimulator()
   stub = await startSectorStub({ secret })
-  const env = { WEBHOOK_RETRY_SCHEDULE_MS: '100,200,300', DEADLINE_SCAN_INTERVAL_MS: '3600000', DUE_SOON_WINDOW: 'PT24H' }
+  const env = { WEBHOOK_RETRY_SCHEDULE_MS: '100,200,300', DEADLINE_SCAN_INTERVAL_MS: '3600000', DUE_SOON_WINDOW: 'PT24H', PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev' }
   gw = await startGateway({
     redisUrl: redis.url,
     portalUrl: sim.url,
@@ -158,4 +158,21 @@ t.test('an overdue dossier emits dossier.overdue once, with two gateway processe
   t.ok(soon.items.some(i => i.maHoSo === code), 'listed as due within 2 h')
   const over = await (await fetch(`${gw.url}/v1/dossiers?overdue=true`, { headers: { 'x-api-key': hotichKey } })).json() as { items: Array<{ maHoSo: string }> }
   t.notOk(over.items.some(i => i.maHoSo === code), 'no longer overdue')
+})
+
+t.test('the portal\'s NopBoSung closes the open supplement request, once', async t => {
+  const r = await post(gw.url, gw.keys['civil-status'] as string, 'civil-status', civilStatus('LC-4'))
+  const code = r.json.maHoSo as string
+  t.equal((await event(code, { type: 'supplement-requested', at: isoIn(-60_000), content: 'Bổ sung bản sao CCCD' })).json.status, '5')
+  const cb = { MaSuKien: `nbs-${code}`, LoaiSuKien: 'NopBoSung', MaHoSo: code, DuLieu: { NoiDungBoSung: 'Đã nộp bản sao', TaiLieuNop: [] } }
+  t.equal((await sim.sendCallback({ url: `${gw.url}/v1/portal/callbacks`, event: cb })).finalStatus, 200)
+  let d = (await getDossier(gw.url, gw.keys.admin, code)).json
+  t.equal(d.status.code, '4', 'back to processing')
+  t.ok(d.dossier.supplements?.[0]?.receivedAt !== undefined, 'the request is closed')
+  const revision = d.sync.revision
+  t.equal((await sim.sendCallback({ url: `${gw2.url}/v1/portal/callbacks`, event: cb })).finalStatus, 200)
+  d = (await getDossier(gw.url, gw.keys.admin, code)).json
+  t.equal(d.sync.revision, revision, 'a copy changes nothing')
+  await waitFor(() => sim.state.dossier(code)?.currentStatus === '4', { what: 'the step on the portal' })
+  t.same(sim.state.dossier(code)?.steps.map(x => x.tienDo.TrangThai), ['5', '4'])
 })
