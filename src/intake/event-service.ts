@@ -41,7 +41,8 @@ export class EventService {
         at: ev.at,
         dueAt: dueAtIso,
         resolvedBefore: d.resolved,
-        overdueBefore: d.overdue
+        // The overdue gauge is kept by the scripts (LIFECYCLE_SET), which see the dossier as it is.
+        overdueBefore: false
       })
       const res = await this.store.lifecycle.applyEvent({
         agency: d.agency,
@@ -58,11 +59,11 @@ export class EventService {
           dueAt: Date.parse(dueAtIso),
           dueAtIso,
           final: isFinal(r.status as StatusCode),
-          overdueClear: t.overdueCleared,
+          now,
           resolved: t.resolved,
           statsPrefix: this.store.keys.statsPrefix(d.agency),
           dims: dimsOf({ communeCode: before.agency.communeCode, system: d.system, procedure: before.procedure.code, channel: before.channel }),
-          bumps: encodeBumps(t.bumps)
+          bumps: encodeBumps(t.bumps.filter(b => b.metric !== 'overdueOpen'))
         }
       }, now)
       if (res.result === 'revision') continue

@@ -41,7 +41,8 @@ export function decideIntake (snap: LifecycleSnapshot | undefined, d: CanonicalI
     at,
     dueAt: dueAtIso,
     resolvedBefore: snap?.resolved ?? false,
-    overdueBefore: snap?.overdue ?? false
+    // The overdue gauge is kept by the scripts (LIFECYCLE_SET), which see the dossier as it is.
+    overdueBefore: false
   })
   const dueAt = Date.parse(dueAtIso)
   return {
@@ -52,11 +53,11 @@ export function decideIntake (snap: LifecycleSnapshot | undefined, d: CanonicalI
       dueAt,
       dueAtIso,
       final: isFinal(changed ? to : (snap?.status ?? to) as StatusCode),
-      overdueClear: t.overdueCleared,
+      now: a.now,
       resolved: t.resolved,
       statsPrefix: a.statsPrefix,
       dims: dimsOf({ communeCode: d.agency.communeCode, system: a.system, procedure: d.procedure.code, channel: d.channel }),
-      bumps: encodeBumps(t.bumps),
+      bumps: encodeBumps(t.bumps.filter(b => b.metric !== 'overdueOpen')),
       receivedDay: d.receivedAt.slice(0, 10),
       paidOnline: paidAfter
     }

@@ -29,7 +29,8 @@ export interface LifecycleArgs {
   dueAt: number
   dueAtIso: string
   final: boolean
-  overdueClear: boolean
+  /** Epoch ms: a due date after it takes an overdue dossier out of the overdue list. */
+  now: number
   resolved: boolean
   statsPrefix: string
   dims: string
@@ -39,7 +40,7 @@ export interface LifecycleArgs {
 }
 
 export function lifecycleArgv (a: LifecycleArgs): Array<string | number> {
-  return [a.statusAt ?? '', a.dueAt, a.dueAtIso, a.final ? 1 : 0, a.overdueClear ? 1 : 0, a.resolved ? 1 : '',
+  return [a.statusAt ?? '', a.dueAt, a.dueAtIso, a.final ? 1 : 0, a.now, a.resolved ? 1 : '',
     a.statsPrefix, a.dims, a.bumps, a.receivedDay ?? '', a.paidOnline === undefined ? '' : (a.paidOnline ? 1 : 0)]
 }
 

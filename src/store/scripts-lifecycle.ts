@@ -83,7 +83,6 @@ if dueAt <= now then
   redis.call('ZREM', due, ref)
   if f[3] == tostring(dueAt) then return {'done', ''} end
   redis.call('HSET', d, 'overdueFor', tostring(dueAt), 'overdue', '1')
-  redis.call('HINCRBY', d, 'revision', 1)
   redis.call('ZADD', overdue, dueAt, ref)
   if ARGV[8] ~= '' and f[10] then statsApply(ARGV[9], f[10], ARGV[8]) end
   redis.call('RPUSH', KEYS[4], cjson.encode({ at = ARGV[6], kind = 'overdue', dueAt = f[9] }))

@@ -17,10 +17,11 @@ end
 /**
  * Expects locals `d`, `ref`, `due` (the agency's zset of open dossiers by due date) and
  * `overdue` (its zset of overdue open dossiers). `lifecycleSet(i)` reads ARGV from index i:
- * statusAt ('' keeps), dueAt (epoch ms), dueAtIso, final (1/0), overdueClear (1/0),
+ * statusAt ('' keeps), dueAt (epoch ms), dueAtIso, final (1/0), now (epoch ms),
  * resolved (1/''), statsPrefix, dims, bumps, receivedDay ('' keeps), paidOnline (1/0/'' keeps).
- * A final dossier leaves both indexes; an overdue one stays overdue until it is resolved or
- * gets a due date in the future; any other open one is indexed by its due date.
+ * A final dossier leaves both indexes; an overdue one stays overdue until it is final or gets a
+ * due date in the future (then the overdueOpen gauge goes down here, in the same step, whatever
+ * the caller read); any other open one is indexed by its due date.
  */
 export const LIFECYCLE_SET = `
 ${STATS_APPLY}
@@ -30,11 +31,13 @@ local function lifecycleSet (i)
   if ARGV[i + 9] ~= '' then redis.call('HSETNX', d, 'receivedDay', ARGV[i + 9]) end
   if ARGV[i + 10] ~= '' then redis.call('HSET', d, 'paidOnline', ARGV[i + 10]) end
   if ARGV[i + 5] == '1' then redis.call('HSET', d, 'resolved', '1') end
-  if ARGV[i + 3] == '1' or ARGV[i + 4] == '1' then
+  local final = ARGV[i + 3] == '1'
+  if redis.call('HGET', d, 'overdue') == '1' and (final or tonumber(ARGV[i + 1]) > tonumber(ARGV[i + 4])) then
     redis.call('ZREM', overdue, ref)
     redis.call('HDEL', d, 'overdue')
+    statsApply(ARGV[i + 6], ARGV[i + 7], '|overdueOpen|-1')
   end
-  if ARGV[i + 3] == '1' then
+  if final then
     redis.call('ZREM', due, ref)
   elseif redis.call('HGET', d, 'overdue') ~= '1' then
     redis.call('ZADD', due, ARGV[i + 1], ref)

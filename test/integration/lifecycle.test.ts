@@ -150,8 +150,12 @@ t.test('an overdue dossier emits dossier.overdue once, with two gateway processe
   const body = await list.json() as { items: Array<{ maHoSo: string, overdue: boolean }> }
   t.ok(body.items.some(i => i.maHoSo === code && i.overdue), 'listed as overdue')
 
+  const gauge = async (): Promise<number> => ((await (await fetch(`${gw.url}/v1/stats?agency=000.00.31.H42`, { headers: { 'x-api-key': gw.keys.admin } })).json()) as { overdueOpen: number }).overdueOpen
+  const open = await gauge()
+  t.ok(open >= 1, 'counted as overdue and open')
   // A new due date in the future takes it out of the overdue list; near enough, it is due soon once.
   t.equal((await event(code, { type: 'due-date', at: isoIn(0), dueAt: isoIn(3_600_000) }, hotichKey)).status, 202)
+  t.equal(await gauge(), open - 1, 'no longer counted as overdue')
   await Promise.all([gw, gw2].map(async g => await scanDeadlines(g.app.store, g.app.queues, 86_400_000, g.app.log)))
   await stub.waitFor(rs => rs.some(x => x.type === 'dossier.due-soon' && (x.data as { maHoSo: string }).maHoSo === code))
   const soon = await (await fetch(`${gw.url}/v1/dossiers?dueWithin=PT2H`, { headers: { 'x-api-key': hotichKey } })).json() as { items: Array<{ maHoSo: string }> }
