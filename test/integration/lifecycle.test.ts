@@ -149,6 +149,17 @@ t.test('an overdue dossier emits dossier.overdue once, with two gateway processe
   const list = await fetch(`${gw.url}/v1/dossiers?overdue=true`, { headers: { 'x-api-key': hotichKey } })
   const body = await list.json() as { items: Array<{ maHoSo: string, overdue: boolean }> }
   t.ok(body.items.some(i => i.maHoSo === code && i.overdue), 'listed as overdue')
+  // Page by page, the admin sees the same dossiers as in one page, once each, earliest due first.
+  const all = await (await fetch(`${gw.url}/v1/dossiers?overdue=true&limit=500`, { headers: { 'x-api-key': gw.keys.admin } })).json() as { items: Array<{ maHoSo: string, dueAt: string }> }
+  t.ok(all.items.length >= 2, `${all.items.length} overdue`)
+  const paged: string[] = []
+  let cursor: string | undefined
+  do {
+    const page = await (await fetch(`${gw.url}/v1/dossiers?overdue=true&limit=1${cursor === undefined ? '' : `&cursor=${cursor}`}`, { headers: { 'x-api-key': gw.keys.admin } })).json() as { items: Array<{ maHoSo: string }>, nextCursor?: string }
+    paged.push(...page.items.map(i => i.maHoSo))
+    cursor = page.nextCursor
+  } while (cursor !== undefined && paged.length <= all.items.length)
+  t.same(paged, all.items.map(i => i.maHoSo), 'pages add up to the whole list, in order')
 
   const gauge = async (): Promise<number> => ((await (await fetch(`${gw.url}/v1/stats?agency=000.00.31.H42`, { headers: { 'x-api-key': gw.keys.admin } })).json()) as { overdueOpen: number }).overdueOpen
   const open = await gauge()
