@@ -1,10 +1,10 @@
 /**
  * Centre statistics from the counters (scripts.ts), never from the dossiers. A query reads, per
  * agency in scope, the month rollups of the whole months in the range and the day buckets of its
- * partial edges (or every day, grouped by day); without dimension filters, the agency's totals of
- * each bucket (a small hash of 12 fields), with filters, the fields of the matching dimension
- * combinations (found in the agency's dims set). So its cost is agencies × buckets × matching combinations, whatever
- * the number of dossiers.
+ * partial edges (or every day, grouped by day); without dimension filters or with one, a dozen
+ * fields of the agency's totals of each bucket; with two or more, the fields of the matching
+ * dimension combinations (found in the agency's dims set). So its cost is agencies × buckets
+ * (× matching combinations for two or more dimensions), never the number of dossiers.
  */
 import type { Redis } from 'ioredis'
 import { InputError } from '../errors.js'
@@ -135,11 +135,16 @@ export class StatsQuery {
       (f.agency === undefined || a === f.agency) &&
       (f.province === undefined || a.endsWith(`.${f.province}`)) &&
       (f.agencies === undefined || f.agencies(a))).sort()
-    const byDims = f.commune !== undefined || f.system !== undefined || f.procedure !== undefined || f.channel !== undefined
-    // Per agency, the field prefixes to read: '' is the agency's totals.
+    const singles = ([['c', f.commune], ['s', f.system], ['p', f.procedure], ['ch', f.channel]] as const).filter(([, v]) => v !== undefined)
+    // One dimension (or none) is read from the agency's totals hashes; two or more, from the
+    // fields of the matching combinations.
+    const byDims = singles.length > 1
+    // Per agency, the field prefixes to read: '' is the agency's totals, `c=18754|` one commune's.
     const prefixes = new Map<string, string[]>()
     if (!byDims) {
-      for (const a of agencies) prefixes.set(a, [''])
+      const [one] = singles
+      const prefix = one === undefined ? '' : `${one[0]}=${one[1] ?? ''}|`
+      for (const a of agencies) prefixes.set(a, [prefix])
     } else {
       const sets = await this.run(agencies.map(a => ['smembers', statsKeys.dims(statsPrefix(this.keyPrefix, a))]))
       agencies.forEach((a, i) => {

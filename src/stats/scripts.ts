@@ -14,7 +14,10 @@
  *                                 which fields to read without reading whole buckets
  * Each bump adds `delta` to the field `<dims>|<metric>` and to the agency's total `<metric>`, kept
  * in small hashes of their own, so a query without dimension filters reads a dozen fields of a
- * small hash per bucket whatever the number of combinations. A field that comes back to 0 is
+ * small hash per bucket whatever the number of combinations. The totals hashes also keep one
+ * total per value of each single dimension (`c=<commune>|<metric>`, `s=<system>|…`,
+ * `p=<procedure>|…`, `ch=<channel>|…`): a query filtered by one dimension reads a dozen fields
+ * too, whatever the number of dossiers or combinations. A field that comes back to 0 is
  * deleted, which keeps buckets small.
  */
 
@@ -27,6 +30,9 @@ export const STATS_APPLY = `
 local function statsApply (statsPrefix, dims, encoded)
   if encoded == '' then return end
   redis.call('SADD', statsPrefix .. ':dims', dims)
+  local c, s, p, ch = string.match(dims, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)$')
+  local singles = {}
+  if c then singles = { 'c=' .. c, 's=' .. s, 'p=' .. p, 'ch=' .. ch } end
   for day, metric, delta in string.gmatch(encoded, '([%d%-]*)|(%a+)|(%-?%d+)') do
     local buckets
     if day == '' then
@@ -39,6 +45,10 @@ local function statsApply (statsPrefix, dims, encoded)
       local k, t, f = buckets[i], buckets[i + 1], dims .. '|' .. metric
       if redis.call('HINCRBY', k, f, delta) == 0 then redis.call('HDEL', k, f) end
       if redis.call('HINCRBY', t, metric, delta) == 0 then redis.call('HDEL', t, metric) end
+      for _, one in ipairs(singles) do
+        local sf = one .. '|' .. metric
+        if redis.call('HINCRBY', t, sf, delta) == 0 then redis.call('HDEL', t, sf) end
+      end
     end
   end
 end
