@@ -35,12 +35,13 @@ export default fp(async (app) => {
     sessionKey: app.store.keys.portalSession(),
     log: app.log.child({ component: 'portal' })
   })
-  const sync = new PortalSync(app.store, new PortalCalls(app.store.delivery, portal, app.breaker), log)
+  const sync = new PortalSync(app.store, new PortalCalls(app.store.delivery, portal, app.breaker, app.metrics), log, app.metrics)
   const flusher = new AgencyFlusher(app.store, sync, app.breaker, {
     batchSize: c.DELIVERY_BATCH_SIZE,
     retryWindowMs: c.DELIVERY_RETRY_WINDOW_SECONDS * 1000,
     ownerTtlMs: c.DELIVERY_BACKOFF_MAX_MS + 10 * 60_000,
-    leaseMs: leaseFor(c.PORTAL_TIMEOUT_MS)
+    leaseMs: leaseFor(c.PORTAL_TIMEOUT_MS),
+    onFailed: (reason) => { app.metrics.deliveryFailed.inc({ reason }) }
   }, log)
 
   const worker = new Worker(DELIVERY_QUEUE, async (job: Job, token?: string) => {
@@ -83,7 +84,7 @@ export default fp(async (app) => {
     await Promise.race([worker.close(!redisUp), sleep(redisUp ? c.SHUTDOWN_GRACE_MS : 500, undefined, { ref: false })])
     await portal.close()
   })
-}, { name: 'delivery-workers', dependencies: ['config', 'redis', 'store'] })
+}, { name: 'delivery-workers', dependencies: ['config', 'redis', 'store', 'metrics'] })
 
 /**
  * The lease a run renews before each portal call must outlast that call: a login, the call,

@@ -1,35 +1,112 @@
 /**
  * Prometheus metrics (prom-client), one registry per app so tests can build several. Counters
- * are per process, as Prometheus expects: it sums them over the fleet.
+ * and histograms are per process, as Prometheus expects: it sums them over the fleet. Gauges of
+ * shared state (outboxes, queues, the breaker) are read from Redis when scraped, so every process
+ * reports the same fleet-wide value: aggregate them with `max`, not `sum`. Label values come from
+ * bounded sets (systems, clients, stable codes), never from a dossier code.
  */
 import fp from 'fastify-plugin'
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 export interface Metrics {
   registry: Registry
+  /** Dossiers taken in, by system and outcome (new, updated, duplicate, stale). */
+  intake: Counter<'system' | 'outcome'>
+  /** Intake requests refused, by system and HTTP status. */
+  intakeRefused: Counter<'system' | 'status'>
+  /** From the intake that made a change to the portal's acknowledgement of all of it. */
+  deliveryLatency: Histogram
+  /** Dossiers that failed for good, by reason code. */
+  deliveryFailed: Counter<'reason'>
+  /** Portal replies by operation and error_code (or the transport's HTTP status). */
+  portalReplies: Counter<'operation' | 'code'>
   /** Callbacks refused before they could take effect: unsigned, forged or stale. */
   callbacksRefused: Counter<'reason'>
   /** Callbacks taken in, by type and what they did. */
   callbacks: Counter<'type' | 'result'>
-  /** Webhook delivery attempts, by event type and outcome. */
-  webhookAttempts: Counter<'type' | 'outcome'>
+  /** Webhook delivery attempts, by event type, receiving client and outcome. */
+  webhookAttempts: Counter<'type' | 'client' | 'outcome'>
+}
+
+/** What the scrape-time gauges read; set once the resources exist. */
+export interface SharedState {
+  outboxes: () => Promise<{ depth: number, oldestAgeSeconds: number }>
+  queues: () => Promise<Array<{ queue: string, state: string, count: number }>>
+  breaker: () => Promise<string>
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { metrics: Metrics }
+  interface FastifyInstance { metrics: Metrics, metricsState: { shared?: SharedState } }
 }
+
+const PORTAL_CODES = new Set(['0', '-1', '-3', '-4', '99', '401'])
+/** A portal code as a label: one of the protocol's, else `other` (a bounded label set). */
+export function portalCodeLabel (code: string): string {
+  return PORTAL_CODES.has(code) ? code : 'other'
+}
+
+const BREAKER = { closed: 0, 'half-open': 1, open: 2 } as Record<string, number>
 
 export default fp(async (app) => {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'lienthong_' })
+  const state: { shared?: SharedState } = {}
+  const registers = [registry]
   const metrics: Metrics = {
     registry,
-    callbacksRefused: new Counter({ name: 'lienthong_portal_callbacks_refused_total', help: 'Portal callbacks refused: unsigned, bad signature, stale timestamp', labelNames: ['reason'], registers: [registry] }),
-    callbacks: new Counter({ name: 'lienthong_portal_callbacks_total', help: 'Portal callbacks taken in, by type and result', labelNames: ['type', 'result'], registers: [registry] }),
-    webhookAttempts: new Counter({ name: 'lienthong_webhook_attempts_total', help: 'Webhook delivery attempts, by event type and outcome', labelNames: ['type', 'outcome'], registers: [registry] })
+    intake: new Counter({ name: 'lienthong_intake_total', help: 'Dossiers taken in, by system and outcome', labelNames: ['system', 'outcome'], registers }),
+    intakeRefused: new Counter({ name: 'lienthong_intake_refused_total', help: 'Intake requests refused, by system and HTTP status', labelNames: ['system', 'status'], registers }),
+    deliveryLatency: new Histogram({
+      name: 'lienthong_delivery_latency_seconds',
+      help: 'From the intake that changed a dossier to the portal acknowledging all of it',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400],
+      registers
+    }),
+    deliveryFailed: new Counter({ name: 'lienthong_delivery_failed_total', help: 'Dossiers marked failed, by reason code', labelNames: ['reason'], registers }),
+    portalReplies: new Counter({ name: 'lienthong_portal_replies_total', help: 'Portal replies by operation and error_code (or HTTP status, or network)', labelNames: ['operation', 'code'], registers }),
+    callbacksRefused: new Counter({ name: 'lienthong_portal_callbacks_refused_total', help: 'Portal callbacks refused: unsigned, bad signature, stale timestamp', labelNames: ['reason'], registers }),
+    callbacks: new Counter({ name: 'lienthong_portal_callbacks_total', help: 'Portal callbacks taken in, by type and result', labelNames: ['type', 'result'], registers }),
+    webhookAttempts: new Counter({ name: 'lienthong_webhook_attempts_total', help: 'Webhook delivery attempts, by event type, client and outcome', labelNames: ['type', 'client', 'outcome'], registers })
   }
+  const read = async <T>(f: ((s: SharedState) => Promise<T>)): Promise<T | undefined> => {
+    // A scrape while Redis is away reports the other series; these are left out.
+    try { return state.shared === undefined ? undefined : await f(state.shared) } catch { return undefined }
+  }
+  /* eslint-disable no-new -- the gauges register themselves and read at scrape time */
+  new Gauge({
+    name: 'lienthong_outbox_depth',
+    help: 'Dossiers waiting in the outboxes of every agency (fleet-wide: aggregate with max)',
+    registers,
+    async collect () { const o = await read(async s => await s.outboxes()); if (o !== undefined) this.set(o.depth) }
+  })
+  new Gauge({
+    name: 'lienthong_outbox_oldest_age_seconds',
+    help: 'Age of the oldest outbox entry of any agency (fleet-wide)',
+    registers,
+    async collect () { const o = await read(async s => await s.outboxes()); if (o !== undefined) this.set(o.oldestAgeSeconds) }
+  })
+  new Gauge({
+    name: 'lienthong_queue_jobs',
+    help: 'BullMQ jobs by queue and state (fleet-wide)',
+    labelNames: ['queue', 'state'],
+    registers,
+    async collect () {
+      const q = await read(async s => await s.queues())
+      if (q === undefined) return
+      this.reset()
+      for (const x of q) this.set({ queue: x.queue, state: x.state }, x.count)
+    }
+  })
+  new Gauge({
+    name: 'lienthong_portal_breaker_state',
+    help: 'The fleet-wide circuit breaker: 0 closed, 1 half-open, 2 open',
+    registers,
+    async collect () { const b = await read(async s => await s.breaker()); if (b !== undefined) this.set(BREAKER[b] ?? 2) }
+  })
+  /* eslint-enable no-new */
   app.decorate('metrics', metrics)
-  app.get('/metrics', { config: { rateLimit: false } }, async (_req, reply) => {
+  app.decorate('metricsState', state)
+  app.get('/metrics', { config: { rateLimit: false }, schema: { hide: true } as never }, async (_req, reply) => {
     return await reply.type(registry.contentType).send(await registry.metrics())
   })
 }, { name: 'metrics' })

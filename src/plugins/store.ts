@@ -34,6 +34,22 @@ export default fp(async (app) => {
   store.delivery.onWebhookHead = (agency, maHoSo, eventId) => {
     queues.enqueueWebhook(agency, maHoSo, eventId).catch((err: Error) => { app.log.warn({ err: err.message, maHoSo }, 'webhook job not queued: the sweeper will') })
   }
+  // What /metrics reads from Redis when scraped: the same fleet-wide values from every process.
+  app.metricsState.shared = {
+    outboxes: async () => {
+      const { depth, oldest } = await store.delivery.summary(await store.agencies())
+      return { depth, oldestAgeSeconds: oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000) }
+    },
+    queues: async () => {
+      const out: Array<{ queue: string, state: string, count: number }> = []
+      for (const q of [queues.delivery, queues.webhooks]) {
+        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized')
+        for (const [state, count] of Object.entries(counts)) out.push({ queue: q.name, state, count })
+      }
+      return out
+    },
+    breaker: async () => (await breaker.state()).state
+  }
   app.decorate('store', store)
   app.decorate('queues', queues)
   app.decorate('breaker', breaker)
@@ -42,4 +58,4 @@ export default fp(async (app) => {
     // With Redis unreachable a graceful QUIT cannot be sent: drop the connection instead.
     await producer.quit().catch(() => { producer.disconnect() })
   })
-}, { name: 'store', dependencies: ['config', 'redis'] })
+}, { name: 'store', dependencies: ['config', 'redis', 'metrics'] })

@@ -43,7 +43,7 @@ export class WebhookDeliverer {
       return 'failed'
     }
     const result = await this.sender.send({ url: client.webhook.url, secret: client.webhook.secret, id: entry.id, timestamp: new Date(), body: JSON.stringify(entry.body) })
-    this.metrics.webhookAttempts.inc({ type: entry.type, outcome: result.outcome })
+    this.metrics.webhookAttempts.inc({ type: entry.type, client: client.id, outcome: result.outcome })
     await this.webhooks.receiverOutcome(client.id, result.outcome === 'delivered', result.error ?? (result.status === undefined ? undefined : `HTTP ${result.status}`))
     const ctx = { maHoSo, eventId, type: entry.type, client: client.id, attempt, status: result.status, durationMs: result.durationMs }
     if (result.outcome === 'delivered') {

@@ -22,6 +22,8 @@ export interface FlushOptions {
   ownerTtlMs: number
   /** How long a run may go without renewing its lease: longer than one portal call can take. */
   leaseMs: number
+  /** Told of each dossier this flusher marks failed itself (unreadable, retry window over). */
+  onFailed?: (reason: string) => void
 }
 
 export type FlushResult = { outcome: 'drained', sent: number } | { outcome: 'not-owner' } | { outcome: 'fenced', sent: number }
@@ -119,7 +121,7 @@ export class AgencyFlusher {
       })
     }
     for (const { ref, maHoSo } of batch.corrupt) {
-      await this.delivery.fail(fence, ref, { code: 'UNRENDERABLE', reason: 'the stored record cannot be read', at: isoFromEpoch(Date.now()) }, maHoSo)
+      if (await this.delivery.fail(fence, ref, { code: 'UNRENDERABLE', reason: 'the stored record cannot be read', at: isoFromEpoch(Date.now()) }, maHoSo)) this.opts.onFailed?.('UNRENDERABLE')
       this.log.error({ agency: fence.agency, ref, maHoSo }, 'stored dossier record cannot be read: failed')
     }
   }
@@ -129,12 +131,13 @@ export class AgencyFlusher {
     const now = Date.now()
     for (const { ref, maHoSo, lastError } of await this.delivery.expired(fence.agency, now - this.opts.retryWindowMs)) {
       const last = lastError.error ?? `portal error_code ${lastError.portalCode ?? '?'}`
-      await this.delivery.fail(fence, ref, {
+      const failed = await this.delivery.fail(fence, ref, {
         code: 'RETRY_WINDOW_EXCEEDED',
         reason: `still failing after ${Math.round(this.opts.retryWindowMs / 3_600_000)} h; last error: ${last}`,
         at: isoFromEpoch(now),
         ...(lastError.portalCode === undefined ? {} : { portalCode: lastError.portalCode })
       }, maHoSo)
+      if (failed) this.opts.onFailed?.('RETRY_WINDOW_EXCEEDED')
       this.log.warn({ agency: fence.agency, ref }, 'dossier failed: retry window exceeded')
     }
   }

@@ -13,6 +13,7 @@ import type { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
 import type { Attempt, Fence, StoredDossier } from '../store/dossier-store.js'
 import type { DeliveryStore } from '../store/delivery-store.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import { portalCodeLabel, type Metrics } from '../plugins/metrics.js'
 
 export class TransientFailure extends Error {
   readonly code: string
@@ -50,7 +51,8 @@ export class PortalCalls {
   constructor (
     private readonly delivery: DeliveryStore,
     private readonly portal: PortalClient,
-    private readonly breaker: CircuitBreaker
+    private readonly breaker: CircuitBreaker,
+    private readonly metrics?: Pick<Metrics, 'portalReplies'>
   ) {}
 
   async call (operation: Operation, ds: StoredDossier[], ctx: CallContext, body: Record<string, unknown> & { service: string, madonvi: string }): Promise<PortalReply> {
@@ -64,6 +66,7 @@ export class PortalCalls {
       result = await this.portal.call(body)
     } catch (err) {
       if (!(err instanceof PortalTransportError)) throw err
+      this.metrics?.portalReplies.inc({ operation, code: err.httpStatus === undefined ? 'network' : `http-${err.httpStatus}` })
       const entry: Attempt = { ...base, outcome: 'transient', durationMs: Math.round(performance.now() - started), error: err.message }
       if (err.httpStatus !== undefined) entry.httpStatus = err.httpStatus
       if (err.httpStatus === 413) {
@@ -77,6 +80,7 @@ export class PortalCalls {
     }
     const { reply, httpStatus, durationMs } = result
     const code = reply.error_code
+    this.metrics?.portalReplies.inc({ operation, code: portalCodeLabel(code) })
     const known = APPLICATION_CODES.has(code)
     const outcome: Attempt['outcome'] = code === '0'
       ? 'ok'

@@ -14,6 +14,7 @@ import type { DossierStore } from '../store/dossier-store.js'
 import { toPortalHoSo, toPortalTienDo, type PortalHoSo, type PortalTienDo } from '../mappings/to-portal.js'
 import { BatchTooLarge, TransientFailure, type CallContext, type PortalCalls } from './portal-calls.js'
 import { identityDifferences, sameContent } from './code-identity.js'
+import type { Metrics } from '../plugins/metrics.js'
 
 export { TransientFailure } from './portal-calls.js'
 export type SyncContext = CallContext
@@ -35,7 +36,8 @@ export class PortalSync {
   constructor (
     private readonly store: DossierStore,
     private readonly calls: PortalCalls,
-    private readonly log: Logger
+    private readonly log: Logger,
+    private readonly metrics?: Pick<Metrics, 'deliveryLatency' | 'deliveryFailed'>
   ) {}
 
   private get delivery (): DossierStore['delivery'] { return this.store.delivery }
@@ -53,7 +55,12 @@ export class PortalSync {
     await this.sendHoSo(agency, await this.render(created.filter(d => d.deliveredRev < d.contentRev), b), true, b)
     await this.sendSteps(agency, created.filter(d => !stopped.has(d.ref)), b)
     // Settles dossiers that had nothing left to send, and drops stale outbox entries.
-    await this.delivery.ackMany(ctx.fence, dossiers.map(d => ({ ref: d.ref })))
+    const states = await this.delivery.ackMany(ctx.fence, dossiers.map(d => ({ ref: d.ref })))
+    const now = Date.now()
+    states.forEach((st, i) => {
+      const d = dossiers[i]
+      if (st === 'delivered' && d !== undefined && d.state === 'pending') this.metrics?.deliveryLatency.observe(Math.max(0, now - d.updatedAt) / 1000)
+    })
   }
 
   /** Renders each dossier alone: one that cannot be rendered fails by itself (UNRENDERABLE). */
@@ -200,6 +207,7 @@ export class PortalSync {
     const failure: Failure = { code, reason, at: isoFromEpoch(Date.now()) }
     if (portalCode !== undefined) failure.portalCode = portalCode
     if (await this.delivery.fail(b.ctx.fence, d.ref, failure, d.maHoSo)) {
+      this.metrics?.deliveryFailed.inc({ reason: code })
       this.log.warn({ maHoSo: d.maHoSo, reason: code, portalCode }, 'dossier failed')
     }
   }

@@ -51,6 +51,12 @@ function bodyText (body: unknown, format: SourceFormat): string {
 
 export default async function inboundRoutes (app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers()
+  // Refusals by system and status; the label is a known system or `unknown` (a bounded set).
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode < 400) return
+    const system = (req.params as { system?: string }).system
+    app.metrics.intakeRefused.inc({ system: system !== undefined && app.registry.get(system) !== undefined ? system : 'unknown', status: String(reply.statusCode) })
+  })
   // Bytes, not a string: Fastify's string decoding would replace invalid UTF-8 with U+FFFD unseen.
   app.addContentTypeParser([...JSON_TYPES, ...XML_TYPES], { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
 
@@ -89,6 +95,7 @@ export default async function inboundRoutes (app: FastifyInstance): Promise<void
       webhookClient: client.webhook === undefined ? '' : client.id,
       ...(typeof link === 'string' && link !== '' ? { linkCode: link.trim() } : {})
     })
+    app.metrics.intake.inc({ system: req.params.system, outcome: result.outcome })
     req.log.info({ maHoSo: result.maHoSo, outcome: result.outcome, state: result.state, system: req.params.system, linked: result.linked }, 'dossier taken in')
     if (req.speaksSoap) {
       const mapping = app.registry.get(req.params.system)

@@ -78,6 +78,25 @@ export class DeliveryStore {
     return await this.redis.zrange(this.keys.outbox(agency), 0, max - 1)
   }
 
+  /** Every listed agency's outbox: how many wait, and since when the oldest (epoch ms). */
+  async summary (agencies: string[]): Promise<{ depth: number, oldest: number | undefined }> {
+    if (agencies.length === 0) return { depth: 0, oldest: undefined }
+    const p = this.redis.pipeline()
+    for (const a of agencies) p.zcard(this.keys.outbox(a)).zrange(this.keys.outbox(a), 0, 0, 'WITHSCORES')
+    const res = (await p.exec()) ?? []
+    let depth = 0
+    let oldest: number | undefined
+    for (let i = 0; i + 1 < res.length; i += 2) {
+      const [e1, n] = res[i] as [Error | null, number]
+      const [e2, first] = res[i + 1] as [Error | null, string[]]
+      if (e1 !== null || e2 !== null) continue
+      depth += n
+      const score = first[1] === undefined ? undefined : Number(first[1])
+      if (score !== undefined && (oldest === undefined || score < oldest)) oldest = score
+    }
+    return { depth, oldest }
+  }
+
   async size (agency: string): Promise<number> {
     return await this.redis.zcard(this.keys.outbox(agency))
   }
