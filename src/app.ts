@@ -28,6 +28,7 @@ import dossierListRoutes from './routes/dossier-lists.js'
 import { statsRoutes } from './routes/stats.js'
 import adminRoutes from './routes/admin.js'
 import adminOnlineRoutes from './routes/admin-online.js'
+import adminAuditRoutes from './routes/admin-audit.js'
 
 export interface BuildOptions {
   /** Overrides of Fastify's options, e.g. a logger writing to a test stream. */
@@ -79,6 +80,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     await app.register(statsRoutes)
     await app.register(adminRoutes)
     await app.register(adminOnlineRoutes)
+    await app.register(adminAuditRoutes)
   }
   await app.register(deliveryWorkers)
   await app.register(webhookWorkers)

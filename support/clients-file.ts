@@ -15,7 +15,7 @@ export interface Keys { [system: string]: string, admin: string }
 export const TEST_AGENCIES = ['*.H42']
 
 /** A client of a custom clients file; `key` is the plain key (only its hash is written). */
-export interface TestClient { id: string, key: string, system?: string, role?: 'admin', agencies?: string[], webhook?: { url: string, secret: string } }
+export interface TestClient { id: string, key: string, system?: string, role?: 'admin' | 'viewer' | 'operator', agencies?: string[], systems?: string[], webhook?: { url: string, secret: string } }
 
 export function newKey (): string { return randomBytes(32).toString('base64url') }
 

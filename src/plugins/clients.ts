@@ -32,9 +32,18 @@ export const ClientsFile = Type.Object({
     id: Type.String({ pattern: '^[a-zA-Z0-9._-]{1,64}$' }),
     /** The sector system this key posts for; absent for admin-only clients. */
     system: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,40}$' })),
-    role: Type.Optional(Type.Union([Type.Literal('sector'), Type.Literal('admin')])),
-    /** Sector clients (required, not empty): the agencies whose dossiers this key creates, changes and reads. */
+    /**
+     * `sector` (default) posts for one system; `viewer` reads everything admins read; `operator`
+     * also replays, edits, discards, routes and settles. `admin` is the older name of `operator`.
+     */
+    role: Type.Optional(Type.Union([Type.Literal('sector'), Type.Literal('viewer'), Type.Literal('operator'), Type.Literal('admin')])),
+    /**
+     * Sector clients (required, not empty): the agencies whose dossiers this key creates, changes
+     * and reads. Admins (optional): the agencies they see and act on; absent, every agency.
+     */
     agencies: Type.Optional(Type.Array(AgencyPattern, { maxItems: 5000 })),
+    /** Admins (optional): the systems whose dossiers they see and act on; absent, every system. */
+    systems: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9-]{1,40}$' }), { minItems: 1, maxItems: 100 })),
     keySha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
     /** Sector clients: where the gateway delivers this system's events (docs/webhooks.md). */
     webhook: Type.Optional(Type.Object({
@@ -49,10 +58,25 @@ export interface Client {
   id: string
   system: string | undefined
   role: 'sector' | 'admin'
-  /** Sector clients: agency codes and `*.<province>` patterns; empty for admins. */
+  /** Admins: what they may do. A viewer reads (payloads too, audited); an operator also acts. */
+  adminRole?: 'viewer' | 'operator'
+  /** Agency codes and `*.<province>` patterns; for an admin, empty means every agency. */
   agencies: readonly string[]
+  /** Admins limited to some systems; undefined means every system. */
+  systems?: readonly string[]
   /** The secret is used to sign, never logged or shown. */
   webhook?: { url: string, secret: string }
+}
+
+/** An admin's scope: every agency and system unless its entry lists some. Sector clients: their own. */
+export function inScope (client: Client, agency: string, system: string): boolean {
+  if (client.role === 'sector') return client.system === system && coversAgency(client.agencies, agency)
+  return (client.agencies.length === 0 || coversAgency(client.agencies, agency)) && (client.systems === undefined || client.systems.includes(system))
+}
+
+/** Whether the client may see anything of `agency` (lists across agencies start here). */
+export function seesAgency (client: Client, agency: string): boolean {
+  return (client.role === 'admin' && client.agencies.length === 0) || coversAgency(client.agencies, agency)
 }
 
 /** Whether `agencies` (a client's patterns) cover the agency `code`. */
@@ -98,7 +122,8 @@ export function loadClients (path: string): LoadedClient[] {
   const ids = new Set<string>()
   const hashes = new Set<string>()
   return parsed.clients.map(c => {
-    const role = c.role ?? 'sector'
+    const declared = c.role ?? 'sector'
+    const role = declared === 'sector' ? 'sector' : 'admin'
     const fail = (why: string): never => { throw new Error(`CLIENTS_FILE ${path}: client ${c.id} ${why}`) }
     if (ids.has(c.id)) fail('appears twice: client ids must be unique')
     if (hashes.has(c.keySha256)) fail('has the same key as another client: give each client its own key')
@@ -109,14 +134,17 @@ export function loadClients (path: string): LoadedClient[] {
       if (c.agencies === undefined || c.agencies.length === 0) {
         fail('has no agencies: list the agencies it acts for, e.g. "agencies": ["000.00.12.H42"] or ["*.H42"] for a whole province')
       }
-    } else if (c.agencies !== undefined || c.webhook !== undefined) {
-      fail(`is an admin: "${c.agencies !== undefined ? 'agencies' : 'webhook'}" applies to sector clients only`)
+      if (c.systems !== undefined) fail('is a sector client: "systems" applies to admins only (a sector client has one "system")')
+    } else if (c.webhook !== undefined || c.system !== undefined) {
+      fail(`is an admin: "${c.webhook !== undefined ? 'webhook' : 'system'}" applies to sector clients only (an admin may be limited with "agencies" and "systems")`)
     }
     if (c.webhook !== undefined) {
       const bytes = Buffer.from(c.webhook.secret.slice('whsec_'.length), 'base64').length
       if (bytes < 24 || bytes > 64) fail(`webhook.secret must be "whsec_" and the base64 of 24 to 64 random bytes (it holds ${bytes})`)
     }
     const client: LoadedClient = { id: c.id, system: c.system, role, agencies: Object.freeze([...c.agencies ?? []]), hash: Buffer.from(c.keySha256, 'hex') }
+    if (role === 'admin') client.adminRole = declared === 'viewer' ? 'viewer' : 'operator'
+    if (c.systems !== undefined) client.systems = Object.freeze([...c.systems])
     if (c.webhook !== undefined) client.webhook = Object.freeze({ url: c.webhook.url, secret: c.webhook.secret })
     return client
   })
@@ -125,6 +153,8 @@ export function loadClients (path: string): LoadedClient[] {
 function publicView (c: LoadedClient): Client {
   const v: Client = { id: c.id, system: c.system, role: c.role, agencies: c.agencies }
   if (c.webhook !== undefined) v.webhook = c.webhook
+  if (c.adminRole !== undefined) v.adminRole = c.adminRole
+  if (c.systems !== undefined) v.systems = c.systems
   return v
 }
 
@@ -203,7 +233,8 @@ export default fp(async (app) => {
     const removed = [...before.keys()].filter(id => !after.has(id))
     const changed = next.filter(c => {
       const old = before.get(c.id)
-      return old !== undefined && (!old.hash.equals(c.hash) || old.system !== c.system || old.role !== c.role ||
+      return old !== undefined && (!old.hash.equals(c.hash) || old.system !== c.system || old.role !== c.role || old.adminRole !== c.adminRole ||
+        old.systems?.join() !== c.systems?.join() ||
         old.agencies.join() !== c.agencies.join() || old.webhook?.url !== c.webhook?.url || old.webhook?.secret !== c.webhook?.secret)
     }).map(c => c.id)
     clients = next

@@ -2,14 +2,15 @@
  * Admin routes for what the portal starts: online dossiers nobody was given (route one by
  * hand), callbacks for codes nobody here knows, and webhook events that failed for good.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { errorReplies, rateLimitOf } from '../schemas/http.js'
+import { errorReplies } from '../schemas/http.js'
+import { adminFind, adminGuard } from './admin-guard.js'
 import { toCanonical, type Routing } from '../store/dossier-store.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import { coversAgency } from '../plugins/clients.js'
+import { coversAgency, seesAgency } from '../plugins/clients.js'
 import { isoFromPortalDate, submittedOnline } from '../webhooks/events.js'
 
 const WebhookFailure = Type.Object({
@@ -26,13 +27,8 @@ const WebhookFailure = Type.Object({
 })
 
 export default async function adminOnlineRoutes (app: FastifyInstance): Promise<void> {
-  const guard = {
-    onRequest: async (req: FastifyRequest) => { app.identify(req) },
-    preParsing: async (req: FastifyRequest) => {
-      if (app.requireClient(req).role !== 'admin') throw Errors.forbidden()
-    },
-    config: { rateLimit: rateLimitOf(app) }
-  }
+  const viewer = adminGuard(app, 'viewer')
+  const operator = adminGuard(app, 'operator')
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/admin/dossiers/:maHoSo/route', {
     schema: {
@@ -40,11 +36,9 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
       body: Type.Object({ clientId: Type.String({ maxLength: 64, description: 'the sector client (with a webhook) that receives the dossier' }) }, { additionalProperties: false }),
       response: { 202: Type.Object({ maHoSo: Type.String(), state: Type.String(), client: Type.String() }), ...errorReplies }
     },
-    ...guard
+    ...operator
   }, async (req, reply) => {
-    const where = await app.store.locate(req.params.maHoSo)
-    const d = where === undefined ? undefined : await app.store.load(where.agency, where.ref)
-    if (d === undefined) throw Errors.notFound(`hồ sơ ${req.params.maHoSo}`, 'maHoSo')
+    const d = await adminFind(app, app.requireClient(req), req.params.maHoSo)
     if (d.state !== 'unrouted') {
       throw Errors.conflict('NOT_UNROUTED', 'Hồ sơ không ở trạng thái chưa định tuyến', 'The dossier is not waiting to be routed', 'maHoSo')
     }
@@ -81,6 +75,8 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
     if (r.result === 'state') throw Errors.conflict('NOT_UNROUTED', 'Hồ sơ không ở trạng thái chưa định tuyến', 'The dossier is not waiting to be routed', 'maHoSo')
     if (r.head !== '') await app.queues.enqueueWebhook(d.agency, d.maHoSo, r.head)
     req.log.info({ maHoSo: d.maHoSo, client: client.id }, 'online dossier routed by admin')
+    const actor = app.requireClient(req)
+    await app.store.audit.append({ actor: actor.id, role: actor.adminRole ?? 'operator', action: 'route', target: d.maHoSo, count: 1, outcome: 'ok', detail: `to ${client.id}` })
     return await reply.code(202).send({ maHoSo: d.maHoSo, state: 'delivered', client: client.id })
   })
 
@@ -101,10 +97,11 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
         ...errorReplies
       }
     },
-    ...guard
-  }, async () => {
+    ...viewer
+  }, async (req) => {
+    const client = app.requireClient(req)
     const items = []
-    for (const agency of await app.store.agencies()) {
+    for (const agency of (await app.store.agencies()).filter(a => seesAgency(client, a))) {
       for (const u of await app.store.portal.unmatched(agency)) items.push({ agency, ...(u as Record<string, string>) })
       if (items.length >= 1000) break
     }
@@ -113,10 +110,11 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/webhooks/failed', {
     schema: { response: { 200: Type.Object({ items: Type.Array(WebhookFailure) }), ...errorReplies } },
-    ...guard
-  }, async () => {
+    ...viewer
+  }, async (req) => {
+    const client = app.requireClient(req)
     const items = []
-    for (const agency of await app.store.agencies()) {
+    for (const agency of (await app.store.agencies()).filter(a => seesAgency(client, a))) {
       const failed = await app.store.webhooks.failedByCode(agency)
       for (const [maHoSo, f] of failed) items.push({ maHoSo, ...f })
       if (items.length >= 1000) break

@@ -1,12 +1,14 @@
 /**
  * Admin routes: what failed or waits for a person, and the decisions that let it go on.
- * Only clients with the admin role may call them.
+ * Viewers read (payload reads are audited); operators also decide (audited). Each sees its scope.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { Candidate, Message, SyncFailure, errorReplies, rateLimitOf } from '../schemas/http.js'
+import { Candidate, Message, SyncFailure, errorReplies } from '../schemas/http.js'
+import { adminFind, adminGuard, scopeSystem } from './admin-guard.js'
+import { inScope, seesAgency } from '../plugins/clients.js'
 import { CommuneCode } from '../schemas/canonical-dossier.js'
 import { dossierHashes, setPath } from '../intake/intake-service.js'
 import type { StoredDossier } from '../store/dossier-store.js'
@@ -45,32 +47,22 @@ function revisionConflict (current?: number): Error {
 }
 
 export default async function adminRoutes (app: FastifyInstance): Promise<void> {
-  const guard = {
-    onRequest: async (req: FastifyRequest) => { app.identify(req) },
-    preParsing: async (req: FastifyRequest) => {
-      if (app.requireClient(req).role !== 'admin') throw Errors.forbidden()
-    },
-    config: { rateLimit: rateLimitOf(app) }
-  }
-
-  async function find (maHoSo: string): Promise<StoredDossier> {
-    const where = await app.store.locate(maHoSo)
-    const d = where === undefined ? undefined : await app.store.load(where.agency, where.ref)
-    if (d === undefined) throw Errors.notFound(`hồ sơ ${maHoSo}`, 'maHoSo')
-    return d
-  }
+  const viewer = adminGuard(app, 'viewer')
+  const operator = adminGuard(app, 'operator')
+  const find = async (req: FastifyRequest, maHoSo: string): Promise<StoredDossier> => await adminFind(app, app.requireClient(req), maHoSo)
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/dossiers', {
     schema: {
       querystring: Type.Object({ state: Type.Union([Type.Literal('failed'), Type.Literal('needs-review'), Type.Literal('unrouted')]) }),
       response: { 200: Type.Object({ items: Type.Array(Listed) }), ...errorReplies }
     },
-    ...guard
+    ...viewer
   }, async (req) => {
-    const places = (await app.store.listByState(req.query.state)).slice(0, 1000)
+    const client = app.requireClient(req)
+    const places = (await app.store.listByState(req.query.state)).filter(p => seesAgency(client, p.agency)).slice(0, 1000)
     const items = []
     for (const d of await app.store.loadEach(places)) {
-      if (d === undefined || d.state !== req.query.state) continue
+      if (d === undefined || d.state !== req.query.state || !inScope(client, d.agency, scopeSystem(d))) continue
       items.push({
         maHoSo: d.maHoSo,
         system: d.system,
@@ -102,9 +94,12 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
         ...errorReplies
       }
     },
-    ...guard
+    ...viewer
   }, async (req) => {
-    const d = await find(req.params.maHoSo)
+    const d = await find(req, req.params.maHoSo)
+    const client = app.requireClient(req)
+    // The payloads hold personal data: who read them is kept.
+    await app.store.audit.append({ actor: client.id, role: client.adminRole ?? 'operator', action: 'payloads.read', target: d.maHoSo, count: 1, outcome: 'ok' })
     // Newest first: the payloads behind each revision, for audit and replay.
     return { items: await app.store.rawPayloads(d.agency, d.ref) }
   })
@@ -119,9 +114,9 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
       }, { additionalProperties: false }),
       response: { 202: Type.Object({ maHoSo: Type.String(), state: Type.String() }), ...errorReplies }
     },
-    ...guard
+    ...operator
   }, async (req, reply) => {
-    const d = await find(req.params.maHoSo)
+    const d = await find(req, req.params.maHoSo)
     if (d.state !== 'needs-review' || d.review === undefined) throw notInReview()
     const items = req.body.target === undefined ? d.review : d.review.filter(r => r.target === req.body.target)
     const item = items.find(r => r.candidates.some(c => c.code === req.body.communeCode))
@@ -152,6 +147,8 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
     if (r.jobGen !== '') await app.queues.enqueueFlush(d.agency, r.jobGen)
     const state = r.state
     req.log.info({ maHoSo: d.maHoSo, target: item.target, state }, 'review settled by admin')
+    const client = app.requireClient(req)
+    await app.store.audit.append({ actor: client.id, role: client.adminRole ?? 'operator', action: 'review.settle', target: d.maHoSo, count: 1, outcome: 'ok', detail: `${item.target} ${item.oldCode} → ${req.body.communeCode}` })
     return reply.code(202).send({ maHoSo: d.maHoSo, state })
   })
 }

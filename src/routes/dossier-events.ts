@@ -11,6 +11,7 @@ import { Errors, ValidationError } from '../errors.js'
 import { errorReplies, rateLimitOf } from '../schemas/http.js'
 import { parseEvent } from '../lifecycle/events.js'
 import { canSee } from './dossiers.js'
+import { forbiddenRole } from './admin-guard.js'
 
 const EventReply = Type.Object({
   maHoSo: Type.String(),
@@ -31,6 +32,7 @@ export default async function dossierEventRoutes (app: FastifyInstance): Promise
     config: { rateLimit: rateLimitOf(app) }
   }, async (req, reply) => {
     const client = app.requireClient(req)
+    if (client.role === 'admin' && client.adminRole !== 'operator') throw forbiddenRole()
     const parsed = parseEvent(req.body)
     if (!parsed.ok) throw new ValidationError(parsed.issues)
     const out = await app.events.apply(async () => {
@@ -41,6 +43,9 @@ export default async function dossierEventRoutes (app: FastifyInstance): Promise
       return d
     }, parsed.event, client.id)
     req.log.info({ maHoSo: out.d.maHoSo, type: parsed.event.type, status: out.status, state: out.state }, 'dossier event')
+    if (client.role === 'admin') {
+      await app.store.audit.append({ actor: client.id, role: client.adminRole ?? 'operator', action: `event.${parsed.event.type}`, target: out.d.maHoSo, count: 1, outcome: 'ok', detail: `status ${out.status}` })
+    }
     return await reply.code(202).send({ maHoSo: out.d.maHoSo, status: out.status, state: out.state, dueAt: out.dueAt })
   })
 }

@@ -8,7 +8,7 @@ import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { InputError } from '../errors.js'
 import { errorReplies, rateLimitOf } from '../schemas/http.js'
-import { coversAgency } from '../plugins/clients.js'
+import { seesAgency } from '../plugins/clients.js'
 import { durationMs } from '../adapters/iso-duration.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import type { ListedDeadline } from '../store/lifecycle-store.js'
@@ -81,7 +81,7 @@ export default async function dossierListRoutes (app: FastifyInstance): Promise<
     }
     const limit = q.limit ?? 100
     const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
-    const agencies = (await app.store.agencies()).filter(a => client.role === 'admin' || coversAgency(client.agencies, a))
+    const agencies = (await app.store.agencies()).filter(a => seesAgency(client, a))
     const from = which === 'due' ? Math.max(now, cursor?.s ?? 0) : cursor?.s ?? 0
     // Each agency's index gives its earliest; ties on one due date are rare past a page's worth.
     const lists = await Promise.all(agencies.map(async a => await app.store.lifecycle.list(a, which, from, until, limit * 2 + 50)))

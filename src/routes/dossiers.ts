@@ -8,7 +8,7 @@ import { CanonicalDossier } from '../schemas/canonical-dossier.js'
 import { toCanonical, type StoredDossier } from '../store/dossier-store.js'
 import { STATUS_LABELS } from '../mappings/to-portal.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import { coversAgency, type Client } from '../plugins/clients.js'
+import { coversAgency, inScope, type Client } from '../plugins/clients.js'
 
 const Attempt = Type.Object({
   at: Type.String(),
@@ -75,11 +75,12 @@ export const DossierView = Type.Object({
 })
 
 /**
- * Admins see every dossier; a sector client, those of its system and of its agencies, and the
- * online dossiers routed to it.
+ * Admins see the dossiers of their scope (every one, unless their entry lists agencies or
+ * systems); a sector client, those of its system and of its agencies, and the online dossiers
+ * routed to it.
  */
 export function canSee (client: Client, d: StoredDossier): boolean {
-  if (client.role === 'admin') return true
+  if (client.role === 'admin') return inScope(client, d.agency, d.routing?.system ?? d.system)
   if (!coversAgency(client.agencies, d.agency)) return false
   return client.system === d.system || d.routing?.client === client.id
 }

@@ -5,10 +5,10 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { Errors } from '../errors.js'
+import { Errors, InputError } from '../errors.js'
 import { errorReplies, rateLimitOf } from '../schemas/http.js'
 import { AgencyCode, Channel, CommuneCode, ProcedureCode } from '../schemas/canonical-dossier.js'
-import { coversAgency } from '../plugins/clients.js'
+import { coversAgency, seesAgency } from '../plugins/clients.js'
 import { StatsQuery, lastDays, type StatsFilter } from '../stats/query.js'
 import { isDay } from '../stats/metrics.js'
 
@@ -99,6 +99,23 @@ export async function statsRoutes (app: FastifyInstance): Promise<void> {
       if (q.agency !== undefined && !coversAgency(client.agencies, q.agency)) throw Errors.forbiddenAgency(q.agency, 'agency')
       if (client.system !== undefined) filter.system = client.system
       filter.agencies = (a) => coversAgency(client.agencies, a)
+    } else {
+      // An admin limited to some agencies or systems sees their figures only.
+      if (q.agency !== undefined && !seesAgency(client, q.agency)) throw Errors.forbiddenAgency(q.agency, 'agency')
+      if (client.agencies.length > 0) filter.agencies = (a) => seesAgency(client, a)
+      const systems = client.systems
+      if (systems !== undefined) {
+        if (q.system !== undefined && !systems.includes(q.system)) throw Errors.forbiddenSystem(q.system)
+        if (q.system === undefined) {
+          if (systems.length !== 1) {
+            throw new InputError('SYSTEM_REQUIRED', 400, {
+              vi: `Khóa quản trị này chỉ xem được các hệ thống ${systems.join(', ')}: hãy chọn một (system)`,
+              en: `This admin key sees systems ${systems.join(', ')} only: choose one (system)`
+            }, { field: 'system' })
+          }
+          filter.system = systems[0]
+        }
+      }
     }
     return await stats.query(filter)
   })

@@ -14,6 +14,7 @@ import * as portalScripts from './scripts-portal.js'
 import * as webhookScripts from './scripts-webhook.js'
 import * as lifecycleScripts from './scripts-lifecycle.js'
 import { LifecycleStore, lifecycleArgv, type LifecycleArgs } from './lifecycle-store.js'
+import { AuditStore } from './audit-store.js'
 import { PortalStore } from './portal-store.js'
 import { WebhookStore } from './webhook-store.js'
 import { DeliveryStore } from './delivery-store.js'
@@ -95,6 +96,7 @@ export class DossierStore {
   readonly portal: PortalStore
   readonly webhooks: WebhookStore
   readonly lifecycle: LifecycleStore
+  readonly audit: AuditStore
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
 
@@ -106,6 +108,7 @@ export class DossierStore {
     this.portal = new PortalStore(redis, this.keys, this.retentionMs, async (a) => { await this.noteAgency(a) })
     this.webhooks = new WebhookStore(redis, this.keys, this.retentionMs)
     this.lifecycle = new LifecycleStore(redis, this.keys, this.retentionMs)
+    this.audit = new AuditStore(redis, `${opts.prefix}:audit`)
   }
 
   /**
