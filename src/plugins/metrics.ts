@@ -29,7 +29,7 @@ export default fp(async (app) => {
     webhookAttempts: new Counter({ name: 'lienthong_webhook_attempts_total', help: 'Webhook delivery attempts, by event type and outcome', labelNames: ['type', 'outcome'], registers: [registry] })
   }
   app.decorate('metrics', metrics)
-  app.get('/metrics', { config: { rateLimit: false } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_req, reply) => {
     return await reply.type(registry.contentType).send(await registry.metrics())
   })
 }, { name: 'metrics' })
