@@ -17,6 +17,7 @@ import intakePlugin from './plugins/intake.js'
 import deliveryWorkers from './plugins/delivery-workers.js'
 import webhookWorkers from './plugins/webhook-workers.js'
 import metricsPlugin from './plugins/metrics.js'
+import openapiPlugin from './plugins/openapi.js'
 import routingPlugin from './plugins/routing.js'
 import callbacksPlugin from './plugins/callbacks.js'
 import portalCallbackRoutes from './routes/portal-callbacks.js'
@@ -51,6 +52,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
   await app.register(configPlugin, { config })
   await app.register(errorHandler)
   await app.register(httpRefusals)
+  await app.register(openapiPlugin)
   await app.register(metricsPlugin)
   await app.register(redisPlugin)
   await app.register(storePlugin)

@@ -106,7 +106,7 @@ export default fp(async (app) => {
   /* eslint-enable no-new */
   app.decorate('metrics', metrics)
   app.decorate('metricsState', state)
-  app.get('/metrics', { config: { rateLimit: false }, schema: { hide: true } as never }, async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_req, reply) => {
     return await reply.type(registry.contentType).send(await registry.metrics())
   })
 }, { name: 'metrics' })

@@ -21,6 +21,9 @@ const Entry = Type.Object({
 export default async function adminAuditRoutes (app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/audit', {
     schema: {
+      tags: ['admin'],
+      summary: 'The admins\' audit log, newest first',
+      security: [{ apiKey: [] }],
       querystring: Type.Object({
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
         before: Type.Optional(Type.String({ pattern: '^\\d{1,15}-\\d{1,10}$', description: 'an entry id: the page starts after it (older)' }))

@@ -32,6 +32,9 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/admin/dossiers/:maHoSo/route', {
     schema: {
+      tags: ['admin'],
+      summary: 'Route an unrouted online dossier to a sector client',
+      security: [{ apiKey: [] }],
       params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
       body: Type.Object({ clientId: Type.String({ maxLength: 64, description: 'the sector client (with a webhook) that receives the dossier' }) }, { additionalProperties: false }),
       response: { 202: Type.Object({ maHoSo: Type.String(), state: Type.String(), client: Type.String() }), ...errorReplies }
@@ -82,6 +85,9 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/callbacks/unmatched', {
     schema: {
+      tags: ['admin'],
+      summary: 'Portal callbacks for codes nobody here knows',
+      security: [{ apiKey: [] }],
       response: {
         200: Type.Object({
           items: Type.Array(Type.Object({
@@ -109,7 +115,12 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
   })
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/webhooks/failed', {
-    schema: { response: { 200: Type.Object({ items: Type.Array(WebhookFailure) }), ...errorReplies } },
+    schema: {
+      tags: ['admin'],
+      summary: 'Webhook events that failed for good',
+      security: [{ apiKey: [] }],
+      response: { 200: Type.Object({ items: Type.Array(WebhookFailure) }), ...errorReplies }
+    },
     ...viewer
   }, async (req) => {
     const client = app.requireClient(req)

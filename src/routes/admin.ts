@@ -53,6 +53,9 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/dossiers', {
     schema: {
+      tags: ['admin'],
+      summary: 'Dossiers that failed, wait for review or are unrouted',
+      security: [{ apiKey: [] }],
       querystring: Type.Object({ state: Type.Union([Type.Literal('failed'), Type.Literal('needs-review'), Type.Literal('unrouted')]) }),
       response: { 200: Type.Object({ items: Type.Array(Listed) }), ...errorReplies }
     },
@@ -79,6 +82,9 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/dossiers/:maHoSo/payloads', {
     schema: {
+      tags: ['admin'],
+      summary: 'Raw payloads behind each revision of a dossier',
+      security: [{ apiKey: [] }],
       params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
       response: {
         200: Type.Object({
@@ -106,6 +112,9 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/admin/dossiers/:maHoSo/review', {
     schema: {
+      tags: ['admin'],
+      summary: 'Settle a review: choose the commune for a split old commune',
+      security: [{ apiKey: [] }],
       params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
       body: Type.Object({
         communeCode: CommuneCode,

@@ -23,6 +23,9 @@ const EventReply = Type.Object({
 export default async function dossierEventRoutes (app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/dossiers/:maHoSo/events', {
     schema: {
+      tags: ['dossiers'],
+      summary: 'Record a lifecycle event of a dossier',
+      security: [{ apiKey: [] }],
       params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
       body: Type.Unknown({ description: 'one lifecycle event: { "type": "step" | "status" | "supplement-requested" | "supplement-received" | "due-date" | "result", "at": ISO 8601, ... }' }),
       response: { 202: EventReply, ...errorReplies }

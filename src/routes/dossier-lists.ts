@@ -46,6 +46,9 @@ function after (x: ListedDeadline, c: Cursor): boolean {
 export default async function dossierListRoutes (app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/dossiers', {
     schema: {
+      tags: ['dossiers'],
+      summary: 'Open dossiers overdue or due soon, earliest due first',
+      security: [{ apiKey: [] }],
       querystring: Type.Object({
         overdue: Type.Optional(Type.Boolean({ description: 'open dossiers past their due date' })),
         dueWithin: Type.Optional(Type.String({ maxLength: 40, description: 'open dossiers due within this ISO 8601 duration from now, e.g. PT24H' })),

@@ -88,6 +88,9 @@ export function canSee (client: Client, d: StoredDossier): boolean {
 export default async function dossierRoutes (app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/dossiers/:maHoSo', {
     schema: {
+      tags: ['dossiers'],
+      summary: 'A dossier: canonical record, sync state, attempts, history',
+      security: [{ apiKey: [] }],
       params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
       response: { 200: DossierView, ...errorReplies }
     },

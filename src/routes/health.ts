@@ -23,12 +23,12 @@ const Ready = Type.Object({
 
 export default async function healthRoutes (app: FastifyInstance): Promise<void> {
   app.get('/health/live', {
-    schema: { response: { 200: Type.Object({ status: Type.String() }) } },
+    schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.String() }) } },
     config: { rateLimit: false }
   }, async () => ({ status: 'ok' }))
 
   app.get('/health/ready', {
-    schema: { response: { 200: Ready, 503: Ready } },
+    schema: { tags: ['health'], summary: 'Readiness: Redis answers and accepts writes', response: { 200: Ready, 503: Ready } },
     config: { rateLimit: false }
   }, async (_req, reply) => {
     const role = app.config.ROLE

@@ -62,6 +62,9 @@ export default async function inboundRoutes (app: FastifyInstance): Promise<void
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/inbound/:system', {
     schema: {
+      tags: ['intake'],
+      summary: 'Submit a dossier from sector software (JSON, XML or SOAP, per system)',
+      security: [{ apiKey: [] }],
       params: Params,
       response: { 202: IntakeReply, ...errorReplies }
     },

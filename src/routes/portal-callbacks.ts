@@ -27,7 +27,14 @@ export default async function portalCallbackRoutes (app: FastifyInstance): Promi
   const service = app.callbacks
 
   app.post('/v1/portal/callbacks', {
-    schema: { response: { 200: CallbackReply, ...errorReplies } },
+    schema: {
+      tags: ['portal'],
+      summary: 'Callback from the national portal',
+      description: 'No API key: the portal signs each callback with `X-Portal-Timestamp` (Unix seconds, within 300 s of the gateway clock) and ' +
+        '`X-Portal-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the shared secret>`, checked before the body is read; ' +
+        'missing, wrong or stale answers 401. / Không dùng khóa API: Cổng ký từng lời gọi bằng hai tiêu đề trên; thiếu, sai hoặc quá hạn trả về 401.',
+      response: { 200: CallbackReply, ...errorReplies }
+    },
     config: { rateLimit: { max: app.config.CALLBACK_RATE_LIMIT_MAX, timeWindow: app.config.RATE_LIMIT_WINDOW_MS } }
   }, async (req, reply) => {
     const secret = app.config.PORTAL_CALLBACK_SECRET

@@ -82,6 +82,9 @@ export async function statsRoutes (app: FastifyInstance): Promise<void> {
   const stats = new StatsQuery(app.redis, app.config.KEY_PREFIX)
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/stats', {
     schema: {
+      tags: ['stats'],
+      summary: 'Service-quality figures of the centre',
+      security: [{ apiKey: [] }],
       querystring: StatsQuerystring,
       response: { 200: StatsReply, ...errorReplies }
     },

@@ -1,0 +1,98 @@
+/**
+ * The OpenAPI document at `/docs/json` and Swagger UI at `/docs`, generated from the route
+ * schemas. Must be registered before the routes: @fastify/swagger collects them in onRoute.
+ * Swagger UI is served from the package's own files; nothing is fetched from another host,
+ * so the page works on a centre's closed network.
+ */
+import { readFileSync } from 'node:fs'
+import fp from 'fastify-plugin'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import { ErrorReply } from '../schemas/http.js'
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+
+const DESCRIPTION = [
+  'Integration gateway between the sector software of public-service centres and the national public-service portal.',
+  'Clients authenticate with their key in the `X-Api-Key` header. Every error reply carries a stable `code`,',
+  'the `field` at fault in the sender\'s own terms, and a `message` in Vietnamese and English.',
+  '',
+  'Cổng liên thông giữa phần mềm chuyên ngành của các trung tâm phục vụ hành chính công và Cổng dịch vụ công quốc gia.',
+  'Hệ thống gọi đến xác thực bằng khóa trong tiêu đề `X-Api-Key`. Mỗi phản hồi lỗi có `code` ổn định,',
+  '`field` chỉ trường bị lỗi theo cách gọi của bên gửi, và `message` bằng tiếng Việt và tiếng Anh.'
+].join('\n')
+
+export const OPENAPI_TAGS = [
+  { name: 'intake', description: 'Dossiers from sector software / Tiếp nhận hồ sơ từ phần mềm chuyên ngành' },
+  { name: 'dossiers', description: 'Dossier records, lifecycle events and deadlines / Hồ sơ, sự kiện xử lý và hạn giải quyết' },
+  { name: 'portal', description: 'Callbacks from the national portal / Lời gọi từ Cổng dịch vụ công quốc gia' },
+  { name: 'admin', description: 'What failed or waits for a person / Hồ sơ lỗi hoặc chờ xử lý thủ công' },
+  { name: 'stats', description: 'Service-quality figures / Số liệu chất lượng phục vụ' },
+  { name: 'health', description: 'Liveness and readiness / Trạng thái hoạt động' }
+]
+
+const STATUS_TEXT: Record<string, string> = {
+  200: 'OK',
+  202: 'Accepted',
+  400: 'Bad request',
+  401: 'Not authenticated: no or unknown API key, or a bad portal signature',
+  403: 'Not allowed for this client',
+  404: 'Not found',
+  409: 'Conflict with the current state',
+  413: 'Body too large',
+  415: 'Unsupported media type or charset',
+  422: 'Semantically invalid',
+  429: 'Rate limit exceeded',
+  500: 'Internal error (SOAP faults too)',
+  503: 'Not ready, or a dependency is down'
+}
+
+type Schema = Record<string, unknown>
+
+/**
+ * Replies declared with a shared schema (ErrorReply) become a $ref to its component instead of
+ * a copy under every status. Only the document changes: the route keeps its own schema.
+ */
+export function refSharedReplies (schema: Schema | undefined, shared: ReadonlySet<string>): Schema | undefined {
+  const response = schema?.response as Record<string, Schema> | undefined
+  if (schema === undefined || response === undefined) return schema
+  const out: Record<string, Schema> = {}
+  for (const [status, reply] of Object.entries(response)) {
+    const id = reply.$id
+    const description = typeof reply.description === 'string' ? reply.description : STATUS_TEXT[status]
+    out[status] = typeof id === 'string' && shared.has(id)
+      ? { $ref: `${id}#`, ...(description === undefined ? {} : { description }) }
+      : { ...reply, ...(description === undefined || reply.description !== undefined ? {} : { description }) }
+  }
+  return { ...schema, response: out }
+}
+
+export default fp(async (app) => {
+  app.addSchema(ErrorReply)
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Liên Thông gateway API', version: pkg.version, description: DESCRIPTION },
+      // None: the document is valid wherever the gateway is deployed, relative to its own host.
+      servers: [],
+      tags: OPENAPI_TAGS,
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'the client key from the clients file / khóa của hệ thống gọi đến' }
+        }
+      }
+    },
+    transform: ({ schema, url }) => ({ schema: refSharedReplies(schema as Schema | undefined, new Set(Object.keys(app.getSchemas()))) as never, url }),
+    // Shared schemas keep their $id as the component name (ErrorReply), not def-0.
+    refResolver: {
+      buildLocalReference (json, _baseUri, _fragment, i) {
+        return typeof json.$id === 'string' ? json.$id : `def-${i}`
+      }
+    }
+  })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    uiConfig: { deepLinking: true }
+  })
+}, { name: 'openapi' })

@@ -1,0 +1,128 @@
+/**
+ * `/docs`: the OpenAPI document generated from the route schemas is valid, lists every route the
+ * app serves with every status it declares, and Swagger UI loads from the gateway alone.
+ */
+import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { Validator } from '@seriousme/openapi-schema-validator'
+import { RedisServer } from '../../support/redis-server.js'
+import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
+import { errorReplies } from '../../src/schemas/http.js'
+
+interface Operation { tags?: string[], summary?: string, security?: Array<Record<string, string[]>>, responses: Record<string, { $ref?: string, content?: Record<string, { schema: { $ref?: string } }> }> }
+interface Doc { openapi: string, info: { title: string, version: string }, paths: Record<string, Record<string, Operation>>, components: { schemas: Record<string, unknown>, securitySchemes: Record<string, unknown> } }
+
+const ERRORS = Object.keys(errorReplies)
+const PUBLIC = { security: false, errors: [] as string[] }
+const KEYED = { security: true, errors: ERRORS }
+/** Every API route, its success status, and whether it takes an API key. */
+const EXPECTED: Array<{ method: string, path: string, ok: string[], security: boolean, errors: string[] }> = [
+  { method: 'GET', path: '/health/live', ok: ['200'], ...PUBLIC },
+  { method: 'GET', path: '/health/ready', ok: ['200', '503'], ...PUBLIC },
+  { method: 'POST', path: '/v1/inbound/:system', ok: ['202'], ...KEYED },
+  { method: 'POST', path: '/v1/portal/callbacks', ok: ['200'], security: false, errors: ERRORS },
+  { method: 'GET', path: '/v1/dossiers/:maHoSo', ok: ['200'], ...KEYED },
+  { method: 'POST', path: '/v1/dossiers/:maHoSo/events', ok: ['202'], ...KEYED },
+  { method: 'GET', path: '/v1/dossiers', ok: ['200'], ...KEYED },
+  { method: 'GET', path: '/v1/stats', ok: ['200'], ...KEYED },
+  { method: 'GET', path: '/v1/admin/dossiers', ok: ['200'], ...KEYED },
+  { method: 'GET', path: '/v1/admin/dossiers/:maHoSo/payloads', ok: ['200'], ...KEYED },
+  { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/review', ok: ['202'], ...KEYED },
+  { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/route', ok: ['202'], ...KEYED },
+  { method: 'GET', path: '/v1/admin/callbacks/unmatched', ok: ['200'], ...KEYED },
+  { method: 'GET', path: '/v1/admin/webhooks/failed', ok: ['200'], ...KEYED },
+  { method: 'GET', path: '/v1/admin/audit', ok: ['200'], ...KEYED }
+]
+/** Served but deliberately not documented. */
+const UNDOCUMENTED = (path: string): boolean => path === '/metrics' || path === '/docs' || path.startsWith('/docs/')
+
+const openapiPath = (p: string): string => p.replace(/:(\w+)/g, '{$1}')
+
+/** Method and full path of every route, read from Fastify's own route tree. */
+function servedRoutes (tree: string): Array<{ method: string, path: string }> {
+  const out: Array<{ method: string, path: string }> = []
+  const stack: string[] = []
+  for (const line of tree.split('\n')) {
+    const m = /^([│ ]*)[├└]── (.+?)(?: \(([A-Z, ]+)\))?$/.exec(line)
+    if (m === null) continue
+    const depth = (m[1] ?? '').length / 4
+    const path = (depth === 0 ? '' : stack[depth - 1] ?? '') + (m[2] ?? '')
+    stack[depth] = path
+    stack.length = depth + 1
+    for (const method of (m[3] ?? '').split(', ')) {
+      if (method !== '' && method !== 'HEAD') out.push({ method, path })
+    }
+  }
+  return out
+}
+
+let redis: RedisServer
+let gw: InProcessGateway
+let doc: Doc
+
+t.before(async () => {
+  redis = await RedisServer.start()
+  // No portal is called: nothing is submitted. The port only has to be a valid URL.
+  gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9' })
+  const res = await fetch(`${gw.url}/docs/json`)
+  t.equal(res.status, 200)
+  doc = await res.json() as Doc
+})
+t.teardown(async () => {
+  await gw.close()
+  await redis.close()
+})
+
+t.test('the document is valid OpenAPI', async t => {
+  const result = await new Validator().validate(doc as unknown as Parameters<Validator['validate']>[0])
+  t.same(result.errors, undefined, 'no validation errors')
+  t.equal(result.valid, true)
+  t.match(doc.openapi, /^3\.1\./)
+  t.equal(doc.info.title, 'Liên Thông gateway API')
+  t.equal(doc.info.version, (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version)
+  t.same(Object.keys(doc.components.securitySchemes), ['apiKey'])
+  t.ok(doc.components.schemas.ErrorReply, 'the shared error reply is a named component')
+})
+
+t.test('every served route is documented with its statuses; hidden ones are not', async t => {
+  const served = servedRoutes(gw.app.printRoutes({ commonPrefix: false }))
+  t.ok(served.length >= EXPECTED.length, 'the route tree was read')
+  const documented = served.filter(r => !UNDOCUMENTED(r.path))
+  t.same(documented.map(r => `${r.method} ${r.path}`).sort(), EXPECTED.map(r => `${r.method} ${r.path}`).sort(), 'the expected list is the served list')
+  t.same(Object.keys(doc.paths).sort(), [...new Set(EXPECTED.map(r => openapiPath(r.path)))].sort(), 'no more, no fewer paths')
+  t.notOk(doc.paths['/metrics'], '/metrics is hidden')
+
+  for (const r of EXPECTED) {
+    const op = doc.paths[openapiPath(r.path)]?.[r.method.toLowerCase()]
+    if (op === undefined) { t.fail(`${r.method} ${r.path} missing`); continue }
+    t.same(Object.keys(op.responses).sort(), [...r.ok, ...r.errors].sort(), `${r.method} ${r.path} statuses`)
+    t.equal(op.tags?.length, 1, `${r.method} ${r.path} has a tag`)
+    t.ok(op.summary, `${r.method} ${r.path} has a summary`)
+    t.same(op.security, r.security ? [{ apiKey: [] }] : undefined, `${r.method} ${r.path} security`)
+    for (const s of r.errors) {
+      t.equal(op.responses[s]?.content?.['application/json']?.schema.$ref, '#/components/schemas/ErrorReply', `${r.method} ${r.path} ${s} is an ErrorReply`)
+    }
+  }
+})
+
+t.test('Swagger UI is served from the package, with nothing from another host', async t => {
+  const page = await fetch(`${gw.url}/docs/`)
+  t.equal(page.status, 200)
+  t.match(page.headers.get('content-type'), /text\/html/)
+  const html = await page.text()
+  const external = (text: string): string[] => (text.match(/(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}[^\s"')]*/gi) ?? [])
+  t.same(external(html), [], 'no absolute URL in the page')
+  const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(m => m[1] ?? '')
+  t.ok(assets.includes('./static/swagger-ui-bundle.js'), 'the bundle is local')
+  for (const asset of assets) {
+    t.notMatch(asset, /^(https?:)?\/\//, `${asset} is relative`)
+    const res = await fetch(new URL(asset, `${gw.url}/docs/`))
+    t.equal(res.status, 200, `${asset} loads`)
+    await res.arrayBuffer()
+  }
+  const init = await (await fetch(`${gw.url}/docs/static/swagger-initializer.js`)).text()
+  // Only string literals: a link in a comment is not fetched.
+  const literals = init.match(/(["'`])(?:https?:)?\/\/[^"'`]*\1/g) ?? []
+  t.same(literals, [], 'the initializer fetches nothing from another host')
+  t.match(init, /json/)
+})
