@@ -14,6 +14,9 @@ import { Candidate, Message, errorReplies, rateLimitOf } from '../schemas/http.j
 import { SOAP_CONTENT_TYPE, soapSuccess } from '../adapters/soap.js'
 import { charsetOf, firstInvalidUtf8, isUtf8Charset } from '../adapters/utf8.js'
 import type { SourceFormat } from '../mappings/types.js'
+import type { CanonicalDossier } from '../schemas/canonical-dossier.js'
+import { toPortalHoSo } from '../mappings/to-portal.js'
+import { codeDay } from '../intake/intake-service.js'
 
 const JSON_TYPES = ['application/json']
 const XML_TYPES = ['application/xml', 'text/xml', 'application/soap+xml']
@@ -53,12 +56,14 @@ export default async function inboundRoutes (app: FastifyInstance): Promise<void
   app.removeAllContentTypeParsers()
   // Refusals by system and status; the label is a known system or `unknown` (a bounded set).
   app.addHook('onResponse', async (req, reply) => {
-    if (reply.statusCode < 400) return
+    if (reply.statusCode < 400 || req.routeOptions.url !== '/v1/inbound/:system') return
     const system = (req.params as { system?: string }).system
     app.metrics.intakeRefused.inc({ system: system !== undefined && app.registry.get(system) !== undefined ? system : 'unknown', status: String(reply.statusCode) })
   })
   // Bytes, not a string: Fastify's string decoding would replace invalid UTF-8 with U+FFFD unseen.
   app.addContentTypeParser([...JSON_TYPES, ...XML_TYPES], { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
+
+  await validateRoute(app)
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/inbound/:system', {
     schema: {
@@ -110,5 +115,59 @@ export default async function inboundRoutes (app: FastifyInstance): Promise<void
       return reply.code(200).type(SOAP_CONTENT_TYPE).serializer((s: string) => s).send(xml as never)
     }
     return reply.code(202).send(result)
+  })
+}
+
+/** What a payload would become: the canonical record and the portal's HoSo (the code is assigned at intake). */
+export const ValidateReply = Type.Object({
+  canonical: Type.Unknown({ description: 'the canonical dossier (schema v1); maHoSo shows the sequence as 00000' }),
+  hoSo: Type.Unknown({ description: 'the HoSo the portal would receive' }),
+  review: Type.Optional(Type.Array(Type.Unknown(), { description: 'what would hold the dossier for an admin (a split commune)' }))
+})
+
+/**
+ * `POST /v1/validate/:system`: the intake check alone, for sector vendors: the field errors, or
+ * what the payload would become. Nothing is stored, nothing is sent.
+ */
+export async function validateRoute (app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/validate/:system', {
+    schema: {
+      tags: ['intake'],
+      summary: 'Check a payload as intake would, without storing or sending it',
+      security: [{ apiKey: [] }],
+      params: Params,
+      response: { 200: ValidateReply, ...errorReplies }
+    },
+    onRequest: async (req) => { app.identify(req) },
+    preParsing: async (req) => {
+      app.requireClient(req)
+      const mapping = app.registry.get(req.params.system)
+      if (mapping === undefined) throw Errors.unknownSystem(req.params.system)
+      const type = mediaType(req)
+      const accepted = mapping.format === 'json' ? JSON_TYPES : XML_TYPES
+      if (!accepted.includes(type)) throw Errors.unsupportedMediaType(type === '' ? undefined : type, accepted.join(', '))
+    },
+    config: { rateLimit: rateLimitOf(app) }
+  }, async (req) => {
+    const mapping = app.registry.get(req.params.system)
+    if (mapping === undefined) throw Errors.unknownSystem(req.params.system)
+    const { dossier, review } = await app.intake.normalize(mapping, bodyText(req.body, mapping.format))
+    const { sourceId: _s, ...rest } = dossier
+    const maHoSo = `${dossier.agency.code}-${codeDay(dossier.receivedAt)}-00000`
+    const canonical: CanonicalDossier = {
+      schemaVersion: 1,
+      maHoSo,
+      ...rest,
+      provenance: {
+        system: mapping.system,
+        clientId: app.requireClient(req).id,
+        sourceId: dossier.sourceId,
+        payloadSha256: '0'.repeat(64),
+        mappingVersion: `${mapping.system}@${mapping.version}`,
+        contentType: mediaType(req),
+        receivedAt: dossier.receivedAt
+      }
+    }
+    return { canonical, hoSo: toPortalHoSo(canonical), ...(review.length > 0 ? { review } : {}) }
   })
 }

@@ -95,3 +95,21 @@ t.test('operators act within their agencies and systems only', async t => {
   const older = (await call('GET', `/v1/admin/audit?limit=1&before=${audit.next ?? ''}`, gw.keys.admin)).json as { items: Array<{ action: string }> }
   t.equal(older.items[0]?.action, 'payloads.read', 'the next page goes back in time')
 })
+
+t.test('POST /v1/validate/:system: the field errors, or what the payload would become; nothing stored', async t => {
+  const before = (await call('GET', '/v1/admin/audit', gw.keys.admin)).json.items.length as number
+  const good = await fetch(`${gw.url}/v1/validate/land`, { method: 'POST', headers: { 'content-type': 'application/xml', 'x-api-key': gw.keys.land as string }, body: sample('land-registration.xml').replace('VPDK-HT-2025-004512', 'VALIDATE-ONLY') })
+  t.equal(good.status, 200)
+  const body = await good.json() as { canonical: { agency: { code: string } }, hoSo: { MaHoSo: string, MaTTHC: string } }
+  t.match(body.hoSo.MaHoSo, /-00000$/)
+  t.equal(body.canonical.agency.code, '000.00.12.H42')
+  const bad = await fetch(`${gw.url}/v1/validate/civil-status`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': gw.keys['civil-status'] as string }, body: JSON.stringify(civilStatus('V-1')).replace('042090004321', '04209000432') })
+  t.equal(bad.status, 422)
+  t.ok(((await bad.json()) as { errors: Array<{ field: string }> }).errors.some(e => e.field.startsWith('nguoiYeuCau')))
+  t.equal((await fetch(`${gw.url}/v1/validate/land`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<x/>' })).status, 401)
+  const { Redis } = await import('ioredis')
+  const c = new Redis(redis.url)
+  t.equal((await c.keys('*VALIDATE-ONLY*')).length, 0, 'nothing stored')
+  c.disconnect()
+  t.equal((await call('GET', '/v1/admin/audit', gw.keys.admin)).json.items.length, before)
+})
