@@ -30,6 +30,7 @@ import { statsRoutes } from './routes/stats.js'
 import adminRoutes from './routes/admin.js'
 import adminOnlineRoutes from './routes/admin-online.js'
 import adminAuditRoutes from './routes/admin-audit.js'
+import adminReplayRoutes from './routes/admin-replay.js'
 
 export interface BuildOptions {
   /** Overrides of Fastify's options, e.g. a logger writing to a test stream. */
@@ -83,6 +84,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     await app.register(adminRoutes)
     await app.register(adminOnlineRoutes)
     await app.register(adminAuditRoutes)
+    await app.register(adminReplayRoutes)
   }
   await app.register(deliveryWorkers)
   await app.register(webhookWorkers)

@@ -24,7 +24,7 @@ const XML_TYPES = ['application/xml', 'text/xml', 'application/soap+xml']
 export const IntakeReply = Type.Object({
   maHoSo: Type.String({ description: 'national dossier code assigned by the gateway' }),
   outcome: Type.Union([Type.Literal('new'), Type.Literal('updated'), Type.Literal('duplicate'), Type.Literal('stale')], { description: 'stale: a late resend of a state the dossier has moved past; recorded in its history, nothing changed' }),
-  state: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed'), Type.Literal('needs-review'), Type.Literal('unrouted')]),
+  state: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed'), Type.Literal('needs-review'), Type.Literal('unrouted'), Type.Literal('discarded')]),
   linked: Type.Optional(Type.Boolean({ description: 'this request linked the sector\'s dossier to the online dossier named by X-Ma-Ho-So' })),
   review: Type.Optional(Type.Array(Type.Object({
     code: Type.String(),

@@ -47,6 +47,8 @@ declare module 'ioredis' {
     ltWebhookFail: (...args: Array<string | number>) => Result<number, Context>
     ltApplyEvent: (...args: Array<string | number>) => Result<[string, string, string], Context>
     ltDeadline: (...args: Array<string | number>) => Result<[string, string], Context>
+    ltDiscard: (...args: Array<string | number>) => Result<string, Context>
+    ltWebhookUnhold: (...args: Array<string | number>) => Result<number, Context>
   }
 }
 
@@ -70,6 +72,8 @@ export function defineCommands (redis: Redis): void {
   redis.defineCommand('ltWebhookFail', { numberOfKeys: 3, lua: webhookScripts.WEBHOOK_FAIL })
   redis.defineCommand('ltApplyEvent', { numberOfKeys: 10, lua: lifecycleScripts.APPLY_EVENT })
   redis.defineCommand('ltDeadline', { numberOfKeys: 6, lua: lifecycleScripts.DEADLINE })
+  redis.defineCommand('ltDiscard', { numberOfKeys: 4, lua: lifecycleScripts.DISCARD })
+  redis.defineCommand('ltWebhookUnhold', { numberOfKeys: 1, lua: lifecycleScripts.WEBHOOK_UNHOLD })
 }
 
 /** An admin's change to a held or failed dossier, applied only at the revision it was read at. */
@@ -235,6 +239,13 @@ export class DossierStore {
       JSON.stringify(c.review ?? []))
     if (result === 'ok') return { result, state, jobGen }
     return { result: result as 'missing' | 'state' | 'revision', state }
+  }
+
+  /** An operator gives up on a failed or held dossier; see DISCARD. */
+  async discard (agency: string, ref: string, expectedRevision: number, discard: { by: string, reason: string, at: string }, now = Date.now()): Promise<'ok' | 'missing' | 'state' | 'revision'> {
+    const k = this.keys.dossier(agency, ref)
+    return await this.redis.ltDiscard(k.dossier, this.keys.outbox(agency), this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
+      ref, expectedRevision, JSON.stringify(discard), now) as 'ok' | 'missing' | 'state' | 'revision'
   }
 
   /** An admin's earlier decisions, re-applied when the sender resends the same data. */

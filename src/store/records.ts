@@ -5,7 +5,7 @@ import { parseRef } from './keys.js'
 import { withLifecycle, type Lifecycle } from '../lifecycle/events.js'
 
 /** `unrouted`: an online dossier (already on the portal) that no sector system has been given yet. */
-export type SyncState = 'pending' | 'delivered' | 'failed' | 'needs-review' | 'unrouted'
+export type SyncState = 'pending' | 'delivered' | 'failed' | 'needs-review' | 'unrouted' | 'discarded'
 /** `stale`: a late resend of a state the dossier has moved past: recorded, nothing changed. */
 export type IntakeOutcome = 'new' | 'updated' | 'duplicate' | 'stale'
 
@@ -55,7 +55,7 @@ export interface PortalFacts {
 /** One line of a dossier's timeline. */
 export interface HistoryEntry {
   at: string
-  kind: 'portal-event' | 'routed' | 'unrouted' | 'linked' | 'webhook-delivered' | 'webhook-failed' | 'stale-resend' | 'event' | 'overdue' | 'due-soon'
+  kind: 'portal-event' | 'routed' | 'unrouted' | 'linked' | 'webhook-delivered' | 'webhook-failed' | 'webhook-discarded' | 'stale-resend' | 'event' | 'overdue' | 'due-soon'
   [k: string]: unknown
 }
 

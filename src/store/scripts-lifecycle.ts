@@ -97,3 +97,35 @@ if dueAt <= now + tonumber(ARGV[4]) and f[4] ~= tostring(dueAt) then
 end
 return {'later', ''}
 `
+
+/**
+ * An operator gives up on a failed or held dossier, with a reason: it leaves the outbox and the
+ * lists; a later change from its sector system takes it in again. Compare-and-set on the revision.
+ * KEYS: dossier, outbox, idxFailed, idxReview. ARGV: ref, expectedRevision, discardJson, now.
+ * Returns 'ok', 'missing', 'state' (neither failed nor held) or 'revision'.
+ */
+export const DISCARD = `
+local d, ref = KEYS[1], ARGV[1]
+local idxFailed, idxReview = KEYS[3], KEYS[4]
+${SET_STATE}
+if redis.call('EXISTS', d) == 0 then return 'missing' end
+local state = redis.call('HGET', d, 'state')
+if state ~= 'failed' and state ~= 'needs-review' then return 'state' end
+if redis.call('HGET', d, 'revision') ~= ARGV[2] then return 'revision' end
+redis.call('HINCRBY', d, 'revision', 1)
+setState('discarded')
+redis.call('HSET', d, 'discard', ARGV[3], 'updatedAt', ARGV[4])
+redis.call('ZREM', KEYS[2], ref)
+return 'ok'
+`
+
+/**
+ * Lets a failed webhook head be sent again: clears its failure if it is still that event's.
+ * KEYS: whfailed. ARGV: code, eventId. Returns 1, or 0 when it was not held for that event.
+ */
+export const WEBHOOK_UNHOLD = `
+local f = redis.call('HGET', KEYS[1], ARGV[1])
+if not f or not string.find(f, '"id":"' .. ARGV[2] .. '"', 1, true) then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 1
+`

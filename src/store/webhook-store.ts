@@ -57,6 +57,11 @@ export class WebhookStore {
       this.keys.history(agency, code), code, failure.id, JSON.stringify(failure), JSON.stringify(history), this.retentionMs) === 1
   }
 
+  /** Clears the failure of a held head so it is sent again; false when it was not held for `eventId`. */
+  async unhold (agency: string, code: string, eventId: string): Promise<boolean> {
+    return await this.redis.ltWebhookUnhold(this.keys.webhookFailed(agency), code, eventId) === 1
+  }
+
   /** Every event of the dossier not delivered yet, oldest first. */
   async queued (agency: string, code: string): Promise<WebhookEntry[]> {
     return (await this.redis.lrange(this.keys.webhookQueue(agency, code), 0, 99)).map(s => JSON.parse(s) as WebhookEntry)

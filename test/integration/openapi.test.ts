@@ -32,7 +32,11 @@ const EXPECTED: Array<{ method: string, path: string, ok: string[], security: bo
   { method: 'GET', path: '/v1/admin/callbacks/unmatched', ok: ['200'], ...KEYED },
   { method: 'GET', path: '/v1/admin/webhooks/failed', ok: ['200'], ...KEYED },
   { method: 'GET', path: '/v1/admin/audit', ok: ['200'], ...KEYED },
-  { method: 'POST', path: '/v1/validate/:system', ok: ['200'], ...KEYED }
+  { method: 'POST', path: '/v1/validate/:system', ok: ['200'], ...KEYED },
+  { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/replay', ok: ['202'], ...KEYED },
+  { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/discard', ok: ['200'], ...KEYED },
+  { method: 'POST', path: '/v1/admin/webhooks/:maHoSo/replay', ok: ['202'], ...KEYED },
+  { method: 'POST', path: '/v1/admin/webhooks/:maHoSo/discard', ok: ['200'], ...KEYED }
 ]
 /** Served but deliberately not documented. */
 const UNDOCUMENTED = (path: string): boolean => path === '/metrics' || path === '/docs' || path.startsWith('/docs/')

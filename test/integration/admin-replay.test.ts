@@ -1,0 +1,85 @@
+/**
+ * One dossier or one webhook event sent again now, or given up on: operators only, audited, and
+ * nothing reaches the portal twice.
+ */
+import t from 'tap'
+import { RedisServer } from '../../support/redis-server.js'
+import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
+import { civilStatus, getDossier, post } from '../../support/samples.js'
+import { newKey, newWebhookSecret } from '../../support/clients-file.js'
+import { waitFor } from '../../support/wait.js'
+import { startSimulator, startSectorStub, type RunningSimulator, type SectorStub } from '../../simulator/index.js'
+
+let redis: RedisServer
+let sim: RunningSimulator
+let stub: SectorStub
+let gw: InProcessGateway
+const key = newKey()
+const viewer = newKey()
+const secret = newWebhookSecret()
+
+t.before(async () => {
+  redis = await RedisServer.start()
+  sim = await startSimulator()
+  stub = await startSectorStub({ secret })
+  gw = await startGateway({
+    redisUrl: redis.url,
+    portalUrl: sim.url,
+    env: { PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', WEBHOOK_RETRY_SCHEDULE_MS: '100' },
+    extraClients: [
+      { id: 'hotich-replay', key, system: 'civil-status', agencies: ['000.00.31.H42'], webhook: { url: stub.url, secret } },
+      { id: 'viewer', key: viewer, role: 'viewer' }
+    ]
+  })
+})
+t.teardown(async () => {
+  await gw.close()
+  await stub.close()
+  await sim.close()
+  await redis.close()
+})
+
+async function admin (path: string, body: object = {}, k = gw.keys.admin): Promise<{ status: number, json: any }> {
+  const res = await fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': k }, body: JSON.stringify(body) })
+  return { status: res.status, json: await res.json() }
+}
+const state = async (code: string): Promise<string> => (await getDossier(gw.url, gw.keys.admin, code)).json.sync.state as string
+
+t.test('a failed dossier is sent again once the cause is fixed, or discarded with a reason', async t => {
+  sim.setFaults({ script: [{ kind: 'error', code: '-1', message: 'MaXa không hợp lệ' }, { kind: 'error', code: '-1', message: 'MaXa không hợp lệ' }] })
+  const a = (await post(gw.url, key, 'civil-status', civilStatus('RP-1'))).json.maHoSo as string
+  await waitFor(async () => await state(a) === 'failed')
+  const b = (await post(gw.url, key, 'civil-status', civilStatus('RP-2'))).json.maHoSo as string
+  await waitFor(async () => await state(b) === 'failed')
+  t.equal((await admin(`/v1/admin/dossiers/${a}/replay`, {}, viewer)).status, 403, 'a viewer may not')
+  const r = await admin(`/v1/admin/dossiers/${a}/replay`)
+  t.equal(r.status, 202)
+  await waitFor(async () => await state(a) === 'delivered')
+  t.equal(sim.state.dossier(a)?.creates, 1, 'on the portal once')
+  t.equal((await admin(`/v1/admin/dossiers/${a}/replay`)).json.code, 'NOTHING_TO_REPLAY', 'a delivered dossier is not replayed')
+  t.equal((await admin(`/v1/admin/dossiers/${b}/discard`, { reason: 'Hồ sơ nhập trùng' })).status, 200)
+  t.equal(await state(b), 'discarded')
+  const failed = await (await fetch(`${gw.url}/v1/admin/dossiers?state=failed`, { headers: { 'x-api-key': gw.keys.admin } })).json() as { items: Array<{ maHoSo: string }> }
+  t.notOk(failed.items.some(i => i.maHoSo === b), 'no longer listed as failed')
+  const audit = await (await fetch(`${gw.url}/v1/admin/audit`, { headers: { 'x-api-key': gw.keys.admin } })).json() as { items: Array<{ action: string, target: string, detail?: string }> }
+  t.ok(audit.items.some(x => x.action === 'dossier.replay' && x.target === a))
+  t.ok(audit.items.some(x => x.action === 'dossier.discard' && x.target === b && x.detail === 'Hồ sơ nhập trùng'))
+})
+
+t.test('a failed webhook event is sent again after the receiver is fixed, or dropped so the next one goes', async t => {
+  stub.setBehaviour({ status: 410 })
+  const a = (await post(gw.url, key, 'civil-status', civilStatus('RW-1'))).json.maHoSo as string
+  await waitFor(async () => (await getDossier(gw.url, gw.keys.admin, a)).json.webhooks.failed !== undefined)
+  stub.setBehaviour({})
+  t.equal((await admin(`/v1/admin/webhooks/${a}/replay`)).status, 202)
+  await stub.waitFor(rs => rs.some(x => x.type === 'dossier.delivered' && (x.data as { maHoSo: string }).maHoSo === a))
+
+  stub.setBehaviour({ status: 410, times: 1 })
+  const b = (await post(gw.url, key, 'civil-status', civilStatus('RW-2'))).json.maHoSo as string
+  await waitFor(async () => (await getDossier(gw.url, gw.keys.admin, b)).json.webhooks.failed !== undefined)
+  await sim.sendCallback({ url: `${gw.url}/v1/portal/callbacks`, event: { LoaiSuKien: 'DanhGia', MaHoSo: b, DuLieu: { DiemDanhGia: 4 } } })
+  t.equal((await getDossier(gw.url, gw.keys.admin, b)).json.webhooks.queued.length, 2, 'the rating waits behind the failed event')
+  t.equal((await admin(`/v1/admin/webhooks/${b}/discard`, { reason: 'Bên nhận đã xử lý thủ công' })).status, 200)
+  await stub.waitFor(rs => rs.some(x => x.type === 'dossier.rated' && (x.data as { maHoSo: string }).maHoSo === b))
+  t.notOk(stub.received.some(x => x.type === 'dossier.delivered' && (x.data as { maHoSo: string }).maHoSo === b), 'the discarded event was not sent')
+})
