@@ -7,7 +7,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { Errors } from '../errors.js'
+import { Errors, ValidationError } from '../errors.js'
+import { encodeRaw } from '../store/dossier-store.js'
+import { dossierHashes, sha256 } from '../intake/intake-service.js'
 import { errorReplies } from '../schemas/http.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import { adminFind, adminGuard } from './admin-guard.js'
@@ -42,6 +44,56 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
     if (r.result !== 'ok') throw r.result === 'missing' ? Errors.notFound(`hồ sơ ${d.maHoSo}`, 'maHoSo') : changed()
     if (r.jobGen !== '') await app.queues.enqueueFlush(d.agency, r.jobGen)
     await audit(req, 'dossier.replay', d.maHoSo, 'ok', d.failure?.code)
+    return await reply.code(202).send({ maHoSo: d.maHoSo, state: r.state })
+  })
+
+  tp.post('/v1/admin/dossiers/:maHoSo/edit', {
+    schema: {
+      tags: ['admin'],
+      summary: 'Correct a failed or held dossier (the whole canonical record) and send it again',
+      security: [{ apiKey: [] }],
+      params: Params,
+      body: Type.Object({
+        revision: Type.Integer({ minimum: 1, description: 'the revision the correction was made on; another one answers 409' }),
+        dossier: Type.Unknown({ description: 'the corrected record, as POST /v1/inbound/canonical takes it; validated the same way' }),
+        reason: Type.String({ minLength: 3, maxLength: 500 })
+      }, { additionalProperties: false }),
+      response: { 202: Done, ...errorReplies }
+    },
+    ...operator
+  }, async (req, reply) => {
+    const client = app.requireClient(req)
+    const d = await adminFind(app, client, req.params.maHoSo)
+    if (d.state !== 'failed' && d.state !== 'needs-review') throw notFailed('hồ sơ / dossier')
+    if (req.body.revision !== d.revision) throw changed()
+    const mapping = app.registry.get('canonical')
+    if (mapping === undefined) throw Errors.internal()
+    const body = JSON.stringify(req.body.dossier ?? null)
+    let input
+    try {
+      input = (await app.intake.normalize(mapping, body)).dossier
+    } catch (err) {
+      // The operator's field paths are under `dossier`.
+      if (err instanceof ValidationError) throw new ValidationError((err.issues ?? []).map(i => ({ ...i, field: `dossier.${i.field}` })))
+      throw err
+    }
+    if (input.agency.code !== d.agency) {
+      throw Errors.conflict('AGENCY_CHANGE', `Không đổi được cơ quan của hồ sơ (${d.agency})`, `A correction cannot move the dossier to another agency (${d.agency})`, 'dossier.agency.code')
+    }
+    // The record stays the sender's dossier under its number; its status moves by events only.
+    const fixed = { ...input, sourceId: d.input.sourceId, status: d.input.status }
+    const now = Date.now()
+    const r = await app.store.adminChange(d.agency, d.ref, {
+      expectedState: d.state,
+      expectedRevision: d.revision,
+      input: fixed,
+      ...dossierHashes(fixed),
+      requeue: true,
+      rawEntry: encodeRaw({ receivedAt: isoFromEpoch(now), clientId: client.id, contentType: 'application/json', sha256: sha256(body), mappingVersion: `${mapping.system}@${mapping.version}` }, body)
+    }, now)
+    if (r.result !== 'ok') throw r.result === 'missing' ? Errors.notFound(`hồ sơ ${d.maHoSo}`, 'maHoSo') : changed()
+    if (r.jobGen !== '') await app.queues.enqueueFlush(d.agency, r.jobGen)
+    await audit(req, 'dossier.edit', d.maHoSo, 'ok', req.body.reason)
     return await reply.code(202).send({ maHoSo: d.maHoSo, state: r.state })
   })
 

@@ -55,7 +55,7 @@ declare module 'ioredis' {
 export function defineCommands (redis: Redis): void {
   if (typeof redis.ltIntake === 'function') return
   redis.defineCommand('ltIntake', { numberOfKeys: 13, lua: intakeScripts.INTAKE })
-  redis.defineCommand('ltAdminChange', { numberOfKeys: 6, lua: intakeScripts.ADMIN_CHANGE })
+  redis.defineCommand('ltAdminChange', { numberOfKeys: 7, lua: intakeScripts.ADMIN_CHANGE })
   redis.defineCommand('ltClaim', { numberOfKeys: 1, lua: outboxScripts.CLAIM })
   redis.defineCommand('ltRenew', { numberOfKeys: 1, lua: outboxScripts.RENEW })
   redis.defineCommand('ltYield', { numberOfKeys: 1, lua: outboxScripts.YIELD })
@@ -87,6 +87,8 @@ export interface AdminChange {
   /** Back to the outbox; otherwise the dossier stays held with these review items. */
   requeue: boolean
   review?: ReviewItem[]
+  /** An operator's edited record as a raw payload (encodeRaw), kept beside the sender's. */
+  rawEntry?: string
 }
 
 export type AdminChangeResult = { result: 'ok', state: string, jobGen: string } | { result: 'missing' | 'state' | 'revision', state: string }
@@ -232,11 +234,11 @@ export class DossierStore {
     const k = this.keys.dossier(agency, ref)
     const [result, state, jobGen] = await this.redis.ltAdminChange(k.dossier, this.keys.outbox(agency),
       this.keys.flushOwner(agency), this.keys.flushGen(agency),
-      this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
+      this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'), k.raw,
       ref, now, c.expectedState, c.expectedRevision,
       c.input === undefined ? '' : JSON.stringify(c.input), c.fullHash ?? '', c.contentHash ?? '',
       c.resolutions === undefined ? '' : JSON.stringify(c.resolutions), c.requeue ? 1 : 0,
-      JSON.stringify(c.review ?? []))
+      JSON.stringify(c.review ?? []), c.rawEntry ?? '', RAW_KEEP, this.retentionMs)
     if (result === 'ok') return { result, state, jobGen }
     return { result: result as 'missing' | 'state' | 'revision', state }
   }

@@ -91,9 +91,11 @@ return {code, outcome, state, g, previous}
  * revision: a sector update or another admin that got there first makes it change nothing.
  * With `requeue` = 1 the dossier goes back to the outbox; with 0 it stays held, with the
  * remaining review items.
- * KEYS: dossier, outbox, owner, gen, idxFailed, idxReview.
+ * KEYS: dossier, outbox, owner, gen, idxFailed, idxReview, raw.
  * ARGV: ref, now, expectedState, expectedRevision, inputJson ('' keeps), fullHash, contentHash,
- *       resolutionsJson ('' keeps), requeue (0/1), reviewJson (when not requeued).
+ *       resolutionsJson ('' keeps), requeue (0/1), reviewJson (when not requeued), rawEntry
+ *       ('' none: an operator's edited record, kept as a new revision beside the sender's),
+ *       rawKeep, retentionMs.
  * Returns {result, state, jobGen}: result is 'ok', 'missing', 'state' (not in the expected
  * state) or 'revision' (changed meanwhile).
  */
@@ -107,6 +109,11 @@ local state = redis.call('HGET', d, 'state')
 if state ~= ARGV[3] then return {'state', state, ''} end
 if redis.call('HGET', d, 'revision') ~= ARGV[4] then return {'revision', state, ''} end
 redis.call('HINCRBY', d, 'revision', 1)
+if ARGV[11] ~= '' then
+  redis.call('LPUSH', KEYS[7], ARGV[11])
+  redis.call('LTRIM', KEYS[7], 0, tonumber(ARGV[12]) - 1)
+  redis.call('PEXPIRE', KEYS[7], ARGV[13])
+end
 if ARGV[5] ~= '' then
   redis.call('HSET', d, 'input', ARGV[5], 'fullHash', ARGV[6])
   if redis.call('HGET', d, 'contentHash') ~= ARGV[7] then

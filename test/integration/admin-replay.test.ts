@@ -83,3 +83,28 @@ t.test('a failed webhook event is sent again after the receiver is fixed, or dro
   await stub.waitFor(rs => rs.some(x => x.type === 'dossier.rated' && (x.data as { maHoSo: string }).maHoSo === b))
   t.notOk(stub.received.some(x => x.type === 'dossier.delivered' && (x.data as { maHoSo: string }).maHoSo === b), 'the discarded event was not sent')
 })
+
+t.test('edit and replay: validated like intake, kept as a new revision beside the original, audited, delivered', async t => {
+  sim.setFaults({ script: [{ kind: 'error', code: '-1', message: 'TrichYeuHoSo không hợp lệ' }] })
+  const code = (await post(gw.url, key, 'civil-status', civilStatus('ED-1'))).json.maHoSo as string
+  await waitFor(async () => await state(code) === 'failed')
+  const view = (await getDossier(gw.url, gw.keys.admin, code)).json
+  const { schemaVersion: _v, maHoSo: _m, provenance: _p, ...record } = view.dossier as Record<string, unknown>
+  const dossier = { ...record, sourceId: view.dossier.provenance.sourceId, summary: 'Đăng ký khai sinh (đã sửa trích yếu)' }
+
+  const bad = await admin(`/v1/admin/dossiers/${code}/edit`, { revision: view.sync.revision, reason: 'Sửa trích yếu', dossier: { ...dossier, holder: { ...(dossier.holder as object), ids: [{ type: 'cccd', number: '123' }] } } })
+  t.equal(bad.status, 422)
+  t.ok((bad.json.errors as Array<{ field: string }>).some(e => e.field.startsWith('dossier.holder.ids')), JSON.stringify(bad.json.errors?.[0]))
+  t.equal((await getDossier(gw.url, gw.keys.admin, code)).json.sync.revision, view.sync.revision, 'the original untouched')
+  t.equal((await admin(`/v1/admin/dossiers/${code}/edit`, { revision: view.sync.revision + 5, reason: 'x x x', dossier })).status, 409, 'another revision')
+  t.equal((await admin(`/v1/admin/dossiers/${code}/edit`, { revision: view.sync.revision, reason: 'Sửa trích yếu', dossier }, viewer)).status, 403)
+
+  const ok = await admin(`/v1/admin/dossiers/${code}/edit`, { revision: view.sync.revision, reason: 'Sửa trích yếu', dossier })
+  t.equal(ok.status, 202, JSON.stringify(ok.json))
+  await waitFor(async () => await state(code) === 'delivered')
+  t.equal(sim.state.dossier(code)?.hoSo.TrichYeuHoSo, 'Đăng ký khai sinh (đã sửa trích yếu)')
+  const payloads = await (await fetch(`${gw.url}/v1/admin/dossiers/${code}/payloads`, { headers: { 'x-api-key': gw.keys.admin } })).json() as { items: Array<{ clientId: string }> }
+  t.same(payloads.items.map(p => p.clientId), ['admin', 'hotich-replay'], 'the edit beside the original, newest first')
+  const audit = await (await fetch(`${gw.url}/v1/admin/audit`, { headers: { 'x-api-key': gw.keys.admin } })).json() as { items: Array<{ action: string, target: string }> }
+  t.ok(audit.items.some(x => x.action === 'dossier.edit' && x.target === code))
+})
