@@ -13,6 +13,7 @@ import { dossierHashes, sha256 } from '../intake/intake-service.js'
 import { errorReplies } from '../schemas/http.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import { adminFind, adminGuard } from './admin-guard.js'
+import { seesAgency } from '../plugins/clients.js'
 
 const Params = Type.Object({ maHoSo: Type.String({ maxLength: 50 }) })
 const Reason = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, description: 'why, for the audit log and the dossier' }) }, { additionalProperties: false })
@@ -120,6 +121,38 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
     await app.queues.enqueueWebhook(d.agency, d.maHoSo, failed.id)
     await audit(req, 'webhook.replay', d.maHoSo, 'ok', `${failed.id} ${failed.type}`)
     return await reply.code(202).send({ maHoSo: d.maHoSo, state: 'queued' })
+  })
+
+  tp.post('/v1/admin/webhooks/recover', {
+    schema: {
+      tags: ['admin'],
+      summary: 'Send again every failed webhook event of one client since a time (its receiver was fixed)',
+      security: [{ apiKey: [] }],
+      body: Type.Object({
+        client: Type.String({ maxLength: 64 }),
+        since: Type.String({ format: 'date-time', description: 'events that failed at or after this instant' })
+      }, { additionalProperties: false }),
+      response: { 202: Type.Object({ client: Type.String(), matched: Type.Integer(), queued: Type.Integer() }), ...errorReplies }
+    },
+    ...operator
+  }, async (req, reply) => {
+    const actor = app.requireClient(req)
+    // Failures are timed to the second: a `since` inside that second includes it.
+    const since = Math.floor(Date.parse(req.body.since) / 1000) * 1000
+    let matched = 0
+    let queued = 0
+    // Every failed head of the client in the operator's scope: each dossier's queue resumes in order.
+    for (const agency of (await app.store.agencies()).filter(a => seesAgency(actor, a))) {
+      for (const [code, f] of await app.store.webhooks.failedByCode(agency)) {
+        if (f.client !== req.body.client || Date.parse(f.at) < since) continue
+        matched++
+        if (!await app.store.webhooks.unhold(agency, code, f.id)) continue
+        await app.queues.enqueueWebhook(agency, code, f.id)
+        queued++
+      }
+    }
+    await app.store.audit.append({ actor: actor.id, role: actor.adminRole ?? 'operator', action: 'webhook.recover', filter: req.body, count: queued, outcome: 'ok', detail: `${matched} matched` })
+    return await reply.code(202).send({ client: req.body.client, matched, queued })
   })
 
   tp.post('/v1/admin/webhooks/:maHoSo/discard', {

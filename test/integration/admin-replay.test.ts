@@ -92,7 +92,7 @@ t.test('edit and replay: validated like intake, kept as a new revision beside th
   const { schemaVersion: _v, maHoSo: _m, provenance: _p, ...record } = view.dossier as Record<string, unknown>
   const dossier = { ...record, sourceId: view.dossier.provenance.sourceId, summary: 'Đăng ký khai sinh (đã sửa trích yếu)' }
 
-  const bad = await admin(`/v1/admin/dossiers/${code}/edit`, { revision: view.sync.revision, reason: 'Sửa trích yếu', dossier: { ...dossier, holder: { ...(dossier.holder as object), ids: [{ type: 'cccd', number: '123' }] } } })
+  const bad = await admin(`/v1/admin/dossiers/${code}/edit`, { revision: view.sync.revision, reason: 'Sửa trích yếu', dossier: { ...dossier, holder: { ...((dossier as Record<string, unknown>).holder as object), ids: [{ type: 'cccd', number: '123' }] } } })
   t.equal(bad.status, 422)
   t.ok((bad.json.errors as Array<{ field: string }>).some(e => e.field.startsWith('dossier.holder.ids')), JSON.stringify(bad.json.errors?.[0]))
   t.equal((await getDossier(gw.url, gw.keys.admin, code)).json.sync.revision, view.sync.revision, 'the original untouched')
@@ -107,4 +107,17 @@ t.test('edit and replay: validated like intake, kept as a new revision beside th
   t.same(payloads.items.map(p => p.clientId), ['admin', 'hotich-replay'], 'the edit beside the original, newest first')
   const audit = await (await fetch(`${gw.url}/v1/admin/audit`, { headers: { 'x-api-key': gw.keys.admin } })).json() as { items: Array<{ action: string, target: string }> }
   t.ok(audit.items.some(x => x.action === 'dossier.edit' && x.target === code))
+})
+
+t.test('recover webhooks: every failed event of one client since a time goes again, each dossier in order', async t => {
+  const since = new Date().toISOString()
+  stub.setBehaviour({ status: 410, times: 3 })
+  const codes: string[] = []
+  for (const n of ['RC-1', 'RC-2', 'RC-3']) codes.push((await post(gw.url, key, 'civil-status', civilStatus(n))).json.maHoSo as string)
+  for (const c of codes) await waitFor(async () => (await getDossier(gw.url, gw.keys.admin, c)).json.webhooks.failed !== undefined)
+  const r = await admin('/v1/admin/webhooks/recover', { client: 'hotich-replay', since })
+  t.equal(r.status, 202)
+  t.equal(r.json.queued, 3, JSON.stringify(r.json))
+  await stub.waitFor(rs => codes.every(c => rs.some(x => x.type === 'dossier.delivered' && (x.data as { maHoSo: string }).maHoSo === c)))
+  t.equal((await admin('/v1/admin/webhooks/recover', { client: 'hotich-replay', since })).json.matched, 0, 'nothing left')
 })
