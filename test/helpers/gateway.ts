@@ -7,6 +7,7 @@ import { mkdtempSync, createWriteStream, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { loggerOptions } from '../../src/logger.js'
@@ -67,6 +68,16 @@ export async function startGateway (t: TestEnv): Promise<InProcessGateway> {
       await new Promise<void>(resolve => stream.end(resolve))
     }
   }
+}
+
+/**
+ * Resolves once both job queues have written their metadata hash. BullMQ writes it on its own
+ * connection after the app is ready, so a "nothing stored" snapshot taken first may miss it; under
+ * Node 22 it reliably does.
+ */
+export async function queuesSettled (gw: InProcessGateway, db: Redis): Promise<void> {
+  const metas = [gw.app.queues.delivery.toKey('meta'), gw.app.queues.webhooks.toKey('meta')]
+  await waitFor(async () => await db.exists(...metas) === metas.length, { what: 'the job queues to write their metadata' })
 }
 
 export interface ChildGateway { url: string, keys: Keys, proc: ChildProcess, logFile: string, kill: () => Promise<void>, stop: () => Promise<void> }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
+import { queuesSettled, startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { makeClients, newKey, type TestClient } from '../../support/clients-file.js'
 import { civilStatus, getDossier, post, sample } from '../../support/samples.js'
 
@@ -42,6 +42,7 @@ t.before(async () => {
   // API only: nothing is delivered, so what intake stored can be inspected as it is.
   gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api', CLIENTS_FILE: made.file } })
   db = new Redis(redis.url)
+  await queuesSettled(gw, db)
 })
 t.teardown(async () => {
   db.disconnect()

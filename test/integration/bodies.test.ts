@@ -8,7 +8,7 @@ import { connect } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
+import { queuesSettled, startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, post, sample } from '../../support/samples.js'
 import { parseXml, type XElement } from '../../src/adapters/xml.js'
 import { GATEWAY_FAULT_NS, SOAP11_NS } from '../../src/adapters/soap.js'
@@ -21,6 +21,7 @@ t.before(async () => {
   redis = await RedisServer.start()
   gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api', BODY_LIMIT_BYTES: '65536' } })
   client = new Redis(redis.url)
+  await queuesSettled(gw, client)
 })
 t.teardown(async () => {
   client.disconnect()
