@@ -188,6 +188,8 @@ t.test('the portal\'s NopBoSung closes the open supplement request, once', async
   t.equal((await sim.sendCallback({ url: `${gw2.url}/v1/portal/callbacks`, event: cb })).finalStatus, 200)
   d = (await getDossier(gw.url, gw.keys.admin, code)).json
   t.equal(d.sync.revision, revision, 'a copy changes nothing')
-  await waitFor(() => sim.state.dossier(code)?.currentStatus === '4', { what: 'the step on the portal' })
+  // The update carries the new status too: wait for everything, not for the status alone.
+  await waitFor(async () => (await getDossier(gw.url, gw.keys.admin, code)).json.sync.state === 'delivered' && sim.state.dossier(code)?.stepsAccepted === 2,
+    { what: 'the steps on the portal' })
   t.same(sim.state.dossier(code)?.steps.map(x => x.tienDo.TrangThai), ['5', '4'])
 })
