@@ -31,6 +31,7 @@ import adminRoutes from './routes/admin.js'
 import adminOnlineRoutes from './routes/admin-online.js'
 import adminAuditRoutes from './routes/admin-audit.js'
 import adminReplayRoutes from './routes/admin-replay.js'
+import adminFailedRoutes from './routes/admin-failed.js'
 
 export interface BuildOptions {
   /** Overrides of Fastify's options, e.g. a logger writing to a test stream. */
@@ -85,6 +86,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     await app.register(adminOnlineRoutes)
     await app.register(adminAuditRoutes)
     await app.register(adminReplayRoutes)
+    await app.register(adminFailedRoutes)
   }
   await app.register(deliveryWorkers)
   await app.register(webhookWorkers)

@@ -260,6 +260,11 @@ export class DossierStore {
     return await this.redis.smembers(this.keys.agencies())
   }
 
+  /** The agency's dossiers in `state` (its index). */
+  async listByStateOf (agency: string, state: IndexedState): Promise<string[]> {
+    return await this.redis.smembers(this.keys.stateIndex(agency, state))
+  }
+
   /** Every dossier in `state`, across agencies (the per-agency indexes, read in one pipeline). */
   async listByState (state: IndexedState): Promise<Array<{ agency: string, ref: string }>> {
     const agencies = await this.agencies()

@@ -121,3 +121,32 @@ t.test('recover webhooks: every failed event of one client since a time goes aga
   await stub.waitFor(rs => codes.every(c => rs.some(x => x.type === 'dossier.delivered' && (x.data as { maHoSo: string }).maHoSo === c)))
   t.equal((await admin('/v1/admin/webhooks/recover', { client: 'hotich-replay', since })).json.matched, 0, 'nothing left')
 })
+
+t.test('one list of everything that waits for a person: filtered, paginated over every match', async t => {
+  sim.setFaults({ script: [{ kind: 'error', code: '-1', message: 'MaXa không đúng danh mục' }] })
+  const failed = (await post(gw.url, key, 'civil-status', civilStatus('FL-1'))).json.maHoSo as string
+  await waitFor(async () => await state(failed) === 'failed')
+  await waitFor(async () => (await getDossier(gw.url, gw.keys.admin, failed)).json.webhooks.queued.length === 0)
+  await sim.sendCallback({ url: `${gw.url}/v1/portal/callbacks`, event: { MaSuKien: 'fl-orphan', LoaiSuKien: 'DanhGia', MaHoSo: '000.00.31.H42-250701-07777', DuLieu: { DiemDanhGia: 3 } } })
+  const get = async (q: string): Promise<{ items: Array<{ kind: string, maHoSo: string, reason: { code: string, message: { vi: string, en: string } }, reply?: string }>, nextCursor?: string }> =>
+    await (await fetch(`${gw.url}/v1/admin/failed?${q}`, { headers: { 'x-api-key': viewer } })).json() as never
+  const delivery = await get('kind=delivery&reason=PORTAL_REJECTED')
+  const item = delivery.items.find(i => i.maHoSo === failed)
+  t.ok(item !== undefined, 'the failed delivery is listed')
+  t.match(item?.reason.message.vi ?? '', /Cổng/, 'the reason in Vietnamese')
+  t.match(item?.reply ?? '', /MaXa không đúng danh mục/, 'and the portal\'s own words')
+  t.ok((await get('kind=callback')).items.some(i => i.maHoSo === '000.00.31.H42-250701-07777' && i.reason.code === 'UNKNOWN_DOSSIER'))
+  t.same((await get('kind=delivery&system=land')).items, [], 'filtered by system')
+  const all = await get('limit=500')
+  t.ok(all.items.length >= 2, `${all.items.length} waiting`)
+  const kinds = new Set(all.items.map(i => i.kind))
+  t.ok(kinds.has('delivery') && kinds.has('callback'))
+  const paged: string[] = []
+  let cursor: string | undefined
+  do {
+    const page = await get(`limit=2${cursor === undefined ? '' : `&cursor=${cursor}`}`)
+    paged.push(...page.items.map(i => `${i.kind}|${i.maHoSo}`))
+    cursor = page.nextCursor
+  } while (cursor !== undefined && paged.length <= all.items.length)
+  t.same(paged, all.items.map(i => `${i.kind}|${i.maHoSo}`), 'the pages cover every match, in order, once')
+})
