@@ -32,6 +32,7 @@ import adminOnlineRoutes from './routes/admin-online.js'
 import adminAuditRoutes from './routes/admin-audit.js'
 import adminReplayRoutes from './routes/admin-replay.js'
 import adminFailedRoutes from './routes/admin-failed.js'
+import adminBulkRoutes from './routes/admin-bulk.js'
 
 export interface BuildOptions {
   /** Overrides of Fastify's options, e.g. a logger writing to a test stream. */
@@ -87,6 +88,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     await app.register(adminAuditRoutes)
     await app.register(adminReplayRoutes)
     await app.register(adminFailedRoutes)
+    await app.register(adminBulkRoutes)
   }
   await app.register(deliveryWorkers)
   await app.register(webhookWorkers)

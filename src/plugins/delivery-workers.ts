@@ -11,6 +11,7 @@ import { PortalSync } from '../queue/portal-sync.js'
 import { PortalCalls } from '../queue/portal-calls.js'
 import { AgencyFlusher, backoffDelay } from '../queue/flush-agency.js'
 import { sweepOutboxes } from '../queue/sweep.js'
+import { runBulkReplay } from '../queue/bulk-replay.js'
 import { BACKOFF_TYPE, DELIVERY_QUEUE, type JobName, type JobPayloads } from '../queue/jobs.js'
 import { bullConnection } from './redis.js'
 
@@ -48,6 +49,7 @@ export default fp(async (app) => {
     const name = job.name as JobName
     if (name === 'flush-agency') return await flusher.process(job as Job<JobPayloads['flush-agency']>, token)
     if (name === 'sweep-outboxes') return await sweepOutboxes(app.store, app.queues, log)
+    if (name === 'bulk-replay') return await runBulkReplay((job.data as JobPayloads['bulk-replay']).id, app.store, app.queues, log)
     throw new Error(`unknown job ${job.name}`)
   }, {
     connection: bullConnection(c.REDIS_URL),

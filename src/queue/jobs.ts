@@ -18,6 +18,8 @@ export interface JobPayloads {
   'sweep-webhooks': Record<string, never>
   /** Mark open dossiers past their due date overdue, and warn of those due soon. */
   'scan-deadlines': Record<string, never>
+  /** Put every failed dossier a filter matched back into its outbox (src/queue/bulk-replay.ts). */
+  'bulk-replay': { id: string }
 }
 export type JobName = keyof JobPayloads
 
@@ -27,7 +29,8 @@ const QUEUE_OF: Record<JobName, 'delivery' | 'webhooks'> = {
   'sweep-outboxes': 'delivery',
   'deliver-webhook': 'webhooks',
   'sweep-webhooks': 'webhooks',
-  'scan-deadlines': 'webhooks'
+  'scan-deadlines': 'webhooks',
+  'bulk-replay': 'delivery'
 }
 
 /** Backoff type of webhook jobs: the delay comes from the schedule, carried by the error. */
@@ -72,7 +75,9 @@ const defaults: Record<JobName, JobsOptions> = {
   // for an event that is no longer the head does nothing.
   'deliver-webhook': { attempts: 1000, backoff: { type: WEBHOOK_BACKOFF_TYPE }, removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } },
   'sweep-webhooks': { removeOnComplete: true, removeOnFail: { count: 100 } },
-  'scan-deadlines': { removeOnComplete: true, removeOnFail: { count: 100 } }
+  'scan-deadlines': { removeOnComplete: true, removeOnFail: { count: 100 } },
+  // Resumable: a retry goes on from the stored position.
+  'bulk-replay': { attempts: 5, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } }
 }
 
 export class JobQueues {

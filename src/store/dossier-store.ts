@@ -15,6 +15,7 @@ import * as webhookScripts from './scripts-webhook.js'
 import * as lifecycleScripts from './scripts-lifecycle.js'
 import { LifecycleStore, lifecycleArgv, type LifecycleArgs } from './lifecycle-store.js'
 import { AuditStore } from './audit-store.js'
+import { ReplayStore } from './replay-store.js'
 import { PortalStore } from './portal-store.js'
 import { WebhookStore } from './webhook-store.js'
 import { DeliveryStore } from './delivery-store.js'
@@ -103,6 +104,7 @@ export class DossierStore {
   readonly webhooks: WebhookStore
   readonly lifecycle: LifecycleStore
   readonly audit: AuditStore
+  readonly replays: ReplayStore
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
 
@@ -115,6 +117,7 @@ export class DossierStore {
     this.webhooks = new WebhookStore(redis, this.keys, this.retentionMs)
     this.lifecycle = new LifecycleStore(redis, this.keys, this.retentionMs)
     this.audit = new AuditStore(redis, `${opts.prefix}:audit`)
+    this.replays = new ReplayStore(redis, opts.prefix)
   }
 
   /**
