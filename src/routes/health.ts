@@ -17,6 +17,11 @@ const Ready = Type.Object({
     failingSince: Type.String(),
     lastError: Type.String()
   }))),
+  /** Workers: whether this process runs them, and how many are connected fleet-wide (when Redis lets us see). */
+  workers: Type.Optional(Type.Object({
+    delivery: Type.Object({ here: Type.Boolean(), fleet: Type.Optional(Type.Integer()) }),
+    webhooks: Type.Object({ here: Type.Boolean(), fleet: Type.Optional(Type.Integer()) })
+  })),
   /** Problems that do not stop the gateway from working now but put dossiers at risk. */
   warnings: Type.Optional(Type.Array(Type.String()))
 })
@@ -43,12 +48,19 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
         // A receiver that is down is the sector's problem to fix, not a reason to stop taking
         // work: the gateway stays ready and says so.
         const failing = await withTimeout(app.store.webhooks.failingReceivers(app.config.WEBHOOK_FAILING_AFTER), 1000)
+        const workers = await withTimeout(workerCounts(app), 1000).catch(() => ({ delivery: undefined, webhooks: undefined }))
+        if (workers.delivery === 0) warnings.push('no delivery worker is connected: dossiers wait in their outboxes (start a process with ROLE=worker or all)')
+        if (workers.webhooks === 0) warnings.push('no webhook worker is connected: sector systems hear nothing until one starts')
         if (failing.length > 0) warnings.push(`${failing.length} webhook receiver(s) failing: ${failing.map(f => f.client).slice(0, 20).join(', ')}`)
         return {
           status: 'ready',
           role,
           redis: 'up',
           portalCircuit: breaker.state,
+          workers: {
+            delivery: { here: app.deliveryWorker?.isRunning() === true, ...(workers.delivery === undefined ? {} : { fleet: workers.delivery }) },
+            webhooks: { here: app.webhookWorker?.isRunning() === true, ...(workers.webhooks === undefined ? {} : { fleet: workers.webhooks }) }
+          },
           redisMemoryPolicy: policy ?? 'unknown',
           ...(failing.length > 0 ? { webhookReceiversFailing: failing.slice(0, 100) } : {}),
           ...(warnings.length > 0 ? { warnings } : {})
@@ -59,6 +71,14 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     }
     return reply.code(503).send({ status: 'not-ready', role, redis: 'read-only replica' })
   })
+}
+
+/** Workers connected to each queue, fleet-wide (BullMQ names its worker connections); undefined where CLIENT LIST is refused. */
+async function workerCounts (app: FastifyInstance): Promise<{ delivery: number | undefined, webhooks: number | undefined }> {
+  const count = async (q: { getWorkersCount: () => Promise<number> }): Promise<number | undefined> => {
+    try { return await q.getWorkersCount() } catch { return undefined }
+  }
+  return { delivery: await count(app.queues.delivery), webhooks: await count(app.queues.webhooks) }
 }
 
 async function withTimeout<T> (p: Promise<T>, ms: number): Promise<T> {

@@ -73,3 +73,13 @@ t.test('the listed series show real values after traffic', async t => {
   t.notOk(text.includes(ok.json.maHoSo as string), 'no dossier code in any label')
   t.notOk(/042090004321|Trần Văn Bình/.test(text), 'nothing personal')
 })
+
+t.test('/health/ready shows the workers, here and fleet-wide, and stays ready while the portal is down', async t => {
+  sim.setFaults({ outage: { status: 503 } })
+  const body = await (await fetch(`${gw.url}/health/ready`)).json() as { status: string, workers: { delivery: { here: boolean, fleet?: number }, webhooks: { here: boolean, fleet?: number } } }
+  t.equal(body.status, 'ready')
+  t.equal(body.workers.delivery.here, true)
+  t.ok((body.workers.delivery.fleet ?? 0) >= 1, 'fleet-wide count')
+  t.ok((body.workers.webhooks.fleet ?? 0) >= 1)
+  sim.setFaults({}, { replace: true })
+})
