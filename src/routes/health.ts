@@ -49,8 +49,6 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
         // work: the gateway stays ready and says so.
         const failing = await withTimeout(app.store.webhooks.failingReceivers(app.config.WEBHOOK_FAILING_AFTER), 1000)
         const workers = await withTimeout(workerCounts(app), 1000).catch(() => ({ delivery: undefined, webhooks: undefined }))
-        if (workers.delivery === 0) warnings.push('no delivery worker is connected: dossiers wait in their outboxes (start a process with ROLE=worker or all)')
-        if (workers.webhooks === 0) warnings.push('no webhook worker is connected: sector systems hear nothing until one starts')
         if (failing.length > 0) warnings.push(`${failing.length} webhook receiver(s) failing: ${failing.map(f => f.client).slice(0, 20).join(', ')}`)
         return {
           status: 'ready',
