@@ -59,13 +59,15 @@ export async function benchBulkReplay (redisUrl: string, n: number): Promise<voi
     sim.reset()
     const before = await intake('RB-C', undefined, 3)
     console.log(`intake before the replay: ${fmt(before)}`)
+    await waitFor(() => created() >= before.ok, { timeoutMs: 600_000, intervalMs: 20, what: 'the intake before on the portal' })
+    sim.reset()
     t0 = Date.now()
     const res = await fetch(`${gw.url}/v1/admin/replays`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': keys.admin }, body: JSON.stringify({ filter: { reason: 'PORTAL_REJECTED' } }) })
     if (res.status !== 202) throw new Error(`replay refused: ${res.status} ${await res.text()}`)
-    const during = intake('RB-D', undefined, 3)
+    // Only replayed dossiers can reach the portal until the intake load below starts.
     await waitFor(() => created() > 0, { timeoutMs: 600_000, intervalMs: 5, what: 'the first delivery' })
     const first = (Date.now() - t0) / 1000
-    const d = await during
+    const d = await intake('RB-D', undefined, 3)
     console.log(`intake during the replay: ${fmt(d)} (${(d.rps / before.rps * 100).toFixed(0)}% of before)`)
     await waitFor(() => created() >= b.ok + d.ok, { timeoutMs: 600_000, intervalMs: 20, what: 'every replayed dossier on the portal' })
     const seconds = (Date.now() - t0) / 1000

@@ -5,7 +5,8 @@
  *
  * Options (env): BENCH_DURATION_S (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (64), BENCH_DELIVERY_N (3000),
  * BENCH_WEBHOOK_DOSSIERS (200: online dossiers of the callback and webhook runs, 5 events each),
- * BENCH_STATS_SIZES (10000,1000000: synthetic dossiers behind the /v1/stats timings).
+ * BENCH_STATS_SIZES (10000,1000000: synthetic dossiers behind the /v1/stats timings),
+ * BENCH_REPLAY_N (10000: failed dossiers of the bulk replay run).
  */
 import { spawnSync } from 'node:child_process'
 import { cpus } from 'node:os'
@@ -17,6 +18,7 @@ import { startSimulator } from '../simulator/index.js'
 import { fmt, load, spawnServer, type LoadResult } from './load.js'
 import { benchCallbacks } from './callbacks.js'
 import { benchStats } from './stats.js'
+import { benchBulkReplay } from './bulk-replay.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -112,6 +114,8 @@ try {
   if (b50 !== undefined && b1 !== undefined) console.log(`batching speed-up: ${(b1.seconds / b50.seconds).toFixed(1)}x`)
 
   await benchCallbacks(redis.url, { durationS: DURATION, rounds: ROUNDS, connections: CONNECTIONS, dossiers: Number(process.env.BENCH_WEBHOOK_DOSSIERS ?? 200) })
+
+  await benchBulkReplay(redis.url, Number(process.env.BENCH_REPLAY_N ?? 10_000))
 
   // /v1/stats answer time with 10k and 1M synthetic dossiers' counters (BENCH_STATS_SIZES).
   await benchStats(redis.url, (process.env.BENCH_STATS_SIZES ?? '10000,1000000').split(',').map(Number))
