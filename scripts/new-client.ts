@@ -7,10 +7,8 @@
  * (quote it in the shell). The file is checked as the gateway would load it, then replaced by a
  * rename: a gateway reloading it (SIGHUP) never reads half of it.
  */
-import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { hashKey, loadClients } from '../src/plugins/clients.js'
+import { defaultClientsFile, issueClient, parseAgencies } from '../src/clients-file.js'
 
 const USAGE = 'usage: npm run client -- <client-id> <system> --agencies <agency>[,<agency>…]   (agency: 000.00.12.H42, or \'*.H42\' for a whole province)\n' +
   '       npm run client -- <client-id> --admin\n'
@@ -28,24 +26,16 @@ try {
 }
 const [id, system, ...extra] = args.positionals
 const admin = args.values.admin === true
-const agencies = (args.values.agencies ?? []).flatMap(a => a.split(',')).map(a => a.trim().toUpperCase()).filter(a => a !== '')
+const agencies = parseAgencies(args.values.agencies ?? [])
 if (id === undefined || extra.length > 0 || (admin ? system !== undefined : system === undefined)) die(USAGE, 2)
 if (admin && agencies.length > 0) die('admins have no agencies: --agencies is for sector clients', 2)
 if (!admin && agencies.length === 0) die(`a sector client needs the agencies it acts for (--agencies)\n${USAGE}`, 2)
 
-const file = process.env.CLIENTS_FILE ?? 'config/clients.json'
-const doc = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as { clients: Array<Record<string, unknown>> } : { clients: [] }
-if (doc.clients.some(c => c.id === id)) die(`client ${id} already exists in ${file}`)
-const key = randomBytes(32).toString('base64url')
-const keySha256 = hashKey(key).toString('hex')
-doc.clients.push(admin ? { id, role: 'admin', keySha256 } : { id, system, agencies: [...new Set(agencies)], keySha256 })
-const tmp = `${file}.${process.pid}.tmp`
-writeFileSync(tmp, JSON.stringify(doc, null, 2) + '\n', { mode: 0o600 })
+const file = defaultClientsFile()
+let key: string
 try {
-  loadClients(tmp)
+  key = issueClient(file, admin ? { id, role: 'admin' } : { id, system, agencies }).key
 } catch (err) {
-  unlinkSync(tmp)
-  die(`not written, the gateway would refuse the file: ${(err as Error).message.replace(tmp, file)}`)
+  die((err as Error).message)
 }
-renameSync(tmp, file)
 process.stdout.write(`client ${id} added to ${file} (send SIGHUP to running gateways to load it)\nAPI key (shown once, keep it secret): ${key}\n`)

@@ -1,0 +1,85 @@
+/**
+ * The gateway's HTTP API as the CLI speaks it: JSON in and out, the key in `X-Api-Key`, and
+ * refusals turned into `ApiError` so that every command prints them the same way.
+ */
+
+export interface Message { vi: string, en: string }
+export interface Issue { code: string, field: string, message: Message }
+
+/** A refusal of the gateway: `{ code, field, message: { vi, en }, errors? }` with its status. */
+export class ApiError extends Error {
+  constructor (readonly status: number, readonly code: string, readonly field: string | undefined, readonly messages: Message, readonly issues: Issue[] = []) {
+    super(`${status} ${code}`)
+    this.name = 'ApiError'
+  }
+}
+
+/** The gateway could not be reached (or answered something that is not its JSON). */
+export class NetworkError extends Error {
+  constructor (readonly url: string, why: string) {
+    super(`cannot reach ${url}: ${why}`)
+    this.name = 'NetworkError'
+  }
+}
+
+export interface Api {
+  get: <T>(path: string, query?: Record<string, string | number | undefined>) => Promise<T>
+  post: <T>(path: string, body?: unknown) => Promise<T>
+}
+
+export function api (base: string, key: string | undefined): Api {
+  async function call<T> (method: string, path: string, body?: unknown): Promise<T> {
+    const url = new URL(path, base.endsWith('/') ? base : `${base}/`).toString()
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (key !== undefined && key !== '') headers['x-api-key'] = key
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    let res: Response
+    try {
+      res = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+    } catch (err) {
+      // undici hides the reason (ECONNREFUSED, ENOTFOUND…) in `cause`.
+      const cause = (err as { cause?: { code?: string, message?: string } }).cause
+      throw new NetworkError(`${method} ${url}`, cause?.code ?? cause?.message ?? (err as Error).message)
+    }
+    const text = await res.text()
+    let json: unknown
+    try {
+      json = text === '' ? undefined : JSON.parse(text)
+    } catch {
+      throw new NetworkError(`${method} ${url}`, `answered ${res.status} with a body that is not JSON`)
+    }
+    if (res.ok) return json as T
+    const e = (json ?? {}) as { code?: string, field?: string, message?: Partial<Message>, errors?: Issue[] }
+    throw new ApiError(res.status, e.code ?? 'HTTP_ERROR', e.field,
+      { vi: e.message?.vi ?? res.statusText, en: e.message?.en ?? res.statusText }, Array.isArray(e.errors) ? e.errors : [])
+  }
+  return {
+    get: async <T>(path: string, query: Record<string, string | number | undefined> = {}) => {
+      const qs = new URLSearchParams()
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, String(v))
+      const s = qs.toString()
+      return await call<T>('GET', s === '' ? path : `${path}?${s}`)
+    },
+    post: async <T>(path: string, body?: unknown) => await call<T>('POST', path, body ?? {})
+  }
+}
+
+/** `/v1/dossiers/<code>`: codes are percent-encoded, never spliced raw into a path. */
+export function seg (s: string): string { return encodeURIComponent(s) }
+
+/** `<status> <code> <field>: <vi> / <en>`, then one line per field issue. */
+export function formatError (err: unknown): string {
+  if (err instanceof ApiError) {
+    const lines = [`${err.status} ${err.code}${err.field === undefined ? '' : ` ${err.field}`}: ${err.messages.vi} / ${err.messages.en}`]
+    for (const i of err.issues) lines.push(`  ${i.code} ${i.field}: ${i.message.vi} / ${i.message.en}`)
+    return lines.join('\n')
+  }
+  return (err as Error).message
+}
+
+/** Left-aligned columns, for terminals. */
+export function table (head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map(r => (r[i] ?? '').length)))
+  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()
+  return [line(head), ...rows.map(line)].join('\n') + '\n'
+}

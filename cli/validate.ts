@@ -1,0 +1,73 @@
+/**
+ * `lienthong validate <system> <file>`: the intake check of POST /v1/validate/:system, offline.
+ * The mappings and administrative units are the gateway's own; no Redis, nothing stored or sent.
+ */
+import { readFileSync } from 'node:fs'
+import { extname } from 'node:path'
+import { loadConfig } from '../src/config.js'
+import { loadMappings } from '../src/mappings/registry.js'
+import { loadAdminUnits } from '../src/admin-units/index.js'
+import { IntakeService, codeDay } from '../src/intake/intake-service.js'
+import { closeXmlPool, defaultXmlLimits } from '../src/adapters/xml.js'
+import { firstInvalidUtf8 } from '../src/adapters/utf8.js'
+import { Errors, GatewayError } from '../src/errors.js'
+import { toPortalHoSo } from '../src/mappings/to-portal.js'
+import type { DossierStore } from '../src/store/dossier-store.js'
+import type { JobQueues } from '../src/queue/jobs.js'
+import type { CanonicalDossier } from '../src/schemas/canonical-dossier.js'
+
+const TYPES: Record<string, string> = { '.json': 'application/json', '.xml': 'application/xml' }
+
+/** Exit code: 0 with the canonical record and the portal's HoSo on stdout, 1 with the errors on stderr. */
+export async function validateFile (system: string, file: string): Promise<number> {
+  try {
+    const c = loadConfig(process.env)
+    const registry = await loadMappings()
+    const mapping = registry.get(system)
+    if (mapping === undefined) throw Errors.unknownSystem(system)
+    const contentType = TYPES[extname(file).toLowerCase()]
+    if (contentType === undefined) throw new Error(`${file}: the file must end in .json or .xml (its content type)`)
+    if ((mapping.format === 'json') !== (contentType === 'application/json')) {
+      throw Errors.unsupportedMediaType(contentType, mapping.format === 'json' ? 'application/json' : 'application/xml')
+    }
+    const bytes = readFileSync(file)
+    const bad = firstInvalidUtf8(bytes)
+    if (bad >= 0) throw Errors.badEncoding(bad, bytes[bad])
+    // normalize() parses and maps only: the store and the queues are never touched.
+    const intake = new IntakeService(registry, null as unknown as DossierStore, null as unknown as JobQueues, { adminUnits: loadAdminUnits(c.ADMIN_UNITS_DIR) }, {
+      ...defaultXmlLimits,
+      maxBytes: c.BODY_LIMIT_BYTES,
+      maxDepth: c.XML_MAX_DEPTH,
+      maxNodes: c.XML_MAX_NODES,
+      maxTextLength: c.XML_MAX_TEXT_CHARS,
+      offloadAboveBytes: c.XML_OFFLOAD_ABOVE_BYTES
+    })
+    const { dossier, review } = await intake.normalize(mapping, bytes.toString('utf8'))
+    // As POST /v1/validate/:system shows it: no number is taken, so the sequence is 00000.
+    const { sourceId: _s, ...rest } = dossier
+    const canonical: CanonicalDossier = {
+      schemaVersion: 1,
+      maHoSo: `${dossier.agency.code}-${codeDay(dossier.receivedAt)}-00000`,
+      ...rest,
+      provenance: {
+        system: mapping.system,
+        clientId: 'lienthong-cli',
+        sourceId: dossier.sourceId,
+        payloadSha256: '0'.repeat(64),
+        mappingVersion: `${mapping.system}@${mapping.version}`,
+        contentType,
+        receivedAt: dossier.receivedAt
+      }
+    }
+    process.stdout.write(JSON.stringify({ canonical, hoSo: toPortalHoSo(canonical), ...(review.length > 0 ? { review } : {}) }, null, 2) + '\n')
+    return 0
+  } catch (err) {
+    if (!(err instanceof GatewayError)) throw err
+    const lines = [`${err.statusCode} ${err.code}${err.field === undefined ? '' : ` ${err.field}`}: ${err.messages.vi} / ${err.messages.en}`]
+    for (const i of err.issues ?? []) lines.push(`  ${i.code} ${i.field}: ${i.message.vi} / ${i.message.en}`)
+    process.stderr.write(lines.join('\n') + '\n')
+    return 1
+  } finally {
+    await closeXmlPool()
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The `lienthong` CLI as an operator runs it: a child process, offline (validate, keys) and
+ * against a real gateway (admin), with its exit codes and its output.
+ */
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadClients } from '../../src/plugins/clients.js'
+import { RedisServer } from '../../support/redis-server.js'
+import { civilStatus, post, sample } from '../../support/samples.js'
+import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
+
+interface Run { code: number | null, stdout: string, stderr: string }
+
+async function cli (args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/lienthong.ts', ...args], {
+    env: { ...process.env, LIENTHONG_URL: '', LIENTHONG_KEY: '', CLIENTS_FILE: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (b: Buffer) => { stdout += b.toString() })
+  child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
+  const code = await new Promise<number | null>(resolve => child.once('close', c => { resolve(c) }))
+  return { code, stdout, stderr }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'lt-cli-'))
+
+t.test('validate: the canonical record and the portal HoSo of a good payload', async t => {
+  const r = await cli(['validate', 'civil-status', 'fixtures/samples/civil-status.json'])
+  t.equal(r.code, 0, r.stderr)
+  const out = JSON.parse(r.stdout) as { canonical: { receiptNumber: string, agency: { code: string } }, hoSo: Record<string, unknown> }
+  const sent = JSON.parse(sample('civil-status.json')) as { soBienNhan: string }
+  t.equal(out.canonical.receiptNumber, sent.soBienNhan)
+  t.match(out.canonical.agency.code, /\.H42$/)
+  t.type(out.hoSo.MaHoSo, 'string')
+})
+
+t.test('validate: the field errors of a broken payload, exit code 1', async t => {
+  const broken = JSON.parse(sample('civil-status.json')) as Record<string, unknown>
+  delete broken.maThuTuc
+  broken.ngayTiepNhan = 'hôm qua'
+  const file = join(dir, 'broken.json')
+  writeFileSync(file, JSON.stringify(broken))
+  const r = await cli(['validate', 'civil-status', file])
+  t.equal(r.code, 1)
+  t.equal(r.stdout, '')
+  t.match(r.stderr, /^422 VALIDATION_FAILED maThuTuc: /)
+  t.match(r.stderr, /REQUIRED maThuTuc: maThuTuc là trường bắt buộc \/ maThuTuc is required/)
+  t.match(r.stderr, /INVALID_DATE ngayTiepNhan: .+ \/ .+/)
+})
+
+t.test('keys: issue, list and revoke in a clients file the gateway loads', async t => {
+  const file = join(dir, 'clients.json')
+  const issued = await cli(['keys', '--file', file, 'issue', 'hotich-ht', 'civil-status', '--agencies', '000.00.31.h42,*.H42'])
+  t.equal(issued.code, 0, issued.stderr)
+  const key = /API key \(shown once, keep it secret\): (\S+)/.exec(issued.stdout)?.[1]
+  t.ok(key !== undefined && key.length >= 32, 'the key is printed once')
+  const viewer = await cli(['keys', 'issue', 'ops-viewer', '--role', 'viewer', '--systems', 'land'], { CLIENTS_FILE: file })
+  t.equal(viewer.code, 0, viewer.stderr)
+  t.equal((await cli(['keys', '--file', file, 'issue', 'hotich-ht', 'civil-status', '--agencies', '*.H42'])).code, 1, 'an id is issued once')
+  t.equal((await cli(['keys', '--file', file, 'issue', 'x', 'civil-status'])).code, 1, 'a sector client needs agencies')
+
+  const loaded = loadClients(file)
+  const sector = loaded.find(c => c.id === 'hotich-ht')
+  t.same(sector?.agencies, ['000.00.31.H42', '*.H42'])
+  t.equal(sector?.system, 'civil-status')
+  t.equal(loaded.find(c => c.id === 'ops-viewer')?.adminRole, 'viewer')
+
+  const list = await cli(['keys', '--file', file, 'list'])
+  t.equal(list.code, 0)
+  t.match(list.stdout, /hotich-ht\s+sector\s+civil-status\s+000\.00\.31\.H42,\*\.H42/)
+  t.match(list.stdout, /ops-viewer\s+viewer\s+land\s+\(all\)/)
+  const listJson = await cli(['keys', '--file', file, 'list', '--json'])
+  const written = readFileSync(file, 'utf8')
+  for (const h of [...written.matchAll(/"keySha256": "([0-9a-f]{64})"/g)].map(m => m[1] as string)) {
+    t.notOk(list.stdout.includes(h) || listJson.stdout.includes(h), 'no hash is listed')
+  }
+  t.notOk(list.stdout.includes(key as string), 'nor the key')
+
+  const revoked = await cli(['keys', '--file', file, 'revoke', 'ops-viewer'])
+  t.equal(revoked.code, 0)
+  t.match(revoked.stdout, /SIGHUP/)
+  t.same(loadClients(file).map(c => c.id), ['hotich-ht'])
+  t.equal((await cli(['keys', '--file', file, 'revoke', 'ops-viewer'])).code, 1, 'an unknown id is refused')
+})
+
+t.test('admin commands against a real gateway', async t => {
+  const redis = await RedisServer.start()
+  const gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api' } })
+  const workers: InProcessGateway[] = []
+  t.teardown(async () => {
+    for (const w of workers) await w.close()
+    await gw.close()
+    await redis.close()
+  })
+  const posted = await post(gw.url, gw.keys['civil-status'] as string, 'civil-status', civilStatus('CLI-1'))
+  t.equal(posted.status, 202, posted.text)
+  const code = posted.json.maHoSo as string
+  const env = { LIENTHONG_URL: gw.url, LIENTHONG_KEY: gw.keys.admin }
+
+  const show = await cli(['admin', 'show', code], env)
+  t.equal(show.code, 0, show.stderr)
+  t.match(show.stdout, new RegExp(`maHoSo\\s+${code.replaceAll('.', '\\.')}`))
+  t.match(show.stdout, /state\s+\w+, revision 1/)
+  t.match(show.stdout, /history\s+\d+ entries/)
+  t.notOk(show.stdout.includes(gw.keys.admin) || show.stderr.includes(gw.keys.admin), 'the key is never printed')
+
+  // Reading payloads is audited: the audit log then has an entry by this admin.
+  const payloads = await fetch(`${gw.url}/v1/admin/dossiers/${encodeURIComponent(code)}/payloads`, { headers: { 'x-api-key': gw.keys.admin } })
+  t.equal(payloads.status, 200)
+  const audit = await cli(['admin', 'audit', '--limit', '10'], env)
+  t.equal(audit.code, 0, audit.stderr)
+  t.match(audit.stdout, /^at\s+actor\s+role\s+action/)
+  t.match(audit.stdout, new RegExp(`admin\\s+\\w+\\s+\\S+\\s+${code.replaceAll('.', '\\.')}`))
+  const auditJson = await cli(['admin', 'audit', '--all', '--json'], env)
+  t.ok((JSON.parse(auditJson.stdout) as unknown[]).length >= 1)
+
+  // ROLE api runs no job: --no-wait hands the queued job back at once.
+  const queued = await cli(['admin', 'bulk-replay', '--system', 'land', '--no-wait'], env)
+  t.equal(queued.code, 0, queued.stderr)
+  t.match(JSON.parse(queued.stdout), { state: 'queued', matched: 0 })
+  // A worker on the same Redis runs it (nothing failed, so it matches none); the CLI follows it to the end.
+  workers.push(await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'worker' }, clients: { file: gw.clientsFile, keys: gw.keys } }))
+  const bulk = await cli(['admin', 'bulk-replay', '--system', 'land'], env)
+  t.equal(bulk.code, 0, bulk.stderr)
+  t.match(bulk.stdout, /done: 0 replayed, 0 skipped of 0/)
+  const failed = await cli(['admin', 'failed', '--json'], env)
+  t.equal(failed.code, 0, failed.stderr)
+  t.same(JSON.parse(failed.stdout), [])
+
+  const wrong = await cli(['admin', 'show', code], { ...env, LIENTHONG_KEY: 'x'.repeat(43) })
+  t.not(wrong.code, 0)
+  t.match(wrong.stderr, /^401 UNAUTHENTICATED/)
+  t.equal(wrong.stdout, '')
+  t.notOk(wrong.stderr.includes('x'.repeat(43)), 'not even a wrong key is printed')
+
+  const missing = await cli(['admin', 'show', 'NO-SUCH-CODE'], env)
+  t.not(missing.code, 0)
+  t.match(missing.stderr, /^404 /)
+
+  const dead = await cli(['admin', 'audit'], { ...env, LIENTHONG_URL: 'http://127.0.0.1:9' })
+  t.not(dead.code, 0)
+  t.match(dead.stderr, /cannot reach GET http:\/\/127\.0\.0\.1:9\/v1\/admin\/audit/)
+})
