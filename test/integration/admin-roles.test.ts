@@ -113,3 +113,36 @@ t.test('POST /v1/validate/:system: the field errors, or what the payload would b
   c.disconnect()
   t.equal((await call('GET', '/v1/admin/audit', gw.keys.admin)).json.items.length, before)
 })
+
+t.test('every operator route refuses viewers, sector keys and strangers, with no effect', async t => {
+  const id = '00000000-0000-4000-8000-000000000000'
+  const operatorRoutes: Array<[string, object]> = [
+    [`/v1/admin/dossiers/${civil}/replay`, {}],
+    [`/v1/admin/dossiers/${civil}/discard`, { reason: 'thử quyền' }],
+    [`/v1/admin/dossiers/${civil}/edit`, { revision: 1, reason: 'thử quyền', dossier: {} }],
+    [`/v1/admin/webhooks/${civil}/replay`, {}],
+    [`/v1/admin/webhooks/${civil}/discard`, { reason: 'thử quyền' }],
+    ['/v1/admin/webhooks/recover', { client: 'x', since: new Date().toISOString() }],
+    ['/v1/admin/replays', { filter: {} }],
+    [`/v1/admin/replays/${id}/cancel`, {}],
+    [`/v1/admin/dossiers/${civil}/review`, { communeCode: '18754' }],
+    [`/v1/admin/dossiers/${civil}/route`, { clientId: 'x' }]
+  ]
+  const before = (await call('GET', '/v1/admin/audit?limit=500', gw.keys.admin)).json.items.length as number
+  for (const [path, body] of operatorRoutes) {
+    t.equal((await call('POST', path, undefined, body)).status, 401, `${path} without a key`)
+    t.equal((await call('POST', path, gw.keys['civil-status'], body)).status, 403, `${path} with a sector key`)
+    const v = await call('POST', path, keys.viewer, body)
+    t.equal(v.status, 403, `${path} as a viewer`)
+    t.equal(v.json.code, 'FORBIDDEN_ROLE')
+  }
+  t.equal((await call('GET', '/v1/admin/audit?limit=500', gw.keys.admin)).json.items.length, before, 'nothing was done')
+  for (const path of ['/v1/admin/failed', '/v1/admin/audit', `/v1/admin/replays/${id}`]) {
+    const r = await call('GET', path, keys.viewer)
+    t.ok(r.status === 200 || r.status === 404, `${path} is readable by a viewer (${r.status})`)
+  }
+  // An operator limited to an agency: its lists hold that agency only, and its scope's dossiers only.
+  const listed = (await call('GET', '/v1/admin/failed?limit=500', keys.op31)).json.items as Array<{ agency: string }>
+  t.ok(listed.every(i => i.agency === '000.00.31.H42'), 'the failed list keeps to the scope')
+  t.equal((await call('POST', `/v1/admin/dossiers/${land}/discard`, keys.op31, { reason: 'ngoài phạm vi' })).status, 404, 'outside the scope: as absent')
+})
