@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { InputError } from '../errors.js'
+import { decodeCursor, encodeCursor } from './cursor.js'
 import { Message, errorReplies } from '../schemas/http.js'
 import { inScope, seesAgency } from '../plugins/clients.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
@@ -40,11 +40,7 @@ interface Cursor { at: string, k: string }
 function key (i: Item): string { return `${i.kind}|${i.maHoSo}|${i.eventId ?? i.maSuKien ?? ''}` }
 
 function decode (text: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor
-    if (typeof c.at === 'string' && typeof c.k === 'string') return c
-  } catch {}
-  throw new InputError('BAD_CURSOR', 400, { vi: 'Con trỏ phân trang không hợp lệ', en: 'Invalid pagination cursor' }, { field: 'cursor' })
+  return decodeCursor<Cursor>(text, c => typeof c.at === 'string' && typeof c.k === 'string')
 }
 
 /** Newest first; ties by key, so a cursor names one place in the order. */
@@ -147,7 +143,7 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
     const page = rest.slice(0, limit)
     const last = page.at(-1)
     return rest.length > limit && last !== undefined
-      ? { items: page, nextCursor: Buffer.from(JSON.stringify({ at: last.at, k: key(last) })).toString('base64url') }
+      ? { items: page, nextCursor: encodeCursor({ at: last.at, k: key(last) }) }
       : { items: page }
   })
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { InputError } from '../errors.js'
+import { decodeCursor, encodeCursor } from './cursor.js'
 import { errorReplies, rateLimitOf } from '../schemas/http.js'
 import { seesAgency } from '../plugins/clients.js'
 import { durationMs } from '../adapters/iso-duration.js'
@@ -28,13 +29,8 @@ const Item = Type.Object({
 
 interface Cursor { s: number, a: string, r: string }
 
-function encodeCursor (c: Cursor): string { return Buffer.from(JSON.stringify(c)).toString('base64url') }
-function decodeCursor (text: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor
-    if (typeof c.s === 'number' && typeof c.a === 'string' && typeof c.r === 'string') return c
-  } catch {}
-  throw new InputError('BAD_CURSOR', 400, { vi: 'Con trỏ phân trang không hợp lệ', en: 'Invalid pagination cursor' }, { field: 'cursor' })
+function decode (text: string): Cursor {
+  return decodeCursor<Cursor>(text, c => typeof c.s === 'number' && typeof c.a === 'string' && typeof c.r === 'string')
 }
 
 function after (x: ListedDeadline, c: Cursor): boolean {
@@ -83,7 +79,7 @@ export default async function dossierListRoutes (app: FastifyInstance): Promise<
       until = now + ms
     }
     const limit = q.limit ?? 100
-    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
+    const cursor = q.cursor === undefined ? undefined : decode(q.cursor)
     const agencies = (await app.store.agencies()).filter(a => seesAgency(client, a))
     const from = which === 'due' ? Math.max(now, cursor?.s ?? 0) : cursor?.s ?? 0
     // Each agency's index gives its earliest; ties on one due date are rare past a page's worth.

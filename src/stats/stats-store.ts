@@ -2,6 +2,7 @@
  * The statistics' keys and the standalone bump command. The counters share the agency's hash tag
  * with its dossiers (src/store/keys.ts), so the scripts that change a dossier update them too.
  */
+import { Keys } from '../store/keys.js'
 import type { Redis, Result, ChainableCommander } from 'ioredis'
 import { STATS_BUMP } from './scripts.js'
 
@@ -12,8 +13,9 @@ declare module 'ioredis' {
 }
 
 /** `<KEY_PREFIX>:{<agency>}:stats`: what STATS_APPLY takes as `statsPrefix`. */
+/** The agency's statistics prefix, as the store's key design names it (Keys.statsPrefix). */
 export function statsPrefix (keyPrefix: string, agency: string): string {
-  return `${keyPrefix}:{${agency}}:stats`
+  return new Keys(keyPrefix).statsPrefix(agency)
 }
 
 export const statsKeys = {

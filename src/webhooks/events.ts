@@ -4,6 +4,7 @@
  * `dossier.delivered` and `dossier.failed` are built inside their Lua scripts (scripts-outbox.ts).
  */
 import type { CanonicalDossier } from '../schemas/canonical-dossier.js'
+import { fromPortalDate } from '../mappings/toolkit/dates.js'
 
 export const WEBHOOK_TYPES = [
   'dossier.submitted-online',
@@ -28,7 +29,9 @@ export interface PortalEventRef { id: string, type: string, at: string }
 
 /** `20250701081500` (validated by the callback schema) → `2025-07-01T08:15:00+07:00`. */
 export function isoFromPortalDate (s: string): string {
-  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}+07:00`
+  const r = fromPortalDate(s)
+  if (!r.ok) throw new RangeError(`not a portal date: ${s.slice(0, 20)}`)
+  return r.value
 }
 
 export function envelope (type: WebhookType, timestamp: string, data: Record<string, unknown>): string {
