@@ -1,25 +1,28 @@
-# syntax=docker/dockerfile:1
-# Multi-stage build: compile TypeScript with the dev dependencies, ship only what runs.
-
-FROM node:20-bookworm-slim AS build
+# One image for every service of docker-compose.yml: the gateway (ROLE=all|api|worker), the
+# portal simulator and the lienthong CLI. TypeScript is compiled in the first stage; the runtime
+# stage has production dependencies only (no tsx, no esbuild, no compiler).
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY simulator ./simulator
+COPY cli ./cli
 COPY data ./data
 RUN npx tsc -p tsconfig.build.json && cp -r data dist/data
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# The clients file (API key hashes) is mounted at run time: see docs/operations.md.
+COPY cli/lienthong.mjs ./cli/lienthong.mjs
+COPY docker/healthcheck.mjs ./docker/healthcheck.mjs
+RUN ln -s /app/cli/lienthong.mjs /usr/local/bin/lienthong
+# The clients file (API key hashes) comes from a volume at run time: see docs/operations.md.
 USER node
 EXPOSE 8080
-HEALTHCHECK --interval=15s --timeout=3s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTHCHECK --interval=15s --timeout=5s --retries=3 CMD ["node", "docker/healthcheck.mjs"]
 CMD ["node", "dist/src/server.js"]

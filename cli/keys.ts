@@ -1,6 +1,6 @@
 /** `lienthong keys …`: API keys in the clients file (offline; a running gateway loads it on SIGHUP). */
 import { Command, Option } from 'commander'
-import { defaultClientsFile, issueClient, parseAgencies, readClientsDoc, revokeClient } from '../src/clients-file.js'
+import { bootstrapClients, defaultClientsFile, issueClient, parseAgencies, readClientsDoc, revokeClient } from '../src/clients-file.js'
 import { table } from './api.js'
 
 const RELOAD = 'send SIGHUP to running gateways to load it'
@@ -64,6 +64,35 @@ export function keysCommand (): Command {
       const file = fileOf(cmd)
       revokeClient(file, id)
       process.stdout.write(`client ${id} removed from ${file} (${RELOAD}; until then running gateways still accept its key)\n`)
+    })
+
+  keys.command('bootstrap')
+    .description('first run of a deployment: install --seed if it exists, else keep the clients file, else create one with new keys in --keys-out')
+    .option('--seed <path>', 'a clients file made with `lienthong keys issue`, installed when present')
+    .option('--keys-out <path>', 'where a first run writes its new keys (mode 0600; never printed)')
+    .option('--admin <clientId>', 'first run: an operator admin with this id')
+    .option('--sector <id:system:agencies>', 'first run: a sector client (agencies comma-separated); repeatable', collect)
+    .option('--owner <uid:gid>', 'owner of the installed files (the gateway\'s user in its container)')
+    .action((o: { seed?: string, keysOut?: string, admin?: string, sector?: string[], owner?: string }, cmd: Command) => {
+      const sectors = (o.sector ?? []).map(spec => {
+        const [id, system, agencies] = spec.split(':')
+        if (id === undefined || system === undefined || agencies === undefined || id === '' || system === '') throw new Error(`--sector ${spec}: expected <id>:<system>:<agencies>`)
+        return { id, system, agencies: parseAgencies([agencies]) }
+      })
+      let owner: { uid: number, gid: number } | undefined
+      if (o.owner !== undefined) {
+        const m = /^(\d+):(\d+)$/.exec(o.owner)
+        if (m === null) throw new Error(`--owner ${o.owner}: expected <uid>:<gid>`)
+        owner = { uid: Number(m[1]), gid: Number(m[2]) }
+      }
+      const file = fileOf(cmd)
+      const { action, clients } = bootstrapClients({ file, sectors, ...(o.seed === undefined ? {} : { seed: o.seed }), ...(o.keysOut === undefined ? {} : { keysOut: o.keysOut }), ...(o.admin === undefined ? {} : { admin: o.admin }), ...(owner === undefined ? {} : { owner }) })
+      const said = {
+        seeded: `installed ${o.seed ?? ''} as ${file}`,
+        kept: `kept ${file}`,
+        created: `created ${file}; its keys are in ${o.keysOut ?? ''} (read them once, then delete the file)`
+      }[action]
+      process.stdout.write(`${said}: ${clients} client(s)\n`)
     })
 
   return keys

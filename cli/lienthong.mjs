@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI with tsx in this process, as the gateway itself runs in production
-// (`node --import tsx`, npm start); one process, so Ctrl-C reaches the CLI's own handler.
-import { register } from 'tsx/esm/api'
-
-register()
-await import('./lienthong.ts')
+// In a checkout, runs the TypeScript CLI with tsx in this process (one process, so Ctrl-C reaches
+// the CLI's own handler). The container image ships no tsx: there the compiled CLI runs.
+let register
+try {
+  ({ register } = await import('tsx/esm/api'))
+} catch {
+  register = undefined
+}
+if (register === undefined) {
+  await import('../dist/cli/lienthong.js')
+} else {
+  register()
+  await import('./lienthong.ts')
+}

@@ -5,7 +5,7 @@
  * reloading it (SIGHUP) never reads half of it.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import { hashKey, loadClients } from './plugins/clients.js'
 
 export interface ClientsDoc { clients: Array<Record<string, unknown>> }
@@ -57,4 +57,60 @@ export function revokeClient (file: string, id: string): void {
   const rest = doc.clients.filter(c => c.id !== id)
   if (rest.length === doc.clients.length) throw new Error(`client ${id} is not in ${file}`)
   writeClientsDoc(file, { ...doc, clients: rest })
+}
+
+export interface BootstrapOptions {
+  /** Where the gateway reads its clients (a volume of its own in the compose file). */
+  file: string
+  /** A clients file the operator made (`lienthong keys issue`): installed when it exists. */
+  seed?: string
+  /** Where first-run keys are written (mode 0600); never printed or logged. */
+  keysOut?: string
+  /** First run only: an operator admin with this id. */
+  admin?: string
+  /** First run only: sector clients. */
+  sectors?: ReadonlyArray<{ id: string, system: string, agencies: string[] }>
+  /** Who may read the installed files: the gateway's user in its container. */
+  owner?: { uid: number, gid: number }
+}
+
+export type BootstrapAction = 'seeded' | 'kept' | 'created'
+
+/**
+ * The first run of a deployment: installs the operator's clients file if given, keeps the one
+ * already installed, or else creates one with new keys written to `keysOut`. Idempotent, so it
+ * runs on every start; whatever it installs is checked as the gateway would load it.
+ */
+export function bootstrapClients (o: BootstrapOptions): { action: BootstrapAction, clients: number } {
+  let action: BootstrapAction
+  if (o.seed !== undefined && existsSync(o.seed)) {
+    writeClientsDoc(o.file, readClientsDoc(o.seed))
+    action = 'seeded'
+  } else if (existsSync(o.file)) {
+    loadClients(o.file)
+    action = 'kept'
+  } else {
+    if (o.keysOut === undefined) throw new Error(`${o.file} does not exist and no --keys-out is given for the keys of a first run`)
+    if (o.admin === undefined && (o.sectors ?? []).length === 0) throw new Error(`${o.file} does not exist: give --admin or --sector to create it`)
+    const doc: ClientsDoc = { clients: [] }
+    const lines: string[] = ['# lienthong first-run API keys: shown nowhere else. Store them safely, then delete this file.']
+    const add = (entry: Record<string, unknown> & { id: string }, what: string): void => {
+      const key = randomBytes(32).toString('base64url')
+      doc.clients.push({ ...entry, keySha256: hashKey(key).toString('hex') })
+      lines.push(`${entry.id} (${what}): ${key}`)
+    }
+    if (o.admin !== undefined) add({ id: o.admin, role: 'operator' }, 'operator, every agency')
+    for (const s of o.sectors ?? []) add({ ...s }, `${s.system}, ${s.agencies.join(',')}`)
+    // Keys first: a crash between the two leaves no clients file, so the next run starts over.
+    writeFileSync(o.keysOut, lines.join('\n') + '\n', { mode: 0o600 })
+    writeClientsDoc(o.file, doc)
+    action = 'created'
+  }
+  if (o.owner !== undefined) {
+    for (const f of [o.file, ...(action === 'created' && o.keysOut !== undefined ? [o.keysOut] : [])]) {
+      chownSync(f, o.owner.uid, o.owner.gid)
+      chmodSync(f, 0o600)
+    }
+  }
+  return { action, clients: readClientsDoc(o.file).clients.length }
 }

@@ -4,13 +4,15 @@
  * Swagger UI is served from the package's own files; nothing is fetched from another host,
  * so the page works on a centre's closed network.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { ErrorReply } from '../schemas/http.js'
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+// Two levels up from src/plugins, three from the compiled dist/src/plugins.
+const pkgUrl = ['../../package.json', '../../../package.json'].map(p => new URL(p, import.meta.url)).find(u => existsSync(u))
+const pkg = (pkgUrl === undefined ? { version: '0.0.0' } : JSON.parse(readFileSync(pkgUrl, 'utf8'))) as { version: string }
 
 const DESCRIPTION = [
   'Integration gateway between the sector software of public-service centres and the national public-service portal.',
