@@ -101,7 +101,7 @@ step "a dossier through the API to the simulator"
 reply="$(curl -fsS -X POST "$api_url/v1/inbound/civil-status" -H 'content-type: application/json' -H "x-api-key: $sector_key" --data @fixtures/samples/civil-status.json)"
 ma_ho_so="$(node -p 'JSON.parse(process.argv[1]).maHoSo' "$reply")"
 for i in $(seq 1 60); do
-  state="$(curl -fsS "$api_url/v1/dossiers/$ma_ho_so" -H "x-api-key: $admin_key" | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).state')"
+  state="$(curl -fsS "$api_url/v1/dossiers/$ma_ho_so" -H "x-api-key: $admin_key" | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).sync.state')"
   [ "$state" = delivered ] && break
   sleep 1
 done
