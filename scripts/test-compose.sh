@@ -114,10 +114,14 @@ cb="$(curl -fsS -X POST "http://127.0.0.1:$SIMULATOR_PORT/_sim/callbacks" -H 'co
 node -e 'const r=JSON.parse(process.argv[1]); if (r.finalStatus !== 200) { console.error(r.attempts); process.exit(1) }' "$cb" || fail "the gateway refused a signed callback"
 
 step "two API replicas"
-"${compose[@]}" up -d --scale api=2 >"$work/scale.log" 2>&1 || { tail -30 "$work/scale.log"; fail "scale"; }
+# podman-compose adds no replica to a running project: take it down (keeping its volumes) first.
+[ "$engine" = podman ] && "${compose[@]}" down >/dev/null 2>&1
+API_REPLICAS=2 "${compose[@]}" up -d >"$work/scale.log" 2>&1 || { tail -30 "$work/scale.log"; fail "scale"; }
+restart_gateways
 api2="$(name_of api 2)"
 [ -n "$api2" ] && [ "$api2" != "$api" ] || fail "no second API replica"
 wait_healthy "$api2"
+wait_healthy "$(name_of api)"
 
 step "a clients file made on the host is installed, readable by the gateway's user"
 # With the image's CLI: the clone has no node_modules. Mode 0600 and the host user's uid, as

@@ -3,6 +3,7 @@
  * gracefully on SIGTERM/SIGINT so in-flight requests and jobs finish. SIGHUP reloads the
  * clients file (API keys, webhooks) and the routing file without a restart.
  */
+import { constants } from 'node:os'
 import closeWithGrace from 'close-with-grace'
 import { loadConfig } from './config.js'
 import { buildApp } from './app.js'
@@ -29,8 +30,18 @@ process.on('SIGHUP', () => {
   app.reloadRouting()
 })
 
+// Until close-with-grace takes over, a stop signal ends start-up at once: as PID 1 in a container
+// Node has no default action for SIGTERM, so an unhandled one would wait for SIGKILL.
+const stopDuringStartup = (signal: NodeJS.Signals): void => {
+  process.stderr.write(`${signal} during start-up: exiting\n`)
+  process.exit(128 + (constants.signals[signal] ?? 0))
+}
+process.on('SIGTERM', stopDuringStartup)
+process.on('SIGINT', stopDuringStartup)
 const app = await buildApp(config)
 running.app = app
+process.off('SIGTERM', stopDuringStartup)
+process.off('SIGINT', stopDuringStartup)
 
 closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, skip: ['SIGHUP'] }, async ({ signal, err }) => {
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
