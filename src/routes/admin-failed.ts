@@ -15,6 +15,7 @@ import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import type { StoredDossier } from '../store/dossier-store.js'
 import { adminGuard, scopeSystem } from './admin-guard.js'
 import { REASONS, reasonOf } from './failure-reasons.js'
+import { Attempt } from './dossiers.js'
 
 const KindSchema = Type.Union([Type.Literal('delivery'), Type.Literal('webhook'), Type.Literal('review'), Type.Literal('unrouted'), Type.Literal('callback')])
 type Kind = Static<typeof KindSchema>
@@ -29,7 +30,8 @@ const Item = Type.Object({
   at: Type.String({ description: 'when it failed or started waiting' }),
   reason: Type.Object({ code: Type.String(), message: Message }),
   reply: Type.Optional(Type.String({ description: 'the portal\'s or the receiver\'s own words, as received (cut)' })),
-  attempts: Type.Optional(Type.Integer()),
+  attempts: Type.Optional(Type.Integer({ description: 'how many times it was tried' })),
+  attemptLog: Type.Optional(Type.Array(Attempt, { description: 'delivery: every portal attempt, oldest first (as in GET /v1/dossiers/:maHoSo)' })),
   eventId: Type.Optional(Type.String()),
   maSuKien: Type.Optional(Type.String())
 })
@@ -50,8 +52,11 @@ function before (a: Item, b: Item): number {
   return ta !== tb ? tb - ta : key(a).localeCompare(key(b))
 }
 
+// Where a listed dossier lives, to read its attempts for the page only.
+const placeOf = new WeakMap<Item, { agency: string, ref: string }>()
+
 function fromDossier (kind: Kind, d: StoredDossier, at: string, code: string, reply?: string): Item {
-  return {
+  const item: Item = {
     kind,
     maHoSo: d.maHoSo,
     agency: d.agency,
@@ -62,6 +67,8 @@ function fromDossier (kind: Kind, d: StoredDossier, at: string, code: string, re
     reason: reasonOf(code),
     ...(reply === undefined || reply === '' ? {} : { reply: reply.slice(0, 500) })
   }
+  placeOf.set(item, { agency: d.agency, ref: d.ref })
+  return item
 }
 
 export default async function adminFailedRoutes (app: FastifyInstance): Promise<void> {
@@ -141,6 +148,12 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
       })
     const limit = q.limit ?? 100
     const page = rest.slice(0, limit)
+    await Promise.all(page.map(async (i) => {
+      const place = placeOf.get(i)
+      if (i.kind !== 'delivery' || place === undefined) return
+      i.attemptLog = await app.store.attempts(place.agency, place.ref)
+      i.attempts = i.attemptLog.length
+    }))
     const last = page.at(-1)
     return rest.length > limit && last !== undefined
       ? { items: page, nextCursor: encodeCursor({ at: last.at, k: key(last) }) }

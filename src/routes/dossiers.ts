@@ -10,7 +10,7 @@ import { STATUS_LABELS } from '../mappings/to-portal.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import { coversAgency, inScope, type Client } from '../plugins/clients.js'
 
-const Attempt = Type.Object({
+export const Attempt = Type.Object({
   at: Type.String(),
   jobId: Type.String(),
   attempt: Type.Integer(),

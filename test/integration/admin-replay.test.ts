@@ -128,13 +128,16 @@ t.test('one list of everything that waits for a person: filtered, paginated over
   await waitFor(async () => await state(failed) === 'failed')
   await waitFor(async () => (await getDossier(gw.url, gw.keys.admin, failed)).json.webhooks.queued.length === 0)
   await sim.sendCallback({ url: `${gw.url}/v1/portal/callbacks`, event: { MaSuKien: 'fl-orphan', LoaiSuKien: 'DanhGia', MaHoSo: '000.00.31.H42-250701-07777', DuLieu: { DiemDanhGia: 3 } } })
-  const get = async (q: string): Promise<{ items: Array<{ kind: string, maHoSo: string, reason: { code: string, message: { vi: string, en: string } }, reply?: string }>, nextCursor?: string }> =>
+  const get = async (q: string): Promise<{ items: Array<{ kind: string, maHoSo: string, reason: { code: string, message: { vi: string, en: string } }, reply?: string, attempts?: number, attemptLog?: Array<{ outcome: string, portalMessage?: string }> }>, nextCursor?: string }> =>
     await (await fetch(`${gw.url}/v1/admin/failed?${q}`, { headers: { 'x-api-key': viewer } })).json() as never
   const delivery = await get('kind=delivery&reason=PORTAL_REJECTED')
   const item = delivery.items.find(i => i.maHoSo === failed)
   t.ok(item !== undefined, 'the failed delivery is listed')
   t.match(item?.reason.message.vi ?? '', /Cổng/, 'the reason in Vietnamese')
   t.match(item?.reply ?? '', /MaXa không đúng danh mục/, 'and the portal\'s own words')
+  const attemptLog = item?.attemptLog ?? []
+  t.ok(attemptLog.length >= 1 && item?.attempts === attemptLog.length, `every attempt is listed (${attemptLog.length})`)
+  t.same(attemptLog, (await getDossier(gw.url, gw.keys.admin, failed)).json.attempts, 'the same attempts as the dossier view')
   t.ok((await get('kind=callback')).items.some(i => i.maHoSo === '000.00.31.H42-250701-07777' && i.reason.code === 'UNKNOWN_DOSSIER'))
   t.same((await get('kind=delivery&system=land')).items, [], 'filtered by system')
   const all = await get('limit=500')
