@@ -3,7 +3,6 @@
  * against a real gateway (admin), with its exit codes and its output.
  */
 import t from 'tap'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,21 +10,7 @@ import { loadClients } from '../../src/plugins/clients.js'
 import { RedisServer } from '../../support/redis-server.js'
 import { civilStatus, post, sample } from '../../support/samples.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
-
-interface Run { code: number | null, stdout: string, stderr: string }
-
-async function cli (args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/lienthong.ts', ...args], {
-    env: { ...process.env, LIENTHONG_URL: '', LIENTHONG_KEY: '', CLIENTS_FILE: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (b: Buffer) => { stdout += b.toString() })
-  child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
-  const code = await new Promise<number | null>(resolve => child.once('close', c => { resolve(c) }))
-  return { code, stdout, stderr }
-}
+import { cli } from '../helpers/cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lt-cli-'))
 
