@@ -57,6 +57,13 @@ export async function benchBulkReplay (redisUrl: string, n: number): Promise<voi
     await waitFor(async () => await failedCount() >= b.ok, { timeoutMs: 600_000, intervalMs: 200, what: `${b.ok} failed` })
     sim.setFaults({}, { replace: true })
     sim.reset()
+    // The failed list reads every match to sort them (no time index yet): what an admin waits for.
+    for (const q of ['limit=100', 'limit=100&kind=delivery&reason=PORTAL_REJECTED']) {
+      const l0 = performance.now()
+      const page = await fetch(`${gw.url}/v1/admin/failed?${q}`, { headers: { 'x-api-key': keys.admin } })
+      const items = ((await page.json()) as { items: unknown[] }).items.length
+      console.log(`failed list, first page (${q}) with ${b.ok} failed: ${items} items in ${(performance.now() - l0).toFixed(0)} ms`)
+    }
     const before = await intake('RB-C', undefined, 3)
     console.log(`intake before the replay: ${fmt(before)}`)
     await waitFor(() => created() >= before.ok, { timeoutMs: 600_000, intervalMs: 20, what: 'the intake before on the portal' })
