@@ -48,7 +48,7 @@ t.test(`${N} failed dossiers replayed after the portal recovers: each once, its 
     codes.push(r.json.maHoSo as string)
   })
   await waitFor(async () => (await call('GET', '/v1/admin/failed?kind=delivery&limit=1')).json.items.length === 1 &&
-    (await redisFailedCount()) === N, { what: `${N} failed`, timeoutMs: 120_000 })
+    (await redisFailedCount()) === N, { what: `${N} failed`, timeoutMs: 600_000 })
   sim.setFaults({}, { replace: true })
   // Work goes on while they wait: two steps each, kept for when they go.
   await inParallel(codes, 16, async code => {
@@ -59,11 +59,11 @@ t.test(`${N} failed dossiers replayed after the portal recovers: each once, its 
   })
   const job = await call('POST', '/v1/admin/replays', { filter: { reason: 'PORTAL_REJECTED', system: 'civil-status' } })
   t.equal(job.status, 202)
-  await waitFor(async () => (await call('GET', `/v1/admin/replays/${job.json.id as string}`)).json.state === 'done', { what: 'the job done', timeoutMs: 120_000 })
+  await waitFor(async () => (await call('GET', `/v1/admin/replays/${job.json.id as string}`)).json.state === 'done', { what: 'the job done', timeoutMs: 600_000 })
   const end = (await call('GET', `/v1/admin/replays/${job.json.id as string}`)).json
   t.equal(end.matched, N)
   t.equal(end.done, N)
-  await waitFor(() => codes.every(c => sim.state.dossier(c)?.stepsAccepted === 2), { what: 'every dossier and its steps on the portal', timeoutMs: 180_000 })
+  await waitFor(() => codes.every(c => sim.state.dossier(c)?.stepsAccepted === 2), { what: 'every dossier and its steps on the portal', timeoutMs: 600_000 })
   t.ok(codes.every(c => sim.state.dossier(c)?.creates === 1), 'each created once')
   t.equal(sim.state.counts().duplicates, 0, 'no create refused as existing')
   t.ok(codes.every(c => sim.state.dossier(c)?.stepsOutOfOrder === 0), 'steps in order')
