@@ -35,7 +35,7 @@ export async function loadRequest (app: FastifyInstance, sessions: SessionStore,
   const asked = (req.query as Record<string, unknown> | undefined)?.lang
   if (asked === 'vi' || asked === 'en') {
     req.lang = asked
-    void reply.setCookie(LANG_COOKIE, asked, { path: '/admin', sameSite: 'strict', httpOnly: true, secure: app.config.ADMIN_COOKIE_SECURE, maxAge: 365 * 86_400 })
+    reply.setCookie(LANG_COOKIE, asked, { path: '/admin', sameSite: 'strict', httpOnly: true, secure: app.config.ADMIN_COOKIE_SECURE, maxAge: 365 * 86_400 })
   } else {
     req.lang = req.cookies[LANG_COOKIE] === 'en' ? 'en' : 'vi'
   }

@@ -62,7 +62,7 @@ export default async function adminWeb (app: FastifyInstance): Promise<void> {
   decorateRequests(app)
   app.addHook('onRequest', async (req, reply) => {
     await loadRequest(app, sessions, req, reply)
-    void reply.header('cache-control', 'no-store')
+    reply.header('cache-control', 'no-store')
   })
 
   app.setErrorHandler(async (err: FastifyError, req, reply) => {

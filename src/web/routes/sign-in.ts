@@ -24,7 +24,7 @@ export default async function signInRoutes (app: FastifyInstance, opts: { sessio
       const s = await sessions.create(ANONYMOUS_TTL_S)
       req.webSession = s
       req.session = { _csrf: s.csrf }
-      void reply.setCookie(SESSION_COOKIE, s.id, cookieOptions(app, ANONYMOUS_TTL_S))
+      reply.setCookie(SESSION_COOKIE, s.id, cookieOptions(app, ANONYMOUS_TTL_S))
     }
     const next = safeNext((req.query as { next?: string }).next)
     return await reply.view('sign-in', { ...pageData(req, reply), next, hours: Math.round(ttl / 360) / 10 })
@@ -44,13 +44,13 @@ export default async function signInRoutes (app: FastifyInstance, opts: { sessio
     const s = await sessions.create(ttl, { clientId: found.client.id, keySha256: found.keySha256 })
     req.log.info({ client: found.client.id }, 'admin page sign-in')
     await app.store.audit.append({ actor: found.client.id, role: found.client.adminRole ?? 'operator', action: 'web.signin', outcome: 'ok' })
-    void reply.setCookie(SESSION_COOKIE, s.id, cookieOptions(app, ttl))
+    reply.setCookie(SESSION_COOKIE, s.id, cookieOptions(app, ttl))
     return await reply.redirect(next, 303)
   })
 
   app.post('/signout', { preHandler: app.csrfProtection }, async (req, reply) => {
     if (req.webSession !== null) await sessions.destroy(req.webSession.id)
-    void reply.clearCookie(SESSION_COOKIE, { path: '/admin' })
+    reply.clearCookie(SESSION_COOKIE, { path: '/admin' })
     return await reply.redirect('/admin/signin', 303)
   })
 }
