@@ -50,7 +50,7 @@ try {
   await page.goto(`${s.url}/admin/replays?count=1&system=civil-status`)
   await shot(page, '07-bulk-count')
   await page.click('#start')
-  await page.waitForFunction('document.getElementById("job-state").getAttribute("data-state") === "done"')
+  await page.waitForSelector('#job-state[data-state="done"]')
   await shot(page, '08-bulk-progress')
   await page.goto(`${s.url}/admin/dossiers/${review}/payloads`)
   await shot(page, '09-payloads')

@@ -113,11 +113,16 @@ t.test('operator: sign in, filter, open, edit and replay, bulk replay, settle a 
   await page.click('#count')
   const expected = failed.length - 1 + 1
   t.equal(await page.textContent('#bulk-count'), String(expected), 'the count before starting')
+  // The workers wait until the page shows the job queued: what follows is the page's own live update.
+  await s.app.queues.delivery.pause()
   await page.click('#start')
   await page.waitForURL(/\/admin\/replays\/[0-9a-f-]{36}$/)
+  t.equal(await page.getAttribute('#job-state', 'data-state'), 'queued')
+  t.equal(await page.textContent('#job-state'), 'Đang chờ')
   // Browser-side code as strings: this project's TypeScript has no DOM types.
   await page.evaluate('window.marker = 1')
-  await page.waitForFunction('document.getElementById("job-state").getAttribute("data-state") === "done"', undefined, { timeout: 30_000 })
+  await s.app.queues.delivery.resume()
+  await page.waitForSelector('#job-state[data-state="done"]', { timeout: 30_000 })
   t.equal(await page.evaluate('window.marker'), 1, 'updated live, not reloaded')
   t.equal(await page.evaluate('(p => p.value + "/" + p.max)(document.getElementById("job-progress"))'), `${expected}/${expected}`)
   t.equal(await page.textContent('#job-state'), 'Hoàn tất')
