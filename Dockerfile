@@ -9,7 +9,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY simulator ./simulator
 COPY data ./data
-RUN npx tsc -p tsconfig.build.json && cp -r data dist/data
+RUN npx tsc -p tsconfig.build.json && cp -r data dist/data && cp -r src/web/views src/web/public dist/src/web/
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
