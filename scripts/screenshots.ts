@@ -11,8 +11,8 @@ import { civilStatus, post } from '../support/samples.js'
 
 const OUT = 'docs/screenshots'
 
-async function shot (page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${OUT}/${name}.png`, fullPage: true })
+async function shot (page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: `${OUT}/${name}.png`, fullPage })
   console.log(`• ${OUT}/${name}.png`)
 }
 
@@ -25,7 +25,7 @@ try {
   await settled(s, ok)
   const failed = await seedFailed(s, 6, 'SHOT-')
   await seedHostile(s)
-  const review = await seedReview(s)
+  await seedReview(s)
   await seedUnrouted(s)
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' })
   await page.goto(`${s.url}/admin`)
@@ -36,6 +36,9 @@ try {
   await shot(page, '02-overview')
   await page.goto(`${s.url}/admin/failed?kind=delivery`)
   await shot(page, '03-failed')
+  await page.goto(`${s.url}/admin/failed?kind=delivery&lang=en`)
+  await shot(page, '12-failed-english')
+  await page.goto(`${s.url}/admin/failed?lang=vi`)
   const code = failed[0] ?? ''
   await page.goto(`${s.url}/admin/dossiers/${code}`)
   await shot(page, '04-dossier')
@@ -45,6 +48,14 @@ try {
   await page.click('#save')
   await page.waitForSelector('.field-error')
   await shot(page, '05-edit-errors')
+  // A corrected dossier: its two revisions side by side.
+  const fixed = failed[1] ?? ''
+  await page.goto(`${s.url}/admin/dossiers/${fixed}/edit`)
+  await page.fill('[name="f.summary"]', 'Đăng ký khai sinh cho Trần Minh Khôi (đã sửa trích yếu)')
+  await page.fill('[name="f.holder.phone"]', '0912000222')
+  await page.fill('#reason', 'Sửa trích yếu và số điện thoại theo đơn')
+  await page.click('#save')
+  await page.waitForURL(/done=1/)
   await page.goto(`${s.url}/admin/review`)
   await shot(page, '06-review')
   await page.goto(`${s.url}/admin/replays?count=1&system=civil-status`)
@@ -52,15 +63,13 @@ try {
   await page.click('#start')
   await page.waitForSelector('#job-state[data-state="done"]')
   await shot(page, '08-bulk-progress')
-  await page.goto(`${s.url}/admin/dossiers/${review}/payloads`)
+  await page.goto(`${s.url}/admin/dossiers/${fixed}/payloads`)
   await shot(page, '09-payloads')
   await page.goto(`${s.url}/admin/audit`)
   await shot(page, '10-audit')
-  await page.goto(`${s.url}/admin/queues`)
-  await page.waitForSelector('text=delivery', { timeout: 15_000 }).catch(() => {})
-  await shot(page, '11-queues')
-  await page.goto(`${s.url}/admin/failed?lang=en`)
-  await shot(page, '12-failed-english')
+  await page.goto(`${s.url}/admin/queues/queue/delivery?status=completed`)
+  await page.waitForLoadState('networkidle')
+  await shot(page, '11-queues', false)
 } finally {
   await browser.close()
   await s.close()

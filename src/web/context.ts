@@ -4,7 +4,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Client } from '../plugins/clients.js'
-import { formatDate, isWord, reasonText, statusName, words, type Lang } from './i18n.js'
+import { actionName, formatDate, isWord, reasonText, statusName, words, type Lang } from './i18n.js'
+import { fieldLabel } from './field-labels.js'
 import { SESSION_COOKIE, type SessionStore, type WebSession } from './session.js'
 
 declare module 'fastify' {
@@ -84,6 +85,8 @@ export function pageData (req: FastifyRequest, reply: FastifyReply): Record<stri
     fmt: formatDate,
     statusName: (c: string) => statusName(c, lang),
     reasonText: (c: string) => reasonText(c, lang),
+    action: (a: string) => actionName(a, lang),
+    label: (path: string) => fieldLabel(path, lang),
     msg: (m: { vi: string, en: string } | undefined) => m === undefined ? '' : m[lang]
   }
 }

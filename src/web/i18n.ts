@@ -65,7 +65,9 @@ const W = {
   clear: ['Bỏ lọc', 'Clear'],
   code: ['Mã hồ sơ', 'Dossier code'],
   at: ['Thời điểm', 'When'],
-  reply: ['Trả lời của bên nhận', 'The receiver\'s reply'],
+  reply: ['Trả lời', 'Reply'],
+  portalReply: ['Trả lời của Cổng', 'The portal\'s reply'],
+  receiverReply: ['Trả lời của hệ thống ngành', 'The sector system\'s reply'],
   results: ['kết quả', 'results'],
   nextPage: ['Trang sau →', 'Next page →'],
   firstPage: ['← Trang đầu', '← First page'],
@@ -97,7 +99,7 @@ const W = {
   payloads: ['Dữ liệu gốc đã nhận (các phiên bản)', 'Payloads as received (revisions)'],
   payloadsNote: ['Dữ liệu gốc chứa thông tin cá nhân: mỗi lần xem được ghi nhật ký.', 'Payloads hold personal data: every read is logged.'],
   showPayloads: ['Xem dữ liệu gốc (ghi nhật ký)', 'Show payloads (logged)'],
-  changedLines: ['Dòng tô màu: khác với phiên bản trước đó', 'Highlighted lines differ from the revision before'],
+  changedLines: ['Dòng tô màu: khác với phiên bản trước đó cùng định dạng', 'Highlighted lines differ from the revision before it in the same format'],
   actions: ['Xử lý', 'Actions'],
   replay: ['Gửi lại', 'Send again'],
   editReplay: ['Sửa và gửi lại', 'Edit and send again'],
@@ -157,6 +159,28 @@ const W = {
   yes: ['Có', 'Yes'],
   no: ['Không', 'No']
 } as const
+
+const ACTIONS: Record<string, [string, string]> = {
+  'dossier.replay': ['Gửi lại hồ sơ', 'Dossier sent again'],
+  'dossier.edit': ['Sửa và gửi lại hồ sơ', 'Dossier corrected and sent again'],
+  'dossier.discard': ['Bỏ qua hồ sơ', 'Dossier discarded'],
+  'webhook.replay': ['Gửi lại webhook', 'Webhook sent again'],
+  'webhook.discard': ['Bỏ sự kiện webhook', 'Webhook event dropped'],
+  'webhook.recover': ['Gửi lại các webhook lỗi', 'Failed webhooks recovered'],
+  'review.settle': ['Chọn xã cho hồ sơ', 'Commune chosen'],
+  route: ['Giao hồ sơ trực tuyến', 'Online dossier routed'],
+  'replay.create': ['Bắt đầu gửi lại hàng loạt', 'Bulk replay started'],
+  'replay.cancel': ['Dừng gửi lại hàng loạt', 'Bulk replay cancelled'],
+  'replay.finished': ['Gửi lại hàng loạt kết thúc', 'Bulk replay finished'],
+  'payloads.read': ['Xem dữ liệu gốc', 'Payloads read'],
+  'web.signin': ['Đăng nhập trang quản trị', 'Signed in to the admin page'],
+  'queues.change': ['Thay đổi hàng đợi (bull-board)', 'Queue changed (bull-board)']
+}
+
+/** An audit action in words; an action not listed here, as its code. */
+export function actionName (action: string, lang: Lang): string {
+  return ACTIONS[action]?.[lang === 'vi' ? 0 : 1] ?? action
+}
 
 export type Word = keyof typeof W
 

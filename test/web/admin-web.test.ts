@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { HOSTILE, seedFailed, seedHostile, seedReview, seedUnrouted, startWebScenario, type WebScenario } from '../../support/admin-web-scenario.js'
 import { launchChromium } from '../../support/browser.js'
 import { waitFor } from '../../support/wait.js'
+import { localDay } from '../../src/web/i18n.js'
 
 let s: WebScenario
 let browser: Browser
@@ -81,6 +82,17 @@ t.test('operator: sign in, filter, open, edit and replay, bulk replay, settle a 
   t.same([...listed].sort(), [...failed, hostile].sort(), 'every failed delivery, and nothing else')
   t.match(await page.textContent('#failed-list'), /Cổng Dịch vụ công từ chối dữ liệu/, 'the reason in plain words')
   t.match(await page.textContent('#failed-list'), /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/, 'dd/MM/yyyy HH:mm')
+  // Days as the page shows them, dd/MM/yyyy, local: today keeps every entry, tomorrow none.
+  const day = (ms: number): string => localDay(ms).split('-').reverse().join('/')
+  await page.fill('#failed-filter input[name=from]', day(Date.now()))
+  await page.click('#failed-filter button[type=submit]')
+  await page.waitForURL(/from=/)
+  t.equal(await page.locator('#failed-list tbody tr').count(), listed.length, 'failed today')
+  await page.fill('#failed-filter input[name=from]', day(Date.now() + 86_400_000))
+  await page.click('#failed-filter button[type=submit]')
+  await page.waitForSelector('#total:text("0 kết quả")')
+  await page.click('#failed-filter a:text("Bỏ lọc")')
+  await page.waitForURL(`${s.url}/admin/failed`)
 
   // Open one, correct it: first with a mistake the form shows in place, then right.
   const code = failed[0] as string

@@ -53,7 +53,12 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
     if (!r.ok) return await reply.code(r.status).view('error', { ...pageData(req, reply), status: r.status, apiError: r.error, back: dossierPath(req.params.code) })
     const items = r.body.items.map(p => ({ ...p, text: prettyPayload(p.body, p.contentType) }))
     // Newest first: each revision is compared with the one received before it.
-    const columns = items.map((p, i) => ({ ...p, lines: changedLines(p.text, items[i + 1]?.text) }))
+    // Only payloads of one format compare line by line (an operator's correction is canonical JSON).
+    const format = (p: { mappingVersion: string }): string => p.mappingVersion.split('@')[0] ?? ''
+    const columns = items.map((p, i) => {
+      const older = items[i + 1]
+      return { ...p, lines: changedLines(p.text, older !== undefined && format(older) === format(p) ? older.text : undefined) }
+    })
     return await reply.view('payloads', { ...pageData(req, reply), code: req.params.code, columns })
   })
 

@@ -22,12 +22,20 @@ export function readFilter (q: Record<string, unknown>): Filter {
   return f
 }
 
+/** dd/MM/yyyy (as shown) or yyyy-MM-dd → yyyy-MM-dd; anything else as typed, for the API to refuse. */
+export function isoDay (d: string): string {
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(d)
+  return m === null ? d : `${m[3] ?? ''}-${(m[2] ?? '').padStart(2, '0')}-${(m[1] ?? '').padStart(2, '0')}`
+}
+
 /** Local days become instants: from the start of `from` to the end of `to`, at +07:00. */
 export function apiFilter (f: Filter): Record<string, string | undefined> {
+  const from = f.from === undefined ? undefined : isoDay(f.from)
+  const to = f.to === undefined ? undefined : isoDay(f.to)
   return {
     ...f,
-    from: f.from !== undefined && DAY.test(f.from) ? `${f.from}T00:00:00+07:00` : f.from,
-    to: f.to !== undefined && DAY.test(f.to) ? `${f.to}T23:59:59.999+07:00` : f.to
+    from: from !== undefined && DAY.test(from) ? `${from}T00:00:00+07:00` : from,
+    to: to !== undefined && DAY.test(to) ? `${to}T23:59:59.999+07:00` : to
   }
 }
 
