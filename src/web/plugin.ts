@@ -45,6 +45,8 @@ export const PAGE_CSP = {
 
 export default async function adminWeb (app: FastifyInstance): Promise<void> {
   const sessions = new SessionStore(app.redis, app.config.KEY_PREFIX)
+  // Pages, not API: kept out of the OpenAPI document.
+  app.addHook('onRoute', (r) => { r.schema = { ...r.schema, hide: true } })
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 262_144 })
   await app.register(helmet, {
