@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import { loadConfig, type Config } from '../src/config.js'
 import { loggerOptions } from '../src/logger.js'
 import { RedisServer } from './redis-server.js'
 import { makeClients, newKey, newWebhookSecret } from './clients-file.js'
@@ -26,6 +26,9 @@ export interface WebScenario {
   stub: SectorStub
   app: FastifyInstance
   url: string
+  /** The validated config the gateway runs with: a second gateway on the same Redis builds from it. */
+  config: Config
+  clientsFile: string
   keys: { operator: string, viewer: string, civil: string, land: string }
   logs: () => string
   close: () => Promise<void>
@@ -71,6 +74,8 @@ export async function startWebScenario (env: Record<string, string> = {}): Promi
     stub,
     app,
     url,
+    config,
+    clientsFile: file,
     keys: { operator: keys.admin, viewer, civil, land: keys.land as string },
     logs: () => readFileSync(logFile, 'utf8'),
     close: async () => {

@@ -149,6 +149,7 @@ const W = {
   older: ['Cũ hơn →', 'Older →'],
   newest: ['← Mới nhất', '← Newest'],
   error: ['Không thực hiện được', 'Could not be done'],
+  unavailable: ['Hệ thống tạm thời không sẵn sàng (Redis); hãy thử lại sau ít phút.', 'The gateway is briefly unavailable (Redis); try again in a few minutes.'],
   back: ['Quay lại', 'Back'],
   csrf: ['Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang và thử lại.', 'The form expired or is invalid; reload the page and try again.'],
   signInFirst: ['Hãy đăng nhập.', 'Please sign in.'],

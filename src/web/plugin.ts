@@ -15,6 +15,7 @@ import fastifyStatic from '@fastify/static'
 import csrf from '@fastify/csrf-protection'
 import { Eta } from 'eta'
 import { GatewayError } from '../errors.js'
+import { isRedisUnavailable } from '../adapters/redis-errors.js'
 import { SessionStore } from './session.js'
 import { SignInRequired, decorateRequests, loadRequest, pageData } from './context.js'
 import { words } from './i18n.js'
@@ -83,6 +84,10 @@ export default async function adminWeb (app: FastifyInstance): Promise<void> {
     }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       return await reply.code(err.statusCode).view('error', { ...pageData(req, reply), status: err.statusCode, message: t('error') })
+    }
+    if (isRedisUnavailable(err)) {
+      req.log.warn({ err }, 'admin page refused: Redis unavailable')
+      return await reply.code(503).header('retry-after', 5).view('error', { ...pageData(req, reply), status: 503, message: t('unavailable') })
     }
     req.log.error({ err }, 'admin page failed')
     return await reply.code(500).view('error', { ...pageData(req, reply), status: 500, message: t('error') })

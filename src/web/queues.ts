@@ -22,7 +22,8 @@ function sameOrigin (headers: Record<string, string | string[] | undefined>): bo
   if (typeof site === 'string') return site === 'same-origin'
   const origin = headers.origin
   const host = headers.host
-  return typeof origin === 'string' && typeof host === 'string' && new URL(origin).host === host
+  if (typeof origin !== 'string' || typeof host !== 'string') return false
+  try { return new URL(origin).host === host } catch { return false }
 }
 
 export default async function queuesBoard (app: FastifyInstance): Promise<void> {

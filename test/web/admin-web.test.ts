@@ -11,12 +11,17 @@ import { HOSTILE, seedFailed, seedHostile, seedReview, seedUnrouted, startWebSce
 import { launchChromium } from '../../support/browser.js'
 import { waitFor } from '../../support/wait.js'
 import { localDay } from '../../src/web/i18n.js'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { buildApp } from '../../src/app.js'
+import { hashKey } from '../../src/plugins/clients.js'
+import { newKey } from '../../support/clients-file.js'
 
 let s: WebScenario
 let browser: Browser
 let failed: string[]
 let review: string
 let hostile: string
+let unrouted: string
 
 t.before(async () => {
   s = await startWebScenario({ ADMIN_SIGNIN_RATE_LIMIT_MAX: '20' })
@@ -24,7 +29,7 @@ t.before(async () => {
   failed = await seedFailed(s, 5, 'WEB-')
   review = await seedReview(s)
   hostile = await seedHostile(s)
-  await seedUnrouted(s)
+  unrouted = await seedUnrouted(s)
 })
 t.teardown(async () => {
   await browser?.close()
@@ -149,6 +154,13 @@ t.test('operator: sign in, filter, open, edit and replay, bulk replay, settle a 
   await waitFor(() => s.sim.state.dossier(review)?.creates === 1, { what: 'the settled dossier on the portal' })
   t.equal((await api(`/v1/dossiers/${review}`)).dossier.details.land.parcel.communeCode, '18754', 'the commune chosen')
   t.equal(await page.locator(`.review-item[data-code="${review}"]`).count(), 0, 'no longer waiting')
+  // An online dossier nobody was given: choose the sector system's client.
+  const online = page.locator(`.review-item[data-code="${unrouted}"]`)
+  await online.locator('select[name=clientId]').selectOption('hotich-songtri')
+  await online.locator('button[type=submit]').click()
+  await page.waitForURL(/\/admin\/review\?done=1/)
+  await s.stub.waitFor(rs => rs.some(e => (e.data as { maHoSo?: string }).maHoSo === unrouted), 10_000)
+  t.equal((await api(`/v1/dossiers/${unrouted}`)).routing.client, 'hotich-songtri', 'routed to the chosen system')
 
   await page.click('a.lang')
   t.equal(await page.textContent('h1'), 'Needs a decision', 'English on the switch')
@@ -227,6 +239,25 @@ t.test('a form posted without its CSRF token, or with another session\'s, is ref
   t.equal(await syncState(code), 'failed', 'nothing changed')
   const own = await page.getAttribute('form[action="/admin/signout"] input[name=_csrf]', 'value') ?? ''
   t.equal((await page.request.post(`${s.url}/admin/dossiers/${code}/replay`, { form: { _csrf: own }, maxRedirects: 0 })).status(), 303, 'with its own token it goes')
+})
+
+t.test('a session is in Redis: another gateway process serves it; a revoked key ends it', async t => {
+  const { ctx, page } = await signIn(t, s.keys.viewer)
+  t.teardown(async () => { await ctx.close() })
+  const other = await buildApp({ ...s.config, ROLE: 'api', LOG_LEVEL: 'warn' })
+  t.teardown(async () => { await other.close() })
+  const cookie = (await ctx.cookies()).map(c => `${c.name}=${c.value}`).join('; ')
+  const there = await other.inject({ method: 'GET', url: '/admin', headers: { cookie } })
+  t.equal(there.statusCode, 200, 'signed in on the other process too')
+  t.match(there.body, /xem-hatinh/)
+
+  const file = JSON.parse(readFileSync(s.clientsFile, 'utf8')) as { clients: Array<{ id: string, keySha256: string }> }
+  writeFileSync(s.clientsFile, JSON.stringify({ clients: file.clients.map(c => c.id === 'xem-hatinh' ? { ...c, keySha256: hashKey(newKey()).toString('hex') } : c) }))
+  t.ok(s.app.reloadClients(), 'the viewer\'s key replaced')
+  await page.goto(`${s.url}/admin`)
+  t.match(page.url(), /\/admin\/signin/, 'its session is over')
+  writeFileSync(s.clientsFile, JSON.stringify(file))
+  t.ok(s.app.reloadClients())
 })
 
 t.test('sign-in attempts are limited per address', async t => {
