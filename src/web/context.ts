@@ -83,6 +83,8 @@ export function pageData (req: FastifyRequest, reply: FastifyReply): Record<stri
     path,
     langSwitch: `${path}?${q.toString()}`,
     fmt: formatDate,
+    /** yyyy-MM-dd (a local day) as dd/MM/yyyy. */
+    day: (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) ? d.split('-').reverse().join('/') : d,
     statusName: (c: string) => statusName(c, lang),
     reasonText: (c: string) => reasonText(c, lang),
     action: (a: string) => actionName(a, lang),
