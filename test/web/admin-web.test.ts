@@ -145,6 +145,21 @@ t.test('operator: sign in, filter, open, edit and replay, bulk replay, settle a 
   t.equal(await page.textContent('#job-state'), 'Hoàn tất')
   await waitFor(() => [...failed.slice(1), hostile].every(c => s.sim.state.dossier(c)?.creates === 1), { what: 'every replayed dossier on the portal' })
 
+  // Cancel: a job stopped before it starts leaves its dossier failed.
+  const left = (await seedFailed(s, 1, 'CANCEL-'))[0] as string
+  await s.app.queues.delivery.pause()
+  await page.goto(`${s.url}/admin/replays?count=1&system=civil-status`)
+  t.equal(await page.textContent('#bulk-count'), '1')
+  await page.click('#start')
+  await page.waitForURL(/\/admin\/replays\/[0-9a-f-]{36}$/)
+  await page.click('#cancel')
+  await page.waitForURL(/\/admin\/replays\/[0-9a-f-]{36}$/)
+  await s.app.queues.delivery.resume()
+  await page.waitForSelector('#job-state[data-state="cancelled"]', { timeout: 30_000 })
+  t.equal(await page.textContent('#job-state'), 'Đã dừng')
+  t.equal(await page.locator('#cancel').count(), 0, 'no cancel button once it has stopped')
+  t.equal(await syncState(left), 'failed', 'the dossier left as it was')
+
   // A split commune: choose among the candidates.
   await page.click('nav a[href="/admin/review"]')
   const item = page.locator(`.review-item[data-code="${review}"]`)

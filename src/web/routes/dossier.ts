@@ -5,6 +5,7 @@
  * buttons, and the API refuses a viewer's post anyway.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { coversAgency } from '../../plugins/clients.js'
 import { callApi } from '../api.js'
 import { pageData, signedIn } from '../context.js'
 import { flatten } from '../record-form.js'
@@ -35,8 +36,10 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
     if (!r.ok) return await reply.code(r.status).view('error', { ...pageData(req, reply), status: r.status, apiError: r.error, back: '/admin/failed' })
     const v = r.body
     const { schemaVersion: _s, ...record } = v.dossier as Record<string, unknown>
+    const agency = String(v.dossier.agency.code)
+    // Who may receive an unrouted dossier: the API checks the same when it is routed.
     const receivers = v.sync.state === 'unrouted'
-      ? app.clients().filter(c => c.role === 'sector' && c.webhook !== undefined && c.agencies.some(p => p.startsWith('*.') ? (v.dossier.agency.code as string).endsWith(p.slice(1)) : p === v.dossier.agency.code)).map(c => ({ id: c.id, system: c.system ?? '' }))
+      ? app.clients().filter(c => c.role === 'sector' && c.webhook !== undefined && coversAgency(c.agencies, agency)).map(c => ({ id: c.id, system: c.system ?? '' }))
       : []
     return await reply.view('dossier', {
       ...pageData(req, reply),
@@ -80,9 +83,11 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
 
   app.post<{ Params: Params }>('/dossiers/:code/review', csrf, async (req, reply) => {
     const target = field(req.body, 'target')
+    // The revision the officer decided on, when the form carries it: a change since answers 409.
+    const revision = Number(field(req.body, 'revision'))
     const back = field(req.body, 'back') === 'review' ? '/admin/review' : dossierPath(req.params.code)
     return await act(app, req, reply, `/v1/admin/dossiers/${encodeURIComponent(req.params.code)}/review`, {
-      communeCode: field(req.body, 'communeCode'), ...(target === '' ? {} : { target })
+      communeCode: field(req.body, 'communeCode'), ...(target === '' ? {} : { target }), ...(Number.isInteger(revision) && revision > 0 ? { revision } : {})
     }, back)
   })
 
