@@ -10,7 +10,7 @@ COPY src ./src
 COPY simulator ./simulator
 COPY cli ./cli
 COPY data ./data
-RUN npx tsc -p tsconfig.build.json && cp -r data dist/data
+RUN npx tsc -p tsconfig.build.json && cp -r data dist/data && cp -r src/web/views src/web/public dist/src/web/
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production

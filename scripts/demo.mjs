@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run demo`: installs what is missing, then runs the demo (scripts/demo.ts) with tsx.
+// `npm run demo`: installs what is missing, then runs the demo (scripts/demo.ts) with tsx; it keeps
+// the gateway, the simulator and the admin page running until Ctrl-C (`npm run demo -- --once`: run and exit).
 // Plain JavaScript on purpose: it must run before any dependency is installed.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -27,4 +28,7 @@ if (process.env.REDIS_URL === undefined && !has('redis-server')) {
     process.exit(1)
   }
 }
-run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'])
+// Ctrl-C reaches the demo too (same process group): let it stop its servers, then exit with it.
+process.on('SIGINT', () => {})
+process.on('SIGTERM', () => {})
+run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...process.argv.slice(2)])

@@ -1,7 +1,8 @@
 /**
  * The demo: a local Redis (AOF under ./.data) or REDIS_URL, the portal simulator, the gateway
  * (src/server.ts, as in production), the three contract samples posted once each, and what the
- * portal received.
+ * portal received. Then, unless `--once`, it leaves everything running with a failed dossier and
+ * one held for review, prints the admin page's address and an operator key, and stops on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -15,6 +16,7 @@ import { waitFor } from '../support/wait.js'
 
 const DATA = '.data'
 const children: ChildProcess[] = []
+const ONCE = process.argv.includes('--once')
 
 /** Polls until `cond` holds; a rejection (a server not up yet) counts as not yet. */
 async function until (what: string, cond: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
@@ -63,11 +65,11 @@ const DEMO_AGENCIES: Record<string, string[]> = {
 function demoClients (webhook: { url: string, secret: string }): { file: string, keys: Record<string, string> } {
   const keys: Record<string, string> = {}
   const clients = []
-  for (const system of ['civil-status', 'land', 'social-insurance', 'admin']) {
+  for (const system of ['civil-status', 'land', 'social-insurance', 'admin', 'viewer']) {
     keys[system] = randomBytes(32).toString('base64url')
     const keySha256 = hashKey(keys[system]).toString('hex')
-    clients.push(system === 'admin'
-      ? { id: 'demo-admin', role: 'admin', keySha256 }
+    clients.push(system === 'admin' || system === 'viewer'
+      ? { id: `demo-${system}`, role: system === 'admin' ? 'operator' : 'viewer', keySha256 }
       : { id: `demo-${system}`, system, agencies: DEMO_AGENCIES[system], keySha256, ...(system === 'civil-status' ? { webhook } : {}) })
   }
   mkdirSync(DATA, { recursive: true })
@@ -143,12 +145,50 @@ async function main (): Promise<void> {
     console.log(`\nGET /v1/dossiers/${first} (sync state and attempts):\n${JSON.stringify({ sync: look.sync, attempts: look.attempts }, null, 2)}`)
   }
   await onlineRoundTrip({ base, sim, stub, sectorKey: keys['civil-status'] as string, adminKey: keys.admin as string })
+  if (!ONCE) {
+    await forThePage(base, sim, keys, sample)
+    console.log(`\n— The admin page —\n\n  ${base}/admin\n  operator key: ${keys.admin as string}\n  viewer key:   ${keys.viewer as string}\n\nGateway, simulator and page keep running: Ctrl-C stops them.`)
+    await new Promise<void>(resolve => {
+      process.once('SIGINT', () => { interrupted = true; resolve() })
+      process.once('SIGTERM', () => { resolve() })
+    })
+    console.log('\nstopping…')
+  }
   await stub.close()
   await sim.close()
+}
+
+/** Something for the page to show: a dossier the portal refuses, and one held for a split commune. */
+async function forThePage (base: string, sim: Awaited<ReturnType<typeof startSimulator>>, keys: Record<string, string>, sample: (f: string) => string): Promise<void> {
+  sim.setFaults({ script: [{ kind: 'error', code: '-1', message: 'MaXa không hợp lệ', service: 'DongBoHoSoMC' }] })
+  const refused = sample('civil-status.json').replace('HT-18754-2025-000077', 'HT-18754-2025-000078')
+  const r = await post(base, keys['civil-status'] as string, 'civil-status', refused, 'application/json')
+  const code = (JSON.parse(r.body) as { maHoSo?: string }).maHoSo ?? ''
+  await until('the refused dossier to fail', async () => {
+    const v = await (await fetch(`${base}/v1/dossiers/${code}`, { headers: { 'x-api-key': keys.admin as string } })).json() as { sync: { state: string } }
+    return v.sync.state === 'failed'
+  })
+  sim.setFaults({}, { replace: true })
+  await post(base, keys.land as string, 'land', readFileSync('fixtures/land/split-commune-review.input.xml', 'utf8'), 'application/xml')
+  console.log(`\n• for the admin page: ${code} refused by the portal (failed), and a land dossier of a split commune (needs review)`)
+}
+
+/** Ctrl-C reached the gateway and Redis too (one process group): they are stopping already. */
+let interrupted = false
+
+async function stop (): Promise<void> {
+  for (const c of children.reverse()) {
+    if (c.exitCode !== null || c.signalCode !== null) continue
+    const exited = new Promise<void>(resolve => c.once('exit', () => { resolve() }))
+    if (!interrupted) c.kill('SIGTERM')
+    const timer = setTimeout(() => { c.kill('SIGKILL') }, 15_000)
+    await exited
+    clearTimeout(timer)
+  }
 }
 
 try {
   await main()
 } finally {
-  for (const c of children.reverse()) c.kill('SIGTERM')
+  await stop()
 }

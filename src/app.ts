@@ -33,6 +33,8 @@ import adminAuditRoutes from './routes/admin-audit.js'
 import adminReplayRoutes from './routes/admin-replay.js'
 import adminFailedRoutes from './routes/admin-failed.js'
 import adminBulkRoutes from './routes/admin-bulk.js'
+import adminWeb from './web/plugin.js'
+import queuesBoard, { QUEUES_PATH } from './web/queues.js'
 
 export interface BuildOptions {
   /** Overrides of Fastify's options, e.g. a logger writing to a test stream. */
@@ -89,6 +91,9 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     await app.register(adminReplayRoutes)
     await app.register(adminFailedRoutes)
     await app.register(adminBulkRoutes)
+    // The admin page and bull-board: each in its own context (cookies, forms, CSP stay there).
+    await app.register(adminWeb, { prefix: '/admin' })
+    await app.register(queuesBoard, { prefix: QUEUES_PATH })
   }
   await app.register(deliveryWorkers)
   await app.register(webhookWorkers)

@@ -77,6 +77,13 @@ export const ConfigSchema = Type.Object({
   DEADLINE_SCAN_INTERVAL_MS: Type.Integer({ default: 60_000, minimum: 100 }),
 
   /** Raw payloads and delivery attempts are kept this long after their dossier last changed. */
+  /** The admin page (/admin): a signed-in session lasts this long (seconds), then asks for the key again. */
+  ADMIN_SESSION_TTL_S: Type.Integer({ default: 28_800, minimum: 60, maximum: 604_800 }),
+  /** Marks the session cookie `Secure`: set it when the page is served over https (behind a TLS proxy). */
+  ADMIN_COOKIE_SECURE: Type.Boolean({ default: false }),
+  /** Sign-in attempts per address and minute on the admin page, counted in Redis across processes. */
+  ADMIN_SIGNIN_RATE_LIMIT_MAX: Type.Integer({ default: 10, minimum: 1 }),
+
   RETENTION_DAYS: Type.Integer({ default: 180, minimum: 1 }),
   ADMIN_UNITS_DIR: Type.Optional(Type.String()),
   SHUTDOWN_GRACE_MS: Type.Integer({ default: 10_000, minimum: 100 })

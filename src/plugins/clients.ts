@@ -8,7 +8,7 @@
  * request keeps the client it was identified as, so a reload never changes one in flight.
  */
 import fp from 'fastify-plugin'
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Type, type Static } from 'typebox'
@@ -97,8 +97,22 @@ declare module 'fastify' {
     reloadClients: () => boolean
     /** The clients in force now (a reload replaces the list; it is never changed in place). */
     clients: () => readonly Client[]
+    /** The client a key belongs to, and the key's SHA-256 (hex), or undefined (the admin page's sign-in). */
+    clientOfKey: (key: string) => { client: Client, keySha256: string } | undefined
+    /** The client now in force with this id and key hash: a session ends when its key is revoked or replaced. */
+    clientOfSession: (id: string, keySha256: string) => Client | undefined
+    /**
+     * Runs `fn` with a one-time header that identifies `client` to the routes of this process, for
+     * the admin page's calls to the API through `app.inject`: the page acts exactly as the API
+     * does for that key (role, scope, audit), without keeping the key. The token is 32 random
+     * bytes, valid only while `fn` runs and only inside this process.
+     */
+    asClient: <T>(client: Client, fn: (headers: Record<string, string>) => Promise<T>) => Promise<T>
   }
 }
+
+/** The header of the admin page's in-process calls (`asClient`); never valid from outside. */
+export const INTERNAL_HEADER = 'x-lienthong-internal'
 
 export function hashKey (key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest()
@@ -192,7 +206,16 @@ export default fp(async (app) => {
   app.decorate('clients', () => views)
   app.log.info({ clients: clients.length }, 'API clients loaded')
 
+  const internal = new Map<string, Client>()
+
   function authenticate (req: FastifyRequest): Client {
+    const token = req.headers[INTERNAL_HEADER]
+    if (token !== undefined) {
+      const c = typeof token === 'string' ? internal.get(token) : undefined
+      if (c === undefined) throw Errors.unauthenticated()
+      req.client = c
+      return c
+    }
     const key = req.headers['x-api-key']
     if (typeof key !== 'string' || key.length < 16 || key.length > 200) throw Errors.unauthenticated()
     const h = hashKey(key)
@@ -205,6 +228,34 @@ export default fp(async (app) => {
     req.client = found
     return found
   }
+
+  function match (key: string): LoadedClient | undefined {
+    const h = hashKey(key)
+    let found: LoadedClient | undefined
+    for (const c of clients) {
+      if (timingSafeEqual(c.hash, h) && found === undefined) found = c
+    }
+    return found
+  }
+
+  app.decorate('clientOfKey', (key: string) => {
+    if (key.length < 16 || key.length > 200) return undefined
+    const c = match(key)
+    return c === undefined ? undefined : { client: publicView(c), keySha256: c.hash.toString('hex') }
+  })
+  app.decorate('clientOfSession', (id: string, keySha256: string) => {
+    const c = clients.find(x => x.id === id)
+    return c !== undefined && c.hash.toString('hex') === keySha256 ? publicView(c) : undefined
+  })
+  app.decorate('asClient', async <T>(client: Client, fn: (headers: Record<string, string>) => Promise<T>): Promise<T> => {
+    const token = randomBytes(32).toString('base64url')
+    internal.set(token, client)
+    try {
+      return await fn({ [INTERNAL_HEADER]: token })
+    } finally {
+      internal.delete(token)
+    }
+  })
 
   app.decorateRequest('client', null)
   app.decorateRequest('authError', null)

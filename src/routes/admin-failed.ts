@@ -90,7 +90,7 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
         cursor: Type.Optional(Type.String({ maxLength: 500 }))
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(Item), nextCursor: Type.Optional(Type.String()) }), ...errorReplies }
+      response: { 200: Type.Object({ items: Type.Array(Item), total: Type.Integer({ description: 'every match of the filter, on all pages' }), nextCursor: Type.Optional(Type.String()) }), ...errorReplies }
     },
     ...adminGuard(app, 'viewer')
   }, async (req) => {
@@ -156,7 +156,7 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
     }))
     const last = page.at(-1)
     return rest.length > limit && last !== undefined
-      ? { items: page, nextCursor: encodeCursor({ at: last.at, k: key(last) }) }
-      : { items: page }
+      ? { items: page, total: matched.length, nextCursor: encodeCursor({ at: last.at, k: key(last) }) }
+      : { items: page, total: matched.length }
   })
 }

@@ -1,0 +1,76 @@
+/**
+ * `npm run screenshots`: one screenshot of each admin page screen into docs/screenshots/, from a
+ * gateway with failed, held, unrouted and hostile dossiers (support/admin-web-scenario.ts), in
+ * Debian's Chromium. The README shows them.
+ */
+import { mkdirSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+import { settled, startWebScenario, seedFailed, seedHostile, seedReview, seedUnrouted } from '../support/admin-web-scenario.js'
+import { launchChromium } from '../support/browser.js'
+import { civilStatus, post } from '../support/samples.js'
+
+const OUT = 'docs/screenshots'
+
+async function shot (page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: `${OUT}/${name}.png`, fullPage })
+  console.log(`• ${OUT}/${name}.png`)
+}
+
+const s = await startWebScenario()
+const browser = await launchChromium()
+try {
+  mkdirSync(OUT, { recursive: true })
+  const ok: string[] = []
+  for (let i = 0; i < 4; i++) ok.push((await post(s.url, s.keys.civil, 'civil-status', civilStatus(`OK-${i}`))).json.maHoSo as string)
+  await settled(s, ok)
+  const failed = await seedFailed(s, 6, 'SHOT-')
+  await seedHostile(s)
+  await seedReview(s)
+  await seedUnrouted(s)
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' })
+  await page.goto(`${s.url}/admin`)
+  await shot(page, '01-sign-in')
+  await page.fill('#key', s.keys.operator)
+  await page.click('button[type=submit]')
+  await page.waitForURL(`${s.url}/admin`)
+  await shot(page, '02-overview')
+  await page.goto(`${s.url}/admin/failed?kind=delivery`)
+  await shot(page, '03-failed')
+  await page.goto(`${s.url}/admin/failed?kind=delivery&lang=en`)
+  await shot(page, '12-failed-english')
+  await page.goto(`${s.url}/admin/failed?lang=vi`)
+  const code = failed[0] ?? ''
+  await page.goto(`${s.url}/admin/dossiers/${code}`)
+  await shot(page, '04-dossier')
+  await page.goto(`${s.url}/admin/dossiers/${code}/edit`)
+  await page.fill('[name="f.holder.ids.0.number"]', '123')
+  await page.fill('#reason', 'Sửa số giấy tờ')
+  await page.click('#save')
+  await page.waitForSelector('.field-error')
+  await shot(page, '05-edit-errors')
+  // A corrected dossier: its two revisions side by side.
+  const fixed = failed[1] ?? ''
+  await page.goto(`${s.url}/admin/dossiers/${fixed}/edit`)
+  await page.fill('[name="f.summary"]', 'Đăng ký khai sinh cho Trần Minh Khôi (đã sửa trích yếu)')
+  await page.fill('[name="f.holder.phone"]', '0912000222')
+  await page.fill('#reason', 'Sửa trích yếu và số điện thoại theo đơn')
+  await page.click('#save')
+  await page.waitForURL(/done=1/)
+  await page.goto(`${s.url}/admin/review`)
+  await shot(page, '06-review')
+  await page.goto(`${s.url}/admin/replays?count=1&system=civil-status`)
+  await shot(page, '07-bulk-count')
+  await page.click('#start')
+  await page.waitForSelector('#job-state[data-state="done"]')
+  await shot(page, '08-bulk-progress')
+  await page.goto(`${s.url}/admin/dossiers/${fixed}/payloads`)
+  await shot(page, '09-payloads')
+  await page.goto(`${s.url}/admin/audit`)
+  await shot(page, '10-audit')
+  await page.goto(`${s.url}/admin/queues/queue/delivery?status=completed`)
+  await page.waitForLoadState('networkidle')
+  await shot(page, '11-queues', false)
+} finally {
+  await browser.close()
+  await s.close()
+}

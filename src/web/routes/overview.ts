@@ -1,0 +1,37 @@
+/**
+ * Overview: today's intake, the outbox backlog and its oldest entry, the portal connection
+ * (circuit breaker), failing webhook receivers, what waits for an officer by kind, and the
+ * centre's figures over 30 days. All within the signed-in admin's scope.
+ */
+import type { FastifyInstance } from 'fastify'
+import { seesAgency } from '../../plugins/clients.js'
+import { callApi } from '../api.js'
+import { pageData, signedIn } from '../context.js'
+import { localDay } from '../i18n.js'
+
+const KINDS = ['delivery', 'webhook', 'review', 'unrouted', 'callback'] as const
+
+export default async function overviewRoutes (app: FastifyInstance): Promise<void> {
+  app.get('/', async (req, reply) => {
+    const me = signedIn(req)
+    const today = localDay()
+    const [day, month, ...waiting] = await Promise.all([
+      callApi(app, me, 'GET', `/v1/stats?from=${today}&to=${today}`),
+      callApi(app, me, 'GET', '/v1/stats'),
+      ...KINDS.map(async k => await callApi<{ total: number }>(app, me, 'GET', `/v1/admin/failed?kind=${k}&limit=1`))
+    ])
+    const agencies = (await app.store.agencies()).filter(a => seesAgency(me, a))
+    const outbox = await app.store.delivery.summary(agencies)
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' })
+    const health = ready.json<{ portalCircuit?: string, webhookReceiversFailing?: Array<{ client: string, consecutiveFailures: number, failingSince: string, lastError: string }> }>()
+    return await reply.view('overview', {
+      ...pageData(req, reply),
+      today: day.ok ? day.body.totals : undefined,
+      month: month.ok ? month.body : undefined,
+      outbox,
+      breaker: health.portalCircuit ?? 'closed',
+      receivers: health.webhookReceiversFailing ?? [],
+      waiting: KINDS.map((k, i) => ({ kind: k, total: waiting[i]?.ok === true ? waiting[i].body.total : undefined }))
+    })
+  })
+}
