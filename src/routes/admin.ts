@@ -144,6 +144,8 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
       expectedState: 'needs-review',
       expectedRevision: d.revision,
       input,
+      provenance: d.provenance,
+      ...(d.latestRaw === undefined ? {} : { raw: d.latestRaw }),
       ...dossierHashes(input),
       resolutions,
       requeue: rest.length === 0,

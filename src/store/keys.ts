@@ -8,6 +8,9 @@
  */
 export interface DossierKeys {
   dossier: string
+  /** The current canonical record, provenance and payload, compressed (codec.ts). */
+  doc: string
+  /** Earlier revisions, newest first, compressed. */
   raw: string
   steps: string
   attempts: string
@@ -22,7 +25,7 @@ export class Keys {
 
   dossier (agency: string, ref: string): DossierKeys {
     const t = this.tag(agency)
-    return { dossier: `${t}:d:${ref}`, raw: `${t}:raw:${ref}`, steps: `${t}:steps:${ref}`, attempts: `${t}:att:${ref}` }
+    return { dossier: `${t}:d:${ref}`, doc: `${t}:doc:${ref}`, raw: `${t}:raw:${ref}`, steps: `${t}:steps:${ref}`, attempts: `${t}:att:${ref}` }
   }
 
   codes (agency: string): string { return `${this.tag(agency)}:codes` }
