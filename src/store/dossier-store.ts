@@ -20,6 +20,7 @@ import { ReplayStore } from './replay-store.js'
 import { PortalStore } from './portal-store.js'
 import { WebhookStore } from './webhook-store.js'
 import { DeliveryStore } from './delivery-store.js'
+import { CompactStore } from './compact-store.js'
 import { Errors } from '../errors.js'
 
 export * from './records.js'
@@ -109,6 +110,7 @@ export class DossierStore {
   readonly lifecycle: LifecycleStore
   readonly audit: AuditStore
   readonly replays: ReplayStore
+  readonly compaction: CompactStore
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
 
@@ -122,6 +124,7 @@ export class DossierStore {
     this.lifecycle = new LifecycleStore(redis, this.keys, this.retentionMs)
     this.audit = new AuditStore(redis, `${opts.prefix}:audit`)
     this.replays = new ReplayStore(redis, opts.prefix)
+    this.compaction = new CompactStore(redis, this.keys)
   }
 
   /**

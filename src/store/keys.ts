@@ -59,6 +59,11 @@ export class Keys {
   unmatched (agency: string): string { return `${this.tag(agency)}:unmatched` }
   /** Open dossiers of the agency by due date (epoch ms): what the deadline scan reads. */
   due (agency: string): string { return `${this.tag(agency)}:due` }
+  /**
+   * Final dossiers of the agency not compacted yet, by when they were closed (or when to look
+   * again): what compaction reads. Written by LIFECYCLE_SET, which derives it from `due`.
+   */
+  closed (agency: string): string { return `${this.tag(agency)}:closed` }
   /** Overdue open dossiers of the agency, by the due date they missed. */
   overdue (agency: string): string { return `${this.tag(agency)}:overdue` }
   /** Prefix of the agency's statistics counters (src/stats): same slot as its dossiers. */

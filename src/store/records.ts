@@ -161,7 +161,7 @@ function readDossier (agency: string, ref: string, h: Record<string, string> & {
     maHoSo: h.maHoSo,
     system,
     sourceId,
-    clientId: h.clientId ?? '',
+    clientId: h.clientId ?? doc.provenance.clientId ?? '',
     input: doc.input,
     provenance: doc.provenance,
     status: h.status ?? '',

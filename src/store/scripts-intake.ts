@@ -43,7 +43,8 @@ if not code then
     code = ARGV[2] .. '-' .. ARGV[3] .. '-' .. string.format('%05d', n)
   until redis.call('HSETNX', codes, code, ref) == 1
   redis.call('PEXPIRE', seq, 3024000000)
-  redis.call('HSET', d, 'maHoSo', code, 'agency', ARGV[2], 'system', ARGV[15], 'sourceId', ARGV[16],
+  -- Agency, system and number are not stored: the key and the ref say them (IDENTITY).
+  redis.call('HSET', d, 'maHoSo', code,
     'contentRev', 1, 'deliveredRev', 0, 'created', 0, 'revision', 1, 'createdAt', now)
   outcome = 'new'
   changed = true
@@ -64,9 +65,10 @@ else
 end
 local state = redis.call('HGET', d, 'state')
 if changed then
-  redis.call('HSET', d, 'fullHash', ARGV[4], 'contentHash', ARGV[5],
-    'status', ARGV[6], 'clientId', ARGV[14], 'whClient', ARGV[18], 'updatedAt', now)
-  redis.call('HDEL', d, 'input', 'provenance')
+  redis.call('HSET', d, 'fullHash', ARGV[4], 'contentHash', ARGV[5], 'status', ARGV[6], 'updatedAt', now)
+  -- The client is the document's provenance; no webhook client is no field.
+  redis.call('HDEL', d, 'input', 'provenance', 'clientId')
+  if ARGV[18] == '' then redis.call('HDEL', d, 'whClient') else redis.call('HSET', d, 'whClient', ARGV[18]) end
   lifecycleSet(20)
   local old = redis.call('GET', doc)
   if old then

@@ -1,0 +1,115 @@
+/**
+ * The storage budget (docs/benchmarks.md, "Storage"): Redis memory per dossier, by `INFO memory`
+ * `used_memory`, on a redis-server of its own (nothing else writes to it).
+ *
+ * 1. Pending: N civil-status dossiers (the sample, each with its own receipt number, over 90
+ *    agencies) taken in by a ROLE=api gateway whose portal is down, so every one stays pending
+ *    with its outbox entry, deadline entry and code; (used_memory after − before) / N.
+ * 2. Intake throughput with that backlog in Redis against an empty store (a second
+ *    redis-server and gateway, same settings), in interleaved rounds; printed as a ratio.
+ * 3. Compacted: the same dossiers resent as handed over (`DA_TRA`, final), delivered to the
+ *    simulator by a worker, then compacted (the sweep's own function, with its clock moved past
+ *    RETENTION_DAYS); (used_memory after − before the first intake) / N.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import { RedisServer } from '../support/redis-server.js'
+import { makeClients } from '../support/clients-file.js'
+import { waitFor } from '../support/wait.js'
+import { sample } from '../support/samples.js'
+import { startSimulator } from '../simulator/index.js'
+import { DossierStore } from '../src/store/dossier-store.js'
+import { compactAll } from '../src/queue/compact.js'
+import { fmt, load, spawnServer, type LoadResult } from './load.js'
+
+export interface StorageOptions { n: number, durationS: number, rounds: number, connections: number }
+
+const AGENCIES = 90
+const civil = sample('civil-status.json')
+const agencyOf = (i: number): string => `000.00.${10 + (i % AGENCIES)}.H42`
+const numberOf = (i: number): string => `HT-18754-2025-S${i}`
+const body = (i: number, status = 'TIEP_NHAN'): string => civil
+  .replace('HT-18754-2025-000077', numberOf(i)).replace('000.00.31.H42', agencyOf(i)).replace('"TIEP_NHAN"', `"${status}"`)
+
+async function usedMemory (r: Redis): Promise<number> {
+  return Number(/used_memory:(\d+)/.exec(await r.info('memory'))?.[1] ?? NaN)
+}
+
+function mean (xs: number[]): number { return xs.reduce((a, b) => a + b, 0) / xs.length }
+
+export async function benchStorage (o: StorageOptions): Promise<void> {
+  console.log(`\n## storage: Redis memory per dossier (${o.n} civil-status dossiers, INFO memory used_memory)`)
+  const dir = mkdtempSync(join(tmpdir(), 'lt-bench-storage-'))
+  const { file, keys } = makeClients(dir)
+  const full = await RedisServer.start({ appendfsync: 'everysec' })
+  const empty = await RedisServer.start({ appendfsync: 'everysec' })
+  const r = new Redis(full.url)
+  const env = { CLIENTS_FILE: file, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', ROLE: 'api', PORTAL_URL: 'http://127.0.0.1:9' }
+  const gwFull = await spawnServer('src/server.ts', { ...env, REDIS_URL: full.url })
+  const gwEmpty = await spawnServer('src/server.ts', { ...env, REDIS_URL: empty.url })
+  const headers = { 'content-type': 'application/json', 'x-api-key': keys['civil-status'] as string }
+  try {
+    // 1. Pending.
+    const m0 = await usedMemory(r)
+    let i = 0
+    const t0 = Date.now()
+    const fill = await load({ url: `${gwFull.url}/v1/inbound/civil-status`, headers, body: () => body(i++), connections: o.connections, amount: o.n })
+    const fillS = (Date.now() - t0) / 1000
+    if (fill.ok !== o.n) throw new Error(`only ${fill.ok} of ${o.n} dossiers were taken in (${fmt(fill)})`)
+    const m1 = await usedMemory(r)
+    const pending = (m1 - m0) / o.n
+    console.log(`filled in ${fillS.toFixed(1)} s (${Math.round(o.n / fillS)}/s); used_memory ${m0} → ${m1} B`)
+    const k = `lt:{${agencyOf(1)}}`
+    const ref = `civil-status:${numberOf(1)}`
+    const usage = async (key: string): Promise<string> => `${key.slice(k.length + 1, k.length + 5)} ${await r.memory('USAGE', key) ?? 0} B (${await r.object('ENCODING', key) ?? 'none'})`
+    console.log(`one dossier's own keys: ${await usage(`${k}:d:${ref}`)}, ${await usage(`${k}:doc:${ref}`)}; raw list: ${await r.exists(`${k}:raw:${ref}`) === 1 ? 'yes' : 'none'}`)
+    console.log(`bytes per pending dossier: ${Math.round(pending)} (budget 2048)`)
+
+    // 2. Intake with the backlog against an empty store, interleaved.
+    const runs: Record<'empty' | 'backlog', LoadResult[]> = { empty: [], backlog: [] }
+    for (let round = 1; round <= o.rounds; round++) {
+      for (const [name, url] of [['empty', gwEmpty.url], ['backlog', gwFull.url]] as const) {
+        // Handed over at once (final): delivered in step 3 and compacted with the others.
+        const res = await load({ url: `${url}/v1/inbound/civil-status`, headers, body: () => body(o.n + i++, 'DA_TRA'), connections: o.connections, durationS: o.durationS })
+        runs[name].push(res)
+        console.log(`round ${round} ${name === 'empty' ? 'empty store' : `${o.n}-dossier backlog`}: ${fmt(res)}`)
+      }
+    }
+    const e = mean(runs.empty.map(x => x.rps))
+    const b = mean(runs.backlog.map(x => x.rps))
+    console.log(`intake with a ${o.n}-dossier backlog: ${Math.round(b)} req/s; empty store: ${Math.round(e)} req/s; ratio ${(b / e * 100).toFixed(0)}%`)
+    await gwEmpty.stop()
+
+    // 3. Compacted: the same N dossiers handed over (final), delivered, past retention, with
+    // those step 2 took in (final already).
+    const m2 = await usedMemory(r)
+    i = 0
+    const resend = await load({ url: `${gwFull.url}/v1/inbound/civil-status`, headers, body: () => body(i++, 'DA_TRA'), connections: o.connections, amount: o.n })
+    if (resend.ok !== o.n) throw new Error(`only ${resend.ok} of ${o.n} resends were taken in (${fmt(resend)})`)
+    await gwFull.stop()
+    const all = Number(await r.eval(`local n = 0 for _, a in ipairs(redis.call('SMEMBERS', 'lt:agencies')) do n = n + redis.call('HLEN', 'lt:{' .. a .. '}:codes') end return n`, 0))
+    const sim = await startSimulator({ recordBodies: false, maxRecorded: 1000 })
+    const worker = await spawnServer('src/server.ts', { ...env, REDIS_URL: full.url, ROLE: 'worker', PORTAL_URL: sim.url })
+    const outboxes = async (): Promise<number> => Number(await r.eval(`local n = 0 for _, a in ipairs(redis.call('SMEMBERS', 'lt:agencies')) do n = n + redis.call('ZCARD', 'lt:{' .. a .. '}:outbox') end return n`, 0))
+    await waitFor(async () => await outboxes() === 0, { timeoutMs: 1_800_000, intervalMs: 500, what: 'every dossier delivered' })
+    await worker.stop()
+    await sim.close()
+    const m3 = await usedMemory(r)
+    const store = new DossierStore(r, { prefix: 'lt', retentionDays: 180 })
+    const t1 = Date.now()
+    const c = await compactAll(store, 180 * 86_400_000, { now: Date.now() + 181 * 86_400_000 })
+    const compactS = (Date.now() - t1) / 1000
+    const m4 = await usedMemory(r)
+    console.log(`delivered: used_memory ${m2} → ${m3} B before compaction; ${c.compacted} compacted in ${compactS.toFixed(1)} s (${Math.round(c.compacted / compactS)}/s), ${c.skipped} skipped`)
+    if (c.compacted !== all) console.log(`WARNING: ${all} dossiers in Redis, ${c.compacted} compacted`)
+    console.log(`bytes per compacted dossier: ${Math.round((m4 - m0) / all)} over all ${all} dossiers in Redis (budget 512)`)
+  } finally {
+    r.disconnect()
+    await gwFull.stop()
+    await gwEmpty.stop()
+    await full.close()
+    await empty.close()
+  }
+}
