@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { Candidate, Message, SyncFailure, errorReplies } from '../schemas/http.js'
+import { Candidate, ErrorReply, Message, SyncFailure, errorReplies } from '../schemas/http.js'
 import { adminFind, adminGuard, scopeSystem } from './admin-guard.js'
 import { inScope, seesAgency } from '../plugins/clients.js'
 import { CommuneCode } from '../schemas/canonical-dossier.js'
@@ -97,13 +97,15 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
             body: Type.String({ description: 'the payload exactly as the sender sent it' })
           }))
         }),
-        ...errorReplies
+        ...errorReplies,
+        410: { ...ErrorReply, description: 'the dossier was compacted: its payloads were deleted (PAYLOADS_COMPACTED)' }
       }
     },
     ...viewer
   }, async (req) => {
     const d = await find(req, req.params.maHoSo)
     const client = app.requireClient(req)
+    if (d.compactedAt !== undefined) throw Errors.payloadsGone(d.maHoSo)
     // The payloads hold personal data: who read them is kept.
     await app.store.audit.append({ actor: client.id, role: client.adminRole ?? 'operator', action: 'payloads.read', target: d.maHoSo, count: 1, outcome: 'ok' })
     // Newest first: the payloads behind each revision, for audit and replay.

@@ -3,9 +3,13 @@
  * only what idempotency and look-ups need. One script per dossier, on its agency's slot.
  */
 
-/** Fields a compacted record keeps; everything else of the dossier goes. */
-export const COMPACT_KEEP = ['maHoSo', 'fullHash', 'contentHash', 'status', 'state', 'revision', 'contentRev', 'deliveredRev',
-  'created', 'createdAt', 'updatedAt', 'deliveredAt', 'statusAt', 'resolved', 'compactedAt'] as const
+/**
+ * Fields a compacted record keeps; everything else of the dossier goes. `fullHash` (content,
+ * status and step) is what tells a resend from a change; the code, the number (the key) and
+ * the agency (the hash tag) are in the key and the code index.
+ */
+export const COMPACT_KEEP = ['maHoSo', 'fullHash', 'status', 'state', 'revision', 'contentRev', 'deliveredRev',
+  'created', 'createdAt', 'updatedAt', 'deliveredAt'] as const
 
 /**
  * KEYS: dossier, doc, raw, steps, attempts, hist, whq, outbox, whFailed, closed, due, overdue.
