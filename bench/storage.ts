@@ -39,6 +39,24 @@ async function usedMemory (r: Redis): Promise<number> {
 
 function mean (xs: number[]): number { return xs.reduce((a, b) => a + b, 0) / xs.length }
 
+/** Sum of MEMORY USAGE (exact: SAMPLES 0) by kind of key (`d`, `doc`, `outbox`, … ; BullMQ's as `queue`), per dossier. */
+async function breakdown (r: Redis, dossiers: number): Promise<string> {
+  const sums = new Map<string, number>()
+  let cursor = '0'
+  do {
+    const [next, keys] = await r.scan(cursor, 'COUNT', 1000)
+    cursor = next
+    const p = r.pipeline()
+    for (const k of keys) p.call('MEMORY', 'USAGE', k, 'SAMPLES', '0')
+    const res = (await p.exec()) ?? []
+    keys.forEach((k, i) => {
+      const kind = k.startsWith('{') ? 'queue' : /^lt:\{[^}]*\}:([a-z]+)/.exec(k)?.[1] ?? k
+      sums.set(kind, (sums.get(kind) ?? 0) + Number(res[i]?.[1] ?? 0))
+    })
+  } while (cursor !== '0')
+  return [...sums].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / dossiers).toFixed(0)}`).join(', ')
+}
+
 export async function benchStorage (o: StorageOptions): Promise<void> {
   console.log(`\n## storage: Redis memory per dossier (${o.n} civil-status dossiers, INFO memory used_memory)`)
   const dir = mkdtempSync(join(tmpdir(), 'lt-bench-storage-'))
@@ -61,18 +79,18 @@ export async function benchStorage (o: StorageOptions): Promise<void> {
     const m1 = await usedMemory(r)
     const pending = (m1 - m0) / o.n
     console.log(`filled in ${fillS.toFixed(1)} s (${Math.round(o.n / fillS)}/s); used_memory ${m0} → ${m1} B`)
-    const k = `lt:{${agencyOf(1)}}`
-    const ref = `civil-status:${numberOf(1)}`
-    const usage = async (key: string): Promise<string> => `${key.slice(k.length + 1, k.length + 5)} ${await r.memory('USAGE', key) ?? 0} B (${await r.object('ENCODING', key) ?? 'none'})`
-    console.log(`one dossier's own keys: ${await usage(`${k}:d:${ref}`)}, ${await usage(`${k}:doc:${ref}`)}; raw list: ${await r.exists(`${k}:raw:${ref}`) === 1 ? 'yes' : 'none'}`)
+    console.log(`MEMORY USAGE per dossier by kind of key (keys' own overhead included, allocator rounding not): ${await breakdown(r, o.n)}`)
     console.log(`bytes per pending dossier: ${Math.round(pending)} (budget 2048)`)
 
     // 2. Intake with the backlog against an empty store, interleaved.
     const runs: Record<'empty' | 'backlog', LoadResult[]> = { empty: [], backlog: [] }
+    const target = (url: string): { url: string, headers: Record<string, string>, body: () => string, connections: number } =>
+      // Handed over at once (final): delivered in step 3 and compacted with the others.
+      ({ url: `${url}/v1/inbound/civil-status`, headers, body: () => body(o.n + i++, 'DA_TRA'), connections: o.connections })
+    for (const url of [gwEmpty.url, gwFull.url]) await load({ ...target(url), durationS: 2 })
     for (let round = 1; round <= o.rounds; round++) {
       for (const [name, url] of [['empty', gwEmpty.url], ['backlog', gwFull.url]] as const) {
-        // Handed over at once (final): delivered in step 3 and compacted with the others.
-        const res = await load({ url: `${url}/v1/inbound/civil-status`, headers, body: () => body(o.n + i++, 'DA_TRA'), connections: o.connections, durationS: o.durationS })
+        const res = await load({ ...target(url), durationS: o.durationS })
         runs[name].push(res)
         console.log(`round ${round} ${name === 'empty' ? 'empty store' : `${o.n}-dossier backlog`}: ${fmt(res)}`)
       }
@@ -89,11 +107,12 @@ export async function benchStorage (o: StorageOptions): Promise<void> {
     const resend = await load({ url: `${gwFull.url}/v1/inbound/civil-status`, headers, body: () => body(i++, 'DA_TRA'), connections: o.connections, amount: o.n })
     if (resend.ok !== o.n) throw new Error(`only ${resend.ok} of ${o.n} resends were taken in (${fmt(resend)})`)
     await gwFull.stop()
-    const all = Number(await r.eval(`local n = 0 for _, a in ipairs(redis.call('SMEMBERS', 'lt:agencies')) do n = n + redis.call('HLEN', 'lt:{' .. a .. '}:codes') end return n`, 0))
+    const sumOver = async (cmd: string, kind: string): Promise<number> => Number(await r.eval(
+      `local n = 0 for _, a in ipairs(redis.call('SMEMBERS', 'lt:agencies')) do n = n + redis.call('${cmd}', 'lt:{' .. a .. '}:${kind}') end return n`, 0))
+    const all = await sumOver('HLEN', 'codes')
     const sim = await startSimulator({ recordBodies: false, maxRecorded: 1000 })
     const worker = await spawnServer('src/server.ts', { ...env, REDIS_URL: full.url, ROLE: 'worker', PORTAL_URL: sim.url })
-    const outboxes = async (): Promise<number> => Number(await r.eval(`local n = 0 for _, a in ipairs(redis.call('SMEMBERS', 'lt:agencies')) do n = n + redis.call('ZCARD', 'lt:{' .. a .. '}:outbox') end return n`, 0))
-    await waitFor(async () => await outboxes() === 0, { timeoutMs: 1_800_000, intervalMs: 500, what: 'every dossier delivered' })
+    await waitFor(async () => await sumOver('ZCARD', 'outbox') === 0, { timeoutMs: 1_800_000, intervalMs: 500, what: 'every dossier delivered' })
     await worker.stop()
     await sim.close()
     const m3 = await usedMemory(r)
@@ -105,6 +124,7 @@ export async function benchStorage (o: StorageOptions): Promise<void> {
     console.log(`delivered: used_memory ${m2} → ${m3} B before compaction; ${c.compacted} compacted in ${compactS.toFixed(1)} s (${Math.round(c.compacted / compactS)}/s), ${c.skipped} skipped`)
     if (c.compacted !== all) console.log(`WARNING: ${all} dossiers in Redis, ${c.compacted} compacted`)
     console.log(`bytes per compacted dossier: ${Math.round((m4 - m0) / all)} over all ${all} dossiers in Redis (budget 512)`)
+    console.log(`MEMORY USAGE per compacted dossier by kind of key: ${await breakdown(r, all)}`)
   } finally {
     r.disconnect()
     await gwFull.stop()
