@@ -37,6 +37,21 @@ async function usedMemory (r: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await r.info('memory'))?.[1] ?? NaN)
 }
 
+/**
+ * used_memory once Redis's own housekeeping has settled: after mass deletes its cron shrinks
+ * the keyspace's tables over the next moments. Read until two readings 1 s apart agree within 0.1 %.
+ */
+async function settledMemory (r: Redis): Promise<number> {
+  let last = await usedMemory(r)
+  for (let i = 0; i < 30; i++) {
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    const m = await usedMemory(r)
+    if (Math.abs(m - last) <= last * 0.001) return m
+    last = m
+  }
+  return last
+}
+
 function mean (xs: number[]): number { return xs.reduce((a, b) => a + b, 0) / xs.length }
 
 /** Sum of MEMORY USAGE (exact: SAMPLES 0) by kind of key (`d`, `doc`, `outbox`, … ; BullMQ's as `queue`), per dossier. */
@@ -76,7 +91,7 @@ export async function benchStorage (o: StorageOptions): Promise<void> {
     const fill = await load({ url: `${gwFull.url}/v1/inbound/civil-status`, headers, body: () => body(i++), connections: o.connections, amount: o.n })
     const fillS = (Date.now() - t0) / 1000
     if (fill.ok !== o.n) throw new Error(`only ${fill.ok} of ${o.n} dossiers were taken in (${fmt(fill)})`)
-    const m1 = await usedMemory(r)
+    const m1 = await settledMemory(r)
     const pending = (m1 - m0) / o.n
     console.log(`filled in ${fillS.toFixed(1)} s (${Math.round(o.n / fillS)}/s); used_memory ${m0} → ${m1} B`)
     console.log(`MEMORY USAGE per dossier by kind of key (keys' own overhead included, allocator rounding not): ${await breakdown(r, o.n)}`)
@@ -87,9 +102,11 @@ export async function benchStorage (o: StorageOptions): Promise<void> {
     const target = (url: string): { url: string, headers: Record<string, string>, body: () => string, connections: number } =>
       // Handed over at once (final): delivered in step 3 and compacted with the others.
       ({ url: `${url}/v1/inbound/civil-status`, headers, body: () => body(o.n + i++, 'DA_TRA'), connections: o.connections })
-    for (const url of [gwEmpty.url, gwFull.url]) await load({ ...target(url), durationS: 2 })
+    for (const url of [gwEmpty.url, gwFull.url]) await load({ ...target(url), durationS: 5 })
     for (let round = 1; round <= o.rounds; round++) {
-      for (const [name, url] of [['empty', gwEmpty.url], ['backlog', gwFull.url]] as const) {
+      // Alternating which goes first, so neither always runs on a machine warmed by the other.
+      const order = [['empty', gwEmpty.url], ['backlog', gwFull.url]] as const
+      for (const [name, url] of round % 2 === 1 ? order : [...order].reverse()) {
         const res = await load({ ...target(url), durationS: o.durationS })
         runs[name].push(res)
         console.log(`round ${round} ${name === 'empty' ? 'empty store' : `${o.n}-dossier backlog`}: ${fmt(res)}`)
@@ -120,7 +137,7 @@ export async function benchStorage (o: StorageOptions): Promise<void> {
     const t1 = Date.now()
     const c = await compactAll(store, 180 * 86_400_000, { now: Date.now() + 181 * 86_400_000 })
     const compactS = (Date.now() - t1) / 1000
-    const m4 = await usedMemory(r)
+    const m4 = await settledMemory(r)
     console.log(`delivered: used_memory ${m2} → ${m3} B before compaction; ${c.compacted} compacted in ${compactS.toFixed(1)} s (${Math.round(c.compacted / compactS)}/s), ${c.skipped} skipped`)
     if (c.compacted !== all) console.log(`WARNING: ${all} dossiers in Redis, ${c.compacted} compacted`)
     console.log(`bytes per compacted dossier: ${Math.round((m4 - m0) / all)} over all ${all} dossiers in Redis (budget 512)`)

@@ -27,6 +27,8 @@ export * from './records.js'
 export { FencedError, type Fence } from './delivery-store.js'
 
 const RAW_KEEP = 20
+/** Stored hashes are the first 128 bits of the SHA-256 (scripts-intake.ts). */
+const short = (hash: string): string => hash.slice(0, 32)
 /** Far above the country's agencies: only a bound on memory, not a working limit. */
 const MAX_KNOWN_AGENCIES = 100_000
 
@@ -153,7 +155,7 @@ export class DossierStore {
       this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
       this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
       this.keys.due(agency), this.keys.overdue(agency), k.doc,
-      ref, agency, a.day, a.fullHash, a.contentHash, a.input.status, encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
+      ref, agency, a.day, short(a.fullHash), short(a.contentHash), a.input.status, encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
       '', '', a.now, this.retentionMs,
       a.review.length > 0 ? JSON.stringify(a.review) : '', JSON.stringify(a.step), a.clientId, a.system,
       a.input.sourceId, RAW_KEEP, a.webhookClient, a.expectedRevision, ...lifecycleArgv(a.lifecycle))
@@ -269,7 +271,7 @@ export class DossierStore {
       this.keys.flushOwner(agency), this.keys.flushGen(agency),
       this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'), k.raw, k.doc,
       ref, now, c.expectedState, c.expectedRevision,
-      doc, c.fullHash ?? '', c.contentHash ?? '',
+      doc, short(c.fullHash ?? ''), short(c.contentHash ?? ''),
       c.resolutions === undefined ? '' : JSON.stringify(c.resolutions), c.requeue ? 1 : 0,
       JSON.stringify(c.review ?? []), c.newRevision === true ? '1' : '', RAW_KEEP, this.retentionMs)
     if (result === 'ok') return { result, state, jobGen }

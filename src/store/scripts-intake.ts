@@ -19,6 +19,9 @@ import { LIFECYCLE_SET, SET_STATE } from './scripts-shared.js'
  * job is needed: one owns the outbox, or one was already queued for this generation. Outcome
  * 'compacted': a changed resend of a compacted dossier, refused (nothing written).
  *
+ * Hashes are stored and compared as their first 32 hex digits (128 bits: ample to tell a
+ * change from a resend); a record that holds all 64 (written before) compares by its prefix.
+ *
  * The document replaces the previous one, which goes to the head of the list of earlier
  * revisions (RAW_KEEP in all, the current one included). A record written before documents
  * existed loses its `input` and `provenance` fields here: they are in the document now.
@@ -48,7 +51,7 @@ if not code then
     'contentRev', 1, 'deliveredRev', 0, 'created', 0, 'revision', 1, 'createdAt', now)
   outcome = 'new'
   changed = true
-elseif redis.call('HGET', d, 'fullHash') == ARGV[4] then
+elseif string.sub(redis.call('HGET', d, 'fullHash') or '', 1, 32) == ARGV[4] then
   outcome = 'duplicate'
 elseif redis.call('HEXISTS', d, 'compactedAt') == 1 then
   return {code, 'compacted', redis.call('HGET', d, 'state') or '', '', ''}
@@ -56,7 +59,7 @@ else
   outcome = 'updated'
   changed = true
   redis.call('HINCRBY', d, 'revision', 1)
-  if redis.call('HGET', d, 'contentHash') ~= ARGV[5] then redis.call('HINCRBY', d, 'contentRev', 1) end
+  if string.sub(redis.call('HGET', d, 'contentHash') or '', 1, 32) ~= ARGV[5] then redis.call('HINCRBY', d, 'contentRev', 1) end
   if redis.call('HGET', d, 'status') ~= ARGV[6] and ARGV[13] ~= '' then
     -- Steps carry an id so that delivery acknowledges exactly the ones the portal took.
     local id = redis.call('HINCRBY', d, 'stepSeq', 1)
@@ -134,7 +137,7 @@ if ARGV[5] ~= '' then
   redis.call('SET', KEYS[8], ARGV[5])
   redis.call('HDEL', d, 'input', 'provenance')
   redis.call('HSET', d, 'fullHash', ARGV[6])
-  if redis.call('HGET', d, 'contentHash') ~= ARGV[7] then
+  if string.sub(redis.call('HGET', d, 'contentHash') or '', 1, 32) ~= ARGV[7] then
     redis.call('HSET', d, 'contentHash', ARGV[7])
     redis.call('HINCRBY', d, 'contentRev', 1)
   end

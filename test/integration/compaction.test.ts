@@ -12,6 +12,7 @@ import { waitFor } from '../../support/wait.js'
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js'
 import { compactAll } from '../../src/queue/compact.js'
 import { decodeDoc } from '../../src/store/codec.js'
+import { dossierHashes } from '../../src/intake/intake-service.js'
 
 const DAY = 86_400_000
 let redis: RedisServer
@@ -96,7 +97,7 @@ t.test('a record written before compression is read, listed and updated without 
   const stored = decodeDoc(await db.getBuffer(`${tag}:doc:${ref}`) as Buffer)
   const { body, ...meta } = stored.raw as NonNullable<typeof stored.raw>
   await db.multi()
-    .hset(`${tag}:d:${ref}`, { input: JSON.stringify(stored.input), provenance: JSON.stringify(stored.provenance), clientId: stored.provenance.clientId, agency: AGENCY, system: 'civil-status', sourceId: doc.soBienNhan })
+    .hset(`${tag}:d:${ref}`, { input: JSON.stringify(stored.input), provenance: JSON.stringify(stored.provenance), clientId: stored.provenance.clientId, agency: AGENCY, system: 'civil-status', sourceId: doc.soBienNhan, ...dossierHashes(stored.input) })
     .del(`${tag}:doc:${ref}`)
     .lpush(`${tag}:raw:${ref}`, `${JSON.stringify(meta)}\n${body}`)
     .exec()
@@ -108,6 +109,7 @@ t.test('a record written before compression is read, listed and updated without 
   const payloads = async (): Promise<Array<{ body: string }>> => ((await (await fetch(`${gw.url}/v1/admin/dossiers/${code}/payloads`, admin)).json()) as { items: Array<{ body: string }> }).items
   t.same((await payloads()).map(p => p.body), [body])
 
+  t.equal((await db.hget(`${tag}:d:${ref}`, 'fullHash'))?.length, 64, 'the hash as it was stored before: all 64 digits')
   t.match(await post(gw.url, key(), 'civil-status', doc), { json: { outcome: 'duplicate' } }, 'a resend is still a duplicate')
   const upd = await post(gw.url, key(), 'civil-status', { ...doc, ghiChu: 'bổ sung' })
   t.match(upd, { json: { maHoSo: code, outcome: 'updated' } })
