@@ -191,7 +191,10 @@ function readDossier (agency: string, ref: string, h: Record<string, string> & {
   if (h.rating !== undefined) d.portal.rating = JSON.parse(h.rating) as PortalFacts['rating']
   if (h.supplements !== undefined) d.portal.supplements = Number(h.supplements)
   if (doc.raw !== undefined) d.latestRaw = doc.raw
-  if (h.compactedAt !== undefined) d.compactedAt = Number(h.compactedAt)
+  if (h.compactedAt !== undefined) {
+    d.compactedAt = Number(h.compactedAt)
+    d.created = true
+  }
   return d
 }
 

@@ -6,10 +6,11 @@
 /**
  * Fields a compacted record keeps; everything else of the dossier goes. `fullHash` (content,
  * status and step) is what tells a resend from a change; the code, the number (the key) and
- * the agency (the hash tag) are in the key and the code index.
+ * the agency (the hash tag) are in the key and the code index. Not kept: `created` (a compacted
+ * dossier was delivered, so it is on the portal), the content and delivered revisions (all of
+ * it was delivered; only `revision` still guards changes).
  */
-export const COMPACT_KEEP = ['maHoSo', 'fullHash', 'status', 'state', 'revision', 'contentRev', 'deliveredRev',
-  'created', 'createdAt', 'updatedAt', 'deliveredAt'] as const
+export const COMPACT_KEEP = ['maHoSo', 'fullHash', 'status', 'state', 'revision', 'createdAt', 'updatedAt', 'deliveredAt'] as const
 
 /**
  * KEYS: dossier, doc, raw, steps, attempts, hist, whq, outbox, whFailed, closed, due, overdue.
