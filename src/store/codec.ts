@@ -65,9 +65,17 @@ export function encodeRaw (meta: RawMeta, body: string): Buffer {
   return pack(KIND_RAW, rawText({ ...meta, body }))
 }
 
+/** The provenance a document's payload implies; only what differs from it is stored. */
+function implied (input: CanonicalInput, raw: RawPayload): Omit<Provenance, 'system'> {
+  return { clientId: raw.clientId, sourceId: input.sourceId, payloadSha256: raw.sha256, mappingVersion: raw.mappingVersion, contentType: raw.contentType, receivedAt: raw.receivedAt }
+}
+
 export function encodeDoc (d: DossierDoc): Buffer {
-  const prov: Partial<Provenance> = { ...d.provenance }
-  if (d.raw !== undefined && prov.payloadSha256 === sha256(d.raw.body)) delete prov.payloadSha256
+  let prov: Partial<Provenance> = d.provenance
+  if (d.raw !== undefined) {
+    const base = implied(d.input, { ...d.raw, sha256: sha256(d.raw.body) }) as Partial<Provenance>
+    prov = Object.fromEntries(Object.entries(d.provenance).filter(([k, v]) => base[k as keyof Provenance] !== v))
+  }
   return pack(KIND_DOC, `${JSON.stringify(d.input)}\n${JSON.stringify(prov)}\n${d.raw === undefined ? '' : rawText(d.raw)}`)
 }
 
@@ -81,8 +89,18 @@ export function decodeDoc (b: Buffer): DossierDoc {
   const rest = text.slice(j + 1)
   if (rest === '') return { input, provenance: prov }
   const raw = readRawText(rest)
-  if (prov.payloadSha256 === undefined) prov.payloadSha256 = raw.sha256
-  return { input, provenance: prov, raw }
+  const base = implied(input, raw)
+  // In the order provenance is written everywhere else.
+  const provenance: Provenance = {
+    system: prov.system,
+    clientId: prov.clientId ?? base.clientId,
+    sourceId: prov.sourceId ?? base.sourceId,
+    payloadSha256: prov.payloadSha256 ?? base.payloadSha256,
+    mappingVersion: prov.mappingVersion ?? base.mappingVersion,
+    contentType: prov.contentType ?? base.contentType,
+    receivedAt: prov.receivedAt ?? base.receivedAt
+  }
+  return { input, provenance, raw }
 }
 
 /**

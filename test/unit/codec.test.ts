@@ -31,6 +31,14 @@ t.test('a document round-trips: record, provenance and payload; without a payloa
   t.same(decodeRaw(encodeDoc({ input, provenance, raw: { ...meta, body } })), { ...meta, body }, 'an earlier document gives its payload')
 })
 
+t.test('provenance other than what the payload implies (an operator\'s edit beside the sender\'s record) is kept', async t => {
+  const edit = { receivedAt: '2025-08-01T10:00:00+07:00', clientId: 'ops-hatinh', contentType: 'application/json', sha256: sha('{}'), mappingVersion: 'canonical@1.0.0', body: '{}' }
+  const d = decodeDoc(encodeDoc({ input, provenance, raw: edit }))
+  t.same(d.provenance, provenance)
+  t.same(Object.keys(d.provenance), Object.keys(provenance), 'in the usual order')
+  t.same(d.raw, edit)
+})
+
 t.test('text of any script, newlines and all, survives', async t => {
   const odd = '{"a":"Nguyễn Thị Ánh\\n","b":"中文 😀"}\n\n\r\nend'
   t.same(decodeRaw(encodeRaw(meta, odd))?.body, odd)
