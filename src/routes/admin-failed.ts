@@ -51,17 +51,21 @@ function before (a: Item, b: Item): number {
 }
 
 function fromDossier (kind: Kind, d: StoredDossier, at: string, code: string, reply?: string): Item {
-  return {
+  const item: Item = {
     kind,
     maHoSo: d.maHoSo,
     agency: d.agency,
     system: scopeSystem(d),
-    commune: d.input.agency.communeCode,
-    procedure: d.input.procedure.code,
     at,
     reason: reasonOf(code),
     ...(reply === undefined || reply === '' ? {} : { reply: reply.slice(0, 500) })
   }
+  // Read from the record only when a filter or the page needs them: the record is compressed,
+  // and the list holds every failed dossier while a page shows a hundred.
+  return Object.defineProperties(item, {
+    commune: { enumerable: true, configurable: true, get: () => d.input.agency.communeCode },
+    procedure: { enumerable: true, configurable: true, get: () => d.input.procedure.code }
+  })
 }
 
 export default async function adminFailedRoutes (app: FastifyInstance): Promise<void> {

@@ -231,7 +231,7 @@ export class DossierStore {
       const place = places[i]
       if (err !== null || place === undefined) return undefined
       try {
-        return parseDossier(place.agency, place.ref, h, doc)
+        return parseDossier(place.agency, place.ref, h, doc, { lazy: true })
       } catch {
         return undefined
       }

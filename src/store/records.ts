@@ -134,24 +134,58 @@ export class CorruptRecordError extends Error {
   }
 }
 
-/** The record, undefined when it is gone; throws CorruptRecordError when it is unreadable. */
-export function parseDossier (agency: string, ref: string, h: Record<string, string>, doc?: Buffer | null): StoredDossier | undefined {
+/**
+ * The record, undefined when it is gone; throws CorruptRecordError when it is unreadable.
+ * `lazy`: the document is inflated only when `input`, `provenance`, `latestRaw` or `clientId` is
+ * first read (lists read thousands of records and few of them need it); an unreadable document
+ * then throws CorruptRecordError there.
+ */
+export function parseDossier (agency: string, ref: string, h: Record<string, string>, doc?: Buffer | null, opts: { lazy?: boolean } = {}): StoredDossier | undefined {
   if (h.maHoSo === undefined) return undefined
   try {
+    if (opts.lazy === true && h.input === undefined && doc !== undefined && doc !== null) return readLazily(agency, ref, h as Record<string, string> & { maHoSo: string }, doc)
     return readDossier(agency, ref, h as Record<string, string> & { maHoSo: string }, doc ?? undefined)
   } catch {
     throw new CorruptRecordError(ref, h.maHoSo)
   }
 }
 
+const PLACEHOLDER = { input: {} as CanonicalInput, provenance: {} as Provenance }
+
+function readLazily (agency: string, ref: string, h: Record<string, string> & { maHoSo: string }, bytes: Buffer): StoredDossier {
+  const d = readDossier(agency, ref, h, undefined, PLACEHOLDER)
+  delete d.latestRaw
+  let doc: ReturnType<typeof decodeDoc> | undefined
+  const get = (): ReturnType<typeof decodeDoc> => {
+    if (doc === undefined) {
+      try { doc = decodeDoc(bytes) } catch { throw new CorruptRecordError(ref, h.maHoSo) }
+    }
+    return doc
+  }
+  const lazy = (key: 'input' | 'provenance' | 'latestRaw' | 'clientId', read: () => unknown): void => {
+    Object.defineProperty(d, key, {
+      enumerable: true,
+      configurable: true,
+      get: read,
+      set: (value: unknown) => { Object.defineProperty(d, key, { value, writable: true, enumerable: true, configurable: true }) }
+    })
+  }
+  lazy('input', () => get().input)
+  lazy('provenance', () => get().provenance)
+  lazy('latestRaw', () => get().raw)
+  if (h.clientId === undefined) lazy('clientId', () => get().provenance.clientId ?? '')
+  return d
+}
+
 /**
  * The record, its canonical input and provenance from the document key (compressed), or from
  * the hash for a record written before that (or an online dossier, which keeps them there).
  */
-function readDossier (agency: string, ref: string, h: Record<string, string> & { maHoSo: string }, docBytes: Buffer | undefined): StoredDossier {
+function readDossier (agency: string, ref: string, h: Record<string, string> & { maHoSo: string }, docBytes: Buffer | undefined, given?: { input: CanonicalInput, provenance: Provenance }): StoredDossier {
   const { system, sourceId } = parseRef(ref)
   let doc: { input: CanonicalInput, provenance: Provenance, raw?: RawPayload }
-  if (h.input !== undefined && h.provenance !== undefined) doc = { input: JSON.parse(h.input) as CanonicalInput, provenance: JSON.parse(h.provenance) as Provenance }
+  if (given !== undefined) doc = given
+  else if (h.input !== undefined && h.provenance !== undefined) doc = { input: JSON.parse(h.input) as CanonicalInput, provenance: JSON.parse(h.provenance) as Provenance }
   else if (docBytes !== undefined) doc = decodeDoc(docBytes)
   else if (h.compactedAt !== undefined) doc = compactedShell(agency, system, sourceId, h)
   else throw new Error('incomplete record')

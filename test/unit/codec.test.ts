@@ -1,6 +1,7 @@
 import t from 'tap'
 import { createHash } from 'node:crypto'
 import { decodeDoc, decodeRaw, encodeDoc, encodeRaw, type RawMeta } from '../../src/store/codec.js'
+import { CorruptRecordError, parseDossier } from '../../src/store/records.js'
 import type { CanonicalInput, Provenance } from '../../src/schemas/canonical-dossier.js'
 import { sample } from '../../support/samples.js'
 
@@ -53,4 +54,19 @@ t.test('values written before compression are read as they are (no data loss on 
 t.test('an unknown format is an error, not a wrong payload', async t => {
   t.throws(() => decodeRaw(Buffer.from([9, 0x72, 1, 2, 3])), /unknown stored record format/)
   t.throws(() => decodeDoc(encodeRaw(meta, body)), /not a dossier document/)
+})
+
+t.test('a record read lazily inflates its document on first use, and an unreadable one says so there', async t => {
+  const h = { maHoSo: '000.00.31.H42-250702-00001', status: '2', state: 'pending', revision: '1' }
+  const bytes = encodeDoc({ input, provenance, raw: { ...meta, body } })
+  const eager = parseDossier('000.00.31.H42', 'civil-status:HT-1', h, bytes)
+  const lazy = parseDossier('000.00.31.H42', 'civil-status:HT-1', h, bytes, { lazy: true })
+  t.same(lazy?.input, eager?.input)
+  t.same(lazy?.provenance, eager?.provenance)
+  t.equal(lazy?.clientId, 'hotich-songtri', 'the client comes from the provenance')
+  t.same(lazy?.latestRaw, { ...meta, body })
+  const bad = parseDossier('000.00.31.H42', 'civil-status:HT-1', h, Buffer.from([1, 0x64, 0xff, 0xfe]), { lazy: true })
+  t.equal(bad?.maHoSo, h.maHoSo, 'the record itself is there')
+  t.throws(() => bad?.input, CorruptRecordError)
+  t.throws(() => parseDossier('000.00.31.H42', 'civil-status:HT-1', h, Buffer.from([1, 0x64, 0xff, 0xfe])), CorruptRecordError, 'read eagerly, it fails at once')
 })
