@@ -50,7 +50,11 @@ function before (a: Item, b: Item): number {
   return ta !== tb ? tb - ta : key(a).localeCompare(key(b))
 }
 
+/** The record behind a listed item, replaced by the full record once the item is on the page. */
+const SOURCE = new WeakMap<Item, { d: StoredDossier }>()
+
 function fromDossier (kind: Kind, d: StoredDossier, at: string, code: string, reply?: string): Item {
+  const src = { d }
   const item: Item = {
     kind,
     maHoSo: d.maHoSo,
@@ -62,9 +66,12 @@ function fromDossier (kind: Kind, d: StoredDossier, at: string, code: string, re
   }
   // Read from the record only when a filter or the page needs them: the record is compressed,
   // and the list holds every failed dossier while a page shows a hundred.
+  SOURCE.set(item, src)
+  // An unreadable record (or one gone since the list was read) shows without them.
+  const read = <T>(f: () => T): T | undefined => { try { return f() } catch { return undefined } }
   return Object.defineProperties(item, {
-    commune: { enumerable: true, configurable: true, get: () => d.input.agency.communeCode },
-    procedure: { enumerable: true, configurable: true, get: () => d.input.procedure.code }
+    commune: { enumerable: true, configurable: true, get: () => read(() => src.d.input.agency.communeCode) },
+    procedure: { enumerable: true, configurable: true, get: () => read(() => src.d.input.procedure.code) }
   })
 }
 
@@ -97,12 +104,15 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
     const agencies = (await app.store.agencies()).filter(a => seesAgency(client, a) &&
       (q.agency === undefined || a === q.agency) && (q.province === undefined || a.endsWith(`.${q.province}`)))
     const items: Item[] = []
+    // Records are read without their documents unless a filter needs what is in them; the
+    // page's own are read in full at the end.
+    const documents = q.commune !== undefined || q.procedure !== undefined
     for (const agency of agencies) {
       // Dossiers by state: the per-agency indexes the scripts keep.
       const states = ([['delivery', 'failed'], ['review', 'needs-review'], ['unrouted', 'unrouted']] as const).filter(([k]) => wants(k))
       for (const [kind, state] of states) {
         const refs = (await app.store.listByStateOf(agency, state))
-        for (const d of await app.store.loadEach(refs.map(ref => ({ agency, ref })))) {
+        for (const d of await app.store.loadEach(refs.map(ref => ({ agency, ref })), { documents })) {
           if (d === undefined || d.state !== state) continue
           if (kind === 'delivery') items.push(fromDossier(kind, d, d.failure?.at ?? isoFromEpoch(d.updatedAt), d.failure?.code ?? 'FAILED', d.failure?.reason))
           else if (kind === 'review') items.push(fromDossier(kind, d, isoFromEpoch(d.updatedAt), d.review?.[0]?.code ?? 'COMMUNE_SPLIT'))
@@ -145,6 +155,11 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
       })
     const limit = q.limit ?? 100
     const page = rest.slice(0, limit)
+    if (!documents) {
+      const srcs = page.map(i => SOURCE.get(i)).filter(s => s !== undefined)
+      const full = await app.store.loadEach(srcs.map(s => ({ agency: s.d.agency, ref: s.d.ref })))
+      srcs.forEach((s, k) => { const f = full[k]; if (f !== undefined) s.d = f })
+    }
     const last = page.at(-1)
     return rest.length > limit && last !== undefined
       ? { items: page, nextCursor: encodeCursor({ at: last.at, k: key(last) }) }

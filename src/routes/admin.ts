@@ -64,7 +64,7 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
     const client = app.requireClient(req)
     const places = (await app.store.listByState(req.query.state)).filter(p => seesAgency(client, p.agency)).slice(0, 1000)
     const items = []
-    for (const d of await app.store.loadEach(places)) {
+    for (const d of await app.store.loadEach(places, { documents: false })) {
       if (d === undefined || d.state !== req.query.state || !inScope(client, d.agency, scopeSystem(d))) continue
       items.push({
         maHoSo: d.maHoSo,

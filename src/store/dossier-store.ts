@@ -185,23 +185,25 @@ export class DossierStore {
 
   /** The record, or undefined; throws CorruptRecordError for a record that cannot be read. */
   async load (agency: string, ref: string): Promise<StoredDossier | undefined> {
-    const [[err, h, doc]] = await this.readMany([{ agency, ref }]) as [[Error | null, Record<string, string>, Buffer | null]]
+    const [[err, h, doc]] = await this.readMany([{ agency, ref }]) as [[Error | null, Record<string, string>, Buffer | null | undefined]]
     if (err !== null) throw err
     return parseDossier(agency, ref, h, doc)
   }
 
   /** Record and document of each ref, in one pipeline: [err, hash, doc] per ref. */
-  private async readMany (places: Array<{ agency: string, ref: string }>): Promise<Array<[Error | null, Record<string, string>, Buffer | null]>> {
+  private async readMany (places: Array<{ agency: string, ref: string }>, documents = true): Promise<Array<[Error | null, Record<string, string>, Buffer | null | undefined]>> {
     const p = this.redis.pipeline()
     for (const { agency, ref } of places) {
       const k = this.keys.dossier(agency, ref)
-      p.hgetall(k.dossier).getBuffer(k.doc)
+      p.hgetall(k.dossier)
+      if (documents) p.getBuffer(k.doc)
     }
     const res = (await p.exec()) ?? []
+    const n = documents ? 2 : 1
     return places.map((_, i) => {
-      const [e1, h] = res[2 * i] ?? [null, {}]
-      const [e2, doc] = res[2 * i + 1] ?? [null, null]
-      return [e1 ?? e2, h as Record<string, string>, doc as Buffer | null]
+      const [e1, h] = res[n * i] ?? [null, {}]
+      const [e2, doc] = documents ? res[n * i + 1] ?? [null, null] : [null, undefined]
+      return [e1 ?? e2, h as Record<string, string>, doc as Buffer | null | undefined]
     })
   }
 
@@ -224,9 +226,14 @@ export class DossierStore {
     return out
   }
 
-  /** Dossiers of any agencies, in one pipeline, in the order asked; unreadable ones as undefined. */
-  async loadEach (places: Array<{ agency: string, ref: string }>): Promise<Array<StoredDossier | undefined>> {
-    const res = await this.readMany(places)
+  /**
+   * Dossiers of any agencies, in one pipeline, in the order asked; unreadable ones as undefined.
+   * Documents are inflated when first used; with `documents: false` they are not even read (a
+   * list of thousands that shows none of their content), and reading `input`, `provenance`,
+   * `latestRaw` or `clientId` of such a record throws.
+   */
+  async loadEach (places: Array<{ agency: string, ref: string }>, opts: { documents?: boolean } = {}): Promise<Array<StoredDossier | undefined>> {
+    const res = await this.readMany(places, opts.documents ?? true)
     return res.map(([err, h, doc], i) => {
       const place = places[i]
       if (err !== null || place === undefined) return undefined

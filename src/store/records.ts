@@ -143,7 +143,8 @@ export class CorruptRecordError extends Error {
 export function parseDossier (agency: string, ref: string, h: Record<string, string>, doc?: Buffer | null, opts: { lazy?: boolean } = {}): StoredDossier | undefined {
   if (h.maHoSo === undefined) return undefined
   try {
-    if (opts.lazy === true && h.input === undefined && doc !== undefined && doc !== null) return readLazily(agency, ref, h as Record<string, string> & { maHoSo: string }, doc)
+    // undefined: the document was not read (lists); null: there is none.
+    if (opts.lazy === true && h.input === undefined && h.compactedAt === undefined && doc !== null) return readLazily(agency, ref, h as Record<string, string> & { maHoSo: string }, doc)
     return readDossier(agency, ref, h as Record<string, string> & { maHoSo: string }, doc ?? undefined)
   } catch {
     throw new CorruptRecordError(ref, h.maHoSo)
@@ -152,12 +153,13 @@ export function parseDossier (agency: string, ref: string, h: Record<string, str
 
 const PLACEHOLDER = { input: {} as CanonicalInput, provenance: {} as Provenance }
 
-function readLazily (agency: string, ref: string, h: Record<string, string> & { maHoSo: string }, bytes: Buffer): StoredDossier {
+function readLazily (agency: string, ref: string, h: Record<string, string> & { maHoSo: string }, bytes: Buffer | undefined): StoredDossier {
   const d = readDossier(agency, ref, h, undefined, PLACEHOLDER)
   delete d.latestRaw
   let doc: ReturnType<typeof decodeDoc> | undefined
   const get = (): ReturnType<typeof decodeDoc> => {
     if (doc === undefined) {
+      if (bytes === undefined) throw new Error('the dossier was read without its document')
       try { doc = decodeDoc(bytes) } catch { throw new CorruptRecordError(ref, h.maHoSo) }
     }
     return doc
