@@ -6,7 +6,8 @@
  * Options (env): BENCH_DURATION_S (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (64), BENCH_DELIVERY_N (3000),
  * BENCH_WEBHOOK_DOSSIERS (200: online dossiers of the callback and webhook runs, 5 events each),
  * BENCH_STATS_SIZES (10000,1000000: synthetic dossiers behind the /v1/stats timings),
- * BENCH_REPLAY_N (10000: failed dossiers of the bulk replay run).
+ * BENCH_REPLAY_N (10000: failed dossiers of the bulk replay run), BENCH_STORAGE_N (100000: dossiers
+ * of the storage budget run, which starts redis-servers of its own; bench/storage.ts).
  */
 import { spawnSync } from 'node:child_process'
 import { cpus } from 'node:os'
@@ -19,6 +20,7 @@ import { fmt, load, spawnServer, type LoadResult } from './load.js'
 import { benchCallbacks } from './callbacks.js'
 import { benchStats } from './stats.js'
 import { benchBulkReplay } from './bulk-replay.js'
+import { benchStorage } from './storage.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -119,6 +121,9 @@ try {
 
   // /v1/stats answer time with 10k and 1M synthetic dossiers' counters (BENCH_STATS_SIZES).
   await benchStats(redis.url, (process.env.BENCH_STATS_SIZES ?? '10000,1000000').split(',').map(Number))
+
+  // Redis memory per pending and per compacted dossier, and intake with a backlog against an empty store.
+  await benchStorage({ n: Number(process.env.BENCH_STORAGE_N ?? 100_000), durationS: DURATION, rounds: ROUNDS, connections: CONNECTIONS })
 
   console.log('\n## XML parsing of large dossiers (bench/xml-parse.ts)')
   spawnSync(process.execPath, ['--import', 'tsx', 'bench/xml-parse.ts'], { stdio: 'inherit' })

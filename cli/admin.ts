@@ -24,6 +24,7 @@ function positiveInt (v: string): number {
 interface FailedItem { kind: string, maHoSo: string, at: string, reason: { code: string, message: Message } }
 interface AuditEntry { id: string, at: string, actor: string, role: string, action: string, target?: string, outcome: string, detail?: string }
 interface DossierView {
+  compacted?: { at: string, message: { vi: string, en: string } }
   maHoSo?: string
   status: { code: string, vi: string, en: string }
   sync: { state: string, revision: number, onPortal: boolean, failure?: { code: string, reason: string, at: string, portalCode?: string }, review?: Array<{ target: string, oldCode: string, candidates: Array<{ code: string, name: string }> }> }
@@ -43,6 +44,7 @@ function showDossier (code: string, d: DossierView): void {
     `status     ${d.status.code} (${d.status.vi} / ${d.status.en})`,
     `state      ${d.sync.state}, revision ${d.sync.revision}, ${d.sync.onPortal ? 'on the portal' : 'not on the portal yet'}`
   ]
+  if (d.compacted !== undefined) lines.push(`compacted  ${d.compacted.at}: ${d.compacted.message.en}`)
   const f = d.sync.failure
   if (f !== undefined) lines.push(`failure    ${f.code}${f.portalCode === undefined ? '' : ` (portal ${f.portalCode})`} at ${f.at}: ${f.reason}`)
   for (const r of d.sync.review ?? []) lines.push(`review     ${r.target} ${r.oldCode} → one of ${r.candidates.map(c => `${c.code} ${c.name}`).join(', ')}`)

@@ -85,6 +85,10 @@ export const ConfigSchema = Type.Object({
   ADMIN_SIGNIN_RATE_LIMIT_MAX: Type.Integer({ default: 10, minimum: 1 }),
 
   RETENTION_DAYS: Type.Integer({ default: 180, minimum: 1 }),
+  /** How often final, delivered dossiers past RETENTION_DAYS are compacted (one run for the fleet). */
+  COMPACT_INTERVAL_MS: Type.Integer({ default: 3_600_000, minimum: 1000 }),
+  /** At most this many dossiers looked at per compaction run; the rest wait for the next run. */
+  COMPACT_MAX_PER_RUN: Type.Integer({ default: 20_000, minimum: 1 }),
   ADMIN_UNITS_DIR: Type.Optional(Type.String()),
   SHUTDOWN_GRACE_MS: Type.Integer({ default: 10_000, minimum: 100 })
 })

@@ -145,6 +145,16 @@ export const Errors = {
   }, field === undefined ? {} : { field }),
   conflict: (code: string, vi: string, en: string, field?: string) =>
     new InputError(code, 409, { vi, en }, field === undefined ? {} : { field }),
+  /** A compacted dossier (final, delivered, past retention): its content cannot change any more. */
+  compacted: (maHoSo: string) => new InputError('DOSSIER_COMPACTED', 409, {
+    vi: `Hồ sơ ${maHoSo} đã kết thúc, đã đồng bộ lên Cổng và đã được rút gọn sau thời hạn lưu trữ: không thể thay đổi nội dung`,
+    en: `Dossier ${maHoSo} is final, on the portal and compacted after the retention period: its content can no longer change`
+  }, { field: 'maHoSo' }),
+  /** A compacted dossier's payloads were deleted with its compaction. */
+  payloadsGone: (maHoSo: string) => new InputError('PAYLOADS_COMPACTED', 410, {
+    vi: `Hồ sơ ${maHoSo} đã được rút gọn sau thời hạn lưu trữ: dữ liệu gốc và các phiên bản trước đã bị xóa`,
+    en: `Dossier ${maHoSo} was compacted after the retention period: its payloads and earlier revisions were deleted`
+  }, { field: 'maHoSo' }),
   rateLimited: (retryAfterSeconds: number) => new InputError('RATE_LIMITED', 429, {
     vi: `Gửi quá nhiều yêu cầu; thử lại sau ${retryAfterSeconds} giây`,
     en: `Too many requests; retry in ${retryAfterSeconds} s`

@@ -11,7 +11,7 @@ import { Reader } from '../mappings/reader.js'
 import type { MappingRegistry } from '../mappings/registry.js'
 import type { MapContext, ReviewItem, SectorMapping } from '../mappings/types.js'
 import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
-import { encodeRaw, type DossierStore, type IntakeOutcome, type SyncState } from '../store/dossier-store.js'
+import { type DossierStore, type IntakeOutcome, type SyncState } from '../store/dossier-store.js'
 import type { JobQueues } from '../queue/jobs.js'
 import { coversAgency, type Client } from '../plugins/clients.js'
 import { agencyOfCode, sourceRef } from '../store/keys.js'
@@ -162,7 +162,7 @@ export class IntakeService {
         provenance,
         ...dossierHashes(dossier),
         day: codeDay(dossier.receivedAt),
-        rawEntry: encodeRaw({ receivedAt, clientId: req.clientId, contentType: req.contentType, sha256: payloadSha256, mappingVersion: provenance.mappingVersion }, req.body),
+        raw: { receivedAt, clientId: req.clientId, contentType: req.contentType, sha256: payloadSha256, mappingVersion: provenance.mappingVersion, body: req.body },
         review,
         step: { status: dossier.status, at: dossier.step?.at ?? receivedAt, ...(dossier.step === undefined ? {} : { step: dossier.step }) },
         webhookClient: req.webhookClient,
@@ -171,6 +171,7 @@ export class IntakeService {
         lifecycle: decision.lifecycle
       })
     }
+    if (r?.outcome === 'compacted') throw Errors.compacted(r.maHoSo)
     if (r === undefined || r.outcome === 'retry') throw Errors.conflict('BUSY_DOSSIER', 'Hồ sơ đang được thay đổi liên tục; hãy gửi lại', 'The dossier kept changing while this was applied; send it again')
     if (r.jobGen !== '') await this.queues.enqueueFlush(dossier.agency.code, r.jobGen)
     const result: IntakeResult = { maHoSo: r.maHoSo, outcome: r.outcome, state: r.state }

@@ -12,6 +12,7 @@ import { PortalCalls } from '../queue/portal-calls.js'
 import { AgencyFlusher, backoffDelay } from '../queue/flush-agency.js'
 import { sweepOutboxes } from '../queue/sweep.js'
 import { runBulkReplay } from '../queue/bulk-replay.js'
+import { compactAll } from '../queue/compact.js'
 import { BACKOFF_TYPE, DELIVERY_QUEUE, type JobName, type JobPayloads } from '../queue/jobs.js'
 import { bullConnection } from './redis.js'
 
@@ -50,6 +51,11 @@ export default fp(async (app) => {
     if (name === 'flush-agency') return await flusher.process(job as Job<JobPayloads['flush-agency']>, token)
     if (name === 'sweep-outboxes') return await sweepOutboxes(app.store, app.queues, log)
     if (name === 'bulk-replay') return await runBulkReplay((job.data as JobPayloads['bulk-replay']).id, app.store, app.queues, log)
+    if (name === 'compact-dossiers') {
+      const r = await compactAll(app.store, c.RETENTION_DAYS * 86_400_000, { max: c.COMPACT_MAX_PER_RUN })
+      if (r.compacted > 0) log.info(r, 'dossiers compacted')
+      return r
+    }
     throw new Error(`unknown job ${job.name}`)
   }, {
     connection: bullConnection(c.REDIS_URL),
@@ -77,6 +83,7 @@ export default fp(async (app) => {
     }
   })
   await app.queues.scheduleSweep(c.DELIVERY_SWEEP_INTERVAL_MS)
+  await app.queues.scheduleCompaction(c.COMPACT_INTERVAL_MS)
   app.decorate('deliveryWorker', worker)
   app.addHook('onClose', async () => {
     // Normally: let active jobs finish. With Redis unreachable BullMQ cannot finish closing and

@@ -37,7 +37,7 @@ export async function runBulkReplay (id: string, store: DossierStore, queues: Jo
     for (const agency of (await store.agencies()).filter(a => matches(j as ReplayJob, a)).sort()) {
       const refs = await store.listByStateOf(agency, 'failed')
       for (let i = 0; i < refs.length; i += 500) {
-        for (const d of await store.loadEach(refs.slice(i, i + 500).map(ref => ({ agency, ref })))) {
+        for (const d of await store.loadEach(refs.slice(i, i + 500).map(ref => ({ agency, ref })), { documents: false })) {
           if (d === undefined || d.state !== 'failed') continue
           const system = d.routing?.system ?? d.system
           const at = d.failure === undefined ? d.updatedAt : Date.parse(d.failure.at)
@@ -65,7 +65,7 @@ export async function runBulkReplay (id: string, store: DossierStore, queues: Jo
     const chunk = await replays.chunk(id, position, CHUNK)
     if (chunk.length === 0) break
     const places = chunk.map(s => { const [agency = '', ref = ''] = s.split('\t'); return { agency, ref } })
-    const records = await store.loadEach(places)
+    const records = await store.loadEach(places, { documents: false })
     let done = 0
     let skipped = 0
     const gens = new Map<string, string>()

@@ -20,6 +20,8 @@ export interface JobPayloads {
   'scan-deadlines': Record<string, never>
   /** Put every failed dossier a filter matched back into its outbox (src/queue/bulk-replay.ts). */
   'bulk-replay': { id: string }
+  /** Compact final, delivered dossiers past RETENTION_DAYS (src/queue/compact.ts). */
+  'compact-dossiers': Record<string, never>
 }
 export type JobName = keyof JobPayloads
 
@@ -30,7 +32,8 @@ const QUEUE_OF: Record<JobName, 'delivery' | 'webhooks'> = {
   'deliver-webhook': 'webhooks',
   'sweep-webhooks': 'webhooks',
   'scan-deadlines': 'webhooks',
-  'bulk-replay': 'delivery'
+  'bulk-replay': 'delivery',
+  'compact-dossiers': 'delivery'
 }
 
 /** Backoff type of webhook jobs: the delay comes from the schedule, carried by the error. */
@@ -77,7 +80,8 @@ const defaults: Record<JobName, JobsOptions> = {
   'sweep-webhooks': { removeOnComplete: true, removeOnFail: { count: 100 } },
   'scan-deadlines': { removeOnComplete: true, removeOnFail: { count: 100 } },
   // Resumable: a retry goes on from the stored position.
-  'bulk-replay': { attempts: 5, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } }
+  'bulk-replay': { attempts: 5, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+  'compact-dossiers': { removeOnComplete: true, removeOnFail: { count: 100 } }
 }
 
 export class JobQueues {
@@ -98,6 +102,10 @@ export class JobQueues {
     for (const name of ['sweep-outboxes', 'sweep-webhooks'] as const) {
       await this.queue(name).upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: defaults[name] })
     }
+  }
+
+  async scheduleCompaction (everyMs: number): Promise<void> {
+    await this.delivery.upsertJobScheduler('compact-dossiers', { every: everyMs }, { name: 'compact-dossiers', data: {}, opts: defaults['compact-dossiers'] })
   }
 
   async scheduleDeadlineScan (everyMs: number): Promise<void> {

@@ -52,23 +52,29 @@ function before (a: Item, b: Item): number {
   return ta !== tb ? tb - ta : key(a).localeCompare(key(b))
 }
 
-// Where a listed dossier lives, to read its attempts for the page only.
-const placeOf = new WeakMap<Item, { agency: string, ref: string }>()
+/** The record behind a listed item, replaced by the full record once the item is on the page. */
+const SOURCE = new WeakMap<Item, { d: StoredDossier }>()
 
 function fromDossier (kind: Kind, d: StoredDossier, at: string, code: string, reply?: string): Item {
+  const src = { d }
   const item: Item = {
     kind,
     maHoSo: d.maHoSo,
     agency: d.agency,
     system: scopeSystem(d),
-    commune: d.input.agency.communeCode,
-    procedure: d.input.procedure.code,
     at,
     reason: reasonOf(code),
     ...(reply === undefined || reply === '' ? {} : { reply: reply.slice(0, 500) })
   }
-  placeOf.set(item, { agency: d.agency, ref: d.ref })
-  return item
+  // Read from the record only when a filter or the page needs them: the record is compressed,
+  // and the list holds every failed dossier while a page shows a hundred.
+  SOURCE.set(item, src)
+  // An unreadable record (or one gone since the list was read) shows without them.
+  const read = <T>(f: () => T): T | undefined => { try { return f() } catch { return undefined } }
+  return Object.defineProperties(item, {
+    commune: { enumerable: true, configurable: true, get: () => read(() => src.d.input.agency.communeCode) },
+    procedure: { enumerable: true, configurable: true, get: () => read(() => src.d.input.procedure.code) }
+  })
 }
 
 export default async function adminFailedRoutes (app: FastifyInstance): Promise<void> {
@@ -100,12 +106,15 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
     const agencies = (await app.store.agencies()).filter(a => seesAgency(client, a) &&
       (q.agency === undefined || a === q.agency) && (q.province === undefined || a.endsWith(`.${q.province}`)))
     const items: Item[] = []
+    // Records are read without their documents unless a filter needs what is in them; the
+    // page's own are read in full at the end.
+    const documents = q.commune !== undefined || q.procedure !== undefined
     for (const agency of agencies) {
       // Dossiers by state: the per-agency indexes the scripts keep.
       const states = ([['delivery', 'failed'], ['review', 'needs-review'], ['unrouted', 'unrouted']] as const).filter(([k]) => wants(k))
       for (const [kind, state] of states) {
         const refs = (await app.store.listByStateOf(agency, state))
-        for (const d of await app.store.loadEach(refs.map(ref => ({ agency, ref })))) {
+        for (const d of await app.store.loadEach(refs.map(ref => ({ agency, ref })), { documents })) {
           if (d === undefined || d.state !== state) continue
           if (kind === 'delivery') items.push(fromDossier(kind, d, d.failure?.at ?? isoFromEpoch(d.updatedAt), d.failure?.code ?? 'FAILED', d.failure?.reason))
           else if (kind === 'review') items.push(fromDossier(kind, d, isoFromEpoch(d.updatedAt), d.review?.[0]?.code ?? 'COMMUNE_SPLIT'))
@@ -148,10 +157,16 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
       })
     const limit = q.limit ?? 100
     const page = rest.slice(0, limit)
+    if (!documents) {
+      const srcs = page.map(i => SOURCE.get(i)).filter(s => s !== undefined)
+      const full = await app.store.loadEach(srcs.map(s => ({ agency: s.d.agency, ref: s.d.ref })))
+      srcs.forEach((s, k) => { const f = full[k]; if (f !== undefined) s.d = f })
+    }
+    // Every portal attempt of each listed delivery, for the page only.
     await Promise.all(page.map(async (i) => {
-      const place = placeOf.get(i)
-      if (i.kind !== 'delivery' || place === undefined) return
-      i.attemptLog = await app.store.attempts(place.agency, place.ref)
+      const src = SOURCE.get(i)
+      if (i.kind !== 'delivery' || src === undefined) return
+      i.attemptLog = await app.store.attempts(src.d.agency, src.d.ref)
       i.attempts = i.attemptLog.length
     }))
     const last = page.at(-1)

@@ -8,7 +8,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors, ValidationError } from '../errors.js'
-import { encodeRaw } from '../store/dossier-store.js'
 import { dossierHashes, sha256 } from '../intake/intake-service.js'
 import { errorReplies } from '../schemas/http.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
@@ -88,9 +87,11 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
       expectedState: d.state,
       expectedRevision: d.revision,
       input: fixed,
+      provenance: d.provenance,
       ...dossierHashes(fixed),
       requeue: true,
-      rawEntry: encodeRaw({ receivedAt: isoFromEpoch(now), clientId: client.id, contentType: 'application/json', sha256: sha256(body), mappingVersion: `${mapping.system}@${mapping.version}` }, body)
+      raw: { receivedAt: isoFromEpoch(now), clientId: client.id, contentType: 'application/json', sha256: sha256(body), mappingVersion: `${mapping.system}@${mapping.version}`, body },
+      newRevision: true
     }, now)
     if (r.result !== 'ok') throw r.result === 'missing' ? Errors.notFound(`hồ sơ ${d.maHoSo}`, 'maHoSo') : changed()
     if (r.jobGen !== '') await app.queues.enqueueFlush(d.agency, r.jobGen)

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { Candidate, Message, SyncFailure, errorReplies } from '../schemas/http.js'
+import { Candidate, ErrorReply, Message, SyncFailure, errorReplies } from '../schemas/http.js'
 import { adminFind, adminGuard, scopeSystem } from './admin-guard.js'
 import { inScope, seesAgency } from '../plugins/clients.js'
 import { CommuneCode } from '../schemas/canonical-dossier.js'
@@ -64,7 +64,7 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
     const client = app.requireClient(req)
     const places = (await app.store.listByState(req.query.state)).filter(p => seesAgency(client, p.agency)).slice(0, 1000)
     const items = []
-    for (const d of await app.store.loadEach(places)) {
+    for (const d of await app.store.loadEach(places, { documents: false })) {
       if (d === undefined || d.state !== req.query.state || !inScope(client, d.agency, scopeSystem(d))) continue
       items.push({
         maHoSo: d.maHoSo,
@@ -97,13 +97,15 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
             body: Type.String({ description: 'the payload exactly as the sender sent it' })
           }))
         }),
-        ...errorReplies
+        ...errorReplies,
+        410: { ...ErrorReply, description: 'the dossier was compacted: its payloads were deleted (PAYLOADS_COMPACTED)' }
       }
     },
     ...viewer
   }, async (req) => {
     const d = await find(req, req.params.maHoSo)
     const client = app.requireClient(req)
+    if (d.compactedAt !== undefined) throw Errors.payloadsGone(d.maHoSo)
     // The payloads hold personal data: who read them is kept.
     await app.store.audit.append({ actor: client.id, role: client.adminRole ?? 'operator', action: 'payloads.read', target: d.maHoSo, count: 1, outcome: 'ok' })
     // Newest first: the payloads behind each revision, for audit and replay.
@@ -144,6 +146,8 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
       expectedState: 'needs-review',
       expectedRevision: d.revision,
       input,
+      provenance: d.provenance,
+      ...(d.latestRaw === undefined ? {} : { raw: d.latestRaw }),
       ...dossierHashes(input),
       resolutions,
       requeue: rest.length === 0,

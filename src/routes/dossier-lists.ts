@@ -88,7 +88,7 @@ export default async function dossierListRoutes (app: FastifyInstance): Promise<
       .filter(x => cursor === undefined || after(x, cursor))
       .sort((x, y) => x.dueAt - y.dueAt || x.agency.localeCompare(y.agency) || x.ref.localeCompare(y.ref))
     const page = merged.slice(0, limit)
-    const records = await app.store.loadEach(page.map(x => ({ agency: x.agency, ref: x.ref })))
+    const records = await app.store.loadEach(page.map(x => ({ agency: x.agency, ref: x.ref })), { documents: false })
     const items = []
     for (const [i, d] of records.entries()) {
       if (d === undefined || !canSee(client, d)) continue

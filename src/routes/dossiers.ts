@@ -25,14 +25,22 @@ export const Attempt = Type.Object({
 })
 
 export const DossierView = Type.Object({
-  dossier: CanonicalDossier,
+  /** The canonical record; absent once the dossier is compacted (then `compacted` says so). */
+  dossier: Type.Optional(CanonicalDossier),
+  compacted: Type.Optional(Type.Object({
+    at: Type.String({ description: 'when the dossier was compacted' }),
+    system: Type.String(),
+    sourceId: Type.String({ description: 'the sector system\'s own number' }),
+    agency: Type.String(),
+    message: Message
+  }, { description: 'present when the dossier was compacted: final, delivered and unchanged for RETENTION_DAYS, it keeps only its code, number, content hash, status, revisions and dates; the record, payloads, attempts and history are gone' })),
   status: Type.Object({ code: Type.String(), vi: Type.String(), en: Type.String() }),
   sync: Type.Object({
     state: Type.String({ description: 'pending | delivered | failed | needs-review' }),
     onPortal: Type.Boolean(),
     revision: Type.Integer(),
-    contentRevision: Type.Integer(),
-    deliveredRevision: Type.Integer(),
+    contentRevision: Type.Optional(Type.Integer({ description: 'absent once compacted' })),
+    deliveredRevision: Type.Optional(Type.Integer({ description: 'absent once compacted' })),
     pendingSteps: Type.Integer(),
     overdue: Type.Boolean({ description: 'past its due date and still open' }),
     deliveredAt: Type.Optional(Type.String()),
@@ -85,6 +93,20 @@ export function canSee (client: Client, d: StoredDossier): boolean {
   return client.system === d.system || d.routing?.client === client.id
 }
 
+/** What is left of a compacted dossier, and the API's word that the rest is gone. */
+export function compactedView (d: StoredDossier, at: number): { at: string, system: string, sourceId: string, agency: string, message: { vi: string, en: string } } {
+  return {
+    at: isoFromEpoch(at),
+    system: d.system,
+    sourceId: d.sourceId,
+    agency: d.agency,
+    message: {
+      vi: 'Hồ sơ đã kết thúc, đã đồng bộ lên Cổng và đã được rút gọn sau thời hạn lưu trữ: nội dung, dữ liệu gốc, lượt gửi và lịch sử đã bị xóa',
+      en: 'The dossier is final, on the portal and was compacted after the retention period: its record, payloads, attempts and history were deleted'
+    }
+  }
+}
+
 export default async function dossierRoutes (app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/dossiers/:maHoSo', {
     schema: {
@@ -112,14 +134,13 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
     ])
     const label = STATUS_LABELS[d.status] ?? { vi: d.status, en: d.status }
     return {
-      dossier: toCanonical(d),
+      ...(d.compactedAt === undefined ? { dossier: toCanonical(d) } : { compacted: compactedView(d, d.compactedAt) }),
       status: { code: d.status, ...label },
       sync: {
         state: d.state,
         onPortal: d.created,
         revision: d.revision,
-        contentRevision: d.contentRev,
-        deliveredRevision: d.deliveredRev,
+        ...(d.compactedAt === undefined ? { contentRevision: d.contentRev, deliveredRevision: d.deliveredRev } : {}),
         pendingSteps,
         overdue: d.overdue,
         ...(d.deliveredAt === undefined ? {} : { deliveredAt: isoFromEpoch(d.deliveredAt) }),

@@ -4,10 +4,11 @@
  * the key design.
  */
 import type { Redis, Result } from 'ioredis'
-import type { CanonicalInput } from '../schemas/canonical-dossier.js'
+import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
 import type { ReviewItem } from '../mappings/types.js'
 import { Keys, agencyOfCode, sourceRef, type IndexedState } from './keys.js'
-import { CorruptRecordError, parseDossier, type Attempt, type IntakeArgs, type IntakeOutcome, type RawMeta, type Resolution, type StoredDossier, type SyncState, decodeRaw } from './records.js'
+import { CorruptRecordError, parseDossier, type Attempt, type IntakeArgs, type IntakeOutcome, type RawPayload, type Resolution, type StoredDossier, type SyncState } from './records.js'
+import { decodeRaw, encodeDoc } from './codec.js'
 import * as intakeScripts from './scripts-intake.js'
 import * as outboxScripts from './scripts-outbox.js'
 import * as portalScripts from './scripts-portal.js'
@@ -19,19 +20,22 @@ import { ReplayStore } from './replay-store.js'
 import { PortalStore } from './portal-store.js'
 import { WebhookStore } from './webhook-store.js'
 import { DeliveryStore } from './delivery-store.js'
+import { CompactStore } from './compact-store.js'
 import { Errors } from '../errors.js'
 
 export * from './records.js'
 export { FencedError, type Fence } from './delivery-store.js'
 
 const RAW_KEEP = 20
+/** Stored hashes are the first 128 bits of the SHA-256 (scripts-intake.ts). */
+const short = (hash: string): string => hash.slice(0, 32)
 /** Far above the country's agencies: only a bound on memory, not a working limit. */
 const MAX_KNOWN_AGENCIES = 100_000
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    ltIntake: (...args: Array<string | number>) => Result<[string, IntakeOutcome | 'retry', SyncState, string, SyncState | ''], Context>
-    ltAdminChange: (...args: Array<string | number>) => Result<[string, string, string], Context>
+    ltIntake: (...args: Array<string | number | Buffer>) => Result<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | ''], Context>
+    ltAdminChange: (...args: Array<string | number | Buffer>) => Result<[string, string, string], Context>
     ltClaim: (...args: Array<string | number>) => Result<[number, number], Context>
     ltRenew: (...args: Array<string | number>) => Result<number, Context>
     ltYield: (...args: Array<string | number>) => Result<number, Context>
@@ -41,7 +45,7 @@ declare module 'ioredis' {
     ltFail: (...args: Array<string | number>) => Result<[number, string], Context>
     ltAttempt: (...args: Array<string | number>) => Result<number, Context>
     ltPortalEvent: (...args: Array<string | number>) => Result<[string, string], Context>
-    ltOnlineDossier: (...args: Array<string | number>) => Result<[string, string], Context>
+    ltOnlineDossier: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
     ltLink: (...args: Array<string | number>) => Result<string, Context>
     ltRoute: (...args: Array<string | number>) => Result<[string, string], Context>
     ltWebhookDone: (...args: Array<string | number>) => Result<[string, string], Context>
@@ -55,8 +59,8 @@ declare module 'ioredis' {
 
 export function defineCommands (redis: Redis): void {
   if (typeof redis.ltIntake === 'function') return
-  redis.defineCommand('ltIntake', { numberOfKeys: 13, lua: intakeScripts.INTAKE })
-  redis.defineCommand('ltAdminChange', { numberOfKeys: 7, lua: intakeScripts.ADMIN_CHANGE })
+  redis.defineCommand('ltIntake', { numberOfKeys: 14, lua: intakeScripts.INTAKE })
+  redis.defineCommand('ltAdminChange', { numberOfKeys: 8, lua: intakeScripts.ADMIN_CHANGE })
   redis.defineCommand('ltClaim', { numberOfKeys: 1, lua: outboxScripts.CLAIM })
   redis.defineCommand('ltRenew', { numberOfKeys: 1, lua: outboxScripts.RENEW })
   redis.defineCommand('ltYield', { numberOfKeys: 1, lua: outboxScripts.YIELD })
@@ -81,15 +85,18 @@ export function defineCommands (redis: Redis): void {
 export interface AdminChange {
   expectedState: 'needs-review' | 'failed'
   expectedRevision: number
+  /** A new canonical record, stored with `provenance` and `raw` (the payload it came from, if any). */
   input?: CanonicalInput
+  provenance?: Provenance
+  raw?: RawPayload
   fullHash?: string
   contentHash?: string
   resolutions?: Resolution[]
   /** Back to the outbox; otherwise the dossier stays held with these review items. */
   requeue: boolean
   review?: ReviewItem[]
-  /** An operator's edited record as a raw payload (encodeRaw), kept beside the sender's. */
-  rawEntry?: string
+  /** `raw` is a new payload (an operator's edited record): the previous document becomes an earlier revision. */
+  newRevision?: boolean
 }
 
 export type AdminChangeResult = { result: 'ok', state: string, jobGen: string } | { result: 'missing' | 'state' | 'revision', state: string }
@@ -105,6 +112,7 @@ export class DossierStore {
   readonly lifecycle: LifecycleStore
   readonly audit: AuditStore
   readonly replays: ReplayStore
+  readonly compaction: CompactStore
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
 
@@ -118,6 +126,7 @@ export class DossierStore {
     this.lifecycle = new LifecycleStore(redis, this.keys, this.retentionMs)
     this.audit = new AuditStore(redis, `${opts.prefix}:audit`)
     this.replays = new ReplayStore(redis, opts.prefix)
+    this.compaction = new CompactStore(redis, this.keys)
   }
 
   /**
@@ -136,7 +145,7 @@ export class DossierStore {
    * One intake, at the revision the status machine decided on: 'retry' when the dossier changed
    * in between (the caller decides again on the new revision).
    */
-  async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<{ maHoSo: string, outcome: IntakeOutcome | 'retry', state: SyncState, jobGen: string }> {
+  async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<{ maHoSo: string, outcome: IntakeOutcome | 'retry' | 'compacted', state: SyncState, jobGen: string }> {
     const agency = a.input.agency.code
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)
@@ -145,15 +154,15 @@ export class DossierStore {
       k.dossier, k.raw, k.steps, this.keys.codes(agency), this.keys.sequence(agency, a.day),
       this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
       this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
-      this.keys.due(agency), this.keys.overdue(agency),
-      ref, agency, a.day, a.fullHash, a.contentHash, a.input.status, JSON.stringify(a.input),
-      JSON.stringify(a.provenance), a.rawEntry, a.now, this.retentionMs,
+      this.keys.due(agency), this.keys.overdue(agency), k.doc,
+      ref, agency, a.day, short(a.fullHash), short(a.contentHash), a.input.status, encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
+      '', '', a.now, this.retentionMs,
       a.review.length > 0 ? JSON.stringify(a.review) : '', JSON.stringify(a.step), a.clientId, a.system,
       a.input.sourceId, RAW_KEEP, a.webhookClient, a.expectedRevision, ...lifecycleArgv(a.lifecycle))
     return { maHoSo, outcome, state, jobGen }
   }
 
-  private async runIntake (...args: Array<string | number>): Promise<[string, IntakeOutcome | 'retry', SyncState, string, SyncState | '']> {
+  private async runIntake (...args: Array<string | number | Buffer>): Promise<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '']> {
     try {
       return await this.redis.ltIntake(...args)
     } catch (err) {
@@ -176,21 +185,37 @@ export class DossierStore {
 
   /** The record, or undefined; throws CorruptRecordError for a record that cannot be read. */
   async load (agency: string, ref: string): Promise<StoredDossier | undefined> {
-    const h = await this.redis.hgetall(this.keys.dossier(agency, ref).dossier)
-    return parseDossier(agency, ref, h)
+    const [[err, h, doc]] = await this.readMany([{ agency, ref }]) as [[Error | null, Record<string, string>, Buffer | null | undefined]]
+    if (err !== null) throw err
+    return parseDossier(agency, ref, h, doc)
+  }
+
+  /** Record and document of each ref, in one pipeline: [err, hash, doc] per ref. */
+  private async readMany (places: Array<{ agency: string, ref: string }>, documents = true): Promise<Array<[Error | null, Record<string, string>, Buffer | null | undefined]>> {
+    const p = this.redis.pipeline()
+    for (const { agency, ref } of places) {
+      const k = this.keys.dossier(agency, ref)
+      p.hgetall(k.dossier)
+      if (documents) p.getBuffer(k.doc)
+    }
+    const res = (await p.exec()) ?? []
+    const n = documents ? 2 : 1
+    return places.map((_, i) => {
+      const [e1, h] = res[n * i] ?? [null, {}]
+      const [e2, doc] = documents ? res[n * i + 1] ?? [null, null] : [null, undefined]
+      return [e1 ?? e2, h as Record<string, string>, doc as Buffer | null | undefined]
+    })
   }
 
   /** Delivery's read of a batch: readable records in order, and the refs that are gone or unreadable. */
   async loadBatch (agency: string, refs: string[]): Promise<LoadedBatch> {
-    const p = this.redis.pipeline()
-    for (const ref of refs) p.hgetall(this.keys.dossier(agency, ref).dossier)
-    const res = (await p.exec()) ?? []
+    const res = await this.readMany(refs.map(ref => ({ agency, ref })))
     const out: LoadedBatch = { dossiers: [], missing: [], corrupt: [] }
-    res.forEach(([err, h], i) => {
+    res.forEach(([err, h, doc], i) => {
       const ref = refs[i] as string
       if (err !== null) throw err
       try {
-        const d = parseDossier(agency, ref, h as Record<string, string>)
+        const d = parseDossier(agency, ref, h, doc)
         if (d === undefined) out.missing.push(ref)
         else out.dossiers.push(d)
       } catch (e) {
@@ -201,16 +226,19 @@ export class DossierStore {
     return out
   }
 
-  /** Dossiers of any agencies, in one pipeline, in the order asked; unreadable ones as undefined. */
-  async loadEach (places: Array<{ agency: string, ref: string }>): Promise<Array<StoredDossier | undefined>> {
-    const p = this.redis.pipeline()
-    for (const { agency, ref } of places) p.hgetall(this.keys.dossier(agency, ref).dossier)
-    const res = (await p.exec()) ?? []
-    return res.map(([err, h], i) => {
+  /**
+   * Dossiers of any agencies, in one pipeline, in the order asked; unreadable ones as undefined.
+   * Documents are inflated when first used; with `documents: false` they are not even read (a
+   * list of thousands that shows none of their content), and reading `input`, `provenance`,
+   * `latestRaw` or `clientId` of such a record throws.
+   */
+  async loadEach (places: Array<{ agency: string, ref: string }>, opts: { documents?: boolean } = {}): Promise<Array<StoredDossier | undefined>> {
+    const res = await this.readMany(places, opts.documents ?? true)
+    return res.map(([err, h, doc], i) => {
       const place = places[i]
       if (err !== null || place === undefined) return undefined
       try {
-        return parseDossier(place.agency, place.ref, h as Record<string, string>)
+        return parseDossier(place.agency, place.ref, h, doc, { lazy: true })
       } catch {
         return undefined
       }
@@ -226,22 +254,33 @@ export class DossierStore {
     return items.map(s => JSON.parse(s) as Attempt)
   }
 
-  /** Every stored revision of the sender's payload, newest first, exactly as received. */
-  async rawPayloads (agency: string, ref: string): Promise<Array<RawMeta & { body: string }>> {
-    const items = await this.redis.lrange(this.keys.dossier(agency, ref).raw, 0, -1)
-    return items.map(decodeRaw)
+  /**
+   * Every stored revision of the sender's payload, newest first, exactly as received: the
+   * current document's, then the earlier ones (compressed, or as written before compression).
+   */
+  async rawPayloads (agency: string, ref: string): Promise<RawPayload[]> {
+    const k = this.keys.dossier(agency, ref)
+    const [doc, items] = await Promise.all([this.redis.getBuffer(k.doc), this.redis.lrangeBuffer(k.raw, 0, -1)])
+    const out: RawPayload[] = []
+    for (const b of [...(doc === null ? [] : [doc]), ...items]) {
+      const p = decodeRaw(b)
+      if (p !== undefined) out.push(p)
+    }
+    return out
   }
 
   /** One compare-and-set on the dossier's revision and state; see ADMIN_CHANGE. */
   async adminChange (agency: string, ref: string, c: AdminChange, now = Date.now()): Promise<AdminChangeResult> {
     const k = this.keys.dossier(agency, ref)
+    if (c.input !== undefined && c.provenance === undefined) throw new Error('a new record needs its provenance')
+    const doc = c.input === undefined || c.provenance === undefined ? '' : encodeDoc({ input: c.input, provenance: c.provenance, ...(c.raw === undefined ? {} : { raw: c.raw }) })
     const [result, state, jobGen] = await this.redis.ltAdminChange(k.dossier, this.keys.outbox(agency),
       this.keys.flushOwner(agency), this.keys.flushGen(agency),
-      this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'), k.raw,
+      this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'), k.raw, k.doc,
       ref, now, c.expectedState, c.expectedRevision,
-      c.input === undefined ? '' : JSON.stringify(c.input), c.fullHash ?? '', c.contentHash ?? '',
+      doc, short(c.fullHash ?? ''), short(c.contentHash ?? ''),
       c.resolutions === undefined ? '' : JSON.stringify(c.resolutions), c.requeue ? 1 : 0,
-      JSON.stringify(c.review ?? []), c.rawEntry ?? '', RAW_KEEP, this.retentionMs)
+      JSON.stringify(c.review ?? []), c.newRevision === true ? '1' : '', RAW_KEEP, this.retentionMs)
     if (result === 'ok') return { result, state, jobGen }
     return { result: result as 'missing' | 'state' | 'revision', state }
   }

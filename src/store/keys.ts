@@ -8,6 +8,9 @@
  */
 export interface DossierKeys {
   dossier: string
+  /** The current canonical record, provenance and payload, compressed (codec.ts). */
+  doc: string
+  /** Earlier revisions, newest first, compressed. */
   raw: string
   steps: string
   attempts: string
@@ -22,7 +25,7 @@ export class Keys {
 
   dossier (agency: string, ref: string): DossierKeys {
     const t = this.tag(agency)
-    return { dossier: `${t}:d:${ref}`, raw: `${t}:raw:${ref}`, steps: `${t}:steps:${ref}`, attempts: `${t}:att:${ref}` }
+    return { dossier: `${t}:d:${ref}`, doc: `${t}:doc:${ref}`, raw: `${t}:raw:${ref}`, steps: `${t}:steps:${ref}`, attempts: `${t}:att:${ref}` }
   }
 
   codes (agency: string): string { return `${this.tag(agency)}:codes` }
@@ -56,6 +59,11 @@ export class Keys {
   unmatched (agency: string): string { return `${this.tag(agency)}:unmatched` }
   /** Open dossiers of the agency by due date (epoch ms): what the deadline scan reads. */
   due (agency: string): string { return `${this.tag(agency)}:due` }
+  /**
+   * Final dossiers of the agency not compacted yet, by when they were closed (or when to look
+   * again): what compaction reads. Written by LIFECYCLE_SET, which derives it from `due`.
+   */
+  closed (agency: string): string { return `${this.tag(agency)}:closed` }
   /** Overdue open dossiers of the agency, by the due date they missed. */
   overdue (agency: string): string { return `${this.tag(agency)}:overdue` }
   /** Prefix of the agency's statistics counters (src/stats): same slot as its dossiers. */

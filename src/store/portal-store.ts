@@ -37,7 +37,8 @@ export interface OnlineDossierArgs {
   maSuKien: string
   now: number
   history: HistoryEntry
-  rawEntry: string
+  /** The HoSoMoi as received (encodeRaw). */
+  rawEntry: Buffer
   state: 'delivered' | 'unrouted'
   /** The routed client; '' when unrouted. */
   client: string

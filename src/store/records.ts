@@ -3,6 +3,7 @@ import type { CanonicalDossier, CanonicalInput, Provenance } from '../schemas/ca
 import type { ReviewItem } from '../mappings/types.js'
 import { parseRef } from './keys.js'
 import { withLifecycle, type Lifecycle } from '../lifecycle/events.js'
+import { decodeDoc, type RawPayload } from './codec.js'
 
 /** `unrouted`: an online dossier (already on the portal) that no sector system has been given yet. */
 export type SyncState = 'pending' | 'delivered' | 'failed' | 'needs-review' | 'unrouted' | 'discarded'
@@ -96,19 +97,17 @@ export interface StoredDossier {
   resolved: boolean
   /** Paid online (the sector said so, or the portal's ThanhToan). */
   paidOnline: boolean
+  /** The payload the current record came from, when it is stored with it (not for records written before compression). */
+  latestRaw?: RawPayload
+  /**
+   * Compacted (epoch ms): final, delivered and untouched for the retention period, so only what
+   * idempotency and look-ups need is kept. `input` and `provenance` then hold only the source
+   * number and the agency code; nothing may render them.
+   */
+  compactedAt?: number
 }
 
-export interface RawMeta { receivedAt: string, clientId: string, contentType: string, sha256: string, mappingVersion: string }
-
-/** A raw payload is stored as one line of JSON metadata, a newline, then the body unchanged. */
-export function encodeRaw (meta: RawMeta, body: string): string {
-  return `${JSON.stringify(meta)}\n${body}`
-}
-
-export function decodeRaw (entry: string): RawMeta & { body: string } {
-  const i = entry.indexOf('\n')
-  return { ...JSON.parse(entry.slice(0, i)) as RawMeta, body: entry.slice(i + 1) }
-}
+export { encodeRaw, decodeRaw, type RawMeta, type RawPayload } from './codec.js'
 
 export interface IntakeArgs {
   system: string
@@ -118,7 +117,8 @@ export interface IntakeArgs {
   fullHash: string
   contentHash: string
   day: string
-  rawEntry: string
+  /** The payload as received: stored, compressed, with the record it became. */
+  raw: RawPayload
   review: ReviewItem[]
   step: PendingStep
   /** The client that hears of this dossier's events (the sender, when it has a webhook), or ''. */
@@ -134,28 +134,72 @@ export class CorruptRecordError extends Error {
   }
 }
 
-/** The record, undefined when it is gone; throws CorruptRecordError when it is unreadable. */
-export function parseDossier (agency: string, ref: string, h: Record<string, string>): StoredDossier | undefined {
+/**
+ * The record, undefined when it is gone; throws CorruptRecordError when it is unreadable.
+ * `lazy`: the document is inflated only when `input`, `provenance`, `latestRaw` or `clientId` is
+ * first read (lists read thousands of records and few of them need it); an unreadable document
+ * then throws CorruptRecordError there.
+ */
+export function parseDossier (agency: string, ref: string, h: Record<string, string>, doc?: Buffer | null, opts: { lazy?: boolean } = {}): StoredDossier | undefined {
   if (h.maHoSo === undefined) return undefined
   try {
-    return readDossier(agency, ref, h as Record<string, string> & { maHoSo: string })
+    // undefined: the document was not read (lists); null: there is none.
+    if (opts.lazy === true && h.input === undefined && h.compactedAt === undefined && doc !== null) return readLazily(agency, ref, h as Record<string, string> & { maHoSo: string }, doc)
+    return readDossier(agency, ref, h as Record<string, string> & { maHoSo: string }, doc ?? undefined)
   } catch {
     throw new CorruptRecordError(ref, h.maHoSo)
   }
 }
 
-function readDossier (agency: string, ref: string, h: Record<string, string> & { maHoSo: string }): StoredDossier {
-  if (h.input === undefined || h.provenance === undefined) throw new Error('incomplete record')
+const PLACEHOLDER = { input: {} as CanonicalInput, provenance: {} as Provenance }
+
+function readLazily (agency: string, ref: string, h: Record<string, string> & { maHoSo: string }, bytes: Buffer | undefined): StoredDossier {
+  const d = readDossier(agency, ref, h, undefined, PLACEHOLDER)
+  delete d.latestRaw
+  let doc: ReturnType<typeof decodeDoc> | undefined
+  const get = (): ReturnType<typeof decodeDoc> => {
+    if (doc === undefined) {
+      if (bytes === undefined) throw new Error('the dossier was read without its document')
+      try { doc = decodeDoc(bytes) } catch { throw new CorruptRecordError(ref, h.maHoSo) }
+    }
+    return doc
+  }
+  const lazy = (key: 'input' | 'provenance' | 'latestRaw' | 'clientId', read: () => unknown): void => {
+    Object.defineProperty(d, key, {
+      enumerable: true,
+      configurable: true,
+      get: read,
+      set: (value: unknown) => { Object.defineProperty(d, key, { value, writable: true, enumerable: true, configurable: true }) }
+    })
+  }
+  lazy('input', () => get().input)
+  lazy('provenance', () => get().provenance)
+  lazy('latestRaw', () => get().raw)
+  if (h.clientId === undefined) lazy('clientId', () => get().provenance.clientId ?? '')
+  return d
+}
+
+/**
+ * The record, its canonical input and provenance from the document key (compressed), or from
+ * the hash for a record written before that (or an online dossier, which keeps them there).
+ */
+function readDossier (agency: string, ref: string, h: Record<string, string> & { maHoSo: string }, docBytes: Buffer | undefined, given?: { input: CanonicalInput, provenance: Provenance }): StoredDossier {
   const { system, sourceId } = parseRef(ref)
+  let doc: { input: CanonicalInput, provenance: Provenance, raw?: RawPayload }
+  if (given !== undefined) doc = given
+  else if (h.input !== undefined && h.provenance !== undefined) doc = { input: JSON.parse(h.input) as CanonicalInput, provenance: JSON.parse(h.provenance) as Provenance }
+  else if (docBytes !== undefined) doc = decodeDoc(docBytes)
+  else if (h.compactedAt !== undefined) doc = compactedShell(agency, system, sourceId, h)
+  else throw new Error('incomplete record')
   const d: StoredDossier = {
     ref,
     agency,
     maHoSo: h.maHoSo,
     system,
     sourceId,
-    clientId: h.clientId ?? '',
-    input: JSON.parse(h.input) as CanonicalInput,
-    provenance: JSON.parse(h.provenance) as Provenance,
+    clientId: h.clientId ?? doc.provenance.clientId ?? '',
+    input: doc.input,
+    provenance: doc.provenance,
     status: h.status ?? '',
     state: (h.state ?? 'pending') as SyncState,
     revision: Number(h.revision ?? 0),
@@ -182,7 +226,20 @@ function readDossier (agency: string, ref: string, h: Record<string, string> & {
   if (h.withdrawal !== undefined) d.portal.withdrawal = JSON.parse(h.withdrawal) as PortalFacts['withdrawal']
   if (h.rating !== undefined) d.portal.rating = JSON.parse(h.rating) as PortalFacts['rating']
   if (h.supplements !== undefined) d.portal.supplements = Number(h.supplements)
+  if (doc.raw !== undefined) d.latestRaw = doc.raw
+  if (h.compactedAt !== undefined) {
+    d.compactedAt = Number(h.compactedAt)
+    d.created = true
+  }
   return d
+}
+
+/** What a compacted record still says of its input: its number and agency, nothing else. */
+function compactedShell (agency: string, system: string, sourceId: string, h: Record<string, string>): { input: CanonicalInput, provenance: Provenance } {
+  return {
+    input: { sourceId, agency: { code: agency }, status: h.status } as unknown as CanonicalInput,
+    provenance: { system, sourceId } as unknown as Provenance
+  }
 }
 
 /**

@@ -9,17 +9,26 @@ import { LIFECYCLE_SET, SET_STATE } from './scripts-shared.js'
  * Intake, as a compare-and-set on the revision the sender's change was decided on (the status
  * machine runs in TS on that revision; another change in between makes this answer 'retry').
  * KEYS: dossier, raw, steps, codes, seq, outbox, flushOwner, flushGen, flushArmed,
- * idxFailed, idxReview, due, overdue.
- * ARGV: ref, agency, day, fullHash, contentHash, status, input, provenance, rawEntry, now,
+ * idxFailed, idxReview, due, overdue, doc.
+ * ARGV: ref, agency, day, fullHash, contentHash, status, doc (the compressed record, provenance
+ *       and payload: codec.ts), '' (unused), '' (unused), now,
  *       retentionMs, reviewJson, stepJson, clientId, system, sourceId, rawKeep, whClient (the
  *       client that hears of this dossier's events: the sender when it has a webhook, else ''),
  *       expectedRevision ('0' for a new dossier), then LIFECYCLE_SET's eleven from index 20.
  * Returns {maHoSo, outcome, state, jobGen, previousState} where jobGen is '' when no new flush
- * job is needed: one owns the outbox, or one was already queued for this generation.
+ * job is needed: one owns the outbox, or one was already queued for this generation. Outcome
+ * 'compacted': a changed resend of a compacted dossier, refused (nothing written).
+ *
+ * Hashes are stored and compared as their first 32 hex digits (128 bits: ample to tell a
+ * change from a resend); a record that holds all 64 (written before) compares by its prefix.
+ *
+ * The document replaces the previous one, which goes to the head of the list of earlier
+ * revisions (RAW_KEEP in all, the current one included). A record written before documents
+ * existed loses its `input` and `provenance` fields here: they are in the document now.
  */
 export const INTAKE = `
 local d, raw, steps, codes, seq, outbox, owner, gen, armed = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
-local idxFailed, idxReview, due, overdue = KEYS[10], KEYS[11], KEYS[12], KEYS[13]
+local idxFailed, idxReview, due, overdue, doc = KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]
 local ref, now = ARGV[1], tonumber(ARGV[10])
 ${SET_STATE}
 ${LIFECYCLE_SET}
@@ -37,17 +46,20 @@ if not code then
     code = ARGV[2] .. '-' .. ARGV[3] .. '-' .. string.format('%05d', n)
   until redis.call('HSETNX', codes, code, ref) == 1
   redis.call('PEXPIRE', seq, 3024000000)
-  redis.call('HSET', d, 'maHoSo', code, 'agency', ARGV[2], 'system', ARGV[15], 'sourceId', ARGV[16],
+  -- Agency, system and number are not stored: the key and the ref say them (IDENTITY).
+  redis.call('HSET', d, 'maHoSo', code,
     'contentRev', 1, 'deliveredRev', 0, 'created', 0, 'revision', 1, 'createdAt', now)
   outcome = 'new'
   changed = true
-elseif redis.call('HGET', d, 'fullHash') == ARGV[4] then
+elseif string.sub(redis.call('HGET', d, 'fullHash') or '', 1, 32) == ARGV[4] then
   outcome = 'duplicate'
+elseif redis.call('HEXISTS', d, 'compactedAt') == 1 then
+  return {code, 'compacted', redis.call('HGET', d, 'state') or '', '', ''}
 else
   outcome = 'updated'
   changed = true
   redis.call('HINCRBY', d, 'revision', 1)
-  if redis.call('HGET', d, 'contentHash') ~= ARGV[5] then redis.call('HINCRBY', d, 'contentRev', 1) end
+  if string.sub(redis.call('HGET', d, 'contentHash') or '', 1, 32) ~= ARGV[5] then redis.call('HINCRBY', d, 'contentRev', 1) end
   if redis.call('HGET', d, 'status') ~= ARGV[6] and ARGV[13] ~= '' then
     -- Steps carry an id so that delivery acknowledges exactly the ones the portal took.
     local id = redis.call('HINCRBY', d, 'stepSeq', 1)
@@ -56,12 +68,18 @@ else
 end
 local state = redis.call('HGET', d, 'state')
 if changed then
-  redis.call('HSET', d, 'input', ARGV[7], 'provenance', ARGV[8], 'fullHash', ARGV[4], 'contentHash', ARGV[5],
-    'status', ARGV[6], 'clientId', ARGV[14], 'whClient', ARGV[18], 'updatedAt', now)
+  redis.call('HSET', d, 'fullHash', ARGV[4], 'contentHash', ARGV[5], 'status', ARGV[6], 'updatedAt', now)
+  -- The client is the document's provenance; no webhook client is no field.
+  redis.call('HDEL', d, 'input', 'provenance', 'clientId')
+  if ARGV[18] == '' then redis.call('HDEL', d, 'whClient') else redis.call('HSET', d, 'whClient', ARGV[18]) end
   lifecycleSet(20)
-  redis.call('LPUSH', raw, ARGV[9])
-  redis.call('LTRIM', raw, 0, tonumber(ARGV[17]) - 1)
-  redis.call('PEXPIRE', raw, ARGV[11])
+  local old = redis.call('GET', doc)
+  if old then
+    redis.call('LPUSH', raw, old)
+    redis.call('LTRIM', raw, 0, tonumber(ARGV[17]) - 2)
+    redis.call('PEXPIRE', raw, ARGV[11])
+  end
+  redis.call('SET', doc, ARGV[7])
   if ARGV[12] ~= '' then
     state = 'needs-review'
     setState(state)
@@ -91,11 +109,11 @@ return {code, outcome, state, g, previous}
  * revision: a sector update or another admin that got there first makes it change nothing.
  * With `requeue` = 1 the dossier goes back to the outbox; with 0 it stays held, with the
  * remaining review items.
- * KEYS: dossier, outbox, owner, gen, idxFailed, idxReview, raw.
- * ARGV: ref, now, expectedState, expectedRevision, inputJson ('' keeps), fullHash, contentHash,
- *       resolutionsJson ('' keeps), requeue (0/1), reviewJson (when not requeued), rawEntry
- *       ('' none: an operator's edited record, kept as a new revision beside the sender's),
- *       rawKeep, retentionMs.
+ * KEYS: dossier, outbox, owner, gen, idxFailed, idxReview, raw, doc.
+ * ARGV: ref, now, expectedState, expectedRevision, doc (the new compressed document, '' keeps),
+ *       fullHash, contentHash, resolutionsJson ('' keeps), requeue (0/1), reviewJson (when not
+ *       requeued), newRevision ('1': the document holds a new payload, an operator's edited
+ *       record: the previous document is kept as an earlier revision), rawKeep, retentionMs.
  * Returns {result, state, jobGen}: result is 'ok', 'missing', 'state' (not in the expected
  * state) or 'revision' (changed meanwhile).
  */
@@ -109,14 +127,17 @@ local state = redis.call('HGET', d, 'state')
 if state ~= ARGV[3] then return {'state', state, ''} end
 if redis.call('HGET', d, 'revision') ~= ARGV[4] then return {'revision', state, ''} end
 redis.call('HINCRBY', d, 'revision', 1)
-if ARGV[11] ~= '' then
-  redis.call('LPUSH', KEYS[7], ARGV[11])
-  redis.call('LTRIM', KEYS[7], 0, tonumber(ARGV[12]) - 1)
-  redis.call('PEXPIRE', KEYS[7], ARGV[13])
-end
 if ARGV[5] ~= '' then
-  redis.call('HSET', d, 'input', ARGV[5], 'fullHash', ARGV[6])
-  if redis.call('HGET', d, 'contentHash') ~= ARGV[7] then
+  local old = redis.call('GET', KEYS[8])
+  if ARGV[11] == '1' and old then
+    redis.call('LPUSH', KEYS[7], old)
+    redis.call('LTRIM', KEYS[7], 0, tonumber(ARGV[12]) - 2)
+    redis.call('PEXPIRE', KEYS[7], ARGV[13])
+  end
+  redis.call('SET', KEYS[8], ARGV[5])
+  redis.call('HDEL', d, 'input', 'provenance')
+  redis.call('HSET', d, 'fullHash', ARGV[6])
+  if string.sub(redis.call('HGET', d, 'contentHash') or '', 1, 32) ~= ARGV[7] then
     redis.call('HSET', d, 'contentHash', ARGV[7])
     redis.call('HINCRBY', d, 'contentRev', 1)
   end

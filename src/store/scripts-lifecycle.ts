@@ -3,7 +3,7 @@
  * (deadline indexes, statistics counters), an event posted to `/v1/dossiers/:maHoSo/events`,
  * and the deadline scan. Each runs on the dossier's agency slot, with the change it records.
  */
-import { LIFECYCLE_SET, SET_STATE } from './scripts-shared.js'
+import { IDENTITY, LIFECYCLE_SET, SET_STATE } from './scripts-shared.js'
 import { EMIT } from './scripts-webhook.js'
 import { STATS_APPLY } from '../stats/scripts.js'
 
@@ -56,6 +56,7 @@ return {'ok', 'pending', redis.call('GET', KEYS[5]) or '0'}
 export const DEADLINE = `
 local d, ref, due, overdue = KEYS[1], ARGV[1], KEYS[2], KEYS[3]
 ${EMIT}
+${IDENTITY}
 ${STATS_APPLY}
 local FINAL = { ['3'] = true, ['7'] = true, ['8'] = true, ['10'] = true }
 if redis.call('EXISTS', d) == 0 then
@@ -63,6 +64,8 @@ if redis.call('EXISTS', d) == 0 then
   return {'gone', ''}
 end
 local f = redis.call('HMGET', d, 'status', 'dueAt', 'overdueFor', 'dueSoonFor', 'whClient', 'agency', 'system', 'sourceId', 'dueAtIso', 'statsDims')
+local id = identity(d, ref)
+f[6], f[7], f[8] = id[1], id[2], id[3]
 if FINAL[f[1]] then
   redis.call('ZREM', due, ref)
   return {'final', ''}

@@ -8,7 +8,7 @@
  * records the portal's answer checks the token: a run that lost its claim (a stalled job re-run
  * elsewhere) can neither acknowledge nor fail work, and stops.
  */
-import { SET_STATE } from './scripts-shared.js'
+import { IDENTITY, SET_STATE } from './scripts-shared.js'
 import { EMIT } from './scripts-webhook.js'
 
 /**
@@ -83,6 +83,7 @@ return redis.call('INCR', KEYS[2])
  */
 export const ACK = `
 ${EMIT}
+${IDENTITY}
 local d = KEYS[1]
 if redis.call('HGET', KEYS[4], 'token') ~= ARGV[6] then return {'fenced', ''} end
 if redis.call('EXISTS', d) == 0 then
@@ -96,7 +97,7 @@ if ARGV[2] == '1' and redis.call('HGET', d, 'firstOnPortal') ~= '1' then
   redis.call('HSET', d, 'firstOnPortal', '1')
   local client = redis.call('HGET', d, 'whClient') or ''
   if client ~= '' and ARGV[7] ~= '' then
-    local f = redis.call('HMGET', d, 'agency', 'system', 'sourceId')
+    local f = identity(d, ARGV[1])
     head = emit(d, KEYS[5], KEYS[6], ARGV[7], client, 'dossier.delivered', cjson.encode({ type = 'dossier.delivered',
       timestamp = ARGV[8], data = { maHoSo = ARGV[7], agency = f[1], system = f[2], sourceId = f[3], deliveredAt = ARGV[9] } }))
   end
@@ -141,6 +142,7 @@ local d, ref = KEYS[1], ARGV[1]
 local idxFailed, idxReview = KEYS[4], KEYS[5]
 ${SET_STATE}
 ${EMIT}
+${IDENTITY}
 if redis.call('HGET', KEYS[3], 'token') ~= ARGV[3] then return {-1, ''} end
 if redis.call('EXISTS', d) == 0 then
   redis.call('ZREM', KEYS[2], ref)
@@ -155,7 +157,7 @@ redis.call('HSET', d, 'failure', ARGV[2])
 redis.call('ZREM', KEYS[2], ref)
 local client = redis.call('HGET', d, 'whClient') or ''
 if client == '' or ARGV[4] == '' then return {1, ''} end
-local f = redis.call('HMGET', d, 'agency', 'system', 'sourceId')
+local f = identity(d, ref)
 return {1, emit(d, KEYS[6], KEYS[7], ARGV[4], client, 'dossier.failed', cjson.encode({ type = 'dossier.failed',
   timestamp = ARGV[5], data = { maHoSo = ARGV[4], agency = f[1], system = f[2], sourceId = f[3], failure = cjson.decode(ARGV[2]) } }))}
 `

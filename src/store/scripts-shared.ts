@@ -15,11 +15,23 @@ end
 `
 
 /**
+ * `identity(d, ref)`: {agency, system, sourceId} of a dossier. Records written since the storage
+ * budget do not store them (the key and the ref say them); older ones do.
+ */
+export const IDENTITY = `
+local function identity (dk, r)
+  local f = redis.call('HMGET', dk, 'agency', 'system', 'sourceId')
+  return { f[1] or string.match(dk, '{(.-)}'), f[2] or string.match(r, '^([^:]*)'), f[3] or string.match(r, '^[^:]*:(.*)$') }
+end
+`
+
+/**
  * Expects locals `d`, `ref`, `due` (the agency's zset of open dossiers by due date) and
  * `overdue` (its zset of overdue open dossiers). `lifecycleSet(i)` reads ARGV from index i:
  * statusAt ('' keeps), dueAt (epoch ms), dueAtIso, final (1/0), now (epoch ms),
  * resolved (1/''), statsPrefix, dims, bumps, receivedDay ('' keeps), paidOnline (1/0/'' keeps).
- * A final dossier leaves both indexes; an overdue one stays overdue until it is final or gets a
+ * A final dossier leaves both indexes and enters the agency's `closed` index (by when it was
+ * closed: what compaction reads; the key is named after `due`, on the same slot); an overdue one stays overdue until it is final or gets a
  * due date in the future (then the overdueOpen gauge goes down here, in the same step, whatever
  * the caller read); any other open one is indexed by its due date.
  */
@@ -29,7 +41,8 @@ local function lifecycleSet (i)
   if ARGV[i] ~= '' then redis.call('HSET', d, 'statusAt', ARGV[i]) end
   redis.call('HSET', d, 'dueAt', ARGV[i + 1], 'dueAtIso', ARGV[i + 2], 'statsDims', ARGV[i + 7])
   if ARGV[i + 9] ~= '' then redis.call('HSETNX', d, 'receivedDay', ARGV[i + 9]) end
-  if ARGV[i + 10] ~= '' then redis.call('HSET', d, 'paidOnline', ARGV[i + 10]) end
+  -- Absent means not paid online: one field less on most records.
+  if ARGV[i + 10] == '1' then redis.call('HSET', d, 'paidOnline', '1') elseif ARGV[i + 10] ~= '' then redis.call('HDEL', d, 'paidOnline') end
   if ARGV[i + 5] == '1' then redis.call('HSET', d, 'resolved', '1') end
   local final = ARGV[i + 3] == '1'
   if redis.call('HGET', d, 'overdue') == '1' and (final or tonumber(ARGV[i + 1]) > tonumber(ARGV[i + 4])) then
@@ -39,6 +52,7 @@ local function lifecycleSet (i)
   end
   if final then
     redis.call('ZREM', due, ref)
+    redis.call('ZADD', string.sub(due, 1, -4) .. 'closed', ARGV[i + 4], ref)
   elseif redis.call('HGET', d, 'overdue') ~= '1' then
     redis.call('ZADD', due, ARGV[i + 1], ref)
   end

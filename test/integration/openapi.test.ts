@@ -26,7 +26,7 @@ const EXPECTED: Array<{ method: string, path: string, ok: string[], security: bo
   { method: 'GET', path: '/v1/dossiers', ok: ['200'], ...KEYED },
   { method: 'GET', path: '/v1/stats', ok: ['200'], ...KEYED },
   { method: 'GET', path: '/v1/admin/dossiers', ok: ['200'], ...KEYED },
-  { method: 'GET', path: '/v1/admin/dossiers/:maHoSo/payloads', ok: ['200'], ...KEYED },
+  { method: 'GET', path: '/v1/admin/dossiers/:maHoSo/payloads', ok: ['200'], security: true, errors: [...ERRORS, '410'] },
   { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/review', ok: ['202'], ...KEYED },
   { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/route', ok: ['202'], ...KEYED },
   { method: 'GET', path: '/v1/admin/callbacks/unmatched', ok: ['200'], ...KEYED },

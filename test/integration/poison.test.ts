@@ -9,6 +9,7 @@ import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
 import { startSimulator, PortalClient, sampleHoSo, type RunningSimulator } from '../../simulator/index.js'
+import { decodeDoc, encodeDoc } from '../../src/store/codec.js'
 
 let redis: RedisServer
 let sim: RunningSimulator
@@ -62,18 +63,23 @@ async function failedWith (maHoSo: string, code: string): Promise<any> {
   return v.sync.failure?.code === code ? v : { ...v, unexpected: v.sync.failure }
 }
 
-async function dossierKey (maHoSo: string): Promise<string> {
+async function dossierKey (maHoSo: string, which: 'dossier' | 'doc' = 'dossier'): Promise<string> {
   const where = await gw.app.store.locate(maHoSo)
   if (where === undefined) throw new Error(`unknown ${maHoSo}`)
-  return gw.app.store.keys.dossier(where.agency, where.ref).dossier
+  return gw.app.store.keys.dossier(where.agency, where.ref)[which]
+}
+
+/** Changes the stored canonical record by hand (it lives, compressed, in the dossier's document). */
+async function editInput (code: string, change: (input: any) => void): Promise<void> {
+  const k = await dossierKey(code, 'doc')
+  const doc = decodeDoc(await gw.app.redis.getBuffer(k) as Buffer)
+  change(doc.input)
+  await gw.app.redis.set(k, encodeDoc(doc))
 }
 
 t.test('a stored record that cannot be rendered for the portal fails alone (UNRENDERABLE)', async t => {
   const { good, bad } = await sandwich(async (code) => {
-    const k = await dossierKey(code)
-    const input = JSON.parse(await gw.app.redis.hget(k, 'input') as string)
-    input.receivedAt = '2025-02-30T25:00:00+07:00'
-    await gw.app.redis.hset(k, 'input', JSON.stringify(input))
+    await editInput(code, input => { input.receivedAt = '2025-02-30T25:00:00+07:00' })
   })
   await deliveredOnce(t, good)
   const v = await failedWith(bad, 'UNRENDERABLE')
@@ -84,7 +90,8 @@ t.test('a stored record that cannot be rendered for the portal fails alone (UNRE
 t.test('an unreadable record fails alone; an outbox entry whose record is gone is dropped, once', async t => {
   let gone = ''
   const { good, bad } = await sandwich(async (code) => {
-    await gw.app.redis.hset(await dossierKey(code), 'input', '{not json')
+    // A document that does not inflate.
+    await gw.app.redis.set(await dossierKey(code, 'doc'), Buffer.from([1, 0x64, 0xff, 0xfe, 0xfd]))
     gone = await postNew()
     await gw.app.redis.del(await dossierKey(gone))
   })
@@ -99,10 +106,7 @@ t.test('an unreadable record fails alone; an outbox entry whose record is gone i
 t.test('a batch refused as -1 is split until the culprit is found', async t => {
   const { good, bad } = await sandwich(async (code) => {
     // Renders, but the portal refuses it: any call that carries it answers -1.
-    const k = await dossierKey(code)
-    const input = JSON.parse(await gw.app.redis.hget(k, 'input') as string)
-    input.holder.phone = '12'
-    await gw.app.redis.hset(k, 'input', JSON.stringify(input))
+    await editInput(code, input => { input.holder.phone = '12' })
   })
   const before = sim.state.counts().byErrorCode['-1'] ?? 0
   await deliveredOnce(t, good)

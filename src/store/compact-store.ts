@@ -1,0 +1,45 @@
+/** Compaction in the store: the agency's closed dossiers past retention, and the script per dossier. See scripts-compact.ts. */
+import type { Redis, Result } from 'ioredis'
+import type { Keys } from './keys.js'
+import { COMPACT } from './scripts-compact.js'
+
+export type CompactResult = 'compacted' | 'gone' | 'open' | 'recent' | 'busy'
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    ltCompact: (...args: Array<string | number>) => Result<CompactResult, Context>
+  }
+}
+
+/** A dossier kept from compaction (not delivered yet, webhooks waiting) is looked at again after this long. */
+export const RECHECK_MS = 86_400_000
+
+export class CompactStore {
+  constructor (private readonly redis: Redis, private readonly keys: Keys) {
+    if (typeof redis.ltCompact !== 'function') redis.defineCommand('ltCompact', { numberOfKeys: 12, lua: COMPACT })
+  }
+
+  /** Up to `max` of the agency's closed dossiers last changed before `until` (epoch ms). */
+  async candidates (agency: string, until: number, max: number): Promise<string[]> {
+    return await this.redis.zrangebyscore(this.keys.closed(agency), '-inf', until, 'LIMIT', 0, max)
+  }
+
+  /** One script per dossier, pipelined; each leaves the index or moves past `now - retentionMs`. */
+  async compact (agency: string, refs: string[], now: number, retentionMs: number): Promise<CompactResult[]> {
+    if (refs.length === 0) return []
+    const p0 = this.redis.pipeline()
+    for (const ref of refs) p0.hget(this.keys.dossier(agency, ref).dossier, 'maHoSo')
+    const codes = ((await p0.exec()) ?? []).map(([err, v]) => { if (err !== null) throw err; return (v as string | null) ?? '' })
+    const p = this.redis.pipeline()
+    refs.forEach((ref, i) => {
+      const k = this.keys.dossier(agency, ref)
+      const code = codes[i] ?? ''
+      // A record with no code has no history or webhook queue of its own: placeholders on the same slot.
+      const byCode = code === '' ? '-' : code
+      p.ltCompact(k.dossier, k.doc, k.raw, k.steps, k.attempts, this.keys.history(agency, byCode), this.keys.webhookQueue(agency, byCode),
+        this.keys.outbox(agency), this.keys.webhookFailed(agency), this.keys.closed(agency), this.keys.due(agency), this.keys.overdue(agency),
+        ref, code, now, retentionMs, now - retentionMs + RECHECK_MS)
+    })
+    return ((await p.exec()) ?? []).map(([err, v]) => { if (err !== null) throw err; return v as CompactResult })
+  }
+}
