@@ -13,7 +13,7 @@ import { AgencyFlusher, backoffDelay } from '../queue/flush-agency.js'
 import { sweepOutboxes } from '../queue/sweep.js'
 import { runBulkReplay } from '../queue/bulk-replay.js'
 import { BACKOFF_TYPE, DELIVERY_QUEUE, type JobName, type JobPayloads } from '../queue/jobs.js'
-import { bullConnection } from './redis.js'
+import { bullConnection } from '../redis/connection.js'
 
 declare module 'fastify' {
   interface FastifyInstance { deliveryWorker: Worker | undefined }
@@ -45,6 +45,7 @@ export default fp(async (app) => {
     onFailed: (reason) => { app.metrics.deliveryFailed.inc({ reason }) }
   }, log)
 
+  const bull = bullConnection(c)
   const worker = new Worker(DELIVERY_QUEUE, async (job: Job, token?: string) => {
     const name = job.name as JobName
     if (name === 'flush-agency') return await flusher.process(job as Job<JobPayloads['flush-agency']>, token)
@@ -52,7 +53,7 @@ export default fp(async (app) => {
     if (name === 'bulk-replay') return await runBulkReplay((job.data as JobPayloads['bulk-replay']).id, app.store, app.queues, log)
     throw new Error(`unknown job ${job.name}`)
   }, {
-    connection: bullConnection(c.REDIS_URL),
+    connection: bull.connection,
     prefix: c.QUEUE_PREFIX,
     concurrency: c.DELIVERY_CONCURRENCY,
     lockDuration: c.DELIVERY_LOCK_MS,
@@ -84,6 +85,7 @@ export default fp(async (app) => {
     flusher.stop()
     const redisUp = app.redis.status === 'ready'
     await Promise.race([worker.close(!redisUp), sleep(redisUp ? c.SHUTDOWN_GRACE_MS : 500, undefined, { ref: false })])
+    await bull.close()
     await portal.close()
   })
 }, { name: 'delivery-workers', dependencies: ['config', 'redis', 'store', 'metrics'] })

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { DossierStore } from '../store/dossier-store.js'
 import { JobQueues } from '../queue/jobs.js'
 import { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
-import { Redis } from 'ioredis'
+import { createRedis } from '../redis/connection.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,7 +18,7 @@ export default fp(async (app) => {
   const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS })
   // The producer's connection is ours, not BullMQ's: requests fail fast while Redis is away (as
   // BullMQ recommends for queues used in handlers), and shutdown can drop it even then.
-  const producer = new Redis(c.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+  const producer = createRedis(c, 'producer')
   producer.on('error', (err) => { app.log.warn({ err: err.message }, 'queue connection error') })
   const queues = new JobQueues(producer, c.QUEUE_PREFIX)
   queues.delivery.on('error', (err) => { app.log.warn({ err: err.message }, 'queue error') })

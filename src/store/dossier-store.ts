@@ -3,7 +3,8 @@
  * per-agency outbox that delivery drains (`delivery`, see delivery-store.ts). See keys.ts for
  * the key design.
  */
-import type { Redis, Result } from 'ioredis'
+import type { Result } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
 import type { CanonicalInput } from '../schemas/canonical-dossier.js'
 import type { ReviewItem } from '../mappings/types.js'
 import { Keys, agencyOfCode, sourceRef, type IndexedState } from './keys.js'
@@ -20,6 +21,7 @@ import { PortalStore } from './portal-store.js'
 import { WebhookStore } from './webhook-store.js'
 import { DeliveryStore } from './delivery-store.js'
 import { Errors } from '../errors.js'
+import { execEach } from '../redis/by-slot.js'
 
 export * from './records.js'
 export { FencedError, type Fence } from './delivery-store.js'
@@ -53,7 +55,7 @@ declare module 'ioredis' {
   }
 }
 
-export function defineCommands (redis: Redis): void {
+export function defineCommands (redis: RedisClient): void {
   if (typeof redis.ltIntake === 'function') return
   redis.defineCommand('ltIntake', { numberOfKeys: 13, lua: intakeScripts.INTAKE })
   redis.defineCommand('ltAdminChange', { numberOfKeys: 7, lua: intakeScripts.ADMIN_CHANGE })
@@ -108,7 +110,7 @@ export class DossierStore {
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
 
-  constructor (private readonly redis: Redis, opts: { prefix: string, retentionDays: number }) {
+  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number }) {
     defineCommands(redis)
     this.keys = new Keys(opts.prefix)
     this.retentionMs = opts.retentionDays * 86_400_000
@@ -201,11 +203,9 @@ export class DossierStore {
     return out
   }
 
-  /** Dossiers of any agencies, in one pipeline, in the order asked; unreadable ones as undefined. */
+  /** Dossiers of any agencies, in one pipeline per slot, in the order asked; unreadable ones as undefined. */
   async loadEach (places: Array<{ agency: string, ref: string }>): Promise<Array<StoredDossier | undefined>> {
-    const p = this.redis.pipeline()
-    for (const { agency, ref } of places) p.hgetall(this.keys.dossier(agency, ref).dossier)
-    const res = (await p.exec()) ?? []
+    const res = await execEach(this.redis, places.map(({ agency, ref }) => ['hgetall', this.keys.dossier(agency, ref).dossier]))
     return res.map(([err, h], i) => {
       const place = places[i]
       if (err !== null || place === undefined) return undefined
@@ -268,12 +268,10 @@ export class DossierStore {
     return await this.redis.smembers(this.keys.stateIndex(agency, state))
   }
 
-  /** Every dossier in `state`, across agencies (the per-agency indexes, read in one pipeline). */
+  /** Every dossier in `state`, across agencies (the per-agency indexes, read in one pipeline per slot). */
   async listByState (state: IndexedState): Promise<Array<{ agency: string, ref: string }>> {
     const agencies = await this.agencies()
-    const p = this.redis.pipeline()
-    for (const a of agencies) p.smembers(this.keys.stateIndex(a, state))
-    const res = (await p.exec()) ?? []
+    const res = await execEach(this.redis, agencies.map(a => ['smembers', this.keys.stateIndex(a, state)]))
     return res.flatMap(([err, refs], i) => err !== null ? [] : (refs as string[]).map(ref => ({ agency: agencies[i] as string, ref })))
   }
 }
