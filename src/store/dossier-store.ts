@@ -22,6 +22,7 @@ import { WebhookStore } from './webhook-store.js'
 import { DeliveryStore } from './delivery-store.js'
 import { Errors } from '../errors.js'
 import { execEach } from '../redis/by-slot.js'
+import type { ReplicaWait } from '../redis/replica-wait.js'
 
 export * from './records.js'
 export { FencedError, type Fence } from './delivery-store.js'
@@ -109,9 +110,13 @@ export class DossierStore {
   readonly replays: ReplayStore
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
+  private readonly replicaWait: ReplicaWait | undefined
 
-  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number }) {
+  /** With `replicaWait`, intake writes on its connections and waits for the replicas (REDIS_WAIT_REPLICAS). */
+  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait }) {
     defineCommands(redis)
+    this.replicaWait = opts.replicaWait
+    for (const c of opts.replicaWait?.connections ?? []) defineCommands(c)
     this.keys = new Keys(opts.prefix)
     this.retentionMs = opts.retentionDays * 86_400_000
     this.delivery = new DeliveryStore(redis, this.keys, this.retentionMs)
@@ -138,12 +143,13 @@ export class DossierStore {
    * One intake, at the revision the status machine decided on: 'retry' when the dossier changed
    * in between (the caller decides again on the new revision).
    */
-  async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<{ maHoSo: string, outcome: IntakeOutcome | 'retry', state: SyncState, jobGen: string }> {
+  async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<{ maHoSo: string, outcome: IntakeOutcome | 'retry', state: SyncState, jobGen: string, replicated: boolean }> {
     const agency = a.input.agency.code
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)
     await this.noteAgency(agency)
-    const [maHoSo, outcome, state, jobGen] = await this.runIntake(
+    const conn = this.replicaWait?.pick() ?? this.redis
+    const [maHoSo, outcome, state, jobGen] = await this.runIntake(conn,
       k.dossier, k.raw, k.steps, this.keys.codes(agency), this.keys.sequence(agency, a.day),
       this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
       this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
@@ -152,12 +158,16 @@ export class DossierStore {
       JSON.stringify(a.provenance), a.rawEntry, a.now, this.retentionMs,
       a.review.length > 0 ? JSON.stringify(a.review) : '', JSON.stringify(a.step), a.clientId, a.system,
       a.input.sourceId, RAW_KEEP, a.webhookClient, a.expectedRevision, ...lifecycleArgv(a.lifecycle))
-    return { maHoSo, outcome, state, jobGen }
+    // A retry wrote nothing; anything else may have (a duplicate too may follow a write that
+    // was answered 503 and is still not on the replicas), so it waits.
+    const replicated = this.replicaWait === undefined || outcome === 'retry' ||
+      await this.replicaWait.wait(conn, k.dossier) >= this.replicaWait.replicas
+    return { maHoSo, outcome, state, jobGen, replicated }
   }
 
-  private async runIntake (...args: Array<string | number>): Promise<[string, IntakeOutcome | 'retry', SyncState, string, SyncState | '']> {
+  private async runIntake (conn: RedisClient, ...args: Array<string | number>): Promise<[string, IntakeOutcome | 'retry', SyncState, string, SyncState | '']> {
     try {
-      return await this.redis.ltIntake(...args)
+      return await conn.ltIntake(...args)
     } catch (err) {
       if ((err as Error).message.includes('SEQUENCE_EXHAUSTED')) {
         // MaHoSo has five digits of sequence: the agency has used every code of that day.
