@@ -205,7 +205,6 @@ export class StatsQuery {
   private async run (commands: string[][]): Promise<unknown[]> {
     return await valuesOf(this.redis, commands as Command[])
   }
-
 }
 
 /** 422 with the field at fault: dates that exist, in order, at most MAX_RANGE_DAYS days. */
