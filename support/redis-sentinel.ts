@@ -55,8 +55,8 @@ export class SentinelSet {
   }
 
   /** The port of the server the sentinels call primary. */
-  async primaryPort (): Promise<number> {
-    const addr = await sentinelCall(this.sentinels[0]?.port ?? 0, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL_NAME) as string[]
+  async primaryPort (sentinelPort = this.sentinels[0]?.port ?? 0): Promise<number> {
+    const addr = await sentinelCall(sentinelPort, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL_NAME) as string[]
     return Number(addr[1])
   }
 
@@ -73,10 +73,24 @@ export class SentinelSet {
     await this.server(old).kill()
     let port = old
     await waitFor(async () => {
-      port = await this.primaryPort().catch(() => old)
-      return port !== old && /role:master/.test(await info(port, 'replication').catch(() => ''))
-    }, { timeoutMs: 30_000, intervalMs: 50, what: 'the sentinels to promote the replica' })
+      const said = await Promise.all(this.sentinels.map(async s => await this.primaryPort(s.port).catch(() => old)))
+      port = said[0] ?? old
+      return said.every(p => p === port) && port !== old && /role:master/.test(await info(port, 'replication').catch(() => ''))
+    }, { timeoutMs: 30_000, intervalMs: 50, what: 'every sentinel to name the promoted replica' })
     return { killedAt, promotedAt: Date.now(), port }
+  }
+
+  /**
+   * Starts a killed server again on its port and data (a machine back after a crash); the
+   * sentinels turn it into a replica of the current primary. Resolves once it replicates.
+   */
+  async restart (port: number): Promise<void> {
+    await this.server(port).start()
+    await waitFor(async () => {
+      const primary = await this.primaryPort()
+      const rep = await info(primary, 'replication').catch(() => '')
+      return new RegExp(`slave\\d+:ip=127\\.0\\.0\\.1,port=${port},state=online`).test(rep)
+    }, { timeoutMs: 30_000, intervalMs: 100, what: `the restarted server ${port} to replicate the new primary` })
   }
 
   async close (): Promise<void> {

@@ -78,6 +78,10 @@ export class RedisServer {
     await exited
   }
 
+  /** SIGSTOP: the process holds its connections but does nothing (a replica that falls behind). */
+  pause (): void { this.proc?.kill('SIGSTOP') }
+  resume (): void { this.proc?.kill('SIGCONT') }
+
   async close (): Promise<void> {
     if (this.proc !== undefined && this.proc.exitCode === null && this.proc.signalCode === null) await this.kill()
     rmSync(this.dir, { recursive: true, force: true })

@@ -78,8 +78,15 @@ export default fp(async (app) => {
     }
   })
   await app.queues.scheduleSweep(c.DELIVERY_SWEEP_INTERVAL_MS)
+  // After a reconnect (a failover, a restarted Redis) the sweep's next run may be among the writes
+  // the old primary never replicated: scheduling again restores it (at most one schedule).
+  const reschedule = (): void => {
+    app.queues.scheduleSweep(c.DELIVERY_SWEEP_INTERVAL_MS).catch((err: Error) => { log.warn({ err: err.message }, 'sweep not rescheduled') })
+  }
+  app.redis.on('ready', reschedule)
   app.decorate('deliveryWorker', worker)
   app.addHook('onClose', async () => {
+    app.redis.off('ready', reschedule)
     // Normally: let active jobs finish. With Redis unreachable BullMQ cannot finish closing and
     // nothing can be saved anyway; the jobs' locks expire and another worker takes them over.
     flusher.stop()

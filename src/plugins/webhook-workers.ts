@@ -53,8 +53,14 @@ export default fp(async (app) => {
   })
   worker.on('error', (err) => { log.warn({ err: err.message }, 'worker error') })
   await app.queues.scheduleDeadlineScan(c.DEADLINE_SCAN_INTERVAL_MS)
+  // As for the outbox sweep (delivery-workers.ts): a failover may have lost the next runs.
+  const reschedule = (): void => {
+    app.queues.scheduleDeadlineScan(c.DEADLINE_SCAN_INTERVAL_MS).catch((err: Error) => { log.warn({ err: err.message }, 'deadline scan not rescheduled') })
+  }
+  app.redis.on('ready', reschedule)
   app.decorate('webhookWorker', worker)
   app.addHook('onClose', async () => {
+    app.redis.off('ready', reschedule)
     const redisUp = app.redis.status === 'ready'
     await Promise.race([worker.close(!redisUp), sleep(redisUp ? c.SHUTDOWN_GRACE_MS : 500, undefined, { ref: false })])
     await bull.close()

@@ -62,13 +62,28 @@ function clusterOptions (t: Extract<Topology, { kind: 'cluster' }>, purpose: Pur
   }
 }
 
+/**
+ * ioredis's QUIT leaves a Sentinel client's failover-detector subscriptions to the sentinels open:
+ * they keep reconnecting and keep the process from exiting. A disconnect after QUIT closes them;
+ * duplicates (BullMQ's blocking connections) get the same.
+ */
+function closesSentinels (r: Redis): Redis {
+  const quit = r.quit.bind(r)
+  r.quit = (async () => {
+    try { return await quit() } finally { r.disconnect() }
+  }) as typeof r.quit
+  const duplicate = r.duplicate.bind(r)
+  r.duplicate = ((...args: Parameters<typeof r.duplicate>) => closesSentinels(duplicate(...args))) as typeof r.duplicate
+  return r
+}
+
 /** A new client for `purpose`; `lazyConnect` leaves the connecting to the caller (`await client.connect()`). */
 export function createRedis (config: TopologyConfig, purpose: Purpose, opts: { lazyConnect?: boolean } = {}): RedisClient {
   const t = redisTopology(config)
   const lazyConnect = opts.lazyConnect ?? false
   if (t.kind === 'cluster') return new Cluster(t.nodes, clusterOptions(t, purpose, lazyConnect))
   const options = { ...baseOptions(purpose), lazyConnect }
-  if (t.kind === 'sentinel') return new Redis({ ...options, ...sentinelOptions(t) })
+  if (t.kind === 'sentinel') return closesSentinels(new Redis({ ...options, ...sentinelOptions(t) }))
   return new Redis(t.url, { ...options, ...(t.password === undefined ? {} : { password: t.password }) })
 }
 
@@ -77,19 +92,17 @@ export function isCluster (redis: RedisClient): redis is Cluster {
 }
 
 /**
- * BullMQ workers' connection. Options where BullMQ can make (and close) its own connections;
- * on a cluster BullMQ needs a Cluster instance, which `close` ends.
+ * BullMQ workers' connection: options where BullMQ can make (and close) its own connections;
+ * otherwise an instance that BullMQ shares (and duplicates for blocking reads) and `close` ends.
  */
 export function bullConnection (config: TopologyConfig): { connection: ConnectionOptions, close: () => Promise<void> } {
   const t = redisTopology(config)
-  if (t.kind === 'cluster') {
-    const cluster = createRedis(config, 'worker')
-    return { connection: cluster, close: async () => { await cluster.quit().catch(() => { cluster.disconnect() }) } }
+  if (t.kind === 'single') {
+    return { connection: { ...baseOptions('worker'), url: t.url, ...(t.password === undefined ? {} : { password: t.password }) } as ConnectionOptions, close: async () => {} }
   }
-  const connection: RedisOptions & { url?: string } = t.kind === 'sentinel'
-    ? { ...baseOptions('worker'), ...sentinelOptions(t) }
-    : { ...baseOptions('worker'), url: t.url, ...(t.password === undefined ? {} : { password: t.password }) }
-  return { connection: connection as ConnectionOptions, close: async () => {} }
+  // A cluster needs an instance; a Sentinel client one whose QUIT also closes its subscriptions.
+  const client = createRedis(config, 'worker')
+  return { connection: client, close: async () => { await client.quit().catch(() => { client.disconnect() }) } }
 }
 
 /** The primaries: every node of a cluster that holds slots, or the one server. */
