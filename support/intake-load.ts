@@ -10,6 +10,8 @@ import { civilStatus, post } from './samples.js'
 /** The versions of each dossier, in the order they are sent; the portal's codes of the changes. */
 export const VERSIONS = ['TIEP_NHAN', 'DANG_XU_LY', 'DA_CO_KET_QUA'] as const
 export const STEP_CODES = ['4', '9']
+/** The portal status of each version (the canonical record's `status`). */
+export const VERSION_CODES = ['2', ...STEP_CODES]
 
 export interface Acked { n: number, maHoSo: string, versions: number, ackedAt: number[] }
 
