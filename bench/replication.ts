@@ -4,11 +4,11 @@
  *
  * 1. The 202's latency and throughput with WAIT=0 and WAIT=1 (two gateways on the same Redis,
  *    interleaved rounds).
- * 2. The loss window: under intake load the replica falls behind for BENCH_LAG_MS (its link to the
- *    primary held back, as a slow or cut network), the primary is SIGKILLed, the sentinels promote the replica;
+ * 2. The loss window: under intake load the replica falls behind for BENCH_LAG_MS (SIGSTOPped: a
+ *    stalled replica machine; what fits in the kernel's socket buffers still reaches it), the primary is SIGKILLed, the sentinels promote the replica;
  *    then every acknowledged version is looked up. Also a plain kill, the replica in step.
  *
- * Options (env): BENCH_DURATION_S (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (16,64), BENCH_LAG_MS (1000).
+ * Options (env): BENCH_DURATION_S (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (16,64), BENCH_LAG_MS (3000).
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
@@ -24,7 +24,7 @@ import { fmt, load, spawnServer, type LoadResult } from './load.js'
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 10)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '16,64').split(',').map(Number)
-const LAG_MS = Number(process.env.BENCH_LAG_MS ?? 1000)
+const LAG_MS = Number(process.env.BENCH_LAG_MS ?? 3000)
 
 const dir = mkdtempSync(join(tmpdir(), 'lt-bench-ha-'))
 const { file, keys } = makeClients(dir)

@@ -10,22 +10,21 @@ import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { RedisServer, freePort } from './redis-server.js'
 import { waitFor } from './wait.js'
-import { TcpProxy } from './tcp-proxy.js'
 
 export const SENTINEL_NAME = 'lt-primary'
 
 interface Sentinel { port: number, dir: string, proc: ChildProcess }
 
 export class SentinelSet {
-  private constructor (readonly servers: RedisServer[], private readonly sentinels: Sentinel[], private readonly link: TcpProxy) {}
+  private lagging: RedisServer | undefined
+
+  private constructor (readonly servers: RedisServer[], private readonly sentinels: Sentinel[]) {}
 
   static async start (opts: { downAfterMs?: number, appendfsync?: 'always' | 'everysec' } = {}): Promise<SentinelSet> {
     const fsync = opts.appendfsync === undefined ? {} : { appendfsync: opts.appendfsync }
     const primary = await RedisServer.start(fsync)
-    // The replica reaches its primary through a proxy, so that a test can hold the link back.
-    const link = await TcpProxy.start(primary.port)
-    const replica = await RedisServer.start({ ...fsync, args: () => ['--replicaof', '127.0.0.1', String(link.port)] })
-    const set = new SentinelSet([primary, replica], [], link)
+    const replica = await RedisServer.start({ ...fsync, args: () => ['--replicaof', '127.0.0.1', String(primary.port)] })
+    const set = new SentinelSet([primary, replica], [])
     await waitFor(async () => /master_link_status:up/.test(await info(replica.port, 'replication')), { what: 'the replica to sync' })
     for (let i = 0; i < 3; i++) {
       const port = await freePort()
@@ -47,7 +46,6 @@ export class SentinelSet {
         if (m === undefined) return false
         const f = fields(m)
         if (f['num-slaves'] !== '1' || f['num-other-sentinels'] !== '2') return false
-        // The sentinels must address the replica by its own port (not the proxy's peer address).
       }
       return true
     }, { timeoutMs: 30_000, intervalMs: 100, what: 'the sentinels to see the replica and each other' })
@@ -71,20 +69,26 @@ export class SentinelSet {
   }
 
   /**
-   * The replica falls behind: what the primary sends it from now on is held back (a slow or cut
-   * network), and lost if the primary dies before the link is back.
+   * The replica falls behind: SIGSTOPped, it reads nothing more from its primary (a stalled
+   * machine; a cut link is not possible without root, and a proxy in between is undone by the
+   * sentinels, which point a replica back at its real primary). What the kernel's socket buffers
+   * already took reaches it when it resumes; the rest dies with the primary.
    */
-  lagReplica (): void { this.link.hold() }
+  lagReplica (): void {
+    this.lagging = this.servers[1]
+    this.lagging?.pause()
+  }
 
   /**
-   * SIGKILLs the current primary (and drops the replica's link with whatever it held back);
-   * resolves once every sentinel names the promoted replica. Returns the new primary's port.
+   * SIGKILLs the current primary (and lets a lagging replica go on); resolves once every
+   * sentinel names the promoted replica. Returns the new primary's port.
    */
   async killPrimary (): Promise<{ killedAt: number, promotedAt: number, port: number }> {
     const old = await this.primaryPort()
     const killedAt = Date.now()
     await this.server(old).kill()
-    this.link.drop()
+    this.lagging?.resume()
+    this.lagging = undefined
     let port = old
     await waitFor(async () => {
       const said = await Promise.all(this.sentinels.map(async s => await this.primaryPort(s.port).catch(() => old)))
@@ -116,8 +120,8 @@ export class SentinelSet {
       }
       rmSync(s.dir, { recursive: true, force: true })
     }
+    this.lagging?.resume()
     for (const s of this.servers) await s.close()
-    await this.link.close()
   }
 }
 

@@ -45,7 +45,7 @@ export default fp(async (app) => {
     onFailed: (reason) => { app.metrics.deliveryFailed.inc({ reason }) }
   }, log)
 
-  const bull = bullConnection(c)
+  const bull = bullConnection(c, (err) => { log.warn({ err: err.message }, 'worker connection error') })
   const worker = new Worker(DELIVERY_QUEUE, async (job: Job, token?: string) => {
     const name = job.name as JobName
     if (name === 'flush-agency') return await flusher.process(job as Job<JobPayloads['flush-agency']>, token)

@@ -32,7 +32,7 @@ export default fp(async (app) => {
   const log = app.log.child({ component: 'webhooks' })
   const sender = new WebhookSender({ timeoutMs: c.WEBHOOK_TIMEOUT_MS, connections: c.WEBHOOK_CONNECTIONS })
   const deliverer = new WebhookDeliverer(app.store, app.queues, sender, app.clients, schedule, app.metrics, log)
-  const bull = bullConnection(c)
+  const bull = bullConnection(c, (err) => { log.warn({ err: err.message }, 'worker connection error') })
   const worker = new Worker(WEBHOOK_QUEUE, async (job: Job) => {
     const name = job.name as JobName
     if (name === 'deliver-webhook') return await deliverer.process(job as Job<JobPayloads['deliver-webhook']>)

@@ -95,13 +95,14 @@ export function isCluster (redis: RedisClient): redis is Cluster {
  * BullMQ workers' connection: options where BullMQ can make (and close) its own connections;
  * otherwise an instance that BullMQ shares (and duplicates for blocking reads) and `close` ends.
  */
-export function bullConnection (config: TopologyConfig): { connection: ConnectionOptions, close: () => Promise<void> } {
+export function bullConnection (config: TopologyConfig, onError: (err: Error) => void = () => {}): { connection: ConnectionOptions, close: () => Promise<void> } {
   const t = redisTopology(config)
   if (t.kind === 'single') {
     return { connection: { ...baseOptions('worker'), url: t.url, ...(t.password === undefined ? {} : { password: t.password }) } as ConnectionOptions, close: async () => {} }
   }
   // A cluster needs an instance; a Sentinel client one whose QUIT also closes its subscriptions.
   const client = createRedis(config, 'worker')
+  client.on('error', onError)
   return { connection: client, close: async () => { await client.quit().catch(() => { client.disconnect() }) } }
 }
 

@@ -1,8 +1,8 @@
 /**
  * Sentinel failover under intake and delivery load (support/redis-sentinel.ts: a primary, a
- * replica, three sentinels). The replica is first cut off (its link to the primary held back),
- * so that writes the primary takes do not reach it; then the primary is SIGKILLed, with what the
- * link held, and the sentinels promote the replica. With REDIS_WAIT_REPLICAS=1 the gateway acknowledged none of those writes (they were
+ * replica, three sentinels). The replica is first made to fall behind (SIGSTOP), so that writes
+ * the primary takes do not reach it (nor can it confirm them); then the primary is SIGKILLed and
+ * the sentinels promote the replica. With REDIS_WAIT_REPLICAS=1 the gateway acknowledged none of those writes (they were
  * answered 503 NOT_REPLICATED and resent): every acknowledged dossier is on the portal once,
  * with its steps in order. Without WAIT the same scenario loses dossiers (bench/failover-loss.ts,
  * docs/benchmarks.md).
