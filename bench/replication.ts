@@ -8,7 +8,8 @@
  *    stalled replica machine; what fits in the kernel's socket buffers still reaches it), the primary is SIGKILLed, the sentinels promote the replica;
  *    then every acknowledged version is looked up. Also a plain kill, the replica in step.
  *
- * Options (env): BENCH_DURATION_S (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (16,64), BENCH_LAG_MS (3000).
+ * Options (env): BENCH_DURATION_S (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (16,64), BENCH_LAG_MS (3000),
+ * BENCH_SCENARIOS (`wait:lagMs,…`), BENCH_SKIP_LATENCY, BENCH_LOG_LEVEL (the gateways' log, to stderr).
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
@@ -29,7 +30,7 @@ const LAG_MS = Number(process.env.BENCH_LAG_MS ?? 3000)
 const dir = mkdtempSync(join(tmpdir(), 'lt-bench-ha-'))
 const { file, keys } = makeClients(dir)
 const env = (redis: SentinelSet, wait: number): Record<string, string> => ({
-  ...redis.env, CLIENTS_FILE: file, LOG_LEVEL: 'error', RATE_LIMIT_MAX: '100000000', ROLE: 'api', PORTAL_URL: 'http://127.0.0.1:9', REDIS_WAIT_REPLICAS: String(wait), REDIS_WAIT_TIMEOUT_MS: '1000'
+  ...redis.env, CLIENTS_FILE: file, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error', RATE_LIMIT_MAX: '100000000', ROLE: 'api', PORTAL_URL: 'http://127.0.0.1:9', REDIS_WAIT_REPLICAS: String(wait), REDIS_WAIT_TIMEOUT_MS: '1000'
 })
 
 console.log(`# lienthong HA benchmark — ${new Date().toISOString()}, ${cpus().length} CPUs, Node ${process.version}`)
@@ -112,7 +113,8 @@ async function lossRun (wait: number, lagMs: number): Promise<string> {
 
 if (process.env.BENCH_SKIP_LATENCY === undefined) await latency()
 const rows: string[] = []
-for (const [wait, lag] of [[0, 0], [0, LAG_MS], [1, 0], [1, LAG_MS]] as const) {
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? `0:0,0:${LAG_MS},1:0,1:${LAG_MS}`).split(',').filter(s => s !== '').map(s => s.split(':').map(Number) as [number, number])
+for (const [wait, lag] of SCENARIOS) {
   const r = await lossRun(wait, lag)
   console.log(r)
   rows.push(r)
