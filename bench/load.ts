@@ -28,7 +28,7 @@ export async function load (opts: { url: string, headers: Record<string, string>
 
 export async function spawnServer (script: string, env: Record<string, string>): Promise<{ url: string, proc: ChildProcess, stop: () => Promise<void>, peakRssMb: () => number }> {
   const port = await freePort()
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', process.env.BENCH_LOG_LEVEL === undefined ? 'ignore' : 'inherit', 'inherit'] })
   const url = `http://127.0.0.1:${port}`
   await waitFor(async () => {
     if (proc.exitCode !== null) throw new Error(`${script} exited`)

@@ -4,6 +4,7 @@
  */
 import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
+import { redisTopology } from './redis/topology.js'
 
 export const ConfigSchema = Type.Object({
   HOST: Type.String({ default: '0.0.0.0' }),
@@ -15,7 +16,26 @@ export const ConfigSchema = Type.Object({
   /** `all` serves the API and runs delivery workers; `api` and `worker` split them across processes. */
   ROLE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], { default: 'all' }),
 
-  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
+  /**
+   * Exactly one of REDIS_URL, REDIS_SENTINELS (+ REDIS_SENTINEL_NAME) or REDIS_CLUSTER_NODES
+   * (src/redis/topology.ts); none: redis://127.0.0.1:6379.
+   */
+  REDIS_URL: Type.Optional(Type.String({ minLength: 1 })),
+  /** Sentinels watching the primary, `host:port,host:port`. */
+  REDIS_SENTINELS: Type.Optional(Type.String({ minLength: 1 })),
+  /** The name the sentinels know the primary by (`sentinel monitor <name> …`). */
+  REDIS_SENTINEL_NAME: Type.Optional(Type.String({ minLength: 1 })),
+  REDIS_SENTINEL_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  /** Password of the Redis data nodes (Sentinel or Cluster); with REDIS_URL put it in the URL. */
+  REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  /** Some nodes of a Redis Cluster, `host:port,host:port`: the rest are discovered. */
+  REDIS_CLUSTER_NODES: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * The 202 of an intake waits until this many replicas have the write (`WAIT`); fewer within
+   * REDIS_WAIT_TIMEOUT_MS answer 503 NOT_REPLICATED and the sender resends (docs/operations.md).
+   */
+  REDIS_WAIT_REPLICAS: Type.Integer({ default: 0, minimum: 0, maximum: 16 }),
+  REDIS_WAIT_TIMEOUT_MS: Type.Integer({ default: 1000, minimum: 1, maximum: 60_000 }),
   /** Prefix of the gateway's own keys; hash tags follow it, so it must not contain braces. */
   KEY_PREFIX: Type.String({ default: 'lt', pattern: '^[a-z0-9:_-]+$' }),
   /** BullMQ prefix; braces make every queue key share one Redis Cluster slot, as BullMQ requires. */
@@ -97,7 +117,10 @@ export type Config = Static<typeof ConfigSchema>
 
 /** Throws with every invalid variable named; `data` defaults to process.env. */
 export function loadConfig (data: Record<string, unknown> = process.env, opts: { dotenv?: boolean } = {}): Config {
-  return envSchema<Config>({ schema: ConfigSchema, data, dotenv: opts.dotenv ?? false })
+  const c = envSchema<Config>({ schema: ConfigSchema, data, dotenv: opts.dotenv ?? false })
+  // One topology, checked here so that a process with two never starts.
+  redisTopology(c)
+  return c
 }
 
 export function runsApi (c: Config): boolean { return c.ROLE === 'all' || c.ROLE === 'api' }

@@ -162,6 +162,13 @@ export const Errors = {
   unavailable: () => new GatewayError('UNAVAILABLE', 503, {
     vi: 'Hệ thống tạm thời không sẵn sàng, vui lòng gửi lại sau', en: 'Temporarily unavailable, please retry later'
   }),
+  /**
+   * REDIS_WAIT_REPLICAS: the dossier was written but fewer replicas than required confirmed it in
+   * time. It may or may not survive a failover; a resend is safe (intake is idempotent).
+   */
+  notReplicated: () => new GatewayError('NOT_REPLICATED', 503, {
+    vi: 'Hồ sơ chưa được sao lưu đủ bản; vui lòng gửi lại sau', en: 'The dossier was not confirmed on enough Redis replicas; please resend later'
+  }),
   internal: () => new GatewayError('INTERNAL', 500, {
     vi: 'Lỗi nội bộ của cổng liên thông', en: 'Internal gateway error'
   })

@@ -25,15 +25,16 @@ export class RedisServer {
   private proc: ChildProcess | undefined
   readonly dir: string
 
-  private constructor (readonly port: number, private readonly fsync: 'always' | 'everysec') {
+  private constructor (readonly port: number, private readonly fsync: 'always' | 'everysec', private readonly args: string[] = []) {
     this.dir = mkdtempSync(join(tmpdir(), 'lt-redis-'))
   }
 
   get url (): string { return `redis://127.0.0.1:${this.port}` }
 
   /** `always` for tests (nothing acknowledged may be lost); benchmarks use production's `everysec`. */
-  static async start (opts: { appendfsync?: 'always' | 'everysec' } = {}): Promise<RedisServer> {
+  static async start (opts: { appendfsync?: 'always' | 'everysec', args?: (dir: string) => string[] } = {}): Promise<RedisServer> {
     const s = new RedisServer(await freePort(), opts.appendfsync ?? 'always')
+    s.args.push(...(opts.args?.(s.dir) ?? []))
     await s.start()
     return s
   }
@@ -41,7 +42,8 @@ export class RedisServer {
   async start (): Promise<void> {
     this.proc = spawn('redis-server', [
       '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir,
-      '--appendonly', 'yes', '--appendfsync', this.fsync, '--save', '', '--protected-mode', 'no'
+      '--appendonly', 'yes', '--appendfsync', this.fsync, '--save', '', '--protected-mode', 'no',
+      ...this.args
     ], { stdio: 'ignore' })
     const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
     probe.on('error', () => {})
@@ -75,6 +77,10 @@ export class RedisServer {
     this.proc?.kill('SIGKILL')
     await exited
   }
+
+  /** SIGSTOP: the process holds its connections but does nothing (a replica that falls behind). */
+  pause (): void { this.proc?.kill('SIGSTOP') }
+  resume (): void { this.proc?.kill('SIGCONT') }
 
   async close (): Promise<void> {
     if (this.proc !== undefined && this.proc.exitCode === null && this.proc.signalCode === null) await this.kill()

@@ -174,6 +174,8 @@ export class IntakeService {
     if (r?.outcome === 'compacted') throw Errors.compacted(r.maHoSo)
     if (r === undefined || r.outcome === 'retry') throw Errors.conflict('BUSY_DOSSIER', 'Hồ sơ đang được thay đổi liên tục; hãy gửi lại', 'The dossier kept changing while this was applied; send it again')
     if (r.jobGen !== '') await this.queues.enqueueFlush(dossier.agency.code, r.jobGen)
+    // Queued first: a dossier that did survive is delivered without waiting for the sweeper.
+    if (!r.replicated) throw Errors.notReplicated()
     const result: IntakeResult = { maHoSo: r.maHoSo, outcome: r.outcome, state: r.state }
     if (r.state === 'needs-review' && review.length > 0) result.review = review
     if (linked) result.linked = true

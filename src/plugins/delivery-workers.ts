@@ -14,7 +14,7 @@ import { sweepOutboxes } from '../queue/sweep.js'
 import { runBulkReplay } from '../queue/bulk-replay.js'
 import { compactAll } from '../queue/compact.js'
 import { BACKOFF_TYPE, DELIVERY_QUEUE, type JobName, type JobPayloads } from '../queue/jobs.js'
-import { bullConnection } from './redis.js'
+import { bullConnection } from '../redis/connection.js'
 
 declare module 'fastify' {
   interface FastifyInstance { deliveryWorker: Worker | undefined }
@@ -46,6 +46,7 @@ export default fp(async (app) => {
     onFailed: (reason) => { app.metrics.deliveryFailed.inc({ reason }) }
   }, log)
 
+  const bull = bullConnection(c, (err) => { log.warn({ err: err.message }, 'worker connection error') })
   const worker = new Worker(DELIVERY_QUEUE, async (job: Job, token?: string) => {
     const name = job.name as JobName
     if (name === 'flush-agency') return await flusher.process(job as Job<JobPayloads['flush-agency']>, token)
@@ -58,7 +59,7 @@ export default fp(async (app) => {
     }
     throw new Error(`unknown job ${job.name}`)
   }, {
-    connection: bullConnection(c.REDIS_URL),
+    connection: bull.connection,
     prefix: c.QUEUE_PREFIX,
     concurrency: c.DELIVERY_CONCURRENCY,
     lockDuration: c.DELIVERY_LOCK_MS,
@@ -84,13 +85,21 @@ export default fp(async (app) => {
   })
   await app.queues.scheduleSweep(c.DELIVERY_SWEEP_INTERVAL_MS)
   await app.queues.scheduleCompaction(c.COMPACT_INTERVAL_MS)
+  // After a reconnect (a failover, a restarted Redis) the sweep's next run may be among the writes
+  // the old primary never replicated: scheduling again restores it (at most one schedule).
+  const reschedule = (): void => {
+    app.queues.scheduleSweep(c.DELIVERY_SWEEP_INTERVAL_MS).catch((err: Error) => { log.warn({ err: err.message }, 'sweep not rescheduled') })
+  }
+  app.redis.on('ready', reschedule)
   app.decorate('deliveryWorker', worker)
   app.addHook('onClose', async () => {
+    app.redis.off('ready', reschedule)
     // Normally: let active jobs finish. With Redis unreachable BullMQ cannot finish closing and
     // nothing can be saved anyway; the jobs' locks expire and another worker takes them over.
     flusher.stop()
     const redisUp = app.redis.status === 'ready'
     await Promise.race([worker.close(!redisUp), sleep(redisUp ? c.SHUTDOWN_GRACE_MS : 500, undefined, { ref: false })])
+    await bull.close()
     await portal.close()
   })
 }, { name: 'delivery-workers', dependencies: ['config', 'redis', 'store', 'metrics'] })

@@ -56,10 +56,11 @@ export default fp(async (app) => {
     const e = translate(err, req)
     // The logger's err serializer keeps no command arguments, bodies or data (src/logger.ts).
     if (e.code === 'UNAVAILABLE') req.log.warn({ err }, 'request refused: Redis unavailable')
+    else if (e.code === 'NOT_REPLICATED') req.log.warn('request refused: the write was not confirmed by enough Redis replicas in time')
     else if (e.statusCode >= 500) req.log.error({ err }, 'request failed')
     else req.log.info({ code: e.code, field: e.field, status: e.statusCode }, 'request refused')
     if (e.code === 'RATE_LIMITED' && reply.getHeader('retry-after') === undefined) reply.header('retry-after', 60)
-    if (e.code === 'UNAVAILABLE' && reply.getHeader('retry-after') === undefined) reply.header('retry-after', REDIS_RETRY_AFTER_SECONDS)
+    if ((e.code === 'UNAVAILABLE' || e.code === 'NOT_REPLICATED') && reply.getHeader('retry-after') === undefined) reply.header('retry-after', REDIS_RETRY_AFTER_SECONDS)
     return send(reply, req, e.statusCode, e.toJSON())
   })
   app.setNotFoundHandler((req, reply) => {

@@ -1,12 +1,14 @@
 /**
- * The Redis connection shared by the API and the store. Commands fail fast while Redis is away
- * (the client gets a 503 and resends), instead of piling up in memory.
+ * The Redis connection shared by the API and the store (one server, a Sentinel-managed primary or
+ * a cluster: src/redis/connection.ts). Commands fail fast while Redis is away (the client gets a
+ * 503 and resends), instead of piling up in memory.
  */
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
+import { createRedis, primaries, type RedisClient } from '../redis/connection.js'
 
 declare module 'fastify' {
-  interface FastifyInstance { redis: Redis }
+  interface FastifyInstance { redis: RedisClient }
 }
 
 /**
@@ -21,8 +23,17 @@ export interface MemoryPolicy {
   via: 'CONFIG' | 'INFO' | undefined
 }
 
+/**
+ * The policy of every primary (a cluster's nodes are configured one by one): the first that is
+ * not `noeviction`, else the common one.
+ */
+export async function readMemoryPolicy (redis: RedisClient): Promise<MemoryPolicy> {
+  const all = await Promise.all(primaries(redis).map(readNodeMemoryPolicy))
+  return all.find(p => p.policy !== undefined && p.policy !== REQUIRED_MEMORY_POLICY) ?? all.find(p => p.policy === undefined) ?? all[0] ?? { policy: undefined, via: undefined }
+}
+
 /** `CONFIG GET maxmemory-policy`, or `INFO memory` where CONFIG is renamed or not permitted. */
-export async function readMemoryPolicy (redis: Redis): Promise<MemoryPolicy> {
+async function readNodeMemoryPolicy (redis: Redis): Promise<MemoryPolicy> {
   const config = await refusedAsUndefined(redis.config('GET', 'maxmemory-policy') as Promise<unknown>)
   const value = Array.isArray(config) ? config[1] : undefined
   if (typeof value === 'string') return { policy: value, via: 'CONFIG' }
@@ -31,10 +42,17 @@ export async function readMemoryPolicy (redis: Redis): Promise<MemoryPolicy> {
   return line === undefined ? { policy: undefined, via: undefined } : { policy: line, via: 'INFO' }
 }
 
-/** `ROLE`: `master`, or `slave` for a replica, which refuses every write; undefined when not permitted. */
-export async function readRole (redis: Redis): Promise<string | undefined> {
-  const reply = await refusedAsUndefined(redis.call('ROLE'))
-  return Array.isArray(reply) && typeof reply[0] === 'string' ? reply[0] : undefined
+/**
+ * `ROLE`: `master`, or `slave` for a replica, which refuses every write; undefined when not
+ * permitted. On a cluster, `slave` when any node the client takes for a primary is not one (a
+ * failover the client has not seen yet).
+ */
+export async function readRole (redis: RedisClient): Promise<string | undefined> {
+  const roles = await Promise.all(primaries(redis).map(async node => {
+    const reply = await refusedAsUndefined(node.call('ROLE'))
+    return Array.isArray(reply) && typeof reply[0] === 'string' ? reply[0] : undefined
+  }))
+  return roles.find(r => r === 'slave') ?? roles[0]
 }
 
 // A refusal (unknown command, NOPERM) is an answer; a dropped connection is not.
@@ -54,14 +72,7 @@ export function memoryPolicyWarnings (policy: string | undefined): string[] {
 }
 
 export default fp(async (app) => {
-  const redis = new Redis(app.config.REDIS_URL, {
-    maxRetriesPerRequest: 1,
-    // While Redis is away a command fails at once (the sender gets 503 and resends) rather
-    // than waiting in memory for a reconnect.
-    enableOfflineQueue: false,
-    connectTimeout: 5000,
-    lazyConnect: true
-  })
+  const redis = createRedis(app.config, 'store', { lazyConnect: true })
   const log = app.log.child({ component: 'redis' })
   redis.on('error', (err) => { log.warn({ err: err.message }, 'redis connection error') })
   await redis.connect()
@@ -71,11 +82,6 @@ export default fp(async (app) => {
     log.info({ maxmemoryPolicy: policy ?? 'unknown' }, `Redis CONFIG is disabled or not permitted: maxmemory-policy ${policy === undefined ? 'cannot be read' : 'read from INFO'}; it must be ${REQUIRED_MEMORY_POLICY}`)
   }
   for (const warning of memoryPolicyWarnings(policy)) log.warn({ maxmemoryPolicy: policy }, warning)
-  app.decorate('redis', redis)
+  app.decorate<RedisClient>('redis', redis)
   app.addHook('onClose', async () => { await redis.quit().catch(() => redis.disconnect()) })
 }, { name: 'redis', dependencies: ['config'] })
-
-/** Connection options for BullMQ workers, which need connections of their own and must wait out outages. */
-export function bullConnection (url: string): { url: string, maxRetriesPerRequest: null } {
-  return { url, maxRetriesPerRequest: null }
-}

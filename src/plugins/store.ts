@@ -3,7 +3,8 @@ import fp from 'fastify-plugin'
 import { DossierStore } from '../store/dossier-store.js'
 import { JobQueues } from '../queue/jobs.js'
 import { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
-import { Redis } from 'ioredis'
+import { createRedis } from '../redis/connection.js'
+import { ReplicaWait } from '../redis/replica-wait.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,10 +16,16 @@ declare module 'fastify' {
 
 export default fp(async (app) => {
   const c = app.config
-  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS })
+  let replicaWait: ReplicaWait | undefined
+  if (c.REDIS_WAIT_REPLICAS > 0) {
+    replicaWait = new ReplicaWait(() => createRedis(c, 'store', { lazyConnect: true }), c.REDIS_WAIT_REPLICAS, c.REDIS_WAIT_TIMEOUT_MS)
+    for (const conn of replicaWait.connections) conn.on('error', (err: Error) => { app.log.warn({ err: err.message }, 'redis connection error (intake)') })
+    await replicaWait.connect()
+  }
+  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, ...(replicaWait === undefined ? {} : { replicaWait }) })
   // The producer's connection is ours, not BullMQ's: requests fail fast while Redis is away (as
   // BullMQ recommends for queues used in handlers), and shutdown can drop it even then.
-  const producer = new Redis(c.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+  const producer = createRedis(c, 'producer')
   producer.on('error', (err) => { app.log.warn({ err: err.message }, 'queue connection error') })
   const queues = new JobQueues(producer, c.QUEUE_PREFIX)
   queues.delivery.on('error', (err) => { app.log.warn({ err: err.message }, 'queue error') })
@@ -57,5 +64,6 @@ export default fp(async (app) => {
     await queues.close()
     // With Redis unreachable a graceful QUIT cannot be sent: drop the connection instead.
     await producer.quit().catch(() => { producer.disconnect() })
+    await replicaWait?.close()
   })
 }, { name: 'store', dependencies: ['config', 'redis', 'metrics'] })

@@ -11,7 +11,7 @@ import { WebhookSender } from '../adapters/webhook/webhook-sender.js'
 import { parseSchedule } from '../queue/webhook-schedule.js'
 import { WebhookDeliverer, sweepWebhooks } from '../queue/deliver-webhook.js'
 import { RetryLater, WEBHOOK_BACKOFF_TYPE, WEBHOOK_QUEUE, type JobName, type JobPayloads } from '../queue/jobs.js'
-import { bullConnection } from './redis.js'
+import { bullConnection } from '../redis/connection.js'
 import { scanDeadlines } from '../queue/deadlines.js'
 import { durationMs } from '../adapters/iso-duration.js'
 
@@ -32,6 +32,7 @@ export default fp(async (app) => {
   const log = app.log.child({ component: 'webhooks' })
   const sender = new WebhookSender({ timeoutMs: c.WEBHOOK_TIMEOUT_MS, connections: c.WEBHOOK_CONNECTIONS })
   const deliverer = new WebhookDeliverer(app.store, app.queues, sender, app.clients, schedule, app.metrics, log)
+  const bull = bullConnection(c, (err) => { log.warn({ err: err.message }, 'worker connection error') })
   const worker = new Worker(WEBHOOK_QUEUE, async (job: Job) => {
     const name = job.name as JobName
     if (name === 'deliver-webhook') return await deliverer.process(job as Job<JobPayloads['deliver-webhook']>)
@@ -39,7 +40,7 @@ export default fp(async (app) => {
     if (name === 'scan-deadlines') return await scanDeadlines(app.store, app.queues, dueSoonMs, log)
     throw new Error(`unknown job ${job.name}`)
   }, {
-    connection: bullConnection(c.REDIS_URL),
+    connection: bull.connection,
     prefix: c.QUEUE_PREFIX,
     concurrency: c.WEBHOOK_CONCURRENCY,
     // An attempt lasts at most the timeout; the lock outlives it.
@@ -52,10 +53,17 @@ export default fp(async (app) => {
   })
   worker.on('error', (err) => { log.warn({ err: err.message }, 'worker error') })
   await app.queues.scheduleDeadlineScan(c.DEADLINE_SCAN_INTERVAL_MS)
+  // As for the outbox sweep (delivery-workers.ts): a failover may have lost the next runs.
+  const reschedule = (): void => {
+    app.queues.scheduleDeadlineScan(c.DEADLINE_SCAN_INTERVAL_MS).catch((err: Error) => { log.warn({ err: err.message }, 'deadline scan not rescheduled') })
+  }
+  app.redis.on('ready', reschedule)
   app.decorate('webhookWorker', worker)
   app.addHook('onClose', async () => {
+    app.redis.off('ready', reschedule)
     const redisUp = app.redis.status === 'ready'
     await Promise.race([worker.close(!redisUp), sleep(redisUp ? c.SHUTDOWN_GRACE_MS : 500, undefined, { ref: false })])
+    await bull.close()
     await sender.close()
   })
 }, { name: 'webhook-workers', dependencies: ['config', 'redis', 'store', 'clients', 'metrics'] })

@@ -6,14 +6,13 @@
  * dimension combinations (found in the agency's dims set). So its cost is agencies × buckets
  * (× matching combinations for two or more dimensions), never the number of dossiers.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
 import { InputError } from '../errors.js'
+import { valuesOf, type Command } from '../redis/by-slot.js'
 import { DAY_METRICS, isDay, localDayOf, parseDims, type Channel, type DayMetric } from './metrics.js'
 import { statsKeys, statsPrefix } from './stats-store.js'
 
 export const MAX_RANGE_DAYS = 366
-/** Commands per pipeline round trip: bounds the memory of one batch of replies. */
-const BATCH = 1000
 
 export interface StatsFilter {
   province?: string
@@ -127,7 +126,7 @@ export function plan (from: string, to: string, groupBy?: 'day' | 'month'): Read
 }
 
 export class StatsQuery {
-  constructor (private readonly redis: Redis, private readonly keyPrefix: string) {}
+  constructor (private readonly redis: RedisClient, private readonly keyPrefix: string) {}
 
   async query (f: StatsFilter): Promise<StatsResult> {
     checkRange(f.from, f.to)
@@ -204,15 +203,7 @@ export class StatsQuery {
   }
 
   private async run (commands: string[][]): Promise<unknown[]> {
-    const out: unknown[] = []
-    for (let i = 0; i < commands.length; i += BATCH) {
-      const replies = await this.redis.pipeline(commands.slice(i, i + BATCH)).exec()
-      for (const [err, value] of replies ?? []) {
-        if (err !== null) throw err
-        out.push(value)
-      }
-    }
-    return out
+    return await valuesOf(this.redis, commands as Command[])
   }
 }
 

@@ -3,7 +3,8 @@
  * with its dossiers (src/store/keys.ts), so the scripts that change a dossier update them too.
  */
 import { Keys } from '../store/keys.js'
-import type { Redis, Result, ChainableCommander } from 'ioredis'
+import type { Result, ChainableCommander } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
 import { STATS_BUMP } from './scripts.js'
 
 declare module 'ioredis' {
@@ -27,13 +28,13 @@ export const statsKeys = {
   dims: (sp: string): string => `${sp}:dims`
 }
 
-export function defineStatsCommands (redis: Redis): void {
+export function defineStatsCommands (redis: RedisClient): void {
   if (typeof redis.ltStatsBump === 'function') return
   redis.defineCommand('ltStatsBump', { numberOfKeys: 1, lua: STATS_BUMP })
 }
 
 export class StatsStore {
-  constructor (private readonly redis: Redis, readonly keyPrefix: string) {
+  constructor (private readonly redis: RedisClient, readonly keyPrefix: string) {
     defineStatsCommands(redis)
   }
 

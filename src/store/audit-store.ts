@@ -3,7 +3,7 @@
  * action (and per read of payloads, which hold personal data): who, when, what, on which
  * dossiers or filter, how many, and how it ended. Its own key, outside any agency's slot.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
 
 export interface AuditEntry {
   actor: string
@@ -21,7 +21,7 @@ export interface AuditEntry {
 export interface AuditRecord extends AuditEntry { id: string, at: string }
 
 export class AuditStore {
-  constructor (private readonly redis: Redis, private readonly key: string) {}
+  constructor (private readonly redis: RedisClient, private readonly key: string) {}
 
   async append (e: AuditEntry): Promise<string> {
     const fields: string[] = ['actor', e.actor, 'role', e.role, 'action', e.action, 'outcome', e.outcome]

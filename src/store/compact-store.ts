@@ -1,5 +1,6 @@
 /** Compaction in the store: the agency's closed dossiers past retention, and the script per dossier. See scripts-compact.ts. */
-import type { Redis, Result } from 'ioredis'
+import type { Result } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
 import type { Keys } from './keys.js'
 import { COMPACT } from './scripts-compact.js'
 
@@ -15,7 +16,7 @@ declare module 'ioredis' {
 export const RECHECK_MS = 86_400_000
 
 export class CompactStore {
-  constructor (private readonly redis: Redis, private readonly keys: Keys) {
+  constructor (private readonly redis: RedisClient, private readonly keys: Keys) {
     if (typeof redis.ltCompact !== 'function') redis.defineCommand('ltCompact', { numberOfKeys: 12, lua: COMPACT })
   }
 

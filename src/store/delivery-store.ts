@@ -3,10 +3,11 @@
  * pending steps, and the recording of the portal's answers. Every acknowledging or failing call
  * carries the claim's token; a run that lost its claim gets `FencedError` and must stop.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
 import type { Keys } from './keys.js'
 import type { Ack, Attempt, Failure, PendingStep } from './records.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import { execEach, type Command } from '../redis/by-slot.js'
 
 const ATTEMPTS_KEEP = 200
 
@@ -29,7 +30,7 @@ export class DeliveryStore {
   /** Set by the process that queues jobs; the webhook sweeper covers a head whose job was lost. */
   onWebhookHead: WebhookHeadListener = () => {}
 
-  constructor (private readonly redis: Redis, private readonly keys: Keys, private readonly retentionMs: number) {}
+  constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}
 
   async claim (agency: string, jobId: string, token: string, leaseMs: number, ttlMs: number, now = Date.now()): Promise<Claim> {
     const [ok, lease] = await this.redis.ltClaim(this.keys.flushOwner(agency), jobId, token, now, leaseMs, ttlMs)
@@ -81,9 +82,7 @@ export class DeliveryStore {
   /** Every listed agency's outbox: how many wait, and since when the oldest (epoch ms). */
   async summary (agencies: string[]): Promise<{ depth: number, oldest: number | undefined }> {
     if (agencies.length === 0) return { depth: 0, oldest: undefined }
-    const p = this.redis.pipeline()
-    for (const a of agencies) p.zcard(this.keys.outbox(a)).zrange(this.keys.outbox(a), 0, 0, 'WITHSCORES')
-    const res = (await p.exec()) ?? []
+    const res = await execEach(this.redis, agencies.flatMap(a => [['zcard', this.keys.outbox(a)], ['zrange', this.keys.outbox(a), 0, 0, 'WITHSCORES']] as Command[]))
     let depth = 0
     let oldest: number | undefined
     for (let i = 0; i + 1 < res.length; i += 2) {

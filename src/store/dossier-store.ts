@@ -3,7 +3,8 @@
  * per-agency outbox that delivery drains (`delivery`, see delivery-store.ts). See keys.ts for
  * the key design.
  */
-import type { Redis, Result } from 'ioredis'
+import type { Result } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
 import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
 import type { ReviewItem } from '../mappings/types.js'
 import { Keys, agencyOfCode, sourceRef, type IndexedState } from './keys.js'
@@ -22,6 +23,8 @@ import { WebhookStore } from './webhook-store.js'
 import { DeliveryStore } from './delivery-store.js'
 import { CompactStore } from './compact-store.js'
 import { Errors } from '../errors.js'
+import { execEach, type Command } from '../redis/by-slot.js'
+import type { ReplicaWait } from '../redis/replica-wait.js'
 
 export * from './records.js'
 export { FencedError, type Fence } from './delivery-store.js'
@@ -57,7 +60,7 @@ declare module 'ioredis' {
   }
 }
 
-export function defineCommands (redis: Redis): void {
+export function defineCommands (redis: RedisClient): void {
   if (typeof redis.ltIntake === 'function') return
   redis.defineCommand('ltIntake', { numberOfKeys: 14, lua: intakeScripts.INTAKE })
   redis.defineCommand('ltAdminChange', { numberOfKeys: 8, lua: intakeScripts.ADMIN_CHANGE })
@@ -115,9 +118,13 @@ export class DossierStore {
   readonly compaction: CompactStore
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
+  private readonly replicaWait: ReplicaWait | undefined
 
-  constructor (private readonly redis: Redis, opts: { prefix: string, retentionDays: number }) {
+  /** With `replicaWait`, intake writes on its connections and waits for the replicas (REDIS_WAIT_REPLICAS). */
+  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait }) {
     defineCommands(redis)
+    this.replicaWait = opts.replicaWait
+    for (const c of opts.replicaWait?.connections ?? []) defineCommands(c)
     this.keys = new Keys(opts.prefix)
     this.retentionMs = opts.retentionDays * 86_400_000
     this.delivery = new DeliveryStore(redis, this.keys, this.retentionMs)
@@ -145,12 +152,13 @@ export class DossierStore {
    * One intake, at the revision the status machine decided on: 'retry' when the dossier changed
    * in between (the caller decides again on the new revision).
    */
-  async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<{ maHoSo: string, outcome: IntakeOutcome | 'retry' | 'compacted', state: SyncState, jobGen: string }> {
+  async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<{ maHoSo: string, outcome: IntakeOutcome | 'retry' | 'compacted', state: SyncState, jobGen: string, replicated: boolean }> {
     const agency = a.input.agency.code
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)
     await this.noteAgency(agency)
-    const [maHoSo, outcome, state, jobGen] = await this.runIntake(
+    const conn = this.replicaWait?.pick() ?? this.redis
+    const [maHoSo, outcome, state, jobGen] = await this.runIntake(conn,
       k.dossier, k.raw, k.steps, this.keys.codes(agency), this.keys.sequence(agency, a.day),
       this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
       this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
@@ -159,12 +167,16 @@ export class DossierStore {
       '', '', a.now, this.retentionMs,
       a.review.length > 0 ? JSON.stringify(a.review) : '', JSON.stringify(a.step), a.clientId, a.system,
       a.input.sourceId, RAW_KEEP, a.webhookClient, a.expectedRevision, ...lifecycleArgv(a.lifecycle))
-    return { maHoSo, outcome, state, jobGen }
+    // A retry wrote nothing; anything else may have (a duplicate too may follow a write that
+    // was answered 503 and is still not on the replicas), so it waits.
+    const replicated = this.replicaWait === undefined || outcome === 'retry' ||
+      await this.replicaWait.wait(conn, k.dossier) >= this.replicaWait.replicas
+    return { maHoSo, outcome, state, jobGen, replicated }
   }
 
-  private async runIntake (...args: Array<string | number | Buffer>): Promise<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '']> {
+  private async runIntake (conn: RedisClient, ...args: Array<string | number | Buffer>): Promise<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '']> {
     try {
-      return await this.redis.ltIntake(...args)
+      return await conn.ltIntake(...args)
     } catch (err) {
       if ((err as Error).message.includes('SEQUENCE_EXHAUSTED')) {
         // MaHoSo has five digits of sequence: the agency has used every code of that day.
@@ -190,15 +202,15 @@ export class DossierStore {
     return parseDossier(agency, ref, h, doc)
   }
 
-  /** Record and document of each ref, in one pipeline: [err, hash, doc] per ref. */
+  /** Record and document of each ref, in one pipeline per slot: [err, hash, doc] per ref. */
   private async readMany (places: Array<{ agency: string, ref: string }>, documents = true): Promise<Array<[Error | null, Record<string, string>, Buffer | null | undefined]>> {
-    const p = this.redis.pipeline()
+    const commands: Command[] = []
     for (const { agency, ref } of places) {
       const k = this.keys.dossier(agency, ref)
-      p.hgetall(k.dossier)
-      if (documents) p.getBuffer(k.doc)
+      commands.push(['hgetall', k.dossier])
+      if (documents) commands.push(['getBuffer', k.doc])
     }
-    const res = (await p.exec()) ?? []
+    const res = await execEach(this.redis, commands)
     const n = documents ? 2 : 1
     return places.map((_, i) => {
       const [e1, h] = res[n * i] ?? [null, {}]
@@ -227,7 +239,7 @@ export class DossierStore {
   }
 
   /**
-   * Dossiers of any agencies, in one pipeline, in the order asked; unreadable ones as undefined.
+   * Dossiers of any agencies, in one pipeline (per slot on a cluster), in the order asked; unreadable ones as undefined.
    * Documents are inflated when first used; with `documents: false` they are not even read (a
    * list of thousands that shows none of their content), and reading `input`, `provenance`,
    * `latestRaw` or `clientId` of such a record throws.
@@ -307,12 +319,10 @@ export class DossierStore {
     return await this.redis.smembers(this.keys.stateIndex(agency, state))
   }
 
-  /** Every dossier in `state`, across agencies (the per-agency indexes, read in one pipeline). */
+  /** Every dossier in `state`, across agencies (the per-agency indexes, read in one pipeline per slot). */
   async listByState (state: IndexedState): Promise<Array<{ agency: string, ref: string }>> {
     const agencies = await this.agencies()
-    const p = this.redis.pipeline()
-    for (const a of agencies) p.smembers(this.keys.stateIndex(a, state))
-    const res = (await p.exec()) ?? []
+    const res = await execEach(this.redis, agencies.map(a => ['smembers', this.keys.stateIndex(a, state)]))
     return res.flatMap(([err, refs], i) => err !== null ? [] : (refs as string[]).map(ref => ({ agency: agencies[i] as string, ref })))
   }
 }

@@ -3,7 +3,7 @@
  * revision), events applied as a compare-and-set on that revision, the deadline scan, and the
  * lists of overdue and soon-due dossiers. See scripts-lifecycle.ts.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
 import type { Keys } from './keys.js'
 import type { HistoryEntry, PendingStep, SyncState } from './records.js'
 import type { Lifecycle } from '../lifecycle/events.js'
@@ -60,7 +60,7 @@ export interface EventChange {
 export interface ListedDeadline { agency: string, ref: string, dueAt: number }
 
 export class LifecycleStore {
-  constructor (private readonly redis: Redis, private readonly keys: Keys, private readonly retentionMs: number) {}
+  constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}
 
   async snapshot (agency: string, ref: string): Promise<LifecycleSnapshot | undefined> {
     const [maHoSo, state, revision, status, statusAt, lifecycle, overdue, resolved, paidOnline] = await this.redis.hmget(

@@ -2,7 +2,7 @@
  * What the portal starts, in the store: callbacks, online dossiers, the sector's link to one,
  * and an admin's routing. See scripts-portal.ts; each call is one script on the agency's slot.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
 import { type Keys, PORTAL_SYSTEM, sourceRef } from './keys.js'
 import type { HistoryEntry } from './records.js'
 import { lifecycleArgv, type LifecycleArgs } from './lifecycle-store.js'
@@ -53,7 +53,7 @@ export type LinkResult = 'linked' | 'already' | 'unknown' | 'sector-elsewhere' |
 
 export class PortalStore {
   constructor (
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly retentionMs: number,
     private readonly noteAgency: (agency: string) => Promise<void>

@@ -3,7 +3,7 @@
  * Redis list), then worked through in chunks from a stored position, so a job that restarts (a
  * crashed worker) goes on where it was, and a cancel is seen between chunks.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
 
 export interface ReplayFilter {
   system?: string
@@ -33,7 +33,7 @@ export interface ReplayJob {
 }
 
 export class ReplayStore {
-  constructor (private readonly redis: Redis, private readonly prefix: string) {}
+  constructor (private readonly redis: RedisClient, private readonly prefix: string) {}
 
   private key (id: string): string { return `${this.prefix}:replay:${id}` }
   private items (id: string): string { return `${this.prefix}:replay:${id}:items` }

@@ -2,7 +2,7 @@
  * Webhook events waiting for their receiver, per dossier (see scripts-webhook.ts), and the
  * health of each receiver. Only the head of a dossier's queue is ever sent.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
 import type { Keys } from './keys.js'
 import type { HistoryEntry } from './records.js'
 
@@ -25,7 +25,7 @@ export interface WebhookFailure {
 export interface ReceiverHealth { client: string, consecutiveFailures: number, failingSince: string, lastError: string }
 
 export class WebhookStore {
-  constructor (private readonly redis: Redis, private readonly keys: Keys, private readonly retentionMs: number) {}
+  constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}
 
   /** The head event of the dossier's queue, and its failure when it failed for good. */
   async head (agency: string, code: string): Promise<{ entry?: WebhookEntry, raw?: string, failed?: WebhookFailure }> {

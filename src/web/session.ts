@@ -6,7 +6,7 @@
  * A session before sign-in carries only the CSRF secret of the sign-in form.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
 
 export interface WebSession {
   id: string
@@ -21,7 +21,7 @@ export const SESSION_COOKIE = 'lt_admin'
 export const ANONYMOUS_TTL_S = 900
 
 export class SessionStore {
-  constructor (private readonly redis: Redis, private readonly prefix: string) {}
+  constructor (private readonly redis: RedisClient, private readonly prefix: string) {}
 
   private key (id: string): string {
     return `${this.prefix}:web:session:${createHash('sha256').update(id).digest('hex')}`

@@ -17,7 +17,9 @@ import { waitFor } from '../../support/wait.js'
 import { makeClients, type Keys, type TestClient } from '../../support/clients-file.js'
 
 export interface TestEnv {
-  redisUrl: string
+  /** One Redis server; or `redisEnv`, the Redis variables of any topology (support/test-redis.ts). */
+  redisUrl?: string
+  redisEnv?: Record<string, string>
   portalUrl: string
   env?: Record<string, string>
   /** Clients besides the admin and one per system (e.g. sector clients with webhooks). */
@@ -28,7 +30,8 @@ export interface TestEnv {
 
 function baseEnv (t: TestEnv, clientsFile: string): Record<string, string> {
   return {
-    REDIS_URL: t.redisUrl,
+    ...(t.redisUrl === undefined ? {} : { REDIS_URL: t.redisUrl }),
+    ...t.redisEnv,
     PORTAL_URL: t.portalUrl,
     CLIENTS_FILE: clientsFile,
     LOG_LEVEL: 'debug',

@@ -1,17 +1,18 @@
 import t from 'tap'
-import { RedisServer } from '../../support/redis-server.js'
+import { startTestRedis } from '../../support/test-redis.js'
 import { spawnGateway } from '../helpers/gateway.js'
 import { civilStatus, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
 import { startSimulator } from '../../simulator/index.js'
 
 t.test('the gateway killed (SIGKILL) while delivering 500 dossiers, then restarted: all 500 on the portal exactly once', async t => {
-  const redis = await RedisServer.start()
+  const redis = await startTestRedis()
+  t.comment(`Redis: ${redis.kind}`)
   // The portal is down while the dossiers arrive, then slow: the kill comes mid-delivery, with
   // calls in flight whose answers die with the process.
   const sim = await startSimulator({ faults: { outage: { status: 503 } } })
   t.teardown(async () => { await sim.close(); await redis.close() })
-  const env = { redisUrl: redis.url, portalUrl: sim.url, env: { DELIVERY_LOCK_MS: '2000', DELIVERY_BATCH_SIZE: '10' } }
+  const env = { redisEnv: redis.env, portalUrl: sim.url, env: { DELIVERY_LOCK_MS: '2000', DELIVERY_BATCH_SIZE: '10' } }
   const first = await spawnGateway(env)
   const codes: string[] = []
   for (let i = 0; i < 500; i++) {
@@ -36,10 +37,11 @@ t.test('the gateway killed (SIGKILL) while delivering 500 dossiers, then restart
 })
 
 t.test('SIGTERM mid-delivery: the gateway stops promptly and hands its outboxes over', async t => {
-  const redis = await RedisServer.start()
+  const redis = await startTestRedis()
+  t.comment(`Redis: ${redis.kind}`)
   const sim = await startSimulator({ faults: { outage: { status: 503 } } })
   t.teardown(async () => { await sim.close(); await redis.close() })
-  const env = { redisUrl: redis.url, portalUrl: sim.url, env: { DELIVERY_BATCH_SIZE: '5', DELIVERY_LOCK_MS: '2000' } }
+  const env = { redisEnv: redis.env, portalUrl: sim.url, env: { DELIVERY_BATCH_SIZE: '5', DELIVERY_LOCK_MS: '2000' } }
   const first = await spawnGateway(env)
   const codes: string[] = []
   for (let i = 0; i < 200; i++) {

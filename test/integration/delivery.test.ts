@@ -1,19 +1,20 @@
 import t from 'tap'
-import { RedisServer } from '../../support/redis-server.js'
+import { startTestRedis, type TestRedis } from '../../support/test-redis.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js'
 
-let redis: RedisServer
+let redis: TestRedis
 let sim: RunningSimulator
 let gw: InProcessGateway
 let n = 1000
 
 t.before(async () => {
-  redis = await RedisServer.start()
+  redis = await startTestRedis()
+  t.comment(`Redis: ${redis.kind}`)
   sim = await startSimulator()
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { PORTAL_TIMEOUT_MS: '500' } })
+  gw = await startGateway({ redisEnv: redis.env, portalUrl: sim.url, env: { PORTAL_TIMEOUT_MS: '500' } })
 })
 t.teardown(async () => {
   await gw.close()

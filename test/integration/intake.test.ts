@@ -1,18 +1,19 @@
 import t from 'tap'
-import { Redis } from 'ioredis'
-import { RedisServer } from '../../support/redis-server.js'
+import type { Cluster, Redis } from 'ioredis'
+import { startTestRedis, type TestRedis } from '../../support/test-redis.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post, sample } from '../../support/samples.js'
 
-let redis: RedisServer
+let redis: TestRedis
 let gw: InProcessGateway
-let client: Redis
+let client: Redis | Cluster
 
 t.before(async () => {
-  redis = await RedisServer.start()
+  redis = await startTestRedis()
+  t.comment(`Redis: ${redis.kind}`)
   // API only: nothing is delivered, so what intake stored can be inspected as it is.
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api', BODY_LIMIT_BYTES: '65536' } })
-  client = new Redis(redis.url)
+  gw = await startGateway({ redisEnv: redis.env, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api', BODY_LIMIT_BYTES: '65536' } })
+  client = redis.client()
 })
 t.teardown(async () => {
   client.disconnect()
@@ -22,7 +23,7 @@ t.teardown(async () => {
 
 /** Every key the gateway writes for dossiers and jobs (rate-limit counters excluded). */
 async function dataKeys (): Promise<string[]> {
-  const keys = await client.keys('*')
+  const keys = await redis.keys('*')
   return keys.filter(k => !k.includes(':ratelimit:')).sort()
 }
 

@@ -4,7 +4,8 @@
  * the probe succeeds. (A per-process breaker such as opossum would let N processes probe and
  * hammer a recovering portal N times over.)
  */
-import type { Redis, Result } from 'ioredis'
+import type { Result } from 'ioredis'
+import type { RedisClient } from '../../redis/connection.js'
 
 const ADMIT = `
 local st = redis.call('HGET', KEYS[1], 'state')
@@ -57,7 +58,7 @@ export interface BreakerOptions { threshold: number, cooldownMs: number, maxCool
 export type Admission = { ok: true, probe: boolean } | { ok: false, until: number }
 
 export class CircuitBreaker {
-  constructor (private readonly redis: Redis, private readonly key: string, private readonly opts: BreakerOptions) {
+  constructor (private readonly redis: RedisClient, private readonly key: string, private readonly opts: BreakerOptions) {
     if (typeof redis.ltBreakerAdmit !== 'function') {
       redis.defineCommand('ltBreakerAdmit', { numberOfKeys: 2, lua: ADMIT })
       redis.defineCommand('ltBreakerFailure', { numberOfKeys: 2, lua: FAILURE })

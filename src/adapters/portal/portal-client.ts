@@ -5,7 +5,7 @@
  * application replies (error_code) are returned for the caller to interpret.
  */
 import { Pool } from 'undici'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../redis/connection.js'
 import { safeText, type Log as Logger } from '../../logger.js'
 
 export interface PortalReply { error_code: string, message?: string, [k: string]: unknown }
@@ -29,7 +29,7 @@ export interface PortalClientOptions {
   password: string
   timeoutMs: number
   connections: number
-  redis: Redis
+  redis: RedisClient
   sessionKey: string
   log: Logger
 }

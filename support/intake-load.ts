@@ -1,0 +1,67 @@
+/**
+ * Intake under load, as a careful sender behaves: several senders post dossiers at once, each
+ * dossier's versions in order (taken in, then two status changes), and a version is resent until
+ * it is acknowledged (2xx) before the next is sent. Records what was acknowledged and when, and
+ * every refusal by code: what a failover test checks against the portal.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import { civilStatus, post } from './samples.js'
+
+/** The versions of each dossier, in the order they are sent; the portal's codes of the changes. */
+export const VERSIONS = ['TIEP_NHAN', 'DANG_XU_LY', 'DA_CO_KET_QUA'] as const
+export const STEP_CODES = ['4', '9']
+/** The portal status of each version (the canonical record's `status`). */
+export const VERSION_CODES = ['2', ...STEP_CODES]
+
+export interface Acked { n: number, maHoSo: string, versions: number, ackedAt: number[] }
+
+export class IntakeLoad {
+  readonly acked = new Map<number, Acked>()
+  readonly refused = new Map<string, number>()
+  /** Every acknowledgement in order: what a loss window is measured on. */
+  readonly acks: Array<{ n: number, version: number, at: number }> = []
+  private next: number
+  private running = true
+  private readonly senders: Array<Promise<void>>
+
+  constructor (private readonly url: string, private readonly key: string, opts: { senders: number, first: number, agencies?: number }) {
+    this.next = opts.first
+    const agencies = opts.agencies ?? 5
+    this.senders = Array.from({ length: opts.senders }, async () => { await this.send(agencies) })
+  }
+
+  get ackedCount (): number { return this.acks.length }
+  refusedCount (code: string): number { return this.refused.get(code) ?? 0 }
+
+  private async send (agencies: number): Promise<void> {
+    while (this.running) {
+      const n = this.next++
+      const agency = { coQuanDangKy: { maDinhDanh: `000.00.3${n % agencies}.H42`, maXa: '18754' } }
+      for (let v = 0; v < VERSIONS.length && this.running; v++) {
+        const doc = civilStatus(n, { ...agency, trangThai: VERSIONS[v] })
+        for (;;) {
+          if (!this.running) return
+          const res = await post(this.url, this.key, 'civil-status', doc).catch(() => ({ status: 0, json: { code: 'NETWORK' } }))
+          if (res.status >= 200 && res.status < 300) {
+            const at = Date.now()
+            const a = this.acked.get(n) ?? { n, maHoSo: res.json.maHoSo as string, versions: 0, ackedAt: [] }
+            a.versions = v + 1
+            a.ackedAt.push(at)
+            this.acked.set(n, a)
+            this.acks.push({ n, version: v, at })
+            break
+          }
+          const code = String(res.json?.code ?? res.status)
+          this.refused.set(code, (this.refused.get(code) ?? 0) + 1)
+          // A sender that was refused (503 with Retry-After) waits before resending; shortened here.
+          await sleep(50)
+        }
+      }
+    }
+  }
+
+  async stop (): Promise<void> {
+    this.running = false
+    await Promise.all(this.senders)
+  }
+}
