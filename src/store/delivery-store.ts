@@ -6,10 +6,12 @@
 import type { RedisClient } from '../redis/connection.js'
 import type { Keys } from './keys.js'
 import type { Ack, Attempt, Failure, PendingStep } from './records.js'
-import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import { isoFromEpoch, localDay } from '../mappings/toolkit/dates.js'
 import { execEach, type Command } from '../redis/by-slot.js'
 
 const ATTEMPTS_KEEP = 200
+/** A day's delivered count is kept 40 days: the admin page reads today's. */
+const DELIVERED_COUNT_TTL_S = 40 * 86_400
 
 /** A run's hold on an agency's outbox. */
 export interface Fence { agency: string, token: string }
@@ -80,6 +82,12 @@ export class DeliveryStore {
   }
 
   /** Every listed agency's outbox: how many wait, and since when the oldest (epoch ms). */
+  /** Dossiers the portal took in full on `day` (local, `yyyy-mm-dd`), over these agencies. */
+  async deliveredOn (agencies: string[], day: string): Promise<number> {
+    const res = await execEach(this.redis, agencies.map(a => ['get', this.keys.deliveredOn(a, day)] as Command))
+    return res.reduce((sum, [err, v]) => sum + (err === null && v !== null ? Number(v) : 0), 0)
+  }
+
   async summary (agencies: string[]): Promise<{ depth: number, oldest: number | undefined }> {
     if (agencies.length === 0) return { depth: 0, oldest: undefined }
     const res = await execEach(this.redis, agencies.flatMap(a => [['zcard', this.keys.outbox(a)], ['zrange', this.keys.outbox(a), 0, 0, 'WITHSCORES']] as Command[]))
@@ -148,13 +156,14 @@ export class DeliveryStore {
     if (acks.length === 0) return []
     const p = this.redis.pipeline()
     const stamp = new Date(now).toISOString()
+    const deliveredKey = this.keys.deliveredOn(f.agency, localDay(now))
     for (const a of acks) {
       const k = this.keys.dossier(f.agency, a.ref)
       p.ltAck(k.dossier, k.steps, this.keys.outbox(f.agency), this.keys.flushOwner(f.agency),
-        this.keys.webhookQueue(f.agency, a.maHoSo ?? ''), this.keys.webhookActive(f.agency), a.ref,
+        this.keys.webhookQueue(f.agency, a.maHoSo ?? ''), this.keys.webhookActive(f.agency), deliveredKey, a.ref,
         a.created === undefined ? '' : (a.created ? '1' : '0'),
         a.deliveredRev === undefined ? '' : a.deliveredRev, a.stepsUpTo ?? 0, now, f.token,
-        a.maHoSo ?? '', stamp, isoFromEpoch(now))
+        a.maHoSo ?? '', stamp, isoFromEpoch(now), DELIVERED_COUNT_TTL_S)
     }
     const res = (await p.exec()) ?? []
     const out = res.map(([err, v]) => { if (err !== null) throw err; return v as [string, string] })

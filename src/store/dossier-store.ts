@@ -69,7 +69,7 @@ export function defineCommands (redis: RedisClient): void {
   redis.defineCommand('ltYield', { numberOfKeys: 1, lua: outboxScripts.YIELD })
   redis.defineCommand('ltReleaseIfEmpty', { numberOfKeys: 3, lua: outboxScripts.RELEASE_IF_EMPTY })
   redis.defineCommand('ltRelease', { numberOfKeys: 2, lua: outboxScripts.RELEASE })
-  redis.defineCommand('ltAck', { numberOfKeys: 6, lua: outboxScripts.ACK })
+  redis.defineCommand('ltAck', { numberOfKeys: 7, lua: outboxScripts.ACK })
   redis.defineCommand('ltFail', { numberOfKeys: 7, lua: outboxScripts.FAIL })
   redis.defineCommand('ltAttempt', { numberOfKeys: 2, lua: outboxScripts.ATTEMPT })
   redis.defineCommand('ltPortalEvent', { numberOfKeys: 7, lua: portalScripts.PORTAL_EVENT })

@@ -68,6 +68,11 @@ export class Keys {
   overdue (agency: string): string { return `${this.tag(agency)}:overdue` }
   /** Prefix of the agency's statistics counters (src/stats): same slot as its dossiers. */
   statsPrefix (agency: string): string { return `${this.tag(agency)}:stats` }
+  /**
+   * How many of the agency's dossiers the portal took in full on one local day (`yyyy-mm-dd`,
+   * Asia/Ho_Chi_Minh): the admin page's "delivered today". Same slot, so ACK counts it.
+   */
+  deliveredOn (agency: string, day: string): string { return `${this.tag(agency)}:delivered:${day}` }
   /** Per receiving client: consecutive failures, since when, last error. Read by /health/ready. */
   webhookReceivers (): string { return `${this.prefix}:webhook-receivers` }
 

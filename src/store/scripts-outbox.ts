@@ -76,9 +76,9 @@ return redis.call('INCR', KEYS[2])
  * Records a successful portal write for one dossier and settles it when nothing is left.
  * Steps are acknowledged by id: every step up to `stepsUpTo` was taken by the portal.
  * The first create the portal takes is the dossier's `dossier.delivered` webhook event.
- * KEYS: dossier, steps, outbox, owner, whq, whActive. ARGV: ref, created (0/1 or ''),
- * deliveredRev ('' keeps), stepsUpTo (0: none), now, token, code ('' emits no event),
- * timestamp (ISO, UTC), deliveredAt (ISO, +07:00).
+ * KEYS: dossier, steps, outbox, owner, whq, whActive, deliveredOn (today's count). ARGV: ref,
+ * created (0/1 or ''), deliveredRev ('' keeps), stepsUpTo (0: none), now, token, code ('' emits
+ * no event), timestamp (ISO, UTC), deliveredAt (ISO, +07:00), the count's TTL (s).
  * Returns {state afterwards | 'missing' (its outbox entry is dropped) | 'fenced', new webhook head id or ''}.
  */
 export const ACK = `
@@ -126,6 +126,8 @@ if redis.call('HGET', d, 'created') == '1'
   redis.call('ZREM', KEYS[3], ARGV[1])
   redis.call('HSET', d, 'state', 'delivered', 'deliveredAt', ARGV[5])
   redis.call('HDEL', d, 'failure')
+  redis.call('INCR', KEYS[7])
+  redis.call('EXPIRE', KEYS[7], ARGV[10])
   return {'delivered', head}
 end
 return {state, head}

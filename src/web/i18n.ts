@@ -29,6 +29,7 @@ const W = {
   today: ['Hôm nay', 'Today'],
   received: ['Hồ sơ tiếp nhận', 'Dossiers received'],
   receivedOnline: ['trong đó trực tuyến', 'of which online'],
+  deliveredToday: ['Hồ sơ đã đồng bộ đủ lên Cổng', 'Dossiers fully on the portal'],
   outbox: ['Đang chờ gửi lên Cổng', 'Waiting for the portal'],
   oldest: ['Cũ nhất từ', 'Oldest since'],
   none: ['Không có', 'None'],
@@ -217,7 +218,4 @@ export function formatDate (value: string | number | undefined): string {
 }
 
 /** Today in Asia/Ho_Chi_Minh, yyyy-mm-dd. */
-export function localDay (ms = Date.now()): string {
-  const d = new Date(ms + 7 * 3_600_000)
-  return d.toISOString().slice(0, 10)
-}
+export { localDay } from '../mappings/toolkit/dates.js'

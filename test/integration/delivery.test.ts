@@ -3,6 +3,7 @@ import { startTestRedis, type TestRedis } from '../../support/test-redis.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
+import { localDay } from '../../src/mappings/toolkit/dates.js'
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js'
 
 let redis: TestRedis
@@ -143,4 +144,23 @@ t.test('a backlog is sent in batches of up to 50', async t => {
   const sizes = sim.state.received({ service: 'DongBoHoSoMC' }).filter(r => r.errorCode === '0' && r.maHoSo.some(c => codes.includes(c))).map(r => r.maHoSo.length)
   t.ok(Math.max(...sizes) > 1, `batched: ${sizes.join(',')}`)
   t.ok(Math.max(...sizes) <= 50)
+})
+
+t.test('each time the portal has a dossier in full, today\'s delivered figure counts it once', async t => {
+  const [zero, one, two] = [civilStatus(++n), civilStatus(++n), civilStatus(++n)]
+  const first = await post(gw.url, key(), 'civil-status', zero)
+  const agency = (await syncState(first.json.maHoSo as string)).dossier.agency.code as string
+  const count = async (): Promise<number> => await gw.app.store.delivery.deliveredOn([agency], localDay())
+  await delivered(first.json.maHoSo as string)
+  const before = await count()
+  const codes: string[] = []
+  for (const d of [one, two]) codes.push((await post(gw.url, key(), 'civil-status', d)).json.maHoSo as string)
+  for (const c of codes) await delivered(c)
+  t.equal(await count(), before + 2, 'two new dossiers')
+  await post(gw.url, key(), 'civil-status', one)
+  t.equal(await count(), before + 2, 'a duplicate changes nothing')
+  await post(gw.url, key(), 'civil-status', { ...one, ghiChu: 'Bổ sung' })
+  await waitFor(async () => (await syncState(codes[0] as string)).sync.deliveredRevision === 2)
+  t.equal(await count(), before + 3, 'an update, once on the portal, counts again')
+  t.equal(await gw.app.store.delivery.deliveredOn([agency], '2000-01-01'), 0, 'another day has its own count')
 })

@@ -183,6 +183,10 @@ t.test('operator: sign in, filter, open, edit and replay, bulk replay, settle a 
   t.equal(await page.textContent('h1'), 'Failed syncs', 'and it stays English')
   await page.click('a.lang')
 
+  // The overview counts what reached the portal today: at least the replayed, edited and settled dossiers.
+  await page.click('nav a[href="/admin"]')
+  t.ok(Number(await page.textContent('[data-testid="delivered-today"]')) >= 3, 'delivered today on the overview')
+
   // bull-board, behind the same sign-in.
   const board = await page.goto(`${s.url}/admin/queues`)
   t.equal(board?.status(), 200)

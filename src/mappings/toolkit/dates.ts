@@ -277,3 +277,8 @@ export function fromPortalDate (portal: string): ConvResult<string> {
   if (p.y < 1900 || p.y > 2100) return yearRange(1900, 2100)
   return { ok: true, value: formatIso(p) }
 }
+
+/** The local day (Asia/Ho_Chi_Minh, UTC+7 all year) of `ms`, as `yyyy-mm-dd`. */
+export function localDay (ms = Date.now()): string {
+  return new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10)
+}

@@ -1,5 +1,5 @@
 /**
- * Overview: today's intake, the outbox backlog and its oldest entry, the portal connection
+ * Overview: today's intake and deliveries to the portal, the outbox backlog and its oldest entry, the portal connection
  * (circuit breaker), failing webhook receivers, what waits for an officer by kind, and the
  * centre's figures over 30 days. All within the signed-in admin's scope.
  */
@@ -22,6 +22,7 @@ export default async function overviewRoutes (app: FastifyInstance): Promise<voi
     ])
     const agencies = (await app.store.agencies()).filter(a => seesAgency(me, a))
     const outbox = await app.store.delivery.summary(agencies)
+    const deliveredToday = await app.store.delivery.deliveredOn(agencies, today)
     const ready = await app.inject({ method: 'GET', url: '/health/ready' })
     const health = ready.json<{ portalCircuit?: string, webhookReceiversFailing?: Array<{ client: string, consecutiveFailures: number, failingSince: string, lastError: string }> }>()
     return await reply.view('overview', {
@@ -29,6 +30,7 @@ export default async function overviewRoutes (app: FastifyInstance): Promise<voi
       today: day.ok ? day.body.totals : undefined,
       month: month.ok ? month.body : undefined,
       outbox,
+      deliveredToday,
       breaker: health.portalCircuit ?? 'closed',
       receivers: health.webhookReceiversFailing ?? [],
       waiting: KINDS.map((k, i) => ({ kind: k, total: waiting[i]?.ok === true ? waiting[i].body.total : undefined }))
