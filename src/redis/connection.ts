@@ -63,17 +63,35 @@ function clusterOptions (t: Extract<Topology, { kind: 'cluster' }>, purpose: Pur
 }
 
 /**
- * ioredis's QUIT leaves a Sentinel client's failover-detector subscriptions to the sentinels open:
- * they keep reconnecting and keep the process from exiting. A disconnect after QUIT closes them;
- * duplicates (BullMQ's blocking connections) get the same.
+ * Two gaps of ioredis's Sentinel client, closed here for the client and its duplicates (BullMQ's
+ * blocking connections):
+ * - QUIT leaves the failover-detector subscriptions to the sentinels open: they keep reconnecting
+ *   and keep the process from exiting. A disconnect after QUIT closes them.
+ * - When the failover detector hears +switch-master while the client is already reconnecting
+ *   (the primary just died), the connector's connect is cut short and the client ends for good
+ *   ("Connection is closed."), never to ask the sentinels again. A client that ends without being
+ *   closed by us connects again.
  */
-function closesSentinels (r: Redis): Redis {
+function followsFailovers (r: Redis): Redis {
+  let closing = false
   const quit = r.quit.bind(r)
+  const disconnect = r.disconnect.bind(r)
   r.quit = (async () => {
-    try { return await quit() } finally { r.disconnect() }
+    closing = true
+    try { return await quit() } finally { disconnect() }
   }) as typeof r.quit
+  r.disconnect = ((reconnect?: boolean) => {
+    if (reconnect !== true) closing = true
+    disconnect(reconnect)
+  }) as typeof r.disconnect
+  r.on('end', () => {
+    if (closing) return
+    setTimeout(() => {
+      if (!closing && r.status === 'end') r.connect().catch(() => {})
+    }, 200).unref()
+  })
   const duplicate = r.duplicate.bind(r)
-  r.duplicate = ((...args: Parameters<typeof r.duplicate>) => closesSentinels(duplicate(...args))) as typeof r.duplicate
+  r.duplicate = ((...args: Parameters<typeof r.duplicate>) => followsFailovers(duplicate(...args))) as typeof r.duplicate
   return r
 }
 
@@ -83,7 +101,7 @@ export function createRedis (config: TopologyConfig, purpose: Purpose, opts: { l
   const lazyConnect = opts.lazyConnect ?? false
   if (t.kind === 'cluster') return new Cluster(t.nodes, clusterOptions(t, purpose, lazyConnect))
   const options = { ...baseOptions(purpose), lazyConnect }
-  if (t.kind === 'sentinel') return closesSentinels(new Redis({ ...options, ...sentinelOptions(t) }))
+  if (t.kind === 'sentinel') return followsFailovers(new Redis({ ...options, ...sentinelOptions(t) }))
   return new Redis(t.url, { ...options, ...(t.password === undefined ? {} : { password: t.password }) })
 }
 
