@@ -8,7 +8,7 @@ import { loadConfig } from '../src/config.js'
 import { loadMappings } from '../src/mappings/registry.js'
 import { loadAdminUnits } from '../src/admin-units/index.js'
 import { IntakeService, codeDay } from '../src/intake/intake-service.js'
-import { closeXmlPool, defaultXmlLimits } from '../src/adapters/xml.js'
+import { closeXmlPool, xmlLimitsFrom } from '../src/adapters/xml.js'
 import { firstInvalidUtf8 } from '../src/adapters/utf8.js'
 import { Errors, GatewayError } from '../src/errors.js'
 import { toPortalHoSo } from '../src/mappings/to-portal.js'
@@ -34,14 +34,7 @@ export async function validateFile (system: string, file: string): Promise<numbe
     const bad = firstInvalidUtf8(bytes)
     if (bad >= 0) throw Errors.badEncoding(bad, bytes[bad])
     // normalize() parses and maps only: the store and the queues are never touched.
-    const intake = new IntakeService(registry, null as unknown as DossierStore, null as unknown as JobQueues, { adminUnits: loadAdminUnits(c.ADMIN_UNITS_DIR) }, {
-      ...defaultXmlLimits,
-      maxBytes: c.BODY_LIMIT_BYTES,
-      maxDepth: c.XML_MAX_DEPTH,
-      maxNodes: c.XML_MAX_NODES,
-      maxTextLength: c.XML_MAX_TEXT_CHARS,
-      offloadAboveBytes: c.XML_OFFLOAD_ABOVE_BYTES
-    })
+    const intake = new IntakeService(registry, null as unknown as DossierStore, null as unknown as JobQueues, { adminUnits: loadAdminUnits(c.ADMIN_UNITS_DIR) }, xmlLimitsFrom(c))
     const { dossier, review } = await intake.normalize(mapping, bytes.toString('utf8'))
     // As POST /v1/validate/:system shows it: no number is taken, so the sequence is 00000.
     const { sourceId: _s, ...rest } = dossier

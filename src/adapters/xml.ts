@@ -37,6 +37,18 @@ export const defaultXmlLimits: Readonly<XmlLimits> = Object.freeze({
   offloadAboveBytes: 64 * 1024
 })
 
+/** The configured limits (BODY_LIMIT_BYTES and the XML_* variables) over the defaults. */
+export function xmlLimitsFrom (c: { BODY_LIMIT_BYTES: number, XML_MAX_DEPTH: number, XML_MAX_NODES: number, XML_MAX_TEXT_CHARS: number, XML_OFFLOAD_ABOVE_BYTES: number }): XmlLimits {
+  return {
+    ...defaultXmlLimits,
+    maxBytes: c.BODY_LIMIT_BYTES,
+    maxDepth: c.XML_MAX_DEPTH,
+    maxNodes: c.XML_MAX_NODES,
+    maxTextLength: c.XML_MAX_TEXT_CHARS,
+    offloadAboveBytes: c.XML_OFFLOAD_ABOVE_BYTES
+  }
+}
+
 /** An element with its namespace URI kept (`''` when it has none), so adapters can check it. */
 export interface XElement extends XNode {
   ns: string

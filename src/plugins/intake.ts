@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { loadMappings, type MappingRegistry } from '../mappings/registry.js'
 import { loadAdminUnits } from '../admin-units/index.js'
 import { IntakeService } from '../intake/intake-service.js'
-import { closeXmlPool, defaultXmlLimits } from '../adapters/xml.js'
+import { closeXmlPool, xmlLimitsFrom } from '../adapters/xml.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,14 +16,7 @@ export default fp(async (app) => {
   const c = app.config
   const registry = await loadMappings()
   const adminUnits = loadAdminUnits(c.ADMIN_UNITS_DIR)
-  const intake = new IntakeService(registry, app.store, app.queues, { adminUnits }, {
-    ...defaultXmlLimits,
-    maxBytes: c.BODY_LIMIT_BYTES,
-    maxDepth: c.XML_MAX_DEPTH,
-    maxNodes: c.XML_MAX_NODES,
-    maxTextLength: c.XML_MAX_TEXT_CHARS,
-    offloadAboveBytes: c.XML_OFFLOAD_ABOVE_BYTES
-  })
+  const intake = new IntakeService(registry, app.store, app.queues, { adminUnits }, xmlLimitsFrom(c))
   app.addHook('onClose', async () => { await closeXmlPool() })
   app.decorate('registry', registry)
   app.decorate('intake', intake)
