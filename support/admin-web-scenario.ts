@@ -4,13 +4,12 @@
  * viewer key, and helpers that make failed, held, unrouted and hostile dossiers the way they
  * happen in production (a portal that refuses, a split commune, an online dossier nobody takes).
  */
-import { mkdtempSync, createWriteStream, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
-import { loggerOptions } from '../src/logger.js'
+import { listenInProcess } from './in-process-gateway.js'
 import { RedisServer } from './redis-server.js'
 import { makeClients, newKey, newWebhookSecret } from './clients-file.js'
 import { civilStatus, post } from './samples.js'
@@ -62,12 +61,8 @@ export async function startWebScenario (env: Record<string, string> = {}): Promi
     WEBHOOK_RETRY_SCHEDULE_MS: '100',
     ...env
   })
-  const logFile = join(dir, 'gateway.log')
-  const stream = createWriteStream(logFile)
-  const app = await buildApp(config, { fastify: { logger: { ...loggerOptions(config.LOG_LEVEL), stream } as never } })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const addr = app.server.address()
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`
+  const gw = await listenInProcess(config, dir)
+  const { app, url } = gw
   return {
     redis,
     sim,
@@ -77,10 +72,9 @@ export async function startWebScenario (env: Record<string, string> = {}): Promi
     config,
     clientsFile: file,
     keys: { operator: keys.admin, viewer, civil, land: keys.land as string },
-    logs: () => readFileSync(logFile, 'utf8'),
+    logs: gw.logs,
     close: async () => {
-      await app.close()
-      await new Promise<void>(resolve => stream.end(resolve))
+      await gw.close()
       await stub.close()
       await sim.close()
       await redis.close()

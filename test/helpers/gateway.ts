@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
-import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
-import { loggerOptions } from '../../src/logger.js'
+import { listenInProcess } from '../../support/in-process-gateway.js'
 import { freePort } from '../../support/redis-server.js'
 import { waitFor } from '../../support/wait.js'
 
@@ -52,25 +51,8 @@ export async function startGateway (t: TestEnv): Promise<InProcessGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'lt-gw-'))
   const { file, keys } = t.clients ?? makeClients(dir, { extra: t.extraClients ?? [] })
   const config = loadConfig(baseEnv(t, file))
-  const logFile = join(dir, 'gateway.log')
-  const stream = createWriteStream(logFile)
-  // Production's own logger options (serializers and redaction): the log-scan test must see what production would write.
-  const app = await buildApp(config, { fastify: { logger: { ...loggerOptions(config.LOG_LEVEL), stream } as never } })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const addr = app.server.address()
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`
-  return {
-    app,
-    url,
-    keys,
-    clientsFile: file,
-    logFile,
-    logs: () => readFileSync(logFile, 'utf8'),
-    close: async () => {
-      await app.close()
-      await new Promise<void>(resolve => stream.end(resolve))
-    }
-  }
+  const gw = await listenInProcess(config, dir)
+  return { ...gw, keys, clientsFile: file }
 }
 
 /**

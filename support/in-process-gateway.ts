@@ -1,0 +1,38 @@
+/**
+ * The gateway built and listening in this process, with production's own logger options
+ * (serializers and redaction) writing to a file: what tests, the admin-page scenario and the
+ * screenshots inspect. The caller owns the config and whatever the gateway talks to.
+ */
+import { createWriteStream, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../src/app.js'
+import type { Config } from '../src/config.js'
+import { loggerOptions } from '../src/logger.js'
+
+export interface ListeningGateway {
+  app: FastifyInstance
+  url: string
+  logFile: string
+  logs: () => string
+  /** Closes the app, then flushes its log. */
+  close: () => Promise<void>
+}
+
+export async function listenInProcess (config: Config, dir: string): Promise<ListeningGateway> {
+  const logFile = join(dir, 'gateway.log')
+  const stream = createWriteStream(logFile)
+  const app = await buildApp(config, { fastify: { logger: { ...loggerOptions(config.LOG_LEVEL), stream } as never } })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const addr = app.server.address()
+  return {
+    app,
+    url: `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`,
+    logFile,
+    logs: () => readFileSync(logFile, 'utf8'),
+    close: async () => {
+      await app.close()
+      await new Promise<void>(resolve => stream.end(resolve))
+    }
+  }
+}
