@@ -5,7 +5,7 @@
 import { Keys } from '../store/keys.js'
 import type { Result, ChainableCommander } from 'ioredis'
 import type { RedisClient } from '../redis/connection.js'
-import { STATS_BUMP } from './scripts.js'
+import { STATS_BUMP, STATS_KEY_COUNT } from './scripts.js'
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -13,7 +13,6 @@ declare module 'ioredis' {
   }
 }
 
-/** `<KEY_PREFIX>:{<agency>}:stats`: what STATS_APPLY takes as `statsPrefix`. */
 /** The agency's statistics prefix, as the store's key design names it (Keys.statsPrefix). */
 export function statsPrefix (keyPrefix: string, agency: string): string {
   return new Keys(keyPrefix).statsPrefix(agency)
@@ -28,9 +27,31 @@ export const statsKeys = {
   dims: (sp: string): string => `${sp}:dims`
 }
 
+/**
+ * The KEYS a script's STATS_APPLY may touch to apply `encoded` (`encodeBumps`), plus the buckets
+ * of `days` (a day the script itself may bump, e.g. the dossier's receipt day): dims, open, and
+ * each day's four buckets, padded to STATS_KEY_COUNT. One transition bumps at most two days (the
+ * receipt day, the day of the change); more is a programming error.
+ */
+export function statsKeysFor (sp: string, encoded: string, days: readonly string[] = []): string[] {
+  const all = new Set(days)
+  for (const entry of encoded === '' ? [] : encoded.split(';')) {
+    const day = entry.slice(0, entry.indexOf('|'))
+    if (day !== '') all.add(day)
+  }
+  if (all.size > (STATS_KEY_COUNT - 2) / 4) throw new RangeError(`bumps on more than two days: ${encoded}`)
+  const keys = [statsKeys.dims(sp), statsKeys.open(sp)]
+  for (const day of all) {
+    const month = day.slice(0, 7)
+    keys.push(statsKeys.day(sp, day), statsKeys.dayTotals(sp, day), statsKeys.month(sp, month), statsKeys.monthTotals(sp, month))
+  }
+  while (keys.length < STATS_KEY_COUNT) keys.push(statsKeys.dims(sp))
+  return keys
+}
+
 export function defineStatsCommands (redis: RedisClient): void {
   if (typeof redis.ltStatsBump === 'function') return
-  redis.defineCommand('ltStatsBump', { numberOfKeys: 1, lua: STATS_BUMP })
+  redis.defineCommand('ltStatsBump', { numberOfKeys: STATS_KEY_COUNT, lua: STATS_BUMP })
 }
 
 export class StatsStore {
@@ -41,12 +62,12 @@ export class StatsStore {
   /** Applies encoded bumps (encodeBumps) under one agency and dims, as the write paths' scripts do. */
   async bump (agency: string, dims: string, encoded: string): Promise<void> {
     const sp = statsPrefix(this.keyPrefix, agency)
-    await this.redis.ltStatsBump(statsKeys.dims(sp), sp, dims, encoded)
+    await this.redis.ltStatsBump(...statsKeysFor(sp, encoded), dims, encoded)
   }
 
   /** The same, queued on a pipeline (bulk loads). */
   bumpIn (pipeline: ChainableCommander, agency: string, dims: string, encoded: string): void {
     const sp = statsPrefix(this.keyPrefix, agency)
-    pipeline.ltStatsBump(statsKeys.dims(sp), sp, dims, encoded)
+    pipeline.ltStatsBump(...statsKeysFor(sp, encoded), dims, encoded)
   }
 }

@@ -15,7 +15,8 @@ import * as outboxScripts from './scripts-outbox.js'
 import * as portalScripts from './scripts-portal.js'
 import * as webhookScripts from './scripts-webhook.js'
 import * as lifecycleScripts from './scripts-lifecycle.js'
-import { LifecycleStore, lifecycleArgv, type LifecycleArgs } from './lifecycle-store.js'
+import { LIFECYCLE_KEY_COUNT, LifecycleStore, lifecycleArgv, lifecycleKeys, type LifecycleArgs } from './lifecycle-store.js'
+import { STATS_KEY_COUNT } from '../stats/scripts.js'
 import { AuditStore } from './audit-store.js'
 import { ReplayStore } from './replay-store.js'
 import { PortalStore } from './portal-store.js'
@@ -62,7 +63,7 @@ declare module 'ioredis' {
 
 export function defineCommands (redis: RedisClient): void {
   if (typeof redis.ltIntake === 'function') return
-  redis.defineCommand('ltIntake', { numberOfKeys: 14, lua: intakeScripts.INTAKE })
+  redis.defineCommand('ltIntake', { numberOfKeys: 14 + LIFECYCLE_KEY_COUNT, lua: intakeScripts.INTAKE })
   redis.defineCommand('ltAdminChange', { numberOfKeys: 8, lua: intakeScripts.ADMIN_CHANGE })
   redis.defineCommand('ltClaim', { numberOfKeys: 1, lua: outboxScripts.CLAIM })
   redis.defineCommand('ltRenew', { numberOfKeys: 1, lua: outboxScripts.RENEW })
@@ -72,14 +73,14 @@ export function defineCommands (redis: RedisClient): void {
   redis.defineCommand('ltAck', { numberOfKeys: 7, lua: outboxScripts.ACK })
   redis.defineCommand('ltFail', { numberOfKeys: 7, lua: outboxScripts.FAIL })
   redis.defineCommand('ltAttempt', { numberOfKeys: 2, lua: outboxScripts.ATTEMPT })
-  redis.defineCommand('ltPortalEvent', { numberOfKeys: 7, lua: portalScripts.PORTAL_EVENT })
-  redis.defineCommand('ltOnlineDossier', { numberOfKeys: 11, lua: portalScripts.ONLINE_DOSSIER })
+  redis.defineCommand('ltPortalEvent', { numberOfKeys: 7 + STATS_KEY_COUNT, lua: portalScripts.PORTAL_EVENT })
+  redis.defineCommand('ltOnlineDossier', { numberOfKeys: 11 + LIFECYCLE_KEY_COUNT, lua: portalScripts.ONLINE_DOSSIER })
   redis.defineCommand('ltLink', { numberOfKeys: 12, lua: portalScripts.LINK })
   redis.defineCommand('ltRoute', { numberOfKeys: 5, lua: portalScripts.ROUTE })
   redis.defineCommand('ltWebhookDone', { numberOfKeys: 4, lua: webhookScripts.WEBHOOK_DONE })
   redis.defineCommand('ltWebhookFail', { numberOfKeys: 3, lua: webhookScripts.WEBHOOK_FAIL })
-  redis.defineCommand('ltApplyEvent', { numberOfKeys: 10, lua: lifecycleScripts.APPLY_EVENT })
-  redis.defineCommand('ltDeadline', { numberOfKeys: 6, lua: lifecycleScripts.DEADLINE })
+  redis.defineCommand('ltApplyEvent', { numberOfKeys: 10 + LIFECYCLE_KEY_COUNT, lua: lifecycleScripts.APPLY_EVENT })
+  redis.defineCommand('ltDeadline', { numberOfKeys: 6 + STATS_KEY_COUNT, lua: lifecycleScripts.DEADLINE })
   redis.defineCommand('ltDiscard', { numberOfKeys: 4, lua: lifecycleScripts.DISCARD })
   redis.defineCommand('ltWebhookUnhold', { numberOfKeys: 1, lua: lifecycleScripts.WEBHOOK_UNHOLD })
 }
@@ -162,7 +163,7 @@ export class DossierStore {
       k.dossier, k.raw, k.steps, this.keys.codes(agency), this.keys.sequence(agency, a.day),
       this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
       this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
-      this.keys.due(agency), this.keys.overdue(agency), k.doc,
+      this.keys.due(agency), this.keys.overdue(agency), k.doc, ...lifecycleKeys(this.keys.closed(agency), a.lifecycle),
       ref, agency, a.day, short(a.fullHash), short(a.contentHash), a.input.status, encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
       '', '', a.now, this.retentionMs,
       a.review.length > 0 ? JSON.stringify(a.review) : '', JSON.stringify(a.step), a.clientId, a.system,

@@ -8,6 +8,8 @@ import type { Keys } from './keys.js'
 import type { HistoryEntry, PendingStep, SyncState } from './records.js'
 import type { Lifecycle } from '../lifecycle/events.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import { STATS_KEY_COUNT } from '../stats/scripts.js'
+import { statsKeysFor } from '../stats/stats-store.js'
 
 /** What a transition needs to know of the dossier as it is. */
 export interface LifecycleSnapshot {
@@ -41,7 +43,15 @@ export interface LifecycleArgs {
 
 export function lifecycleArgv (a: LifecycleArgs): Array<string | number> {
   return [a.statusAt ?? '', a.dueAt, a.dueAtIso, a.final ? 1 : 0, a.now, a.resolved ? 1 : '',
-    a.statsPrefix, a.dims, a.bumps, a.receivedDay ?? '', a.paidOnline === undefined ? '' : (a.paidOnline ? 1 : 0)]
+    '', a.dims, a.bumps, a.receivedDay ?? '', a.paidOnline === undefined ? '' : (a.paidOnline ? 1 : 0)]
+}
+
+/** How many KEYS `lifecycleKeys` gives: LIFECYCLE_SET's `closed`, then the statistics keys. */
+export const LIFECYCLE_KEY_COUNT = 1 + STATS_KEY_COUNT
+
+/** LIFECYCLE_SET's keys, appended to a script's KEYS: `closed`, then `statsKeys(first + 1)`. */
+export function lifecycleKeys (closed: string, a: LifecycleArgs): string[] {
+  return [closed, ...statsKeysFor(a.statsPrefix, a.bumps)]
 }
 
 export interface EventChange {
@@ -91,6 +101,7 @@ export class LifecycleStore {
     const [result, state, jobGen] = await this.redis.ltApplyEvent(k.dossier, k.steps, this.keys.outbox(c.agency), this.keys.flushOwner(c.agency),
       this.keys.flushGen(c.agency), this.keys.stateIndex(c.agency, 'failed'), this.keys.stateIndex(c.agency, 'needs-review'),
       this.keys.due(c.agency), this.keys.overdue(c.agency), this.keys.history(c.agency, c.code),
+      ...lifecycleKeys(this.keys.closed(c.agency), c.args),
       c.ref, now, c.expectedRevision, c.status, JSON.stringify(c.lifecycle), c.contentChanged ? 1 : 0,
       step === undefined ? '' : JSON.stringify(step), JSON.stringify(c.history), this.retentionMs, ...lifecycleArgv(c.args))
     return { result: result as 'ok' | 'missing' | 'revision', state, jobGen }
@@ -111,8 +122,8 @@ export class LifecycleStore {
     refs.forEach((ref, i) => {
       const code = codes[i] ?? ''
       p.ltDeadline(this.keys.dossier(agency, ref).dossier, this.keys.due(agency), this.keys.overdue(agency), this.keys.history(agency, code),
-        this.keys.webhookQueue(agency, code), this.keys.webhookActive(agency),
-        ref, code, now, windowMs, stamp, at, this.retentionMs, overdueBump, this.keys.statsPrefix(agency))
+        this.keys.webhookQueue(agency, code), this.keys.webhookActive(agency), ...statsKeysFor(this.keys.statsPrefix(agency), overdueBump),
+        ref, code, now, windowMs, stamp, at, this.retentionMs, overdueBump)
     })
     const res = (await p.exec()) ?? []
     res.forEach(([err, v], i) => {

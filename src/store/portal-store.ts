@@ -5,7 +5,8 @@
 import type { RedisClient } from '../redis/connection.js'
 import { type Keys, PORTAL_SYSTEM, sourceRef } from './keys.js'
 import type { HistoryEntry } from './records.js'
-import { lifecycleArgv, type LifecycleArgs } from './lifecycle-store.js'
+import { lifecycleArgv, lifecycleKeys, type LifecycleArgs } from './lifecycle-store.js'
+import { statsKeysFor } from '../stats/stats-store.js'
 
 const RAW_KEEP = 20
 
@@ -67,12 +68,15 @@ export class PortalStore {
     for (let i = 0; i < 5; i++) {
       const ref = await this.redis.hget(this.keys.codes(a.agency), a.code) ?? ''
       const k = this.keys.dossier(a.agency, ref === '' ? '-' : ref)
+      // Set once, at the first intake: the day whose counters a payment or a rating moves.
+      const day = ref === '' ? null : await this.redis.hget(k.dossier, 'receivedDay')
       const [result, head] = await this.redis.ltPortalEvent(
         this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, this.keys.history(a.agency, a.code),
         this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.unmatched(a.agency),
+        ...statsKeysFor(this.keys.statsPrefix(a.agency), '', day === null ? [] : [day]),
         a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.fact?.field ?? '', a.fact?.value ?? '',
         a.count ?? '', a.webhook.type, ref === '' ? '' : a.webhook.body(ref), a.unmatched, JSON.stringify(a.historyNotForwarded),
-        this.keys.statsPrefix(a.agency), a.stats?.paid === true ? 1 : 0, a.stats?.rating ?? '')
+        '', a.stats?.paid === true ? 1 : 0, a.stats?.rating ?? '')
       if (result !== 'moved') return { result: result as PortalEventResult, ...(ref === '' ? {} : { ref }), head }
     }
     throw new Error('the dossier kept moving while a callback was applied')
@@ -86,6 +90,7 @@ export class PortalStore {
       this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, k.raw, this.keys.history(a.agency, a.code),
       this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.stateIndex(a.agency, 'unrouted'),
       this.keys.unmatched(a.agency), this.keys.due(a.agency), this.keys.overdue(a.agency),
+      ...lifecycleKeys(this.keys.closed(a.agency), a.lifecycle),
       a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.rawEntry, RAW_KEEP, a.state, a.client, a.webhookBody,
       a.unmatched, ...lifecycleArgv(a.lifecycle), ...Object.entries(a.fields).flat())
     return { result: result as OnlineResult, head }

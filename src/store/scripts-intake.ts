@@ -9,7 +9,7 @@ import { LIFECYCLE_SET, SET_STATE } from './scripts-shared.js'
  * Intake, as a compare-and-set on the revision the sender's change was decided on (the status
  * machine runs in TS on that revision; another change in between makes this answer 'retry').
  * KEYS: dossier, raw, steps, codes, seq, outbox, flushOwner, flushGen, flushArmed,
- * idxFailed, idxReview, due, overdue, doc.
+ * idxFailed, idxReview, due, overdue, doc, then LIFECYCLE_SET's (`lifecycleKeys`) from 15.
  * ARGV: ref, agency, day, fullHash, contentHash, status, doc (the compressed record, provenance
  *       and payload: codec.ts), '' (unused), '' (unused), now,
  *       retentionMs, reviewJson, stepJson, clientId, system, sourceId, rawKeep, whClient (the
@@ -31,6 +31,7 @@ local d, raw, steps, codes, seq, outbox, owner, gen, armed = KEYS[1], KEYS[2], K
 local idxFailed, idxReview, due, overdue, doc = KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]
 local ref, now = ARGV[1], tonumber(ARGV[10])
 ${SET_STATE}
+local closed, statsFirst = KEYS[15], 16
 ${LIFECYCLE_SET}
 if (redis.call('HGET', d, 'revision') or '0') ~= ARGV[19] then return {'', 'retry', '', '', ''} end
 local code = redis.call('HGET', d, 'maHoSo')

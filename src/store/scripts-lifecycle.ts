@@ -9,7 +9,8 @@ import { STATS_APPLY } from '../stats/scripts.js'
 
 /**
  * An event on a dossier, as a compare-and-set on its revision.
- * KEYS: dossier, steps, outbox, owner, gen, idxFailed, idxReview, due, overdue, hist.
+ * KEYS: dossier, steps, outbox, owner, gen, idxFailed, idxReview, due, overdue, hist, then
+ *       LIFECYCLE_SET's (`lifecycleKeys`) from 11.
  * ARGV: ref, now, expectedRevision, status, lifecycleJson, contentChanged (1/0), stepJson
  *       ('' none), historyEntry, retentionMs, then LIFECYCLE_SET's eleven from index 10.
  * Returns {result, state, jobGen}: 'ok', 'missing' or 'revision'.
@@ -18,6 +19,7 @@ export const APPLY_EVENT = `
 local d, ref = KEYS[1], ARGV[1]
 local idxFailed, idxReview, due, overdue = KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 ${SET_STATE}
+local closed, statsFirst = KEYS[11], 12
 ${LIFECYCLE_SET}
 if redis.call('EXISTS', d) == 0 then return {'missing', '', ''} end
 if (redis.call('HGET', d, 'revision') or '0') ~= ARGV[3] then return {'revision', '', ''} end
@@ -48,9 +50,9 @@ return {'ok', 'pending', redis.call('GET', KEYS[5]) or '0'}
 /**
  * The deadline of one open dossier, at `now`. Overdue happens once per due date, and so does
  * due-soon, however many processes scan: the record says for which due date each was sent.
- * KEYS: dossier, due, overdue, hist, whq, whActive.
+ * KEYS: dossier, due, overdue, hist, whq, whActive, then the statistics keys (`statsKeysFor`).
  * ARGV: ref, code, now, windowMs, timestamp (ISO, UTC), historyAt (ISO +07:00), retentionMs,
- *       overdueBump (the encoded +1 of the overdueOpen gauge), statsPrefix.
+ *       overdueBump (the encoded +1 of the overdueOpen gauge).
  * Returns {result, headId}: 'overdue', 'due-soon', 'later', 'final', 'gone' or 'done'.
  */
 export const DEADLINE = `
@@ -87,7 +89,7 @@ if dueAt <= now then
   if f[3] == tostring(dueAt) then return {'done', ''} end
   redis.call('HSET', d, 'overdueFor', tostring(dueAt), 'overdue', '1')
   redis.call('ZADD', overdue, dueAt, ref)
-  if ARGV[8] ~= '' and f[10] then statsApply(ARGV[9], f[10], ARGV[8]) end
+  if ARGV[8] ~= '' and f[10] then statsApply(statsKeys(7), f[10], ARGV[8]) end
   redis.call('RPUSH', KEYS[4], cjson.encode({ at = ARGV[6], kind = 'overdue', dueAt = f[9] }))
   redis.call('PEXPIRE', KEYS[4], ARGV[7])
   return {'overdue', event('dossier.overdue')}

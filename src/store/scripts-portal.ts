@@ -9,13 +9,16 @@ import { LIFECYCLE_SET } from './scripts-shared.js'
 import { STATS_APPLY } from '../stats/scripts.js'
 
 /**
- * A callback about a dossier (not HoSoMoi). KEYS: evt, codes, dossier, hist, whq, active, unmatched.
+ * A callback about a dossier (not HoSoMoi). KEYS: evt, codes, dossier, hist, whq, active, unmatched,
+ * then the statistics keys (`statsKeysFor`, with the dossier's receipt day, where payments and
+ * ratings count).
  * ARGV: code, ref ('' when the code is not known), now, retentionMs, historyEntry,
  *       factField ('' none), factValue, incrField ('' none), webhookType, webhookBody ('' none),
- *       unmatchedEntry, historyEntryNotForwarded, statsPrefix, paid (1: a payment),
+ *       unmatchedEntry, historyEntryNotForwarded, '' (unused), paid (1: a payment),
  *       ratingScore ('' none).
  * Returns {result, headId}: 'applied', 'duplicate' (headId: the queue's head, to re-arm its
- * job), 'unmatched' (kept for admins), or 'moved' (the code now points elsewhere: look again).
+ * job), 'unmatched' (kept for admins), or 'moved' (the code now points elsewhere, or the
+ * receipt day's counters are not the ones in KEYS: look again).
  */
 export const PORTAL_EVENT = `
 ${EMIT}
@@ -24,8 +27,12 @@ local code, ref, retention = ARGV[1], ARGV[2], ARGV[4]
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'duplicate', headId(KEYS[5])} end
 local cur = redis.call('HGET', KEYS[2], code) or ''
 if cur ~= ref then return {'moved', ''} end
-redis.call('SET', KEYS[1], '1', 'PX', retention)
 local d = KEYS[3]
+local sk = statsKeys(8)
+-- The centre's figures: paid online and ratings count on the dossier's receipt day.
+local sf = redis.call('HMGET', d, 'receivedDay', 'statsDims', 'paidOnline', 'ratingScore')
+if sf[1] and sf[2] and (ARGV[14] == '1' or ARGV[15] ~= '') and not sk.days[sf[1]] then return {'moved', ''} end
+redis.call('SET', KEYS[1], '1', 'PX', retention)
 if ref == '' or redis.call('EXISTS', d) == 0 then
   redis.call('RPUSH', KEYS[7], ARGV[11])
   redis.call('PEXPIRE', KEYS[7], retention)
@@ -33,20 +40,18 @@ if ref == '' or redis.call('EXISTS', d) == 0 then
 end
 if ARGV[6] ~= '' then redis.call('HSET', d, ARGV[6], ARGV[7]) end
 if ARGV[8] ~= '' then redis.call('HINCRBY', d, ARGV[8], 1) end
--- The centre's figures: paid online and ratings count on the dossier's receipt day.
-local sf = redis.call('HMGET', d, 'receivedDay', 'statsDims', 'paidOnline', 'ratingScore')
 if sf[1] and sf[2] then
   if ARGV[14] == '1' and sf[3] ~= '1' then
     redis.call('HSET', d, 'paidOnline', '1')
-    statsApply(ARGV[13], sf[2], sf[1] .. '|paidOnline|1')
+    statsApply(sk, sf[2], sf[1] .. '|paidOnline|1')
   end
   if ARGV[15] ~= '' then
     local score = tonumber(ARGV[15])
     if sf[4] then
       local delta = score - tonumber(sf[4])
-      if delta ~= 0 then statsApply(ARGV[13], sf[2], sf[1] .. '|ratingSum|' .. delta) end
+      if delta ~= 0 then statsApply(sk, sf[2], sf[1] .. '|ratingSum|' .. delta) end
     else
-      statsApply(ARGV[13], sf[2], sf[1] .. '|ratingSum|' .. score .. ';' .. sf[1] .. '|ratingCount|1')
+      statsApply(sk, sf[2], sf[1] .. '|ratingSum|' .. score .. ';' .. sf[1] .. '|ratingCount|1')
     end
     redis.call('HSET', d, 'ratingScore', ARGV[15])
   end
@@ -63,7 +68,8 @@ return {'applied', ''}
 
 /**
  * HoSoMoi: an online dossier, already on the portal, under the code the portal gave it.
- * KEYS: evt, codes, dossier, raw, hist, whq, active, idxUnrouted, unmatched, due, overdue.
+ * KEYS: evt, codes, dossier, raw, hist, whq, active, idxUnrouted, unmatched, due, overdue, then
+ *       LIFECYCLE_SET's (`lifecycleKeys`) from 12.
  * ARGV: code, ref, now, retentionMs, historyEntry, rawEntry, rawKeep, state ('delivered' or
  *       'unrouted'), whClient ('' none), webhookBody, unmatchedEntry, LIFECYCLE_SET's eleven
  *       (12 to 22), then field/value pairs.
@@ -74,6 +80,7 @@ export const ONLINE_DOSSIER = `
 ${EMIT}
 local code, ref, retention = ARGV[1], ARGV[2], ARGV[4]
 local d, hist, due, overdue = KEYS[3], KEYS[5], KEYS[10], KEYS[11]
+local closed, statsFirst = KEYS[12], 13
 ${LIFECYCLE_SET}
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'duplicate', headId(KEYS[6])} end
 redis.call('SET', KEYS[1], '1', 'PX', retention)
