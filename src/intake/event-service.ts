@@ -27,7 +27,7 @@ export class EventService {
       const d = await find()
       const now = Date.now()
       const before = toCanonical(d)
-      const r = applyEvent({ status: before.status, statusAt: d.statusAt ?? d.createdAt, lifecycle: d.lifecycle ?? emptyLifecycle(), dossier: before }, ev, now)
+      const r = applyEvent({ status: before.status, statusAt: d.statusAt ?? Date.parse(d.input.receivedAt), lifecycle: d.lifecycle ?? emptyLifecycle(), dossier: before }, ev, now)
       if (!r.ok) throw r.error
       const dueAtIso = r.lifecycle.dueAt ?? d.input.dueAt
       const t = bumpsFor({

@@ -17,6 +17,12 @@ export type IntakeDecision =
 export function decideIntake (snap: LifecycleSnapshot | undefined, d: CanonicalInput, a: { system: string, statsPrefix: string, now: number, statusField: string }): IntakeDecision {
   const at = d.step?.at ?? isoFromEpoch(a.now)
   const toAt = d.step?.at === undefined ? undefined : Date.parse(d.step.at)
+  // Status times are the sender's clock, never the gateway's: a machine that replays its queue
+  // after hours offline sends old times, and its moves must still follow each other. Without
+  // `step.at`, the latest sender time known stands in (a lower bound): the current status's
+  // time or the receipt, whichever is later.
+  const receivedAt = Date.parse(d.receivedAt)
+  const lowerBound = Math.max(snap?.statusAt ?? receivedAt, receivedAt)
   const to = d.status
   let changed = snap === undefined
   if (snap !== undefined && snap.status !== '' && snap.status !== to) {
@@ -49,7 +55,7 @@ export function decideIntake (snap: LifecycleSnapshot | undefined, d: CanonicalI
     kind: 'apply',
     expectedRevision: snap?.revision ?? 0,
     lifecycle: {
-      ...(changed ? { statusAt: toAt ?? a.now } : {}),
+      ...(changed ? { statusAt: toAt ?? lowerBound } : {}),
       dueAt,
       dueAtIso,
       final: isFinal(changed ? to : (snap?.status ?? to) as StatusCode),

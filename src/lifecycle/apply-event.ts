@@ -163,7 +163,9 @@ export function applyEvent (state: LifecycleState, event: LifecycleEvent, now: n
   if (move === 'illegal') return { ok: false, error: illegalTransition(status, to, event.type === 'status' || event.type === 'result' ? 'status' : 'type') }
   const changed = move === 'ok'
   const dateField = DATE_OF[to]
-  if (dateField !== undefined && changed) lifecycle[dateField] = event.at
+  // A result on a dossier a resend brought to 9 without its date: the result dates it.
+  const undated = event.type === 'result' && to === '9' && dossier.finishedAt === undefined && lifecycle.finishedAt === undefined
+  if (dateField !== undefined && (changed || undated)) lifecycle[dateField] = event.at
   return {
     ok: true,
     status: to,

@@ -47,9 +47,15 @@ const MOVES: Readonly<Record<StatusCode, readonly StatusCode[]>> = {
 
 export type Classification = 'same' | 'ok' | 'stale' | 'illegal'
 
+/**
+ * Both times are on the sender's clock, never the gateway's (when a post arrived says nothing of
+ * when its status was set: an offline machine replays its queue hours late): `step.at` or an
+ * event's `at`; for a status whose sender gave no time, the latest sender time known then (the
+ * previous status's, or the receipt): a lower bound, so an in-order replay never looks older.
+ */
 export interface ClassifyOptions {
   mode: 'event' | 'resend'
-  /** Epoch ms the current status was set. */
+  /** Epoch ms the current status was set (sender's clock, or its lower bound). */
   fromAt?: number
   /** Epoch ms the incoming status was set, when the sender said. */
   toAt?: number
