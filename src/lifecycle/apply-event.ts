@@ -9,6 +9,7 @@ import { STATUS_LABELS, toPortalHoSo } from '../mappings/to-portal.js'
 import type { CanonicalDossier, ResultDocument, StatusCode, StepInfo } from '../schemas/canonical-dossier.js'
 import { MAX_RESULTS, MAX_SUPPLEMENTS, type Lifecycle, type LifecycleEvent } from './schemas.js'
 import { withLifecycle } from './overlay.js'
+import { truncate } from '../mappings/toolkit/text.js'
 import { classify, illegalTransition, isFinal } from './status-machine.js'
 
 export interface LifecycleState {
@@ -38,8 +39,7 @@ function refuse (code: string, status: number, field: string, vi: string, en: st
 }
 
 function cut (s: string): string {
-  const chars = Array.from(s)
-  return chars.length <= CONTENT_MAX ? s : `${chars.slice(0, CONTENT_MAX - 1).join('')}…`
+  return truncate(s, CONTENT_MAX)
 }
 
 /** `2025-07-15T23:59:59+07:00` → `15/07/2025 23:59`, as officers write it. */

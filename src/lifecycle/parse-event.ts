@@ -5,6 +5,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { issue, type FieldIssue } from '../errors.js'
+import { AJV_OPTIONS } from '../schemas/schema-issues.js'
 import { dateTime } from '../mappings/toolkit/dates.js'
 import { normalizeText, text } from '../mappings/toolkit/text.js'
 import type { Conv } from '../mappings/reader.js'
@@ -15,7 +16,7 @@ type Parsed = { ok: true, event: LifecycleEvent } | { ok: false, issues: FieldIs
 
 const MAX_ISSUES = 50
 // ajv rather than typebox/compile: every problem at once (typebox stops at 8 errors, a global setting).
-const ajv = new Ajv({ allErrors: true, strict: false })
+const ajv = new Ajv(AJV_OPTIONS)
 const CHECKS = Object.fromEntries(EVENT_TYPES.map(t => [t, ajv.compile(EVENT_SCHEMAS[t])])) as Record<EventType, ValidateFunction>
 /** Values that are not free text: trimmed, never rewritten. */
 const VERBATIM = new Set(['type', 'at', 'dueAt', 'newDueAt', 'status', 'url'])

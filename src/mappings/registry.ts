@@ -11,6 +11,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { TSchema } from 'typebox'
 import { canonicalInputSchema, type CanonicalInput } from '../schemas/canonical-dossier.js'
+import { AJV_OPTIONS } from '../schemas/schema-issues.js'
 import { issue, type FieldIssue } from '../errors.js'
 import type { MapContext, MapOutcome, SectorMapping } from './types.js'
 import type { Reader } from './reader.js'
@@ -29,7 +30,7 @@ export class MappingRegistry {
       this.bySystem.set(m.system, m)
       if (m.detailsSchema !== undefined) details[m.system] = m.detailsSchema
     }
-    const ajv = new Ajv({ allErrors: true, strict: false })
+    const ajv = new Ajv(AJV_OPTIONS)
     addFormats(ajv)
     this.validate = ajv.compile<CanonicalInput>(canonicalInputSchema(details))
   }

@@ -37,7 +37,16 @@ export function expects (vi: string, en: string, code?: string): Expectation {
 type Json = Record<string, unknown>
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
-const ajv = new Ajv({ allErrors: true, strict: false })
+
+/**
+ * The options of every ajv that checks what may reach the portal: all errors at once, and
+ * `unicode: false`, so `maxLength`/`minLength` count UTF-16 code units (`string.length`), as the
+ * portal does (portal-protocol.md: a character outside the BMP counts as two), where JSON
+ * Schema's default counts code points and would pass 560 CJK Extension B characters as 560.
+ */
+export const AJV_OPTIONS = { allErrors: true, strict: false, unicode: false } as const
+
+const ajv = new Ajv(AJV_OPTIONS)
 addFormats(ajv)
 
 /** A validator of `schema` that reports all its errors; `T` is the type the schema describes. */

@@ -109,3 +109,18 @@ t.test('a new due date already past keeps the dossier overdue, listed under that
   t.equal(Date.parse(items[0]?.dueAt ?? ''), Date.parse(newDue), 'under the due date in force')
   t.equal(await overdueOpen(`agency=${AGENCY.code}`), before, 'counted once')
 })
+
+t.test('lengths count UTF-16 code units, as the portal does, refused at the sender\'s field', async t => {
+  // U+20000.. (CJK Extension B): one character, two UTF-16 code units each.
+  const extB = (n: number): string => Array.from({ length: n }, (_, i) => String.fromCodePoint(0x20000 + i)).join('')
+  const long = await post(gw.url, gw.keys.canonical as string, 'canonical', doc('SEAM-LEN', { receivedAt: isoIn(-HOUR), dueAt: isoIn(48 * HOUR), summary: extB(560) }))
+  t.equal(long.status, 422, long.text)
+  t.match(long.json.errors, [{ code: 'TOO_LONG', field: 'summary' }], 'summary: 1120 code units of at most 1000')
+  const fits = await post(gw.url, gw.keys.canonical as string, 'canonical', doc('SEAM-LEN', { receivedAt: isoIn(-HOUR), dueAt: isoIn(48 * HOUR), summary: extB(500) }))
+  t.equal(fits.status, 202, fits.text)
+  const step = await event(fits.json.maHoSo as string, { type: 'step', at: isoIn(0), content: extB(501) })
+  t.equal(step.status, 422, JSON.stringify(step.json))
+  t.match(step.json.errors, [{ code: 'TOO_LONG', field: 'content' }])
+  const officer = await event(fits.json.maHoSo as string, { type: 'step', at: isoIn(0), content: 'Thẩm định', officer: `Nguyễn ${extB(22)}` })
+  t.equal(officer.status, 422, 'officer: 51 code units of at most 50')
+})

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { email, normalizeText, personName, text } from '../../src/mappings/toolkit/text.js'
+import { email, normalizeText, personName, text, truncate } from '../../src/mappings/toolkit/text.js'
 
 t.test('text: NFC, one space, trimmed', async t => {
   const conv = text()
@@ -53,4 +53,14 @@ t.test('email', async t => {
     'binh@example.vn.', 'binh@example.1', `${'a'.repeat(65)}@example.vn`, `a@${'b'.repeat(250)}.vn`]) {
     t.match(conv(raw), { ok: false, code: 'INVALID_EMAIL' }, raw)
   }
+})
+
+t.test('lengths are UTF-16 code units, as the portal counts them', async t => {
+  const extB = '\u{20000}'
+  t.match(text({ max: 4 })(extB.repeat(3)), { ok: false, code: 'TOO_LONG' }, 'three characters outside the BMP are six units')
+  t.same(text({ max: 4 })(extB.repeat(2)), { ok: true, value: extB.repeat(2) })
+  t.equal(truncate('abcdef', 4), 'abc…')
+  t.equal(truncate(`ab${extB}cd`, 4), 'ab…', 'never half a pair')
+  t.equal(truncate(`ab${extB}cd`, 4).length <= 4, true)
+  t.equal(truncate('abc', 3), 'abc')
 })

@@ -20,7 +20,7 @@ import type { Reader } from '../reader.js'
 import type { MapContext, SectorMapping } from '../types.js'
 import {
   agencyCode, birthDate, cccd, communeCode, dateTime, email, personName, sourceId, phone, procedureCode,
-  socialInsuranceNumber, table, text, type Gender, optional
+  socialInsuranceNumber, table, text, truncate, type Gender, optional
 } from '../toolkit/index.js'
 
 const CHANNEL = table<CanonicalInput['channel']>('KenhNop', { TT: 'in-person', DVC: 'online', BCCI: 'postal' } as const, { caseInsensitive: true })
@@ -71,8 +71,7 @@ function summary (procedure: string | undefined, holder: Holder, insuranceNumber
   const who = insuranceNumber === undefined ? holder.name : `${holder.name} (mã số BHXH ${insuranceNumber})`
   const s = `${procedure ?? 'Hồ sơ bảo hiểm xã hội'} cho ${who}${reason === undefined ? '' : `; lý do: ${reason}`}`
   // The parts are each bounded but together may pass the portal's limit: cut, and say so.
-  const chars = Array.from(s)
-  return chars.length <= SUMMARY_MAX ? s : `${chars.slice(0, SUMMARY_MAX - 1).join('')}…`
+  return truncate(s, SUMMARY_MAX)
 }
 
 function map (r: Reader, ctx: MapContext): CanonicalInput {

@@ -2,7 +2,9 @@
  * Free text: names, summaries, addresses. The portal wants NFC with single spaces; senders
  * send decomposed Unicode (a base letter followed by combining marks), tabs, line breaks,
  * no-break spaces and the invisible characters that copying from a word processor leaves.
- * Lengths are counted in code points, as JSON Schema `maxLength` counts them.
+ * Lengths are counted in UTF-16 code units, as the portal counts them (portal-protocol.md: a
+ * character outside the Basic Multilingual Plane, some chữ Nôm, counts as two), and as the
+ * canonical schema's `maxLength` does (ajv with `unicode: false`, schema-issues.ts).
  */
 import type { Conv, ConvResult } from '../reader.js'
 
@@ -18,8 +20,18 @@ export function normalizeText (raw: string): string {
   return raw.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim().normalize('NFC')
 }
 
-function length (s: string): number {
-  return Array.from(s).length
+/** The portal's length: UTF-16 code units. */
+export function portalLength (s: string): number {
+  return s.length
+}
+
+/** `s` cut to at most `max` UTF-16 code units, ending with `…` when cut, never inside a pair. */
+export function truncate (s: string, max: number): string {
+  if (s.length <= max) return s
+  let end = max - 1
+  const last = s.charCodeAt(end - 1)
+  if (last >= 0xd800 && last <= 0xdbff) end--
+  return `${s.slice(0, end)}…`
 }
 
 function check (s: string, min: number, max: number): ConvResult<string> {
@@ -31,7 +43,7 @@ function check (s: string, min: number, max: number): ConvResult<string> {
       en: 'contains control or invalid characters'
     }
   }
-  const n = length(s)
+  const n = portalLength(s)
   if (n > max) {
     return { ok: false, code: 'TOO_LONG', vi: `dài quá ${max} ký tự`, en: `is longer than ${max} characters` }
   }
