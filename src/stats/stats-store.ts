@@ -59,15 +59,37 @@ export class StatsStore {
     defineStatsCommands(redis)
   }
 
-  /** Applies encoded bumps (encodeBumps) under one agency and dims, as the write paths' scripts do. */
+  /**
+   * Applies encoded bumps (encodeBumps) under one agency and dims, as the write paths' scripts do:
+   * one script per two days of buckets (a script's KEYS hold two days), so bumps of a dossier's
+   * whole life may be given at once.
+   */
   async bump (agency: string, dims: string, encoded: string): Promise<void> {
-    const sp = statsPrefix(this.keyPrefix, agency)
-    await this.redis.ltStatsBump(...statsKeysFor(sp, encoded), dims, encoded)
+    const p = this.redis.pipeline()
+    this.bumpIn(p, agency, dims, encoded)
+    for (const [err] of await p.exec() ?? []) if (err !== null) throw err
   }
 
   /** The same, queued on a pipeline (bulk loads). */
   bumpIn (pipeline: ChainableCommander, agency: string, dims: string, encoded: string): void {
     const sp = statsPrefix(this.keyPrefix, agency)
-    pipeline.ltStatsBump(...statsKeysFor(sp, encoded), dims, encoded)
+    for (const part of twoDaysEach(encoded)) pipeline.ltStatsBump(...statsKeysFor(sp, part), dims, part)
   }
+}
+
+/** `encoded` split into parts naming at most two days each (the gauge goes with the first). */
+function twoDaysEach (encoded: string): string[] {
+  const byDay = new Map<string, string[]>()
+  for (const entry of encoded === '' ? [] : encoded.split(';')) {
+    const day = entry.slice(0, entry.indexOf('|'))
+    byDay.set(day, [...(byDay.get(day) ?? []), entry])
+  }
+  const gauge = byDay.get('') ?? []
+  byDay.delete('')
+  const days = [...byDay.values()]
+  const parts: string[] = []
+  for (let i = 0; i < days.length || (i === 0 && gauge.length > 0); i += 2) {
+    parts.push([...(i === 0 ? gauge : []), ...(days[i] ?? []), ...(days[i + 1] ?? [])].join(';'))
+  }
+  return parts
 }

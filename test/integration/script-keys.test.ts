@@ -152,8 +152,9 @@ async function scenario (t: Test, c: RedisClient): Promise<void> {
   t.equal(await gw.app.store.delivery.yieldClaim({ agency: idle, token }, 60_000), true)
   await gw.app.store.delivery.release(idle, 'kc-job')
 
-  // The statistics bump on its own (benchmark, repairs).
-  await new StatsStore(c, 'lt').bump(AGENCY, '18754|civil-status|1.001193|online', '2025-07-01|received|1;2025-08-02|refused|1;|overdueOpen|1')
+  // The statistics bump on its own (benchmark, repairs): three days, so two scripts.
+  await new StatsStore(c, 'lt').bump(AGENCY, '18754|civil-status|1.001193|online', '2025-07-01|received|1;2025-08-02|refused|1;2025-09-03|withdrawn|1;|overdueOpen|1')
+  t.same(await Promise.all(['dt:2025-07-01', 'mt:2025-08', 'dt:2025-09-03'].map(async k => await c.hget(`lt:{${AGENCY}}:stats:${k}`, k.startsWith('mt') ? 'refused' : k.endsWith('01') ? 'received' : 'withdrawn'))), ['1', '1', '1'])
 }
 
 t.test('every script of the gateway runs, and touches only keys in its KEYS', async t => {
