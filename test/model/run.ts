@@ -1,0 +1,187 @@
+/**
+ * What each command requires of the model (`precondition`) and what it does, to the gateway
+ * and to the model at once (`execute`): each reply is checked against the model as it comes.
+ */
+import { compactAll } from '../../src/queue/compact.js'
+import { scanDeadlines } from '../../src/queue/deadlines.js'
+import { waitFor } from '../../support/wait.js'
+import type { Cmd } from './commands.js'
+import { classifyResend, HOUR, localIso, type MDossier, type Model } from './model.js'
+import { canonicalDoc, commune, dueOf } from './payloads.js'
+import { isOpen } from './known-bugs.js'
+import { portalPrecondition, runPortal } from './run-portal.js'
+import { eventPrecondition, runEvent } from './run-events.js'
+import { RETENTION_MS, type World } from './world.js'
+
+export function expect (ok: boolean, what: string, got?: unknown): void {
+  if (!ok) throw new Error(`${what}${got === undefined ? '' : `: got ${JSON.stringify(got).slice(0, 600)}`}`)
+}
+
+/** Sector dossiers the sector can resend (the canonical ones, alive and not held). */
+export const resendable = (d: MDossier): boolean => d.doc !== undefined && !d.compacted && (d.state === 'pending' || d.state === 'delivered')
+
+export function precondition (m: Model, c: Cmd): boolean {
+  switch (c.k) {
+    case 'dup': case 'update': return m.pick(c.i, resendable) !== undefined
+    case 'resend': {
+      const d = m.pick(c.i, resendable)
+      if (d === undefined) return false
+      // The gateway compares a sender's time with its own arrival time (KNOWN_BUGS.offlineReplayStale).
+      if (isOpen('offlineReplayStale') && c.stepMinutes !== undefined && d.statusAt === undefined && d.status !== c.status) return false
+      return true
+    }
+    case 'reject': return !m.outage
+    case 'replay': case 'edit': case 'discard': return m.pick(c.i, d => d.state === 'failed') !== undefined
+    case 'event': return eventPrecondition(m, c)
+    case 'outage': return m.outage !== c.on
+    default: return portalPrecondition(m, c)
+  }
+}
+
+export async function execute (m: Model, w: World, c: Cmd): Promise<void> {
+  switch (c.k) {
+    case 'new': { await intakeNew(m, w, c); return }
+    case 'batch': {
+      for (let k = 0; k < c.n; k++) await intakeNew(m, w, { k: 'new', agency: c.agency, commune: k, status: '2', due: { hours: c.days * 24, dateOnly: true }, online: false, sid: `${c.sid}${k % 2 === 0 ? 'a' : 'B'}` })
+      return
+    }
+    case 'dup': {
+      const d = m.pick(c.i, resendable) as MDossier
+      const r = await w.call('POST', '/v1/inbound/canonical', w.g.keys.canonical as string, d.doc)
+      expect(r.status === 202 && r.json.outcome === 'duplicate', `${d.code}: the same payload again is a duplicate`, r)
+      return
+    }
+    case 'update': {
+      const d = m.pick(c.i, resendable) as MDossier
+      const doc = { ...d.doc, summary: `${c.summary} ${m.seq++}`, ...(c.commune === undefined ? {} : { agency: { ...(d.doc?.agency as object), communeCode: commune(c.commune) } }) }
+      const r = await w.call('POST', '/v1/inbound/canonical', w.g.keys.canonical as string, doc)
+      expect(r.status === 202 && r.json.outcome === 'updated', `${d.code}: a changed payload is an update`, r)
+      d.doc = doc
+      d.summary = doc.summary
+      m.touch(d)
+      return
+    }
+    case 'resend': return await resend(m, w, c)
+    case 'event': return await runEvent(m, w, c)
+    case 'outage': {
+      await w.outage(c.on)
+      m.outage = c.on
+      if (!c.on) await settled(m, w, 'the portal back')
+      return
+    }
+    case 'reject': {
+      // Alone in the outbox, so the one create the script refuses is this dossier's.
+      await settled(m, w, 'the outbox empty before a refused create')
+      w.sim.setFaults({ script: [{ service: 'DongBoHoSoMC', kind: 'error', code: '-1', message: 'Dữ liệu không hợp lệ' }] })
+      const d = await intakeNew(m, w, { k: 'new', agency: c.agency, commune: 0, status: '2', due: { hours: 48, dateOnly: false }, online: false, sid: c.sid })
+      await waitFor(async () => (await w.admin('GET', `/v1/dossiers/${d.code}`)).json?.sync?.state === 'failed', { what: `${d.code} refused with -1` })
+      d.state = 'failed'
+      d.failure = 'PORTAL_REJECTED'
+      return
+    }
+    case 'big': {
+      await intakeNew(m, w, { k: 'new', agency: c.agency, commune: 1, status: '2', due: { hours: 48, dateOnly: false }, online: false, sid: c.sid }, true)
+      await settled(m, w, 'the big dossier refused with 413')
+      return
+    }
+    case 'replay': {
+      const d = m.pick(c.i, x => x.state === 'failed') as MDossier
+      const r = await w.admin('POST', `/v1/admin/dossiers/${d.code}/replay`)
+      expect(r.status === 202, `${d.code}: replayed`, r)
+      d.state = 'pending'
+      d.failure = undefined
+      await settled(m, w, `${d.code} replayed`)
+      return
+    }
+    case 'edit': {
+      const d = m.pick(c.i, x => x.state === 'failed') as MDossier
+      const view = await w.admin('GET', `/v1/dossiers/${d.code}`)
+      const doc: Record<string, unknown> = { ...d.doc, summary: `${c.summary} ${m.seq++}` }
+      const r = await w.admin('POST', `/v1/admin/dossiers/${d.code}/edit`, { revision: view.json.sync.revision, dossier: { ...doc, documents: [] }, reason: 'Sửa theo kiểm tra mô hình' })
+      expect(r.status === 202, `${d.code}: edited`, r)
+      d.doc = { ...doc, documents: [] }
+      d.summary = doc.summary as string
+      d.big = false
+      d.state = 'pending'
+      d.failure = undefined
+      await settled(m, w, `${d.code} edited`)
+      return
+    }
+    case 'discard': {
+      const d = m.pick(c.i, x => x.state === 'failed') as MDossier
+      const r = await w.admin('POST', `/v1/admin/dossiers/${d.code}/discard`, { reason: 'Bỏ qua theo kiểm tra mô hình' })
+      expect(r.status === 200, `${d.code}: discarded`, r)
+      d.state = 'discarded'
+      return
+    }
+    case 'clock': {
+      m.clock += c.hours * HOUR
+      m.scan()
+      await scanDeadlines(w.g.app.store, w.g.app.queues, 6 * HOUR, w.g.app.log, m.clock)
+      return
+    }
+    case 'compact': {
+      await settled(m, w, 'everything sent before compaction')
+      await compactAll(w.g.app.store, RETENTION_MS, { now: m.clock })
+      // Every real change happened within minutes of the run's start: the clock decides.
+      if (m.clock - m.wall >= RETENTION_MS + HOUR) m.compact()
+      return
+    }
+    default: return await runPortal(m, w, c)
+  }
+}
+
+/** Waits until nothing is left to send (the portal up) or to hear (webhooks), then settles the model. */
+export async function settled (m: Model, w: World, what: string): Promise<void> {
+  await w.drained(what, !m.outage)
+  m.settle()
+}
+
+export async function intakeNew (m: Model, w: World, c: Extract<Cmd, { k: 'new' }>, big = false): Promise<MDossier> {
+  const n = m.dossiers.length
+  const receivedAt = m.wall - 5 * 24 * HOUR + n * 60_000
+  const { due, iso } = dueOf(m.wall, c.due)
+  const stepAt = c.stepMinutes === undefined ? undefined : receivedAt + c.stepMinutes * 60_000
+  const spec = { sourceId: `${c.sid}-${n}`, agency: c.agency, commune: commune(c.commune), channel: c.online ? 'online' as const : 'in-person' as const, status: c.status, receivedAt, dueIso: iso, summary: `Hồ sơ ${n}`, big, ...(stepAt === undefined ? {} : { stepAt }) }
+  const doc = canonicalDoc(spec)
+  const r = await w.call('POST', '/v1/inbound/canonical', w.g.keys.canonical as string, doc)
+  expect(r.status === 202 && r.json.outcome === 'new', `new dossier ${spec.sourceId} taken in`, r)
+  return m.add({
+    code: r.json.maHoSo,
+    agency: (doc.agency as { code: string }).code,
+    commune: spec.commune,
+    procedure: '1.001193',
+    channel: spec.channel,
+    system: 'canonical',
+    statsSystem: 'canonical',
+    origin: 'sector',
+    sourceId: spec.sourceId,
+    summary: spec.summary,
+    status: c.status,
+    ...(stepAt === undefined ? {} : { statusAt: stepAt }),
+    receivedAt,
+    due,
+    dueIso: iso,
+    state: 'pending',
+    big,
+    onPortal: false,
+    doc
+  }, stepAt ?? Date.now())
+}
+
+async function resend (m: Model, w: World, c: Extract<Cmd, { k: 'resend' }>): Promise<void> {
+  const d = m.pick(c.i, resendable) as MDossier
+  const toAt = c.stepMinutes === undefined ? undefined : d.receivedAt + c.stepMinutes * 60_000
+  const verdict = classifyResend(d.status, c.status, d.statusAt, toAt)
+  const doc: Record<string, unknown> = { ...d.doc, status: c.status, ...(toAt === undefined || verdict === 'same' ? {} : { step: { at: localIso(toAt) } }) }
+  if (verdict === 'same') delete doc.step
+  const r = await w.call('POST', '/v1/inbound/canonical', w.g.keys.canonical as string, doc)
+  const what = `${d.code}: resend ${d.status} → ${c.status} (${toAt === undefined ? 'no time' : 'sender time'}) is ${verdict}`
+  if (verdict === 'illegal') { expect(r.status === 409 && r.json.code === 'ILLEGAL_TRANSITION', what, r); return }
+  const outcome = verdict === 'stale' ? 'stale' : verdict === 'same' ? (JSON.stringify(doc) === JSON.stringify(d.doc) ? 'duplicate' : 'updated') : 'updated'
+  expect(r.status === 202 && r.json.outcome === outcome, what, r)
+  if (verdict !== 'ok') return
+  d.doc = doc
+  m.setStatus(d, c.status, toAt ?? Date.now(), toAt)
+  m.step(d)
+}
