@@ -22,6 +22,8 @@ export type Cmd =
   | { k: 'outage', on: boolean }
   | { k: 'reject', agency: number, sid: string }
   | { k: 'big', agency: number, sid: string }
+  | { k: 'review', sid: string, days: number }
+  | { k: 'settle', i: number, pick: number }
   | { k: 'replay', i: number }
   | { k: 'edit', i: number, summary: string }
   | { k: 'discard', i: number }
@@ -56,6 +58,8 @@ export function cmdArbitrary (): fc.Arbitrary<Cmd> {
     { weight: 2, arbitrary: fc.record({ k: fc.constant('outage' as const), on: fc.boolean() }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('reject' as const), agency, sid }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('big' as const), agency, sid }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('review' as const), sid, days: fc.constantFrom(-2, -1, 1, 2) }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('settle' as const), i, pick: fc.nat({ max: 2 }) }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('replay' as const), i }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('edit' as const), i, summary: fc.constantFrom('Đã sửa', 'Sửa lại trích yếu') }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('discard' as const), i }) },
@@ -86,5 +90,5 @@ export class Step implements fc.AsyncCommand<Model, Real> {
 }
 
 export function commandsArbitrary (maxCommands: number): fc.Arbitrary<Iterable<fc.AsyncCommand<Model, Real>>> {
-  return fc.commands([cmdArbitrary().map(c => new Step(c))], { maxCommands })
+  return fc.commands([cmdArbitrary().map(c => new Step(c))], { maxCommands, size: 'max' })
 }

@@ -14,6 +14,7 @@ import { checkAll, checkDoctor } from './checks.js'
 import { Model } from './model.js'
 import { openBugs, KNOWN_BUGS } from './known-bugs.js'
 import { World } from './world.js'
+import { tally } from './run.js'
 
 const num = (v: string | undefined, d: number): number => v === undefined || v === '' ? d : Number(v)
 const seed = num(process.env.MODEL_SEED, Date.now() % 2_147_483_647)
@@ -42,6 +43,7 @@ t.test('random sequences agree with the model', async t => {
     ...(path === undefined ? {} : { path }),
     ...(timeLimit > 0 ? { interruptAfterTimeLimit: timeLimit } : {})
   })
+  t.comment(`commands run: ${[...tally].map(([k, n]) => `${k} ${n}`).join(', ')}`)
   if (out.failed) {
     // fast-check wraps each command; those that did not run (their precondition failed) are left out.
     const cmds = [...(out.counterexample?.[0] ?? [])] as unknown as Array<{ cmd: Step, hasRan: boolean }>

@@ -51,7 +51,7 @@ export function classifyResend (from: string, to: string, fromAt: number | undef
 export function localIso (ms: number): string { return `${new Date(ms + 7 * HOUR).toISOString().slice(0, 19)}+07:00` }
 export function localDate (ms: number): string { return localIso(ms).slice(0, 10) }
 
-export type SyncState = 'pending' | 'delivered' | 'failed' | 'discarded' | 'unrouted'
+export type SyncState = 'pending' | 'delivered' | 'failed' | 'discarded' | 'unrouted' | 'needs-review'
 
 export interface MDossier {
   n: number
@@ -192,6 +192,7 @@ export class Model {
     for (const d of this.live()) {
       if (d.state === 'failed') out.push(`delivery|${d.code}`)
       if (d.state === 'unrouted') out.push(`unrouted|${d.code}`)
+      if (d.state === 'needs-review') out.push(`review|${d.code}`)
     }
     for (const u of this.unmatched) out.push(`callback|${u.code}|${u.maSuKien}`)
     return out.sort()

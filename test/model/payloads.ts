@@ -70,6 +70,21 @@ export function linkedDoc (n: number, commune: string, receivedAt: number, dueIs
   }
 }
 
+const LAND = readFileSync(new URL('../../fixtures/land/split-commune-review.input.xml', import.meta.url), 'utf8')
+/** The new communes the split old commune of the land fixture went to. */
+export const SPLIT_CANDIDATES = ['18754', '18823', '18832'] as const
+export const LAND_AGENCY = '000.00.12.H42'
+export const LAND_COMMUNE = '18601'
+
+/** The land fixture whose parcel lies in a split old commune: held for an admin's decision. */
+export function landReviewXml (sourceId: string, receivedAt: number, dueDate: string): string {
+  const [y, mo, d] = dueDate.split('-')
+  const r = localIso(receivedAt)
+  return LAND.replace(/<MaHoSoNganh>[^<]*</, `<MaHoSoNganh>${sourceId}<`)
+    .replace(/<NgayNhan>[^<]*</, `<NgayNhan>${r.slice(8, 10)}/${r.slice(5, 7)}/${r.slice(0, 4)} ${r.slice(11, 16)}<`)
+    .replace(/<NgayHenTra>[^<]*</, `<NgayHenTra>${String(d)}/${String(mo)}/${String(y)}<`)
+}
+
 /** `yyyyMMddHHmmss`, local time, as the portal writes dates. */
 export function portalDate (ms: number): string { return localIso(ms).slice(0, 19).replace(/\D/g, '') }
 

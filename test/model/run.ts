@@ -7,7 +7,7 @@ import { scanDeadlines } from '../../src/queue/deadlines.js'
 import { waitFor } from '../../support/wait.js'
 import type { Cmd } from './commands.js'
 import { classifyResend, HOUR, localIso, type MDossier, type Model } from './model.js'
-import { canonicalDoc, commune, dueOf } from './payloads.js'
+import { canonicalDoc, commune, dueOf, landReviewXml, LAND_AGENCY, LAND_COMMUNE, SPLIT_CANDIDATES } from './payloads.js'
 import { isOpen } from './known-bugs.js'
 import { portalPrecondition, runPortal } from './run-portal.js'
 import { eventPrecondition, runEvent } from './run-events.js'
@@ -20,6 +20,11 @@ export function expect (ok: boolean, what: string, got?: unknown): void {
 /** Sector dossiers the sector can resend (the canonical ones, alive and not held). */
 export const resendable = (d: MDossier): boolean => d.doc !== undefined && !d.compacted && (d.state === 'pending' || d.state === 'delivered')
 
+/** Failed or held for review: what an admin may discard. */
+const held = (d: MDossier): boolean => d.state === 'failed' || d.state === 'needs-review'
+/** What an admin may correct as a canonical record (the test's own canonical dossiers). */
+const editable = (d: MDossier): boolean => held(d) && d.system === 'canonical'
+
 export function precondition (m: Model, c: Cmd): boolean {
   switch (c.k) {
     case 'dup': case 'update': return m.pick(c.i, resendable) !== undefined
@@ -31,14 +36,21 @@ export function precondition (m: Model, c: Cmd): boolean {
       return true
     }
     case 'reject': return !m.outage
-    case 'replay': case 'edit': case 'discard': return m.pick(c.i, d => d.state === 'failed') !== undefined
+    case 'replay': return m.pick(c.i, d => d.state === 'failed') !== undefined
+    case 'edit': return m.pick(c.i, editable) !== undefined
+    case 'discard': return m.pick(c.i, held) !== undefined
+    case 'settle': return m.pick(c.i, d => d.state === 'needs-review') !== undefined
     case 'event': return eventPrecondition(m, c)
     case 'outage': return m.outage !== c.on
     default: return portalPrecondition(m, c)
   }
 }
 
+/** How many of each command ran, for the test's summary (a kind that never runs tests nothing). */
+export const tally = new Map<string, number>()
+
 export async function execute (m: Model, w: World, c: Cmd): Promise<void> {
+  tally.set(c.k, (tally.get(c.k) ?? 0) + 1)
   switch (c.k) {
     case 'new': { await intakeNew(m, w, c); return }
     case 'batch': {
@@ -94,7 +106,7 @@ export async function execute (m: Model, w: World, c: Cmd): Promise<void> {
       return
     }
     case 'edit': {
-      const d = m.pick(c.i, x => x.state === 'failed') as MDossier
+      const d = m.pick(c.i, editable) as MDossier
       const view = await w.admin('GET', `/v1/dossiers/${d.code}`)
       const doc: Record<string, unknown> = { ...d.doc, summary: `${c.summary} ${m.seq++}` }
       const r = await w.admin('POST', `/v1/admin/dossiers/${d.code}/edit`, { revision: view.json.sync.revision, dossier: { ...doc, documents: [] }, reason: 'Sửa theo kiểm tra mô hình' })
@@ -108,10 +120,30 @@ export async function execute (m: Model, w: World, c: Cmd): Promise<void> {
       return
     }
     case 'discard': {
-      const d = m.pick(c.i, x => x.state === 'failed') as MDossier
+      const d = m.pick(c.i, held) as MDossier
       const r = await w.admin('POST', `/v1/admin/dossiers/${d.code}/discard`, { reason: 'Bỏ qua theo kiểm tra mô hình' })
       expect(r.status === 200, `${d.code}: discarded`, r)
       d.state = 'discarded'
+      return
+    }
+    case 'review': {
+      const n = m.dossiers.length
+      const receivedAt = m.wall - 5 * 24 * HOUR + n * 60_000
+      const { due, iso, short } = dueOf(m.wall, { hours: c.days * 24, dateOnly: true })
+      const sourceId = `${c.sid}-${n}`
+      const r = await w.call('POST', '/v1/inbound/land', w.g.keys.land as string, landReviewXml(sourceId, receivedAt, short), { 'content-type': 'application/xml' })
+      expect(r.status === 202 && r.json.outcome === 'new' && r.json.state === 'needs-review', `land dossier ${sourceId} held for review`, r)
+      m.add({
+        code: r.json.maHoSo, agency: LAND_AGENCY, commune: LAND_COMMUNE, procedure: '1.004227.000.00.00.H42', channel: 'in-person', system: 'land', statsSystem: 'land',
+        origin: 'sector', sourceId, summary: '', status: '2', receivedAt, due, dueIso: iso, state: 'needs-review', big: false, onPortal: false
+      }, Date.now())
+      return
+    }
+    case 'settle': {
+      const d = m.pick(c.i, x => x.state === 'needs-review') as MDossier
+      const r = await w.admin('POST', `/v1/admin/dossiers/${d.code}/review`, { communeCode: SPLIT_CANDIDATES[c.pick % SPLIT_CANDIDATES.length] })
+      expect(r.status === 202, `${d.code}: review settled`, r)
+      d.state = 'pending'
       return
     }
     case 'clock': {
@@ -174,7 +206,8 @@ async function resend (m: Model, w: World, c: Extract<Cmd, { k: 'resend' }>): Pr
   const toAt = c.stepMinutes === undefined ? undefined : d.receivedAt + c.stepMinutes * 60_000
   const verdict = classifyResend(d.status, c.status, d.statusAt, toAt)
   const doc: Record<string, unknown> = { ...d.doc, status: c.status, ...(toAt === undefined || verdict === 'same' ? {} : { step: { at: localIso(toAt) } }) }
-  if (verdict === 'same') delete doc.step
+  // Without a time of its own, the resend carries no step (not the one of an earlier post).
+  if (verdict === 'same' || toAt === undefined) delete doc.step
   const r = await w.call('POST', '/v1/inbound/canonical', w.g.keys.canonical as string, doc)
   const what = `${d.code}: resend ${d.status} → ${c.status} (${toAt === undefined ? 'no time' : 'sender time'}) is ${verdict}`
   if (verdict === 'illegal') { expect(r.status === 409 && r.json.code === 'ILLEGAL_TRANSITION', what, r); return }

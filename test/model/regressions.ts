@@ -1,0 +1,28 @@
+/**
+ * Shrunk sequences the model-based test found, kept as plain tests (regressions.test.ts replays
+ * each the same way every time). `bug` names the KNOWN_BUGS flag of a failure whose fix is not
+ * on main yet: the sequence then runs as a `todo` until the flag is closed.
+ */
+import type { Cmd } from './commands.js'
+import type { KnownBug } from './known-bugs.js'
+
+export interface Regression { name: string, bug?: KnownBug, cmds: Cmd[] }
+
+export const REGRESSIONS: Regression[] = [
+  {
+    // Found by MODEL_KNOWN_BUGS=none MODEL_SEED=3 MODEL_RUNS=6 MODEL_MAX_COMMANDS=40. Two dossiers
+    // due the same day, refs `canonical:0a-0` and `canonical:0B-1`: sorted by localeCompare (a
+    // before B), cursored by code units (B before a), so page 2 of limit=1 skips the second.
+    name: 'two overdue dossiers sharing a due instant page one by one (the overdue list at limit=1 lost the second)',
+    bug: 'listPaging',
+    cmds: [{ k: 'batch', agency: 0, n: 2, days: -2, sid: '0' }, { k: 'clock', hours: 1 }, { k: 'orphan', agency: 0, type: 'ThanhToan' }]
+  },
+  {
+    name: 'the deadline scan runs on the test\'s clock only: an online dossier due an hour ago is not overdue until a scan says so',
+    cmds: [{ k: 'online', agency: 0, commune: 0, routed: false, due: { hours: -1, dateOnly: false } }]
+  },
+  {
+    name: 'a ThanhToan on a dossier due on a shared day',
+    cmds: [{ k: 'batch', agency: 0, n: 2, days: -2, sid: '.' }, { k: 'portal', i: 0, type: 'ThanhToan', score: 1 }]
+  }
+]
