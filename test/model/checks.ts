@@ -41,7 +41,7 @@ export async function checkAll (m: Model, w: World): Promise<void> {
   await checkDeadlineLists(m, w)
   await checkStats(m, w)
   checkPortal(m, w)
-  await checkDoctor(w)
+  await checkDoctor(w, m.clock)
 }
 
 async function checkDossiers (m: Model, w: World): Promise<void> {
@@ -140,17 +140,38 @@ function checkPortal (m: Model, w: World): void {
 }
 
 /**
- * DOCTOR HOOK: `lienthong doctor` (issue 16, item 1) is built on branch `doctor`. Once its
- * function is on main, call it here: every drift it reports fails the sequence. Until then the
- * module is absent and this check is skipped (reported by model.test.ts).
+ * DOCTOR HOOK: `lienthong doctor` (issue 16, item 1; branch `doctor`). Its `runDoctor(redis,
+ * { prefix, now })` is called when `src/doctor` is on this branch: every drift it reports fails the
+ * sequence, except those of a known bug whose fix is not on main yet. Until then this is skipped
+ * and model.test.ts says so.
  */
 export const DOCTOR_MODULE = '../../src/doctor/index.js'
 
-export async function checkDoctor (_w: World): Promise<'ran' | 'absent'> {
+interface Drift { structure: string, problem: string, code?: string, ref?: string, detail: string }
+type RunDoctor = (redis: unknown, opts: { prefix: string, now?: number }) => Promise<{ found: number, drifts: Drift[] }>
+
+async function doctorFn (): Promise<RunDoctor | undefined> {
   try {
-    await import(DOCTOR_MODULE)
+    const mod = await import(DOCTOR_MODULE) as { runDoctor?: RunDoctor }
+    return mod.runDoctor
   } catch {
-    return 'absent'
+    return undefined
   }
-  return 'absent'
+}
+
+/** Drifts a known, still open bug leaves behind (known-bugs.ts). */
+function known (d: Drift): boolean {
+  if (isOpen('linkDropsOverdue') && (d.ref?.startsWith('portal:') === true || d.detail.includes('portal:'))) return true
+  if (isOpen('overdueGaugeDrift') && d.problem === 'gauge-mismatch') return true
+  return false
+}
+
+export async function checkDoctor (w: World, now?: number): Promise<'ran' | 'absent'> {
+  const run = await doctorFn()
+  if (run === undefined) return 'absent'
+  if (w.gw === undefined) return 'ran'
+  const report = await run(w.g.app.redis, { prefix: 'lt', ...(now === undefined ? {} : { now }) })
+  const drifts = report.drifts.filter(d => !known(d))
+  expect(drifts.length === 0, `lienthong doctor finds nothing (${report.found} drifts)`, drifts.slice(0, 10))
+  return 'ran'
 }

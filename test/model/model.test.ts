@@ -18,9 +18,9 @@ import { tally } from './run.js'
 
 const num = (v: string | undefined, d: number): number => v === undefined || v === '' ? d : Number(v)
 const seed = num(process.env.MODEL_SEED, Date.now() % 2_147_483_647)
-const runs = num(process.env.MODEL_RUNS, 8)
-const maxCommands = num(process.env.MODEL_MAX_COMMANDS, 25)
-const timeLimit = num(process.env.MODEL_TIME_LIMIT_MS, 240_000)
+const runs = num(process.env.MODEL_RUNS, 6)
+const maxCommands = num(process.env.MODEL_MAX_COMMANDS, 20)
+const timeLimit = num(process.env.MODEL_TIME_LIMIT_MS, 150_000)
 const path = process.env.MODEL_PATH
 
 t.test('random sequences agree with the model', async t => {

@@ -134,8 +134,23 @@ export async function execute (m: Model, w: World, c: Cmd): Promise<void> {
       const r = await w.call('POST', '/v1/inbound/land', w.g.keys.land as string, landReviewXml(sourceId, receivedAt, short), { 'content-type': 'application/xml' })
       expect(r.status === 202 && r.json.outcome === 'new' && r.json.state === 'needs-review', `land dossier ${sourceId} held for review`, r)
       m.add({
-        code: r.json.maHoSo, agency: LAND_AGENCY, commune: LAND_COMMUNE, procedure: '1.004227.000.00.00.H42', channel: 'in-person', system: 'land', statsSystem: 'land',
-        origin: 'sector', sourceId, summary: '', status: '2', receivedAt, due, dueIso: iso, state: 'needs-review', big: false, onPortal: false
+        code: r.json.maHoSo,
+        agency: LAND_AGENCY,
+        commune: LAND_COMMUNE,
+        procedure: '1.004227.000.00.00.H42',
+        channel: 'in-person',
+        system: 'land',
+        statsSystem: 'land',
+        origin: 'sector',
+        sourceId,
+        summary: '',
+        status: '2',
+        receivedAt,
+        due,
+        dueIso: iso,
+        state: 'needs-review',
+        big: false,
+        onPortal: false
       }, Date.now())
       return
     }
@@ -213,8 +228,8 @@ async function resend (m: Model, w: World, c: Extract<Cmd, { k: 'resend' }>): Pr
   if (verdict === 'illegal') { expect(r.status === 409 && r.json.code === 'ILLEGAL_TRANSITION', what, r); return }
   const outcome = verdict === 'stale' ? 'stale' : verdict === 'same' ? (JSON.stringify(doc) === JSON.stringify(d.doc) ? 'duplicate' : 'updated') : 'updated'
   expect(r.status === 202 && r.json.outcome === outcome, what, r)
+  if (outcome === 'updated') { d.doc = doc; m.touch(d) }
   if (verdict !== 'ok') return
-  d.doc = doc
   m.setStatus(d, c.status, toAt ?? Date.now(), toAt)
   m.step(d)
 }
