@@ -32,10 +32,16 @@ t.test('random sequences agree with the model', async t => {
   let sequences = 0
   const property = fc.asyncProperty(commandsArbitrary(maxCommands), async cmds => {
     sequences++
+    const started = Date.now()
     await world.reset()
     const model = new Model(Math.floor(Date.now() / 60_000) * 60_000)
-    await fc.asyncModelRun(() => ({ model, real: { world } }), cmds)
-    await checkAll(model, world)
+    try {
+      await fc.asyncModelRun(() => ({ model, real: { world } }), cmds)
+      await checkAll(model, world)
+    } finally {
+      // Progress on stderr: a slow machine shows where the time goes.
+      process.stderr.write(`model: sequence ${sequences}, ${model.dossiers.length} dossiers, ${Date.now() - started} ms\n`)
+    }
   })
   const out = await fc.check(property, {
     seed,

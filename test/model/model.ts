@@ -67,8 +67,14 @@ export interface MDossier {
   sourceId: string
   summary: string
   status: string
-  /** When the current status was set, as its sender said (undefined: the sender did not say). */
-  statusAt?: number
+  /**
+   * When the current status was set, on the sender's clock (lifecycle.md, "Time ordering"): the
+   * sender's own time, or, when it gave none, the latest sender time known then (the previous
+   * status's time or `receivedAt`, whichever is later).
+   */
+  statusAt: number
+  /** The sender said when (a step time, an event's or a callback's time). */
+  statusAtGiven: boolean
   receivedAt: number
   due: number
   dueIso: string
@@ -101,12 +107,16 @@ export class Model {
   readonly unmatched: MCallback[] = []
   /** Callbacks sent, to send copies of. */
   readonly sent: Array<Record<string, unknown>> = []
-  /** The deadline scans' clock; `wall` is the gateway's own (the run's start). */
+  /**
+   * The deadline scans' clock; `wall` is the gateway's own (the run's start). It starts 80 h back
+   * and never passes `wall`: the gateway judges "a due date in the future" on its own clock, so
+   * an overdue mark must never be for a date still ahead of it.
+   */
   clock: number
   outage = false
   seq = 0
 
-  constructor (readonly wall: number) { this.clock = wall }
+  constructor (readonly wall: number) { this.clock = wall - 80 * HOUR }
 
   byCode (code: string): MDossier | undefined { return this.dossiers.find(d => d.code === code) }
   live (): MDossier[] { return this.dossiers.filter(d => !d.compacted) }
@@ -125,9 +135,9 @@ export class Model {
     }
   }
 
-  /** A new dossier; `at` is when its status was set (the sender's time, or its arrival). */
-  add (d: Omit<MDossier, 'n' | 'overdue' | 'portalSteps' | 'pendingSteps' | 'moves' | 'supplementOpen' | 'compacted' | 'paidOnline' | 'eventDue'>, at: number): MDossier {
-    const full: MDossier = { ...d, paidOnline: false, eventDue: false, n: this.dossiers.length, overdue: false, portalSteps: [], pendingSteps: [], moves: { supplementRequests: 0, withdrawn: 0, refused: 0 }, supplementOpen: false, compacted: false }
+  /** A new dossier; `at` is when its status was set (the sender's time `senderAt`, or its arrival). */
+  add (d: Omit<MDossier, 'n' | 'overdue' | 'portalSteps' | 'pendingSteps' | 'moves' | 'supplementOpen' | 'compacted' | 'paidOnline' | 'eventDue' | 'statusAt' | 'statusAtGiven'>, at: number, senderAt?: number): MDossier {
+    const full: MDossier = { ...d, statusAt: senderAt ?? d.receivedAt, statusAtGiven: senderAt !== undefined, paidOnline: false, eventDue: false, n: this.dossiers.length, overdue: false, portalSteps: [], pendingSteps: [], moves: { supplementRequests: 0, withdrawn: 0, refused: 0 }, supplementOpen: false, compacted: false }
     this.moved(full, d.status, at)
     this.dossiers.push(full)
     return full
@@ -135,9 +145,12 @@ export class Model {
 
   /** A status change (resend, event, callback): one step for the portal. */
   setStatus (d: MDossier, to: string, at: number, senderAt: number | undefined): void {
-    if (to !== d.status) this.moved(d, to, at)
+    if (to !== d.status) {
+      this.moved(d, to, at)
+      d.statusAt = senderAt ?? Math.max(d.statusAt, d.receivedAt)
+      d.statusAtGiven = senderAt !== undefined
+    }
     d.status = to
-    if (senderAt !== undefined) d.statusAt = senderAt
     if (isFinal(to)) d.overdue = false
   }
 

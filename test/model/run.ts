@@ -32,7 +32,7 @@ export function precondition (m: Model, c: Cmd): boolean {
       const d = m.pick(c.i, resendable)
       if (d === undefined) return false
       // The gateway compares a sender's time with its own arrival time (KNOWN_BUGS.offlineReplayStale).
-      if (isOpen('offlineReplayStale') && c.stepMinutes !== undefined && d.statusAt === undefined && d.status !== c.status) return false
+      if (isOpen('offlineReplayStale') && c.stepMinutes !== undefined && !d.statusAtGiven && d.status !== c.status) return false
       return true
     }
     case 'reject': return !m.outage
@@ -162,16 +162,16 @@ export async function execute (m: Model, w: World, c: Cmd): Promise<void> {
       return
     }
     case 'clock': {
-      m.clock += c.hours * HOUR
+      m.clock = Math.min(m.clock + c.hours * HOUR, m.wall)
       m.scan()
       await scanDeadlines(w.g.app.store, w.g.app.queues, 6 * HOUR, w.g.app.log, m.clock)
       return
     }
     case 'compact': {
       await settled(m, w, 'everything sent before compaction')
-      await compactAll(w.g.app.store, RETENTION_MS, { now: m.clock })
-      // Every real change happened within minutes of the run's start: the clock decides.
-      if (m.clock - m.wall >= RETENTION_MS + HOUR) m.compact()
+      // As a run a day after the sequence would: every change happened within minutes of its start.
+      await compactAll(w.g.app.store, RETENTION_MS, { now: m.wall + RETENTION_MS + 2 * HOUR })
+      m.compact()
       return
     }
     default: return await runPortal(m, w, c)
@@ -213,7 +213,7 @@ export async function intakeNew (m: Model, w: World, c: Extract<Cmd, { k: 'new' 
     big,
     onPortal: false,
     doc
-  }, stepAt ?? Date.now())
+  }, stepAt ?? Date.now(), stepAt)
 }
 
 async function resend (m: Model, w: World, c: Extract<Cmd, { k: 'resend' }>): Promise<void> {
