@@ -10,6 +10,20 @@ export interface Regression { name: string, bug?: KnownBug, cmds: Cmd[] }
 
 export const REGRESSIONS: Regression[] = [
   {
+    // MODEL_SEED=5 MODEL_PATH=4:2:2: an event made the dossier final (3), then the sector resent
+    // its own payload (status 2, its old step time) with a new summary: stale, content not
+    // taken (the test's model had taken it as an update).
+    name: 'a sector update after an event moved the dossier on is classified against the current status',
+    cmds: [{ k: 'new', agency: 1, commune: 2, status: '2', due: { hours: 16, dateOnly: false }, online: true, sid: '-_U', stepMinutes: 2689 }, { k: 'review', sid: '-_-', days: -1 }, { k: 'event', i: 289, type: 'status', pick: 1, due: { hours: -14, dateOnly: false } }, { k: 'portal', i: 771, type: 'RutHoSo', score: 3 }, { k: 'update', i: 59, summary: 'Cấp bản sao trích lục', commune: 0 }]
+  },
+  {
+    // MODEL_SEED=5: scanned overdue at a clock 83 h past the gateway's, then updated: the
+    // gateway (rightly) takes a dossier due after its own clock off the overdue list. The test's
+    // scans now never run ahead of the gateway's clock; the sequence stays as a regression.
+    name: 'clock moves, a batch sharing a due date, a rating, an update with a corrected commune',
+    cmds: [{ k: 'clock', hours: 33 }, { k: 'clock', hours: 37 }, { k: 'new', agency: 1, commune: 2, status: '10', due: { hours: 31, dateOnly: true }, online: false, sid: '_C', stepMinutes: 4909 }, { k: 'orphan', agency: 0, type: 'NopBoSung' }, { k: 'batch', agency: 1, n: 5, days: 2, sid: '.-.-' }, { k: 'new', agency: 0, commune: 2, status: '2', due: { hours: 48, dateOnly: false }, online: false, sid: 'aS', stepMinutes: 3556 }, { k: 'dup', i: 232 }, { k: 'portal', i: 947, type: 'DanhGia', score: 1 }, { k: 'clock', hours: 13 }, { k: 'new', agency: 1, commune: 0, status: '4', due: { hours: -36, dateOnly: false }, online: true, sid: '9-.X', stepMinutes: 3632 }, { k: 'update', i: 305, summary: 'Cấp bản sao trích lục', commune: 1 }]
+  },
+  {
     // MODEL_SEED=4: a resend of the same status without the step time changes the payload (an
     // update); the payload kept for the next duplicate must be that one (a bug of the test's model).
     name: 'a resend of the same final status without its step time is an update, and the same again a duplicate',

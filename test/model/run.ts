@@ -27,7 +27,11 @@ const editable = (d: MDossier): boolean => held(d) && d.system === 'canonical'
 
 export function precondition (m: Model, c: Cmd): boolean {
   switch (c.k) {
-    case 'dup': case 'update': return m.pick(c.i, resendable) !== undefined
+    case 'dup': return m.pick(c.i, resendable) !== undefined
+    case 'update': {
+      const d = m.pick(c.i, resendable)
+      return d !== undefined && !(isOpen('offlineReplayStale') && stepTime(d.doc) !== undefined && !d.statusAtGiven && d.doc?.status !== d.status)
+    }
     case 'resend': {
       const d = m.pick(c.i, resendable)
       if (d === undefined) return false
@@ -64,13 +68,9 @@ export async function execute (m: Model, w: World, c: Cmd): Promise<void> {
       return
     }
     case 'update': {
+      // The payload as the sector has it: its status may be behind what events made of the dossier.
       const d = m.pick(c.i, resendable) as MDossier
-      const doc = { ...d.doc, summary: `${c.summary} ${m.seq++}`, ...(c.commune === undefined ? {} : { agency: { ...(d.doc?.agency as object), communeCode: commune(c.commune) } }) }
-      const r = await w.call('POST', '/v1/inbound/canonical', w.g.keys.canonical as string, doc)
-      expect(r.status === 202 && r.json.outcome === 'updated', `${d.code}: a changed payload is an update`, r)
-      d.doc = doc
-      d.summary = doc.summary
-      m.touch(d)
+      await post(m, w, d, { ...d.doc, summary: `${c.summary} ${m.seq++}`, ...(c.commune === undefined ? {} : { agency: { ...(d.doc?.agency as object), communeCode: commune(c.commune) } }) })
       return
     }
     case 'resend': return await resend(m, w, c)
@@ -219,17 +219,33 @@ export async function intakeNew (m: Model, w: World, c: Extract<Cmd, { k: 'new' 
 async function resend (m: Model, w: World, c: Extract<Cmd, { k: 'resend' }>): Promise<void> {
   const d = m.pick(c.i, resendable) as MDossier
   const toAt = c.stepMinutes === undefined ? undefined : d.receivedAt + c.stepMinutes * 60_000
-  const verdict = classifyResend(d.status, c.status, d.statusAt, toAt)
-  const doc: Record<string, unknown> = { ...d.doc, status: c.status, ...(toAt === undefined || verdict === 'same' ? {} : { step: { at: localIso(toAt) } }) }
+  const doc: Record<string, unknown> = { ...d.doc, status: c.status, ...(toAt === undefined ? {} : { step: { at: localIso(toAt) } }) }
   // Without a time of its own, the resend carries no step (not the one of an earlier post).
-  if (verdict === 'same' || toAt === undefined) delete doc.step
+  if (toAt === undefined || c.status === d.status) delete doc.step
+  await post(m, w, d, doc)
+}
+
+/** The step time a payload carries. */
+const stepTime = (doc: Record<string, unknown> | undefined): number | undefined => {
+  const at = (doc?.step as { at?: string } | undefined)?.at
+  return at === undefined ? undefined : Date.parse(at)
+}
+
+/** A sector payload for a dossier it has: duplicate, update, a status move, stale or illegal (lifecycle.md). */
+async function post (m: Model, w: World, d: MDossier, doc: Record<string, unknown>): Promise<void> {
+  const to = doc.status as string
+  const toAt = stepTime(doc)
+  const verdict = classifyResend(d.status, to, d.statusAt, toAt)
   const r = await w.call('POST', '/v1/inbound/canonical', w.g.keys.canonical as string, doc)
-  const what = `${d.code}: resend ${d.status} → ${c.status} (${toAt === undefined ? 'no time' : 'sender time'}) is ${verdict}`
+  const what = `${d.code}: resend ${d.status} → ${to} (${toAt === undefined ? 'no time' : 'sender time'}) is ${verdict}`
   if (verdict === 'illegal') { expect(r.status === 409 && r.json.code === 'ILLEGAL_TRANSITION', what, r); return }
-  const outcome = verdict === 'stale' ? 'stale' : verdict === 'same' ? (JSON.stringify(doc) === JSON.stringify(d.doc) ? 'duplicate' : 'updated') : 'updated'
+  const outcome = verdict === 'stale' ? 'stale' : verdict === 'same' && JSON.stringify(doc) === JSON.stringify(d.doc) ? 'duplicate' : 'updated'
   expect(r.status === 202 && r.json.outcome === outcome, what, r)
-  if (outcome === 'updated') { d.doc = doc; m.touch(d) }
+  if (outcome !== 'updated') return
+  d.doc = doc
+  d.summary = doc.summary as string
+  m.touch(d)
   if (verdict !== 'ok') return
-  m.setStatus(d, c.status, toAt ?? Date.now(), toAt)
+  m.setStatus(d, to, toAt ?? Date.now(), toAt)
   m.step(d)
 }
