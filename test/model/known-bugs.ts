@@ -12,18 +12,18 @@ export const KNOWN_BUGS = {
   failedPaging: 'lists',
   /** Linking an online dossier leaves its `due` / `overdue` entries under `portal:<code>`: an overdue dossier drops off the list. Fixed on `callbacks`. */
   linkDropsOverdue: 'callbacks',
-  /** LIFECYCLE_SET overwrites the stored dimensions before it decrements `overdueOpen`: a corrected commune moves the gauge between communes. Fixed on `lifecycle`. */
+  /** LIFECYCLE_SET overwrites the stored dimensions before it decrements `overdueOpen`: a corrected commune moves the gauge between communes. Fixed on `lifecycle` (on main: closed). */
   overdueGaugeDrift: 'lifecycle',
-  /** A resend with a sender time is answered `stale` against the gateway's own arrival time of a status the sender gave no time for. Fixed on `lifecycle`. */
+  /** A resend with a sender time is answered `stale` against the gateway's own arrival time of a status the sender gave no time for. Fixed on `lifecycle` (on main: closed). */
   offlineReplayStale: 'lifecycle',
-  /** A due-date event to a date already past leaves an overdue dossier listed under its old due date. Fixed on `lifecycle`. */
+  /** A due-date event to a date already past leaves an overdue dossier listed under its old due date. Fixed on `lifecycle` (on main: closed). */
   overdueKeepsOldDue: 'lifecycle'
 } as const
 
 export type KnownBug = keyof typeof KNOWN_BUGS
 
 /** Open until their fix is on main. */
-const OPEN: readonly KnownBug[] = ['listPaging', 'failedPaging', 'linkDropsOverdue', 'overdueGaugeDrift', 'offlineReplayStale', 'overdueKeepsOldDue']
+const OPEN: readonly KnownBug[] = ['listPaging', 'failedPaging', 'linkDropsOverdue']
 
 function openFromEnv (): ReadonlySet<KnownBug> {
   const v = process.env.MODEL_KNOWN_BUGS
