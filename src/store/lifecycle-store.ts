@@ -59,7 +59,6 @@ export interface EventChange {
   args: LifecycleArgs
 }
 
-
 export class LifecycleStore {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}
 
