@@ -92,3 +92,9 @@ export async function pageIndex (redis: RedisClient, key: string, dir: Direction
   for (let i = 0; i + 1 < flat.length; i += 2) out.push({ member: flat[i] as string, score: Number(flat[i + 1]) })
   return out
 }
+
+/** An index score from a stored ISO time; now for one that does not read. */
+export function epochOf (iso: string | undefined): number {
+  const t = Date.parse(iso ?? '')
+  return Number.isFinite(t) ? t : Date.now()
+}
