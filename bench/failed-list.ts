@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { makeClients } from '../support/clients-file.js'
 import { sample } from '../support/samples.js'
+import { waitFor } from '../support/wait.js'
 import { spawnServer } from './load.js'
 
 const AGENCY = '000.00.31.H42'
@@ -78,6 +79,8 @@ export async function benchFailedList (redisUrl: string, n: number): Promise<voi
     for (const size of [small, n]) {
       await seed(redis, prefix, seeded, size, record, doc)
       seeded = size
+      // Timed once Redis has finished rewriting its AOF after the seeding (a fork and a disk write).
+      await waitFor(async () => /aof_rewrite_in_progress:0/.test(await redis.info('persistence')) && /aof_rewrite_scheduled:0/.test(await redis.info('persistence')), { timeoutMs: 600_000, intervalMs: 200, what: 'the AOF rewrite over' })
       for (const q of queries) rows.push([q, size, await timed(`${gw.url}${q}`, keys.admin)])
     }
     for (const [q, size, r] of rows) console.log(`${q} with ${size} failed: ${r.items} items, total ${r.total}, ${r.ms.toFixed(1)} ms`)

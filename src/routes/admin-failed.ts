@@ -52,6 +52,7 @@ async function itemsOf (app: FastifyInstance, page: WaitingEntry[]): Promise<Ite
     idx.forEach((i, j) => callbacks.set(i, entries[j]))
   }
   const items: Item[] = []
+  const deliveries = new Map<Item, { agency: string, ref: string }>()
   for (const [i, e] of page.entries()) {
     const at = isoFromEpoch(e.score)
     const d = records[i]
@@ -65,16 +66,15 @@ async function itemsOf (app: FastifyInstance, page: WaitingEntry[]): Promise<Ite
       items.push({ ...base, attempts: f.attempts, eventId: f.id, ...(f.lastResponse === undefined ? {} : { reply: f.lastResponse }) })
     } else if (d !== undefined) {
       if (e.kind === 'delivery') {
-        items.push(fromDossier('delivery', d, at, d.failure?.code ?? 'FAILED', d.failure?.reason))
+        const item = fromDossier('delivery', d, at, d.failure?.code ?? 'FAILED', d.failure?.reason)
+        deliveries.set(item, { agency: d.agency, ref: d.ref })
+        items.push(item)
       } else if (e.kind === 'review') items.push(fromDossier('review', d, at, d.review?.[0]?.code ?? 'COMMUNE_SPLIT'))
       else items.push(fromDossier('unrouted', d, at, d.routing?.reason?.code ?? 'NO_ROUTE'))
     }
   }
   // Every portal attempt of each listed delivery, for the page only.
-  await Promise.all(items.map(async (item) => {
-    if (item.kind !== 'delivery') return
-    const place = await app.store.locate(item.maHoSo)
-    if (place === undefined) return
+  await Promise.all([...deliveries].map(async ([item, place]) => {
     item.attemptLog = await app.store.attempts(place.agency, place.ref)
     item.attempts = item.attemptLog.length
   }))

@@ -19,7 +19,7 @@ export const SCAN_BATCH = 200
 /** Entries one filtered page may look at. */
 export const PAGE_SCAN_MAX = 20_000
 /** Entries a filtered total may look at. */
-export const TOTAL_SCAN_MAX = 50_000
+export const TOTAL_SCAN_MAX = 10_000
 
 export interface WaitingEntry extends Place { agency: string, kind: WaitingKind, member: string }
 export type WaitingFacts = Fact & { commune?: string, procedure?: string }
