@@ -6,7 +6,8 @@
  * Options (env): BENCH_DURATION_S (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (64), BENCH_DELIVERY_N (3000),
  * BENCH_WEBHOOK_DOSSIERS (200: online dossiers of the callback and webhook runs, 5 events each),
  * BENCH_STATS_SIZES (10000,1000000: synthetic dossiers behind the /v1/stats timings),
- * BENCH_REPLAY_N (10000: failed dossiers of the bulk replay run), BENCH_STORAGE_N (100000: dossiers
+ * BENCH_REPLAY_N (10000: failed dossiers of the bulk replay run), BENCH_FAILED_N (100000: failed
+ * dossiers behind the failed list's first page; bench/failed-list.ts), BENCH_STORAGE_N (100000: dossiers
  * of the storage budget run, which starts redis-servers of its own; bench/storage.ts).
  */
 import { spawnSync } from 'node:child_process'
@@ -20,6 +21,7 @@ import { fmt, load, spawnServer, type LoadResult } from './load.js'
 import { benchCallbacks } from './callbacks.js'
 import { benchStats } from './stats.js'
 import { benchBulkReplay } from './bulk-replay.js'
+import { benchFailedList } from './failed-list.js'
 import { benchStorage } from './storage.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -118,6 +120,9 @@ try {
   await benchCallbacks(redis.url, { durationS: DURATION, rounds: ROUNDS, connections: CONNECTIONS, dossiers: Number(process.env.BENCH_WEBHOOK_DOSSIERS ?? 200) })
 
   await benchBulkReplay(redis.url, Number(process.env.BENCH_REPLAY_N ?? 10_000))
+
+  // The failed list's first page and the overview's counts with 100,000 failed (BENCH_FAILED_N).
+  await benchFailedList(redis.url, Number(process.env.BENCH_FAILED_N ?? 100_000))
 
   // /v1/stats answer time with 10k and 1M synthetic dossiers' counters (BENCH_STATS_SIZES).
   await benchStats(redis.url, (process.env.BENCH_STATS_SIZES ?? '10000,1000000').split(',').map(Number))

@@ -109,6 +109,8 @@ export const ConfigSchema = Type.Object({
   COMPACT_INTERVAL_MS: Type.Integer({ default: 3_600_000, minimum: 1000 }),
   /** At most this many dossiers looked at per compaction run; the rest wait for the next run. */
   COMPACT_MAX_PER_RUN: Type.Integer({ default: 20_000, minimum: 1 }),
+  /** Portal callbacks for unknown codes kept per agency for admins; past it the oldest go. */
+  UNMATCHED_MAX_PER_AGENCY: Type.Integer({ default: 10_000, minimum: 1, maximum: 1_000_000 }),
   ADMIN_UNITS_DIR: Type.Optional(Type.String()),
   SHUTDOWN_GRACE_MS: Type.Integer({ default: 10_000, minimum: 100 })
 })

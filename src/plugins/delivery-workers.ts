@@ -11,7 +11,7 @@ import { PortalSync } from '../queue/portal-sync.js'
 import { PortalCalls } from '../queue/portal-calls.js'
 import { AgencyFlusher, backoffDelay } from '../queue/flush-agency.js'
 import { sweepOutboxes } from '../queue/sweep.js'
-import { runBulkReplay } from '../queue/bulk-replay.js'
+import { bulkReplayFailed, runBulkReplay } from '../queue/bulk-replay.js'
 import { compactAll } from '../queue/compact.js'
 import { BACKOFF_TYPE, DELIVERY_QUEUE, type JobName, type JobPayloads } from '../queue/jobs.js'
 import { bullConnection } from '../redis/connection.js'
@@ -74,6 +74,9 @@ export default fp(async (app) => {
   })
   worker.on('error', (err) => { log.warn({ err: err.message }, 'worker error') })
   worker.on('failed', (job, err) => {
+    if (job?.name === 'bulk-replay' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      bulkReplayFailed((job.data as JobPayloads['bulk-replay']).id, err, app.store, log).catch((e: Error) => { log.warn({ err: e.message }, 'replay not marked failed') })
+    }
     if (job === undefined || job.name !== 'flush-agency') return
     // Only a job that will not run again gives its claim up; a retrying job keeps it.
     if (job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError') {

@@ -22,7 +22,7 @@ export default fp(async (app) => {
     for (const conn of replicaWait.connections) conn.on('error', (err: Error) => { app.log.warn({ err: err.message }, 'redis connection error (intake)') })
     await replicaWait.connect()
   }
-  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, ...(replicaWait === undefined ? {} : { replicaWait }) })
+  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, unmatchedMax: c.UNMATCHED_MAX_PER_AGENCY, ...(replicaWait === undefined ? {} : { replicaWait }) })
   // The producer's connection is ours, not BullMQ's: requests fail fast while Redis is away (as
   // BullMQ recommends for queues used in handlers), and shutdown can drop it even then.
   const producer = createRedis(c, 'producer')

@@ -1,6 +1,7 @@
 /**
- * A bulk replay: lists every failed dossier its filter matches (once, when it first runs), then
- * puts each back in its agency's outbox, chunk by chunk, as the single replay does: one
+ * A bulk replay: walks the failed indexes its filter covers, newest first, a chunk at a time from
+ * a stored cursor (src/store/waiting-scan.ts: never every match in memory), and puts each match
+ * back in its agency's outbox, as the single replay does: one
  * compare-and-set per dossier, so one that changed meanwhile is skipped, not overwritten. Each
  * dossier's own order is its outbox's (its create, its update, its steps in order); the portal
  * is reached by the ordinary flush jobs, through the circuit breaker; a dossier the portal has
@@ -12,6 +13,8 @@ import type { ReplayJob } from '../store/replay-store.js'
 import type { JobQueues } from './jobs.js'
 import { coversAgency } from '../plugins/clients.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import { countWaiting, pageWaiting, type WaitingQuery } from '../store/waiting-scan.js'
+import { decodePlace, encodePlace } from '../routes/cursor.js'
 
 const CHUNK = 200
 
@@ -21,39 +24,49 @@ function matches (j: ReplayJob, agency: string): boolean {
     (j.scope.agencies.length === 0 || coversAgency(j.scope.agencies, agency))
 }
 
+function queryOf (j: ReplayJob, agencies: string[]): WaitingQuery {
+  const f = j.filter
+  const q: WaitingQuery = {
+    agencies,
+    kinds: ['delivery'],
+    range: { ...(f.from === undefined ? {} : { min: Date.parse(f.from) }), ...(f.to === undefined ? {} : { max: Date.parse(f.to) }) }
+  }
+  const systems = j.scope.systems
+  if (f.system !== undefined || f.reason !== undefined || systems !== undefined) {
+    q.match = (_e, x) => (f.system === undefined || x.system === f.system) && (f.reason === undefined || x.reason === f.reason) &&
+      (systems === undefined || (x.system !== undefined && systems.includes(x.system)))
+  }
+  return q
+}
+
+/** BullMQ gave up on the job (every attempt failed): it ends `failed`, with the last error. */
+export async function bulkReplayFailed (id: string, err: Error, store: DossierStore, log: Logger): Promise<void> {
+  if (!await store.replays.fail(id, err.message, isoFromEpoch(Date.now()))) return
+  // The job itself may be what cannot be read.
+  const j = await store.replays.get(id).catch(() => undefined)
+  await store.audit.append({ actor: j?.createdBy ?? '', role: 'operator', action: 'replay.finished', target: id, ...(j === undefined ? {} : { filter: j.filter }), count: j?.done ?? 0, outcome: 'failed', detail: err.message })
+  log.warn({ replay: id, err: err.message }, 'bulk replay failed for good')
+}
+
 export async function runBulkReplay (id: string, store: DossierStore, queues: JobQueues, log: Logger): Promise<string> {
   const replays = store.replays
   let j = await replays.get(id)
   if (j === undefined) return 'gone'
   if (j.state === 'done' || j.state === 'cancelled') return j.state
+  const query = queryOf(j, (await store.agencies()).filter(a => matches(j as ReplayJob, a)).sort())
+  await store.waiting.upgrade(query.agencies)
   if (j.state === 'queued') {
     if (j.cancelled) {
       await replays.finish(id, 'cancelled', isoFromEpoch(Date.now()))
       return 'cancelled'
     }
-    const from = j.filter.from === undefined ? undefined : Date.parse(j.filter.from)
-    const to = j.filter.to === undefined ? undefined : Date.parse(j.filter.to)
-    const items: string[] = []
-    for (const agency of (await store.agencies()).filter(a => matches(j as ReplayJob, a)).sort()) {
-      const refs = await store.listByStateOf(agency, 'failed')
-      for (let i = 0; i < refs.length; i += 500) {
-        for (const d of await store.loadEach(refs.slice(i, i + 500).map(ref => ({ agency, ref })), { documents: false })) {
-          if (d === undefined || d.state !== 'failed') continue
-          const system = d.routing?.system ?? d.system
-          const at = d.failure === undefined ? d.updatedAt : Date.parse(d.failure.at)
-          if ((j.filter.system !== undefined && system !== j.filter.system) || (j.scope.systems !== undefined && !j.scope.systems.includes(system))) continue
-          if (j.filter.reason !== undefined && d.failure?.code !== j.filter.reason) continue
-          if ((from !== undefined && at < from) || (to !== undefined && at > to)) continue
-          items.push(`${agency}\t${d.ref}`)
-        }
-      }
-    }
-    await replays.setMatches(id, items)
-    log.info({ replay: id, matched: items.length }, 'bulk replay: matches listed')
+    const { total } = await countWaiting(store, query)
+    await replays.start(id, total)
+    log.info({ replay: id, matched: total }, 'bulk replay: started')
     j = await replays.get(id)
     if (j === undefined) return 'gone'
   }
-  let position = j.position
+  let cursor = j.cursor === '' ? undefined : decodePlace(j.cursor)
   for (;;) {
     const now = await replays.get(id)
     if (now === undefined) return 'gone'
@@ -62,10 +75,8 @@ export async function runBulkReplay (id: string, store: DossierStore, queues: Jo
       log.info({ replay: id, done: now.done }, 'bulk replay cancelled')
       return 'cancelled'
     }
-    const chunk = await replays.chunk(id, position, CHUNK)
-    if (chunk.length === 0) break
-    const places = chunk.map(s => { const [agency = '', ref = ''] = s.split('\t'); return { agency, ref } })
-    const records = await store.loadEach(places, { documents: false })
+    const { page, next } = await pageWaiting(store, query, cursor, CHUNK)
+    const records = await store.loadEach(page.map(e => ({ agency: e.agency, ref: e.member })), { documents: false })
     let done = 0
     let skipped = 0
     const gens = new Map<string, string>()
@@ -77,8 +88,9 @@ export async function runBulkReplay (id: string, store: DossierStore, queues: Jo
       if (r.jobGen !== '') gens.set(d.agency, r.jobGen)
     }
     for (const [agency, gen] of gens) await queues.enqueueFlush(agency, gen)
-    position += chunk.length
-    await replays.progress(id, done, skipped, position)
+    await replays.progress(id, done, skipped, page.length, next === undefined ? '' : encodePlace(next))
+    if (next === undefined) break
+    cursor = next
   }
   await replays.finish(id, 'done', isoFromEpoch(Date.now()))
   const end = await replays.get(id)

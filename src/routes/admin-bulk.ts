@@ -24,15 +24,16 @@ const Filter = Type.Object({
 
 const Job = Type.Object({
   id: Type.String(),
-  state: Type.String({ description: 'queued, running, done, cancelled' }),
+  state: Type.String({ description: 'queued, running, done, cancelled, failed (see reason)' }),
   filter: Filter,
   createdBy: Type.String(),
   createdAt: Type.String(),
-  matched: Type.Integer({ description: 'failed dossiers the filter matched when the job started' }),
+  matched: Type.Integer({ description: 'failed dossiers the filter matched when the job started (newer failures are not replayed by it)' }),
   done: Type.Integer({ description: 'put back in their outbox' }),
   skipped: Type.Integer({ description: 'changed meanwhile (no longer failed): left alone' }),
   cancelRequested: Type.Boolean(),
-  finishedAt: Type.Optional(Type.String())
+  finishedAt: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String({ description: 'why a failed job stopped' }))
 })
 
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) })
@@ -49,7 +50,8 @@ export default async function adminBulkRoutes (app: FastifyInstance): Promise<vo
     done: j.done,
     skipped: j.skipped,
     cancelRequested: j.cancelled,
-    ...(j.finishedAt === undefined ? {} : { finishedAt: j.finishedAt })
+    ...(j.finishedAt === undefined ? {} : { finishedAt: j.finishedAt }),
+    ...(j.reason === undefined ? {} : { reason: j.reason })
   })
 
   tp.post('/v1/admin/replays', {

@@ -8,14 +8,16 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { decodeCursor, encodeCursor } from './cursor.js'
+import { decodePlace, encodePlace } from './cursor.js'
 import { Message, errorReplies } from '../schemas/http.js'
-import { inScope, seesAgency } from '../plugins/clients.js'
+import { inScope, seesAgency, type Client } from '../plugins/clients.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import type { StoredDossier } from '../store/dossier-store.js'
 import { adminGuard, scopeSystem } from './admin-guard.js'
 import { REASONS, reasonOf } from './failure-reasons.js'
 import { Attempt } from './dossiers.js'
+import { WAITING_KINDS, isDossierKind, type WaitingKind } from '../store/waiting-store.js'
+import { TOTAL_SCAN_MAX, countWaiting, pageWaiting, type WaitingEntry, type WaitingQuery } from '../store/waiting-scan.js'
 
 const KindSchema = Type.Union([Type.Literal('delivery'), Type.Literal('webhook'), Type.Literal('review'), Type.Literal('unrouted'), Type.Literal('callback')])
 type Kind = Static<typeof KindSchema>
@@ -37,44 +39,79 @@ const Item = Type.Object({
 })
 type Item = Static<typeof Item>
 
-interface Cursor { at: string, k: string }
-
-function key (i: Item): string { return `${i.kind}|${i.maHoSo}|${i.eventId ?? i.maSuKien ?? ''}` }
-
-function decode (text: string): Cursor {
-  return decodeCursor<Cursor>(text, c => typeof c.at === 'string' && typeof c.k === 'string')
+/** An entry of the list, as shown: read for the page only. */
+async function itemsOf (app: FastifyInstance, page: WaitingEntry[]): Promise<Item[]> {
+  const dossierPlaces = page.map(e => isDossierKind(e.kind) ? { agency: e.agency, ref: e.member } : undefined)
+  const webhooks = await Promise.all(page.map(async e => e.kind === 'webhook' ? await app.store.webhooks.failedOf(e.agency, e.member) : undefined))
+  const whPlaces = await Promise.all(page.map(async e => e.kind === 'webhook' ? await app.store.locate(e.member) : undefined))
+  const records = await app.store.loadEach(page.map((_, i) => dossierPlaces[i] ?? whPlaces[i] ?? { agency: '-', ref: '-' }))
+  const callbacks = new Map<number, Record<string, unknown> | undefined>()
+  for (const agency of new Set(page.filter(e => e.kind === 'callback').map(e => e.agency))) {
+    const idx = page.flatMap((e, i) => e.kind === 'callback' && e.agency === agency ? [i] : [])
+    const entries = await app.store.waiting.unmatchedEntries(agency, idx.map(i => (page[i] as WaitingEntry).member))
+    idx.forEach((i, j) => callbacks.set(i, entries[j]))
+  }
+  const items: Item[] = []
+  const deliveries = new Map<Item, { agency: string, ref: string }>()
+  for (const [i, e] of page.entries()) {
+    const at = isoFromEpoch(e.score)
+    const d = records[i]
+    if (e.kind === 'callback') {
+      const u = callbacks.get(i) as { reason?: string, maSuKien?: string, maHoSo?: string } | undefined
+      if (u !== undefined) items.push({ kind: 'callback', maHoSo: u.maHoSo ?? '', agency: e.agency, at, reason: reasonOf(u.reason ?? 'UNKNOWN_DOSSIER'), maSuKien: u.maSuKien ?? e.member })
+    } else if (e.kind === 'webhook') {
+      const f = webhooks[i]
+      if (f === undefined) continue
+      const base = d === undefined ? { kind: 'webhook' as const, maHoSo: e.member, agency: e.agency, at, reason: reasonOf(f.code) } : fromDossier('webhook', d, at, f.code)
+      items.push({ ...base, attempts: f.attempts, eventId: f.id, ...(f.lastResponse === undefined ? {} : { reply: f.lastResponse }) })
+    } else if (d !== undefined) {
+      if (e.kind === 'delivery') {
+        const item = fromDossier('delivery', d, at, d.failure?.code ?? 'FAILED', d.failure?.reason)
+        deliveries.set(item, { agency: d.agency, ref: d.ref })
+        items.push(item)
+      } else if (e.kind === 'review') items.push(fromDossier('review', d, at, d.review?.[0]?.code ?? 'COMMUNE_SPLIT'))
+      else items.push(fromDossier('unrouted', d, at, d.routing?.reason?.code ?? 'NO_ROUTE'))
+    }
+  }
+  // Every portal attempt of each listed delivery, for the page only.
+  await Promise.all([...deliveries].map(async ([item, place]) => {
+    item.attemptLog = await app.store.attempts(place.agency, place.ref)
+    item.attempts = item.attemptLog.length
+  }))
+  return items
 }
-
-/** Newest first; ties by key, so a cursor names one place in the order. */
-function before (a: Item, b: Item): number {
-  const ta = Date.parse(a.at)
-  const tb = Date.parse(b.at)
-  return ta !== tb ? tb - ta : key(a).localeCompare(key(b))
-}
-
-/** The record behind a listed item, replaced by the full record once the item is on the page. */
-const SOURCE = new WeakMap<Item, { d: StoredDossier }>()
 
 function fromDossier (kind: Kind, d: StoredDossier, at: string, code: string, reply?: string): Item {
-  const src = { d }
-  const item: Item = {
+  // An unreadable document (or one gone since the index was read) shows without them.
+  const read = <T>(f: () => T): T | undefined => { try { return f() } catch { return undefined } }
+  const commune = read(() => d.input.agency.communeCode)
+  const procedure = read(() => d.input.procedure.code)
+  return {
     kind,
     maHoSo: d.maHoSo,
     agency: d.agency,
     system: scopeSystem(d),
+    ...(commune === undefined ? {} : { commune }),
+    ...(procedure === undefined ? {} : { procedure }),
     at,
     reason: reasonOf(code),
     ...(reply === undefined || reply === '' ? {} : { reply: reply.slice(0, 500) })
   }
-  // Read from the record only when a filter or the page needs them: the record is compressed,
-  // and the list holds every failed dossier while a page shows a hundred.
-  SOURCE.set(item, src)
-  // An unreadable record (or one gone since the list was read) shows without them.
-  const read = <T>(f: () => T): T | undefined => { try { return f() } catch { return undefined } }
-  return Object.defineProperties(item, {
-    commune: { enumerable: true, configurable: true, get: () => read(() => src.d.input.agency.communeCode) },
-    procedure: { enumerable: true, configurable: true, get: () => read(() => src.d.input.procedure.code) }
-  })
+}
+
+/** The admin's scope and the query's filters as one test of an entry's facts; none when nothing needs reading. */
+export function matcherOf (client: Client, q: { system?: string, commune?: string, procedure?: string, reason?: string }): WaitingQuery['match'] {
+  if (q.system === undefined && q.commune === undefined && q.procedure === undefined && q.reason === undefined && client.systems === undefined) return undefined
+  return (e, f) => (q.system === undefined || f.system === q.system) && (q.commune === undefined || f.commune === q.commune) &&
+    (q.procedure === undefined || f.procedure === q.procedure) && (q.reason === undefined || f.reason === q.reason) &&
+    // An admin limited to some systems sees theirs; a callback has no system yet: unrestricted admins only.
+    (f.system === undefined ? client.systems === undefined : inScope(client, e.agency, f.system))
+}
+
+/** The kinds a query can match: callbacks carry no system, commune or procedure. */
+export function kindsOf (client: Client, q: { kind?: Kind, system?: string, commune?: string, procedure?: string }): WaitingKind[] {
+  return WAITING_KINDS.filter(k => (q.kind === undefined || q.kind === k) &&
+    (k !== 'callback' || (client.systems === undefined && q.system === undefined && q.commune === undefined && q.procedure === undefined)))
 }
 
 export default async function adminFailedRoutes (app: FastifyInstance): Promise<void> {
@@ -96,82 +133,69 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
         cursor: Type.Optional(Type.String({ maxLength: 500 }))
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(Item), total: Type.Integer({ description: 'every match of the filter, on all pages' }), nextCursor: Type.Optional(Type.String()) }), ...errorReplies }
+      response: {
+        200: Type.Object({
+          items: Type.Array(Item),
+          total: Type.Integer({ description: 'every match of the filter, on all pages' }),
+          totalIsLowerBound: Type.Optional(Type.Boolean({ description: `present when a filter on system, commune, procedure or reason (or the admin's systems) had more than ${TOTAL_SCAN_MAX} entries to look at: total counts those seen` })),
+          nextCursor: Type.Optional(Type.String())
+        }),
+        ...errorReplies
+      }
     },
     ...adminGuard(app, 'viewer')
   }, async (req) => {
     const client = app.requireClient(req)
     const q = req.query
-    const wants = (k: Kind): boolean => q.kind === undefined || q.kind === k
     const agencies = (await app.store.agencies()).filter(a => seesAgency(client, a) &&
-      (q.agency === undefined || a === q.agency) && (q.province === undefined || a.endsWith(`.${q.province}`)))
-    const items: Item[] = []
-    // Records are read without their documents unless a filter needs what is in them; the
-    // page's own are read in full at the end.
-    const documents = q.commune !== undefined || q.procedure !== undefined
-    for (const agency of agencies) {
-      // Dossiers by state: the per-agency indexes the scripts keep.
-      const states = ([['delivery', 'failed'], ['review', 'needs-review'], ['unrouted', 'unrouted']] as const).filter(([k]) => wants(k))
-      for (const [kind, state] of states) {
-        const refs = (await app.store.listByStateOf(agency, state))
-        for (const d of await app.store.loadEach(refs.map(ref => ({ agency, ref })), { documents })) {
-          if (d === undefined || d.state !== state) continue
-          if (kind === 'delivery') items.push(fromDossier(kind, d, d.failure?.at ?? isoFromEpoch(d.updatedAt), d.failure?.code ?? 'FAILED', d.failure?.reason))
-          else if (kind === 'review') items.push(fromDossier(kind, d, isoFromEpoch(d.updatedAt), d.review?.[0]?.code ?? 'COMMUNE_SPLIT'))
-          else items.push(fromDossier(kind, d, d.routing?.at ?? isoFromEpoch(d.updatedAt), d.routing?.reason?.code ?? 'NO_ROUTE'))
-        }
-      }
-      if (wants('webhook')) {
-        const failed = await app.store.webhooks.failedByCode(agency)
-        const places = await Promise.all(failed.map(async ([code]) => await app.store.locate(code)))
-        const records = await app.store.loadEach(places.map(p => p ?? { agency, ref: '-' }))
-        failed.forEach(([code, f], i) => {
-          const d = records[i]
-          const base = d === undefined ? { kind: 'webhook' as const, maHoSo: code, agency, at: f.at, reason: reasonOf(f.code) } : fromDossier('webhook', d, f.at, f.code)
-          items.push({ ...base, attempts: f.attempts, eventId: f.id, ...(f.lastResponse === undefined ? {} : { reply: f.lastResponse }) })
-        })
-      }
-      if (wants('callback')) {
-        for (const u of await app.store.portal.unmatched(agency, 10_000) as Array<{ at: string, reason: string, maSuKien: string, maHoSo: string }>) {
-          items.push({ kind: 'callback', maHoSo: u.maHoSo, agency, at: u.at, reason: reasonOf(u.reason), maSuKien: u.maSuKien })
-        }
-      }
+      (q.agency === undefined || a === q.agency) && (q.province === undefined || a.endsWith(`.${q.province}`))).sort()
+    await app.store.waiting.upgrade(agencies)
+    const query: WaitingQuery = {
+      agencies,
+      kinds: kindsOf(client, q),
+      range: { ...(q.from === undefined ? {} : { min: Date.parse(q.from) }), ...(q.to === undefined ? {} : { max: Date.parse(q.to) }) }
     }
-    const from = q.from === undefined ? undefined : Date.parse(q.from)
-    const to = q.to === undefined ? undefined : Date.parse(q.to)
-    const matched = items.filter(i =>
-      (q.system === undefined || i.system === q.system) && (q.commune === undefined || i.commune === q.commune) &&
-      (q.procedure === undefined || i.procedure === q.procedure) && (q.reason === undefined || i.reason.code === q.reason) &&
-      (from === undefined || Date.parse(i.at) >= from) && (to === undefined || Date.parse(i.at) <= to) &&
-      // An admin limited to some systems sees theirs; callbacks carry no system.
-      (i.system === undefined ? client.systems === undefined : inScope(client, i.agency, i.system)))
-      .sort(before)
-    const cursor = q.cursor === undefined ? undefined : decode(q.cursor)
-    // The page starts after the cursor's place in the order, even if that entry is gone since.
-    const rest = cursor === undefined
-      ? matched
-      : matched.filter(i => {
-        const t = Date.parse(i.at)
-        const tc = Date.parse(cursor.at)
-        return t < tc || (t === tc && key(i) > cursor.k)
-      })
-    const limit = q.limit ?? 100
-    const page = rest.slice(0, limit)
-    if (!documents) {
-      const srcs = page.map(i => SOURCE.get(i)).filter(s => s !== undefined)
-      const full = await app.store.loadEach(srcs.map(s => ({ agency: s.d.agency, ref: s.d.ref })))
-      srcs.forEach((s, k) => { const f = full[k]; if (f !== undefined) s.d = f })
+    const match = matcherOf(client, q)
+    if (match !== undefined) query.match = match
+    const cursor = q.cursor === undefined ? undefined : decodePlace(q.cursor)
+    const [{ page, next }, count] = await Promise.all([pageWaiting(app.store, query, cursor, q.limit ?? 100), countWaiting(app.store, query)])
+    const items = await itemsOf(app, page)
+    return {
+      items,
+      total: count.total,
+      ...(count.exact ? {} : { totalIsLowerBound: true }),
+      ...(next === undefined ? {} : { nextCursor: encodePlace(next) })
     }
-    // Every portal attempt of each listed delivery, for the page only.
-    await Promise.all(page.map(async (i) => {
-      const src = SOURCE.get(i)
-      if (i.kind !== 'delivery' || src === undefined) return
-      i.attemptLog = await app.store.attempts(src.d.agency, src.d.ref)
-      i.attempts = i.attemptLog.length
-    }))
-    const last = page.at(-1)
-    return rest.length > limit && last !== undefined
-      ? { items: page, total: matched.length, nextCursor: encodeCursor({ at: last.at, k: key(last) }) }
-      : { items: page, total: matched.length }
+  })
+
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/failed/counts', {
+    schema: {
+      tags: ['admin'],
+      summary: 'How many entries of each kind wait for a person (what the overview shows), without listing them',
+      description: 'One ZCOUNT per agency and kind. For an admin limited to some systems each entry\'s system must be looked at (a scan of small record fields, bounded: see totalIsLowerBound).',
+      security: [{ apiKey: [] }],
+      response: {
+        200: Type.Object({
+          counts: Type.Record(Type.String(), Type.Integer()),
+          totalIsLowerBound: Type.Optional(Type.Boolean())
+        }),
+        ...errorReplies
+      }
+    },
+    ...adminGuard(app, 'viewer')
+  }, async (req) => {
+    const client = app.requireClient(req)
+    const agencies = (await app.store.agencies()).filter(a => seesAgency(client, a))
+    await app.store.waiting.upgrade(agencies)
+    const match = matcherOf(client, {})
+    const counts: Record<string, number> = {}
+    let exact = true
+    for (const kind of WAITING_KINDS) {
+      const kinds = kindsOf(client, { kind })
+      const c = await countWaiting(app.store, { agencies, kinds, range: {}, ...(match === undefined ? {} : { match }) })
+      counts[kind] = c.total
+      exact &&= c.exact
+    }
+    return { counts, ...(exact ? {} : { totalIsLowerBound: true }) }
   })
 }

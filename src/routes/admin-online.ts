@@ -12,6 +12,8 @@ import { toCanonical, type Routing } from '../store/dossier-store.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import { coversAgency, seesAgency } from '../plugins/clients.js'
 import { isoFromPortalDate, submittedOnline } from '../webhooks/events.js'
+import { decodePlace, encodePlace } from './cursor.js'
+import { pageWaiting, type WaitingEntry } from '../store/waiting-scan.js'
 
 const WebhookFailure = Type.Object({
   maHoSo: Type.String(),
@@ -86,8 +88,14 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/callbacks/unmatched', {
     schema: {
       tags: ['admin'],
-      summary: 'Portal callbacks for codes nobody here knows',
+      summary: 'Portal callbacks for codes nobody here knows, newest first',
+      description: 'They hold whole citizen records: every read is written to the audit log. A callback has no sector system yet, so an admin limited to some systems sees none. At most UNMATCHED_MAX_PER_AGENCY are kept per agency (the oldest go).',
       security: [{ apiKey: [] }],
+      querystring: Type.Object({
+        agency: Type.Optional(Type.String({ maxLength: 30 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+        cursor: Type.Optional(Type.String({ maxLength: 500 }))
+      }, { additionalProperties: false }),
       response: {
         200: Type.Object({
           items: Type.Array(Type.Object({
@@ -98,7 +106,8 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
             type: Type.String(),
             maHoSo: Type.String(),
             body: Type.String({ description: 'the callback exactly as the portal sent it' })
-          }))
+          }, { additionalProperties: true })),
+          nextCursor: Type.Optional(Type.String())
         }),
         ...errorReplies
       }
@@ -106,12 +115,21 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
     ...viewer
   }, async (req) => {
     const client = app.requireClient(req)
-    const items = []
-    for (const agency of (await app.store.agencies()).filter(a => seesAgency(client, a))) {
-      for (const u of await app.store.portal.unmatched(agency)) items.push({ agency, ...(u as Record<string, string>) })
-      if (items.length >= 1000) break
+    const agencies = client.systems !== undefined
+      ? []
+      : (await app.store.agencies()).filter(a => seesAgency(client, a) && (req.query.agency === undefined || a === req.query.agency)).sort()
+    await app.store.waiting.upgrade(agencies)
+    const cursor = req.query.cursor === undefined ? undefined : decodePlace(req.query.cursor)
+    const { page, next } = await pageWaiting(app.store, { agencies, kinds: ['callback'], range: {} }, cursor, req.query.limit ?? 100)
+    const kept = new Map<WaitingEntry, Record<string, string>>()
+    for (const agency of new Set(page.map(e => e.agency))) {
+      const mine = page.filter(e => e.agency === agency)
+      const entries = await app.store.waiting.unmatchedEntries(agency, mine.map(e => e.member))
+      mine.forEach((e, i) => { const u = entries[i]; if (u !== undefined) kept.set(e, { agency, ...(u as Record<string, string>) }) })
     }
-    return { items: items.slice(0, 1000) as never }
+    const items = page.flatMap(e => { const u = kept.get(e); return u === undefined ? [] : [u] })
+    await app.store.audit.append({ actor: client.id, role: client.adminRole ?? 'viewer', action: 'callbacks.unmatched.read', count: items.length, outcome: 'ok', ...(req.query.agency === undefined ? {} : { filter: { agency: req.query.agency } }) })
+    return { items: items as never, ...(next === undefined ? {} : { nextCursor: encodePlace(next) }) }
   })
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/webhooks/failed', {

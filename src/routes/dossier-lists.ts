@@ -7,12 +7,11 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { InputError } from '../errors.js'
-import { decodeCursor, encodeCursor } from './cursor.js'
+import { decodeCursor, decodePlace, encodePlace, mergeSources, type Place } from './cursor.js'
 import { errorReplies, rateLimitOf } from '../schemas/http.js'
 import { seesAgency } from '../plugins/clients.js'
 import { durationMs } from '../adapters/iso-duration.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import type { ListedDeadline } from '../store/lifecycle-store.js'
 import { canSee } from './dossiers.js'
 
 const MAX_WINDOW_MS = 366 * 86_400_000
@@ -27,16 +26,14 @@ const Item = Type.Object({
   overdue: Type.Boolean()
 })
 
-interface Cursor { s: number, a: string, r: string }
-
-function decode (text: string): Cursor {
-  return decodeCursor<Cursor>(text, c => typeof c.s === 'number' && typeof c.a === 'string' && typeof c.r === 'string')
-}
-
-function after (x: ListedDeadline, c: Cursor): boolean {
-  if (x.dueAt !== c.s) return x.dueAt > c.s
-  if (x.agency !== c.a) return x.agency > c.a
-  return x.ref > c.r
+/** Cursors of this list before the shared form (`{ s, a, r }`) still read back. */
+function decode (text: string): Place {
+  try {
+    const c = decodeCursor<{ s: number, a: string, r: string }>(text, c => typeof c.s === 'number' && typeof c.a === 'string' && typeof c.r === 'string')
+    return { score: c.s, tie: [c.a, c.r] }
+  } catch {
+    return decodePlace(text)
+  }
 }
 
 export default async function dossierListRoutes (app: FastifyInstance): Promise<void> {
@@ -81,13 +78,16 @@ export default async function dossierListRoutes (app: FastifyInstance): Promise<
     const limit = q.limit ?? 100
     const cursor = q.cursor === undefined ? undefined : decode(q.cursor)
     const agencies = (await app.store.agencies()).filter(a => seesAgency(client, a))
-    const from = which === 'due' ? Math.max(now, cursor?.s ?? 0) : cursor?.s ?? 0
-    // Each agency's index gives its earliest; ties on one due date are rare past a page's worth.
-    const lists = await Promise.all(agencies.map(async a => await app.store.lifecycle.list(a, which, from, until, limit * 2 + 50)))
-    const merged = lists.flat()
-      .filter(x => cursor === undefined || after(x, cursor))
-      .sort((x, y) => x.dueAt - y.dueAt || x.agency.localeCompare(y.agency) || x.ref.localeCompare(y.ref))
-    const page = merged.slice(0, limit)
+    const range = which === 'due' ? { min: now, max: until } : {}
+    // Each agency's index paged in Redis from the cursor, merged in one order: ties on one due
+    // date (every date-only due date is 23:59:59) page like any other entries.
+    const sources = agencies.map(a => ({ prefix: [a], fetch: app.store.lifecycle.source(a, which, range) }))
+    const page: Array<{ agency: string, ref: string, dueAt: number }> = []
+    let more = false
+    for await (const e of mergeSources(sources, 'asc', cursor, limit + 1)) {
+      if (page.length === limit) { more = true; break }
+      page.push({ agency: e.tie[0] as string, ref: e.member, dueAt: e.score })
+    }
     const records = await app.store.loadEach(page.map(x => ({ agency: x.agency, ref: x.ref })), { documents: false })
     const items = []
     for (const [i, d] of records.entries()) {
@@ -95,8 +95,7 @@ export default async function dossierListRoutes (app: FastifyInstance): Promise<
       items.push({ maHoSo: d.maHoSo, agency: d.agency, system: d.system, sourceId: d.sourceId, status: d.status, dueAt: isoFromEpoch(page[i]?.dueAt ?? 0), overdue: d.overdue })
     }
     const last = page.at(-1)
-    if (last === undefined) return { items }
-    if (merged.length <= limit) return { items }
-    return { items, nextCursor: encodeCursor({ s: last.dueAt, a: last.agency, r: last.ref }) }
+    if (last === undefined || !more) return { items }
+    return { items, nextCursor: encodePlace({ score: last.dueAt, tie: [last.agency, last.ref] }) }
   })
 }

@@ -8,6 +8,7 @@ import type { Keys } from './keys.js'
 import type { Ack, Attempt, Failure, PendingStep } from './records.js'
 import { isoFromEpoch, localDay } from '../mappings/toolkit/dates.js'
 import { execEach, type Command } from '../redis/by-slot.js'
+import { epochOf } from './sorted-index.js'
 
 const ATTEMPTS_KEEP = 200
 /** A day's delivered count is kept 40 days: the admin page reads today's. */
@@ -185,7 +186,7 @@ export class DeliveryStore {
     const [r, head] = await this.redis.ltFail(k.dossier, this.keys.outbox(f.agency), this.keys.flushOwner(f.agency),
       this.keys.stateIndex(f.agency, 'failed'), this.keys.stateIndex(f.agency, 'needs-review'),
       this.keys.webhookQueue(f.agency, maHoSo ?? ''), this.keys.webhookActive(f.agency),
-      ref, JSON.stringify(failure), f.token, maHoSo ?? '', new Date().toISOString())
+      ref, JSON.stringify(failure), f.token, maHoSo ?? '', new Date().toISOString(), epochOf(failure.at))
     if (r === -1) throw new FencedError(f.agency)
     if (head !== '' && maHoSo !== undefined) this.onWebhookHead(f.agency, maHoSo, head)
     return r === 1

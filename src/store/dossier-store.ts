@@ -23,6 +23,7 @@ import { PortalStore } from './portal-store.js'
 import { WebhookStore } from './webhook-store.js'
 import { DeliveryStore } from './delivery-store.js'
 import { CompactStore } from './compact-store.js'
+import { WaitingStore } from './waiting-store.js'
 import { Errors } from '../errors.js'
 import { execEach, type Command } from '../redis/by-slot.js'
 import type { ReplicaWait } from '../redis/replica-wait.js'
@@ -73,16 +74,16 @@ export function defineCommands (redis: RedisClient): void {
   redis.defineCommand('ltAck', { numberOfKeys: 7, lua: outboxScripts.ACK })
   redis.defineCommand('ltFail', { numberOfKeys: 7, lua: outboxScripts.FAIL })
   redis.defineCommand('ltAttempt', { numberOfKeys: 2, lua: outboxScripts.ATTEMPT })
-  redis.defineCommand('ltPortalEvent', { numberOfKeys: 7 + STATS_KEY_COUNT, lua: portalScripts.PORTAL_EVENT })
-  redis.defineCommand('ltOnlineDossier', { numberOfKeys: 11 + LIFECYCLE_KEY_COUNT, lua: portalScripts.ONLINE_DOSSIER })
+  redis.defineCommand('ltPortalEvent', { numberOfKeys: 8 + STATS_KEY_COUNT, lua: portalScripts.PORTAL_EVENT })
+  redis.defineCommand('ltOnlineDossier', { numberOfKeys: 12 + LIFECYCLE_KEY_COUNT, lua: portalScripts.ONLINE_DOSSIER })
   redis.defineCommand('ltLink', { numberOfKeys: 12, lua: portalScripts.LINK })
   redis.defineCommand('ltRoute', { numberOfKeys: 5, lua: portalScripts.ROUTE })
-  redis.defineCommand('ltWebhookDone', { numberOfKeys: 4, lua: webhookScripts.WEBHOOK_DONE })
-  redis.defineCommand('ltWebhookFail', { numberOfKeys: 3, lua: webhookScripts.WEBHOOK_FAIL })
+  redis.defineCommand('ltWebhookDone', { numberOfKeys: 5, lua: webhookScripts.WEBHOOK_DONE })
+  redis.defineCommand('ltWebhookFail', { numberOfKeys: 4, lua: webhookScripts.WEBHOOK_FAIL })
   redis.defineCommand('ltApplyEvent', { numberOfKeys: 10 + LIFECYCLE_KEY_COUNT, lua: lifecycleScripts.APPLY_EVENT })
   redis.defineCommand('ltDeadline', { numberOfKeys: 6 + STATS_KEY_COUNT, lua: lifecycleScripts.DEADLINE })
   redis.defineCommand('ltDiscard', { numberOfKeys: 4, lua: lifecycleScripts.DISCARD })
-  redis.defineCommand('ltWebhookUnhold', { numberOfKeys: 1, lua: lifecycleScripts.WEBHOOK_UNHOLD })
+  redis.defineCommand('ltWebhookUnhold', { numberOfKeys: 2, lua: lifecycleScripts.WEBHOOK_UNHOLD })
 }
 
 /** An admin's change to a held or failed dossier, applied only at the revision it was read at. */
@@ -117,24 +118,26 @@ export class DossierStore {
   readonly audit: AuditStore
   readonly replays: ReplayStore
   readonly compaction: CompactStore
+  readonly waiting: WaitingStore
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
   private readonly replicaWait: ReplicaWait | undefined
 
   /** With `replicaWait`, intake writes on its connections and waits for the replicas (REDIS_WAIT_REPLICAS). */
-  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait }) {
+  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait, unmatchedMax?: number }) {
     defineCommands(redis)
     this.replicaWait = opts.replicaWait
     for (const c of opts.replicaWait?.connections ?? []) defineCommands(c)
     this.keys = new Keys(opts.prefix)
     this.retentionMs = opts.retentionDays * 86_400_000
     this.delivery = new DeliveryStore(redis, this.keys, this.retentionMs)
-    this.portal = new PortalStore(redis, this.keys, this.retentionMs, async (a) => { await this.noteAgency(a) })
+    this.portal = new PortalStore(redis, this.keys, this.retentionMs, async (a) => { await this.noteAgency(a) }, opts.unmatchedMax)
     this.webhooks = new WebhookStore(redis, this.keys, this.retentionMs)
     this.lifecycle = new LifecycleStore(redis, this.keys, this.retentionMs)
     this.audit = new AuditStore(redis, `${opts.prefix}:audit`)
     this.replays = new ReplayStore(redis, opts.prefix)
     this.compaction = new CompactStore(redis, this.keys)
+    this.waiting = new WaitingStore(redis, this.keys)
   }
 
   /**
@@ -315,15 +318,11 @@ export class DossierStore {
     return await this.redis.smembers(this.keys.agencies())
   }
 
-  /** The agency's dossiers in `state` (its index). */
-  async listByStateOf (agency: string, state: IndexedState): Promise<string[]> {
-    return await this.redis.smembers(this.keys.stateIndex(agency, state))
-  }
-
-  /** Every dossier in `state`, across agencies (the per-agency indexes, read in one pipeline per slot). */
-  async listByState (state: IndexedState): Promise<Array<{ agency: string, ref: string }>> {
+  /** Up to `max` dossiers in `state` per agency, newest first (the per-agency indexes, read in one pipeline per slot). */
+  async listByState (state: IndexedState, max = 1000): Promise<Array<{ agency: string, ref: string }>> {
     const agencies = await this.agencies()
-    const res = await execEach(this.redis, agencies.map(a => ['smembers', this.keys.stateIndex(a, state)]))
+    await this.waiting.upgrade(agencies)
+    const res = await execEach(this.redis, agencies.map(a => ['zrange', this.keys.stateIndex(a, state), 0, max - 1, 'REV']))
     return res.flatMap(([err, refs], i) => err !== null ? [] : (refs as string[]).map(ref => ({ agency: agencies[i] as string, ref })))
   }
 }

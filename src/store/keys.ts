@@ -37,10 +37,13 @@ export class Keys {
   flushArmed (agency: string): string { return `${this.tag(agency)}:flusharmed` }
 
   /**
-   * The agency's dossiers that failed or wait for review: the admin's index. It shares the
-   * agency's slot, so the script that changes a dossier's state changes the index with it.
+   * The agency's dossiers that failed or wait for review (or, online, for a route): the admin's
+   * index, a sorted set of refs scored by when the dossier entered the state (epoch ms). It
+   * shares the agency's slot, so the script that changes a dossier's state changes it too.
    */
-  stateIndex (agency: string, state: IndexedState): string { return `${this.tag(agency)}:state:${state}` }
+  stateIndex (agency: string, state: IndexedState): string { return `${this.tag(agency)}:sx:${state}` }
+  /** The same index as written before it was sorted (a set): read once by the upgrade (waiting-store.ts). */
+  legacyStateIndex (agency: string, state: IndexedState): string { return `${this.tag(agency)}:state:${state}` }
 
   /**
    * Keyed by the national code, not the source reference: linking an online dossier to the
@@ -53,10 +56,16 @@ export class Keys {
   webhookActive (agency: string): string { return `${this.tag(agency)}:whactive` }
   /** Code → why its head event failed for good (JSON): the admin's list, and what holds the queue. */
   webhookFailed (agency: string): string { return `${this.tag(agency)}:whfailed` }
+  /** The codes of `webhookFailed`, by when their head failed (epoch ms): the admin's list, paged. */
+  webhookFailedIndex (agency: string): string { return `${this.tag(agency)}:whfailedx` }
   /** One portal event (MaSuKien) that took effect, kept for the retention period. */
   portalEvent (agency: string, maSuKien: string): string { return `${this.tag(agency)}:evt:${maSuKien}` }
-  /** Portal callbacks for codes the gateway does not know, kept for admins, oldest first. */
+  /** Portal callbacks for codes the gateway does not know, as written before they were indexed (a list): read once by the upgrade. */
   unmatched (agency: string): string { return `${this.tag(agency)}:unmatched` }
+  /** Those callbacks' MaSuKien by when they arrived (epoch ms), capped per agency: the admin's list. */
+  unmatchedIndex (agency: string): string { return `${this.tag(agency)}:unm` }
+  /** MaSuKien → the callback as kept (JSON), for the entries of `unmatchedIndex`. */
+  unmatchedData (agency: string): string { return `${this.tag(agency)}:unmdata` }
   /** Open dossiers of the agency by due date (epoch ms): what the deadline scan reads. */
   due (agency: string): string { return `${this.tag(agency)}:due` }
   /**

@@ -10,6 +10,8 @@ import type { Lifecycle } from '../lifecycle/events.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import { STATS_KEY_COUNT } from '../stats/scripts.js'
 import { statsKeysFor } from '../stats/stats-store.js'
+import { pageIndex, type IndexRange } from './sorted-index.js'
+import type { Fetch } from '../routes/cursor.js'
 
 /** What a transition needs to know of the dossier as it is. */
 export interface LifecycleSnapshot {
@@ -66,8 +68,6 @@ export interface EventChange {
   history: HistoryEntry
   args: LifecycleArgs
 }
-
-export interface ListedDeadline { agency: string, ref: string, dueAt: number }
 
 export class LifecycleStore {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}
@@ -139,13 +139,13 @@ export class LifecycleStore {
     return out
   }
 
-  /** The agency's overdue dossiers (or those due before `until`), by due date, from `after`. */
-  async list (agency: string, which: 'overdue' | 'due', from: number, until: number, max: number): Promise<ListedDeadline[]> {
+  /**
+   * The agency's overdue dossiers (or those due within [from, until]), earliest due first, as a
+   * paging source: each read starts strictly after the last (score, member) place.
+   */
+  source (agency: string, which: 'overdue' | 'due', range: IndexRange): Fetch {
     const key = which === 'overdue' ? this.keys.overdue(agency) : this.keys.due(agency)
-    const flat = await this.redis.zrangebyscore(key, from, until, 'WITHSCORES', 'LIMIT', 0, max)
-    const out: ListedDeadline[] = []
-    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ agency, ref: flat[i] as string, dueAt: Number(flat[i + 1]) })
-    return out
+    return async (after, count) => await pageIndex(this.redis, key, 'asc', range, after, count)
   }
 
   private async pipelineValues (cmds: string[][]): Promise<Array<string | null>> {

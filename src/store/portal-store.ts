@@ -57,7 +57,9 @@ export class PortalStore {
     private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly retentionMs: number,
-    private readonly noteAgency: (agency: string) => Promise<void>
+    private readonly noteAgency: (agency: string) => Promise<void>,
+    /** Unmatched callbacks kept per agency (UNMATCHED_MAX_PER_AGENCY): past it, the oldest go. */
+    private readonly unmatchedCap = 10_000
   ) {}
 
   /** One callback about a dossier; `head`: a webhook event that now needs its job. */
@@ -72,11 +74,11 @@ export class PortalStore {
       const day = ref === '' ? null : await this.redis.hget(k.dossier, 'receivedDay')
       const [result, head] = await this.redis.ltPortalEvent(
         this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, this.keys.history(a.agency, a.code),
-        this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.unmatched(a.agency),
-        ...statsKeysFor(this.keys.statsPrefix(a.agency), '', day === null ? [] : [day]),
+        this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.unmatchedIndex(a.agency),
+        ...statsKeysFor(this.keys.statsPrefix(a.agency), '', day === null ? [] : [day]), this.keys.unmatchedData(a.agency),
         a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.fact?.field ?? '', a.fact?.value ?? '',
         a.count ?? '', a.webhook.type, ref === '' ? '' : a.webhook.body(ref), a.unmatched, JSON.stringify(a.historyNotForwarded),
-        '', a.stats?.paid === true ? 1 : 0, a.stats?.rating ?? '')
+        '', a.stats?.paid === true ? 1 : 0, a.stats?.rating ?? '', this.unmatchedCap)
       if (result !== 'moved') return { result: result as PortalEventResult, ...(ref === '' ? {} : { ref }), head }
     }
     throw new Error('the dossier kept moving while a callback was applied')
@@ -89,10 +91,10 @@ export class PortalStore {
     const [result, head] = await this.redis.ltOnlineDossier(
       this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, k.raw, this.keys.history(a.agency, a.code),
       this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.stateIndex(a.agency, 'unrouted'),
-      this.keys.unmatched(a.agency), this.keys.due(a.agency), this.keys.overdue(a.agency),
-      ...lifecycleKeys(this.keys.closed(a.agency), a.lifecycle),
+      this.keys.unmatchedIndex(a.agency), this.keys.due(a.agency), this.keys.overdue(a.agency),
+      ...lifecycleKeys(this.keys.closed(a.agency), a.lifecycle), this.keys.unmatchedData(a.agency),
       a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.rawEntry, RAW_KEEP, a.state, a.client, a.webhookBody,
-      a.unmatched, ...lifecycleArgv(a.lifecycle), ...Object.entries(a.fields).flat())
+      a.unmatched, ...lifecycleArgv(a.lifecycle), this.unmatchedCap, ...Object.entries(a.fields).flat())
     return { result: result as OnlineResult, head }
   }
 
@@ -116,10 +118,5 @@ export class PortalStore {
 
   async history (agency: string, code: string): Promise<HistoryEntry[]> {
     return (await this.redis.lrange(this.keys.history(agency, code), 0, 499)).map(s => JSON.parse(s) as HistoryEntry)
-  }
-
-  /** Callbacks for codes nobody here knows, of the agency, oldest first. */
-  async unmatched (agency: string, max = 1000): Promise<unknown[]> {
-    return (await this.redis.lrange(this.keys.unmatched(agency), 0, max - 1)).map(s => JSON.parse(s) as unknown)
   }
 }

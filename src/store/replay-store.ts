@@ -1,7 +1,8 @@
 /**
- * Bulk replays: a job whose filter is fixed when it is created. Its matches are listed once (a
- * Redis list), then worked through in chunks from a stored position, so a job that restarts (a
- * crashed worker) goes on where it was, and a cancel is seen between chunks.
+ * Bulk replays: a job whose filter is fixed when it is created. It walks the failed indexes
+ * newest first, a chunk at a time, from a stored cursor (never holding its matches), so a job
+ * that restarts (a crashed worker) goes on where it was, and a cancel is seen between chunks.
+ * A job that fails for good (every BullMQ attempt) ends `failed`, with its reason.
  */
 import type { RedisClient } from '../redis/connection.js'
 
@@ -14,7 +15,7 @@ export interface ReplayFilter {
   to?: string
 }
 
-export type ReplayState = 'queued' | 'running' | 'done' | 'cancelled'
+export type ReplayState = 'queued' | 'running' | 'done' | 'cancelled' | 'failed'
 
 export interface ReplayJob {
   id: string
@@ -29,14 +30,17 @@ export interface ReplayJob {
   skipped: number
   position: number
   cancelled: boolean
+  /** Where the walk goes on from (an encoded cursor); '' from the start. */
+  cursor: string
   finishedAt?: string
+  /** Why a `failed` job stopped. */
+  reason?: string
 }
 
 export class ReplayStore {
   constructor (private readonly redis: RedisClient, private readonly prefix: string) {}
 
   private key (id: string): string { return `${this.prefix}:replay:${id}` }
-  private items (id: string): string { return `${this.prefix}:replay:${id}:items` }
 
   async create (j: Pick<ReplayJob, 'id' | 'filter' | 'scope' | 'createdBy' | 'createdAt'>): Promise<void> {
     await this.redis.hset(this.key(j.id), 'state', 'queued', 'filter', JSON.stringify(j.filter), 'scope', JSON.stringify(j.scope),
@@ -57,25 +61,23 @@ export class ReplayStore {
       done: Number(h.done ?? 0),
       skipped: Number(h.skipped ?? 0),
       position: Number(h.position ?? 0),
-      cancelled: h.cancel === '1'
+      cancelled: h.cancel === '1',
+      cursor: h.cursor ?? ''
     }
     if (h.finishedAt !== undefined) j.finishedAt = h.finishedAt
+    if (h.reason !== undefined) j.reason = h.reason
     return j
   }
 
-  /** The matches, listed once: a restart while listing lists again from scratch. */
-  async setMatches (id: string, items: string[]): Promise<void> {
-    await this.redis.del(this.items(id))
-    for (let i = 0; i < items.length; i += 1000) await this.redis.rpush(this.items(id), ...items.slice(i, i + 1000))
-    await this.redis.hset(this.key(id), 'matched', items.length, 'state', 'running')
+  /** The walk starts: how many failed dossiers the filter matches now. */
+  async start (id: string, matched: number): Promise<void> {
+    await this.redis.hset(this.key(id), 'matched', matched, 'state', 'running')
   }
 
-  async chunk (id: string, position: number, n: number): Promise<string[]> {
-    return await this.redis.lrange(this.items(id), position, position + n - 1)
-  }
-
-  async progress (id: string, done: number, skipped: number, position: number): Promise<void> {
-    await this.redis.pipeline().hincrby(this.key(id), 'done', done).hincrby(this.key(id), 'skipped', skipped).hset(this.key(id), 'position', position).exec()
+  /** A chunk is done: counts, and where the next one starts. */
+  async progress (id: string, done: number, skipped: number, looked: number, cursor: string): Promise<void> {
+    await this.redis.pipeline().hincrby(this.key(id), 'done', done).hincrby(this.key(id), 'skipped', skipped)
+      .hincrby(this.key(id), 'position', looked).hset(this.key(id), 'cursor', cursor).exec()
   }
 
   /** False when the job is over already. */
@@ -88,6 +90,13 @@ export class ReplayStore {
 
   async finish (id: string, state: 'done' | 'cancelled', at: string): Promise<void> {
     await this.redis.hset(this.key(id), 'state', state, 'finishedAt', at)
-    await this.redis.del(this.items(id))
+  }
+
+  /** The job failed for good: it ends `failed` with its reason, unless it was over already. */
+  async fail (id: string, reason: string, at: string): Promise<boolean> {
+    const state = await this.redis.hget(this.key(id), 'state')
+    if (state !== 'queued' && state !== 'running') return false
+    await this.redis.hset(this.key(id), 'state', 'failed', 'finishedAt', at, 'reason', reason.slice(0, 500))
+    return true
   }
 }

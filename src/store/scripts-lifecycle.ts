@@ -126,11 +126,12 @@ return 'ok'
 
 /**
  * Lets a failed webhook head be sent again: clears its failure if it is still that event's.
- * KEYS: whfailed. ARGV: code, eventId. Returns 1, or 0 when it was not held for that event.
+ * KEYS: whfailed, whfailedIndex. ARGV: code, eventId. Returns 1, or 0 when it was not held for that event.
  */
 export const WEBHOOK_UNHOLD = `
 local f = redis.call('HGET', KEYS[1], ARGV[1])
 if not f or not string.find(f, '"id":"' .. ARGV[2] .. '"', 1, true) then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
 return 1
 `

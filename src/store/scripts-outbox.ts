@@ -136,7 +136,8 @@ return {state, head}
 /**
  * Marks a pending dossier failed and takes it out of the outbox; its sector system hears of it
  * (`dossier.failed`). KEYS: dossier, outbox, owner, idxFailed, idxReview, whq, whActive.
- * ARGV: ref, failureJson, token, code ('' emits no event), timestamp (ISO, UTC).
+ * ARGV: ref, failureJson, token, code ('' emits no event), timestamp (ISO, UTC), failedAt (epoch ms:
+ * the failed index's score).
  * Returns {1 failed | 0 not pending (or gone: its entry is dropped) | -1 fenced, new webhook head id or ''}.
  */
 export const FAIL = `
@@ -154,7 +155,7 @@ if redis.call('HGET', d, 'state') ~= 'pending' then
   redis.call('ZREM', KEYS[2], ref)
   return {0, ''}
 end
-setState('failed')
+setState('failed', tonumber(ARGV[6]))
 redis.call('HSET', d, 'failure', ARGV[2])
 redis.call('ZREM', KEYS[2], ref)
 local client = redis.call('HGET', d, 'whClient') or ''

@@ -9,13 +9,34 @@ import { LIFECYCLE_SET } from './scripts-shared.js'
 import { STATS_APPLY } from '../stats/scripts.js'
 
 /**
- * A callback about a dossier (not HoSoMoi). KEYS: evt, codes, dossier, hist, whq, active, unmatched,
- * then the statistics keys (`statsKeysFor`, with the dossier's receipt day, where payments and
- * ratings count).
+ * `keepUnmatched(idx, data, at, entry, cap, retention)`: keeps a callback nobody here knows, by
+ * its MaSuKien, scored by when it arrived; past `cap` per agency the oldest go, so the newest are
+ * always there.
+ */
+const KEEP_UNMATCHED = `
+local function keepUnmatched (idx, data, at, entry, cap, retention)
+  local id = cjson.decode(entry).maSuKien
+  redis.call('HSET', data, id, entry)
+  redis.call('ZADD', idx, at, id)
+  local over = redis.call('ZCARD', idx) - tonumber(cap)
+  if over > 0 then
+    local old = redis.call('ZRANGE', idx, 0, over - 1)
+    redis.call('ZREMRANGEBYRANK', idx, 0, over - 1)
+    for i = 1, #old, 500 do redis.call('HDEL', data, unpack(old, i, math.min(i + 499, #old))) end
+  end
+  redis.call('PEXPIRE', idx, retention)
+  redis.call('PEXPIRE', data, retention)
+end
+`
+
+/**
+ * A callback about a dossier (not HoSoMoi). KEYS: evt, codes, dossier, hist, whq, active,
+ * unmatchedIndex, then the statistics keys (`statsKeysFor`, with the dossier's receipt day, where
+ * payments and ratings count), and last unmatchedData.
  * ARGV: code, ref ('' when the code is not known), now, retentionMs, historyEntry,
  *       factField ('' none), factValue, incrField ('' none), webhookType, webhookBody ('' none),
  *       unmatchedEntry, historyEntryNotForwarded, '' (unused), paid (1: a payment),
- *       ratingScore ('' none).
+ *       ratingScore ('' none), unmatchedCap.
  * Returns {result, headId}: 'applied', 'duplicate' (headId: the queue's head, to re-arm its
  * job), 'unmatched' (kept for admins), or 'moved' (the code now points elsewhere, or the
  * receipt day's counters are not the ones in KEYS: look again).
@@ -23,6 +44,7 @@ import { STATS_APPLY } from '../stats/scripts.js'
 export const PORTAL_EVENT = `
 ${EMIT}
 ${STATS_APPLY}
+${KEEP_UNMATCHED}
 local code, ref, retention = ARGV[1], ARGV[2], ARGV[4]
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'duplicate', headId(KEYS[5])} end
 local cur = redis.call('HGET', KEYS[2], code) or ''
@@ -34,8 +56,7 @@ local sf = redis.call('HMGET', d, 'receivedDay', 'statsDims', 'paidOnline', 'rat
 if sf[1] and sf[2] and (ARGV[14] == '1' or ARGV[15] ~= '') and not sk.days[sf[1]] then return {'moved', ''} end
 redis.call('SET', KEYS[1], '1', 'PX', retention)
 if ref == '' or redis.call('EXISTS', d) == 0 then
-  redis.call('RPUSH', KEYS[7], ARGV[11])
-  redis.call('PEXPIRE', KEYS[7], retention)
+  keepUnmatched(KEYS[7], KEYS[#KEYS], ARGV[3], ARGV[11], ARGV[16], retention)
   return {'unmatched', ''}
 end
 if ARGV[6] ~= '' then redis.call('HSET', d, ARGV[6], ARGV[7]) end
@@ -68,16 +89,17 @@ return {'applied', ''}
 
 /**
  * HoSoMoi: an online dossier, already on the portal, under the code the portal gave it.
- * KEYS: evt, codes, dossier, raw, hist, whq, active, idxUnrouted, unmatched, due, overdue, then
- *       LIFECYCLE_SET's (`lifecycleKeys`) from 12.
+ * KEYS: evt, codes, dossier, raw, hist, whq, active, idxUnrouted, unmatchedIndex, due, overdue,
+ *       then LIFECYCLE_SET's (`lifecycleKeys`) from 12, and last unmatchedData.
  * ARGV: code, ref, now, retentionMs, historyEntry, rawEntry, rawKeep, state ('delivered' or
  *       'unrouted'), whClient ('' none), webhookBody, unmatchedEntry, LIFECYCLE_SET's eleven
- *       (12 to 22), then field/value pairs.
+ *       (12 to 22), unmatchedCap, then field/value pairs.
  * Returns {result, headId}: 'created', 'duplicate', 'known' (announced again under another
  * MaSuKien), or 'conflict' (the code is one the gateway gave a dossier of its own: kept for admins).
  */
 export const ONLINE_DOSSIER = `
 ${EMIT}
+${KEEP_UNMATCHED}
 local code, ref, retention = ARGV[1], ARGV[2], ARGV[4]
 local d, hist, due, overdue = KEYS[3], KEYS[5], KEYS[10], KEYS[11]
 local closed, statsFirst = KEYS[12], 13
@@ -91,12 +113,11 @@ if cur then
     redis.call('PEXPIRE', hist, retention)
     return {'known', ''}
   end
-  redis.call('RPUSH', KEYS[9], ARGV[11])
-  redis.call('PEXPIRE', KEYS[9], retention)
+  keepUnmatched(KEYS[9], KEYS[#KEYS], ARGV[3], ARGV[11], ARGV[23], retention)
   return {'conflict', ''}
 end
 redis.call('HSET', KEYS[2], code, ref)
-for i = 23, #ARGV, 2 do redis.call('HSET', d, ARGV[i], ARGV[i + 1]) end
+for i = 24, #ARGV, 2 do redis.call('HSET', d, ARGV[i], ARGV[i + 1]) end
 redis.call('HSET', d, 'state', ARGV[8], 'whClient', ARGV[9])
 lifecycleSet(12)
 redis.call('LPUSH', KEYS[4], ARGV[6])
@@ -104,7 +125,7 @@ redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[7]) - 1)
 redis.call('PEXPIRE', KEYS[4], retention)
 redis.call('RPUSH', hist, ARGV[5])
 redis.call('PEXPIRE', hist, retention)
-if ARGV[8] == 'unrouted' then redis.call('SADD', KEYS[8], ref) end
+if ARGV[8] == 'unrouted' then redis.call('ZADD', KEYS[8], ARGV[3], ref) end
 if ARGV[9] ~= '' then return {'created', emit(d, KEYS[6], KEYS[7], code, ARGV[9], 'dossier.submitted-online', ARGV[10])} end
 return {'created', ''}
 `
@@ -138,7 +159,7 @@ redis.call('HSET', KEYS[1], code, ARGV[2])
 redis.call('HSET', sd, 'system', ARGV[4], 'sourceId', ARGV[5], 'clientId', ARGV[6], 'whClient', ARGV[7],
   'routing', ARGV[8], 'updatedAt', ARGV[10])
 redis.call('HINCRBY', sd, 'revision', 1)
-redis.call('SREM', KEYS[11], ARGV[3])
+redis.call('ZREM', KEYS[11], ARGV[3])
 if redis.call('HGET', sd, 'state') == 'unrouted' then redis.call('HSET', sd, 'state', 'delivered') end
 if redis.call('ZSCORE', KEYS[10], ARGV[3]) then
   redis.call('ZREM', KEYS[10], ARGV[3])
@@ -162,7 +183,7 @@ if redis.call('EXISTS', d) == 0 then return {'missing', ''} end
 if redis.call('HGET', d, 'state') ~= 'unrouted' then return {'state', ''} end
 redis.call('HSET', d, 'state', 'delivered', 'routing', ARGV[4], 'whClient', ARGV[3], 'updatedAt', ARGV[7])
 redis.call('HINCRBY', d, 'revision', 1)
-redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('RPUSH', KEYS[3], ARGV[6])
 redis.call('PEXPIRE', KEYS[3], ARGV[8])
 return {'ok', emit(d, KEYS[4], KEYS[5], ARGV[2], ARGV[3], 'dossier.submitted-online', ARGV[5])}

@@ -3,14 +3,17 @@ import { STATS_APPLY } from '../stats/scripts.js'
 
 /**
  * Shared by every script that sets a dossier's sync state: keeps the agency's per-state indexes
- * (what the admin lists) in step with the dossier, in the same atomic step. Expects locals `d`
- * (dossier key), `ref`, and the index keys `idxFailed`, `idxReview`.
+ * (what the admin lists; sorted sets by when the dossier entered the state) in step with the
+ * dossier, in the same atomic step. Expects locals `d` (dossier key), `ref`, and the index keys
+ * `idxFailed`, `idxReview`. `at` (epoch ms) defaults to the record's `updatedAt`; a dossier that
+ * stays in its state keeps the time it entered it.
  */
 export const SET_STATE = `
-local function setState (st)
+local function setState (st, at)
   redis.call('HSET', d, 'state', st)
-  if st == 'failed' then redis.call('SADD', idxFailed, ref) else redis.call('SREM', idxFailed, ref) end
-  if st == 'needs-review' then redis.call('SADD', idxReview, ref) else redis.call('SREM', idxReview, ref) end
+  local t = at or tonumber(redis.call('HGET', d, 'updatedAt') or '0') or 0
+  if st == 'failed' then redis.call('ZADD', idxFailed, 'NX', t, ref) else redis.call('ZREM', idxFailed, ref) end
+  if st == 'needs-review' then redis.call('ZADD', idxReview, 'NX', t, ref) else redis.call('ZREM', idxReview, ref) end
 end
 `
 

@@ -30,7 +30,7 @@ end
 `
 
 /**
- * The receiver took the head event. KEYS: whq, active, failed, hist.
+ * The receiver took the head event. KEYS: whq, active, failed, hist, failedIndex.
  * ARGV: code, eventId, historyEntry, retentionMs.
  * Returns {result, nextHeadId}: result 'ok', or 'stale' when the head is another event.
  */
@@ -39,6 +39,7 @@ ${EMIT}
 if headId(KEYS[1]) ~= ARGV[2] then return {'stale', ''} end
 redis.call('LPOP', KEYS[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('RPUSH', KEYS[4], ARGV[3])
 redis.call('PEXPIRE', KEYS[4], ARGV[4])
 local nextId = headId(KEYS[1])
@@ -48,13 +49,14 @@ return {'ok', nextId}
 
 /**
  * The head event failed for good: it stays at the head, marked, and holds the later events of
- * its dossier until an admin replays or discards it. KEYS: whq, failed, hist.
- * ARGV: code, eventId, failureJson, historyEntry, retentionMs. Returns 1, or 0 when stale.
+ * its dossier until an admin replays or discards it. KEYS: whq, failed, hist, failedIndex.
+ * ARGV: code, eventId, failureJson, historyEntry, retentionMs, failedAt (epoch ms). Returns 1, or 0 when stale.
  */
 export const WEBHOOK_FAIL = `
 ${EMIT}
 if headId(KEYS[1]) ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
 redis.call('RPUSH', KEYS[3], ARGV[4])
 redis.call('PEXPIRE', KEYS[3], ARGV[5])
 return 1

@@ -5,6 +5,7 @@
 import type { RedisClient } from '../redis/connection.js'
 import type { Keys } from './keys.js'
 import type { HistoryEntry } from './records.js'
+import { epochOf } from './sorted-index.js'
 
 export interface WebhookEntry { id: string, client: string, type: string, body: unknown }
 
@@ -47,19 +48,20 @@ export class WebhookStore {
   /** The receiver took `eventId`: pops it; the id of the next event to send, or ''. */
   async done (agency: string, code: string, eventId: string, history: HistoryEntry): Promise<{ result: 'ok' | 'stale', next: string }> {
     const [result, next] = await this.redis.ltWebhookDone(this.keys.webhookQueue(agency, code), this.keys.webhookActive(agency),
-      this.keys.webhookFailed(agency), this.keys.history(agency, code), code, eventId, JSON.stringify(history), this.retentionMs)
+      this.keys.webhookFailed(agency), this.keys.history(agency, code), this.keys.webhookFailedIndex(agency), code, eventId, JSON.stringify(history), this.retentionMs)
     return { result: result as 'ok' | 'stale', next }
   }
 
   /** Marks the head failed for good; false when `eventId` is no longer the head. */
   async fail (agency: string, code: string, failure: WebhookFailure, history: HistoryEntry): Promise<boolean> {
     return await this.redis.ltWebhookFail(this.keys.webhookQueue(agency, code), this.keys.webhookFailed(agency),
-      this.keys.history(agency, code), code, failure.id, JSON.stringify(failure), JSON.stringify(history), this.retentionMs) === 1
+      this.keys.history(agency, code), this.keys.webhookFailedIndex(agency), code, failure.id, JSON.stringify(failure), JSON.stringify(history), this.retentionMs,
+      epochOf(failure.at)) === 1
   }
 
   /** Clears the failure of a held head so it is sent again; false when it was not held for `eventId`. */
   async unhold (agency: string, code: string, eventId: string): Promise<boolean> {
-    return await this.redis.ltWebhookUnhold(this.keys.webhookFailed(agency), code, eventId) === 1
+    return await this.redis.ltWebhookUnhold(this.keys.webhookFailed(agency), this.keys.webhookFailedIndex(agency), code, eventId) === 1
   }
 
   /** Every event of the dossier not delivered yet, oldest first. */

@@ -75,7 +75,7 @@ t.test(`${N} failed dossiers replayed after the portal recovers: each once, its 
 async function redisFailedCount (): Promise<number> {
   const { Redis } = await import('ioredis')
   const c = new Redis(redis.url)
-  try { return await c.scard('lt:{000.00.31.H42}:state:failed') } finally { c.disconnect() }
+  try { return await c.zcard('lt:{000.00.31.H42}:sx:failed') } finally { c.disconnect() }
 }
 
 t.test('a filter that matches nothing finishes at once with 0; a cancelled job stops', async t => {

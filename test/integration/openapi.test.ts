@@ -39,6 +39,7 @@ const EXPECTED: Array<{ method: string, path: string, ok: string[], security: bo
   { method: 'POST', path: '/v1/admin/webhooks/:maHoSo/replay', ok: ['202'], ...KEYED },
   { method: 'POST', path: '/v1/admin/webhooks/recover', ok: ['202'], ...KEYED },
   { method: 'GET', path: '/v1/admin/failed', ok: ['200'], ...KEYED },
+  { method: 'GET', path: '/v1/admin/failed/counts', ok: ['200'], ...KEYED },
   { method: 'POST', path: '/v1/admin/replays', ok: ['202'], ...KEYED },
   { method: 'GET', path: '/v1/admin/replays/:id', ok: ['200'], ...KEYED },
   { method: 'POST', path: '/v1/admin/replays/:id/cancel', ok: ['202'], ...KEYED },

@@ -98,7 +98,7 @@ t.test('unsigned, forged and stale callbacks are refused with 401, change nothin
   }
   const c = new Redis(redis.url)
   t.same(await c.keys('*forged-1*'), [], 'no event was recorded')
-  t.same(await c.keys('*unmatched*'), [], 'nothing was kept')
+  t.same(await c.keys('*unm*'), [], 'nothing was kept')
   c.disconnect()
 })
 

@@ -15,10 +15,11 @@ export default async function overviewRoutes (app: FastifyInstance): Promise<voi
   app.get('/', async (req, reply) => {
     const me = signedIn(req)
     const today = localDay()
-    const [day, month, ...waiting] = await Promise.all([
+    const [day, month, waiting] = await Promise.all([
       callApi(app, me, 'GET', `/v1/stats?from=${today}&to=${today}`),
       callApi(app, me, 'GET', '/v1/stats'),
-      ...KINDS.map(async k => await callApi<{ total: number }>(app, me, 'GET', `/v1/admin/failed?kind=${k}&limit=1`))
+      // Counted, never listed (one ZCOUNT per agency and kind).
+      callApi<{ counts: Record<string, number> }>(app, me, 'GET', '/v1/admin/failed/counts')
     ])
     const agencies = (await app.store.agencies()).filter(a => seesAgency(me, a))
     const outbox = await app.store.delivery.summary(agencies)
@@ -33,7 +34,7 @@ export default async function overviewRoutes (app: FastifyInstance): Promise<voi
       deliveredToday,
       breaker: health.portalCircuit ?? 'closed',
       receivers: health.webhookReceiversFailing ?? [],
-      waiting: KINDS.map((k, i) => ({ kind: k, total: waiting[i]?.ok === true ? waiting[i].body.total : undefined }))
+      waiting: KINDS.map(k => ({ kind: k, total: waiting.ok ? waiting.body.counts[k] : undefined }))
     })
   })
 }
