@@ -75,7 +75,8 @@ export function defineCommands (redis: RedisClient): void {
   redis.defineCommand('ltAttempt', { numberOfKeys: 2, lua: outboxScripts.ATTEMPT })
   redis.defineCommand('ltPortalEvent', { numberOfKeys: 7 + STATS_KEY_COUNT, lua: portalScripts.PORTAL_EVENT })
   redis.defineCommand('ltOnlineDossier', { numberOfKeys: 11 + LIFECYCLE_KEY_COUNT, lua: portalScripts.ONLINE_DOSSIER })
-  redis.defineCommand('ltLink', { numberOfKeys: 12, lua: portalScripts.LINK })
+  // The number of keys comes first: the agency's per-ref indexes follow the fixed ones.
+  redis.defineCommand('ltLink', { lua: portalScripts.LINK })
   redis.defineCommand('ltRoute', { numberOfKeys: 5, lua: portalScripts.ROUTE })
   redis.defineCommand('ltWebhookDone', { numberOfKeys: 4, lua: webhookScripts.WEBHOOK_DONE })
   redis.defineCommand('ltWebhookFail', { numberOfKeys: 3, lua: webhookScripts.WEBHOOK_FAIL })

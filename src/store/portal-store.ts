@@ -101,8 +101,10 @@ export class PortalStore {
     const portalRef = sourceRef(PORTAL_SYSTEM, a.code)
     const s = this.keys.dossier(a.agency, sectorRef)
     const p = this.keys.dossier(a.agency, portalRef)
-    return await this.redis.ltLink(this.keys.codes(a.agency), s.dossier, s.raw, s.steps, s.attempts, p.dossier, p.raw, p.steps, p.attempts,
-      this.keys.outbox(a.agency), this.keys.stateIndex(a.agency, 'unrouted'), this.keys.history(a.agency, a.code),
+    const unrouted = this.keys.stateIndex(a.agency, 'unrouted')
+    const indexes = this.keys.refIndexes(a.agency).filter(k => k !== unrouted)
+    return await this.redis.ltLink(13 + indexes.length, this.keys.codes(a.agency), s.dossier, s.raw, s.steps, s.attempts, s.doc, p.dossier, p.raw, p.steps, p.attempts, p.doc,
+      unrouted, this.keys.history(a.agency, a.code), ...indexes,
       a.code, sectorRef, portalRef, a.system, a.sourceId, a.clientId, a.webhookClient, a.routing, JSON.stringify(a.history),
       a.now, this.retentionMs) as LinkResult
   }

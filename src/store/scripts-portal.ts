@@ -112,8 +112,11 @@ return {'created', ''}
 /**
  * The sector system names an online dossier's code for its own dossier: the record moves to
  * the sector's reference, so that every later post of that number is an update of the code.
- * KEYS: codes, sector dossier, raw, steps, attempts, portal dossier, raw, steps, attempts,
- *       outbox, idxUnrouted, hist.
+ * Every index that names the dossier by its reference moves with it, at the same score: a
+ * linked dossier stays overdue, due, closed, failed or queued exactly as it was.
+ * KEYS: codes, sector dossier, raw, steps, attempts, doc, portal dossier, raw, steps, attempts,
+ *       doc, idxUnrouted, hist, then every other per-ref index of the agency (Keys.refIndexes:
+ *       sets and sorted sets; any other type, or none, is left alone).
  * ARGV: code, sectorRef, portalRef, system, sourceId, clientId, whClient, routingJson,
  *       historyEntry, now, retentionMs.
  * Returns 'linked', 'already' (this number is linked to this code), 'unknown' (no such code),
@@ -121,31 +124,41 @@ return {'created', ''}
  * dossier's: linked to another number, or not an online dossier).
  */
 export const LINK = `
-local code = ARGV[1]
-local sd, pd = KEYS[2], KEYS[6]
+local code, sref, pref = ARGV[1], ARGV[2], ARGV[3]
+local sd, pd = KEYS[2], KEYS[7]
 if redis.call('EXISTS', sd) == 1 then
   if redis.call('HGET', sd, 'maHoSo') == code then return 'already' end
   return 'sector-elsewhere'
 end
 local cur = redis.call('HGET', KEYS[1], code)
 if not cur then return 'unknown' end
-if cur ~= ARGV[3] or redis.call('EXISTS', pd) == 0 then return 'code-elsewhere' end
+if cur ~= pref or redis.call('EXISTS', pd) == 0 then return 'code-elsewhere' end
 redis.call('RENAME', pd, sd)
-for i = 0, 2 do
-  if redis.call('EXISTS', KEYS[7 + i]) == 1 then redis.call('RENAME', KEYS[7 + i], KEYS[3 + i]) end
+for i = 1, 4 do
+  if redis.call('EXISTS', KEYS[7 + i]) == 1 then redis.call('RENAME', KEYS[7 + i], KEYS[2 + i]) end
 end
-redis.call('HSET', KEYS[1], code, ARGV[2])
-redis.call('HSET', sd, 'system', ARGV[4], 'sourceId', ARGV[5], 'clientId', ARGV[6], 'whClient', ARGV[7],
-  'routing', ARGV[8], 'updatedAt', ARGV[10])
+redis.call('HSET', KEYS[1], code, sref)
+-- The key and the reference say the agency, system and number (IDENTITY); older records stored them.
+redis.call('HDEL', sd, 'agency', 'system', 'sourceId')
+redis.call('HSET', sd, 'clientId', ARGV[6], 'whClient', ARGV[7], 'routing', ARGV[8], 'updatedAt', ARGV[10])
 redis.call('HINCRBY', sd, 'revision', 1)
-redis.call('SREM', KEYS[11], ARGV[3])
+redis.call('SREM', KEYS[12], pref)
 if redis.call('HGET', sd, 'state') == 'unrouted' then redis.call('HSET', sd, 'state', 'delivered') end
-if redis.call('ZSCORE', KEYS[10], ARGV[3]) then
-  redis.call('ZREM', KEYS[10], ARGV[3])
-  redis.call('ZADD', KEYS[10], ARGV[10], ARGV[2])
+for i = 14, #KEYS do
+  local k = KEYS[i]
+  local t = redis.call('TYPE', k).ok
+  if t == 'zset' then
+    local score = redis.call('ZSCORE', k, pref)
+    if score then
+      redis.call('ZREM', k, pref)
+      redis.call('ZADD', k, score, sref)
+    end
+  elseif t == 'set' then
+    if redis.call('SREM', k, pref) == 1 then redis.call('SADD', k, sref) end
+  end
 end
-redis.call('RPUSH', KEYS[12], ARGV[9])
-redis.call('PEXPIRE', KEYS[12], ARGV[11])
+redis.call('RPUSH', KEYS[13], ARGV[9])
+redis.call('PEXPIRE', KEYS[13], ARGV[11])
 return 'linked'
 `
 
