@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import { fromPortalHoSo } from '../mappings/from-portal.js'
-import type { PortalCallback } from '../schemas/portal-callback.js'
+import type { IncompleteEnvelope, PortalCallback } from '../schemas/portal-callback.js'
 import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
-import { GatewayError, ValidationError } from '../errors.js'
+import { GatewayError, type FieldIssue } from '../errors.js'
 import type { EventService } from '../intake/event-service.js'
 import { encodeRaw, toCanonical, type DossierStore, type HistoryEntry, type Routing as RoutingRecord, type StoredDossier } from '../store/dossier-store.js'
 import { PORTAL_SYSTEM, agencyOfCode, parseRef } from '../store/keys.js'
@@ -25,7 +25,7 @@ export const ONLINE_MAPPING_VERSION = 'portal-hoso@1.0.0'
 export interface CallbackOutcome {
   maSuKien: string
   maHoSo: string
-  /** applied, duplicate, unmatched (kept for admins); HoSoMoi: created, known, conflict. */
+  /** applied, duplicate, unmatched (kept for admins); HoSoMoi: created, known, conflict, incomplete (kept for admins). */
   result: string
   /** HoSoMoi: delivered (routed) or unrouted. */
   state?: string
@@ -73,7 +73,7 @@ export class CallbackService {
 
   private async online (ev: Extract<PortalCallback, { LoaiSuKien: 'HoSoMoi' }>, rawBody: string, now: number): Promise<CallbackOutcome> {
     const mapped = fromPortalHoSo(ev.DuLieu)
-    if (!mapped.ok) throw new ValidationError(mapped.issues)
+    if (!mapped.ok) return await this.keepIncomplete(ev, mapped.issues, rawBody, now)
     const input = mapped.dossier
     const code = ev.MaHoSo
     const agency = agencyOfCode(code) as string
@@ -134,6 +134,27 @@ export class CallbackService {
     })
     if (r.head !== '') await this.queues.enqueueWebhook(agency, code, r.head)
     return { maSuKien: ev.MaSuKien, maHoSo: code, result: r.result, ...(r.result === 'created' ? { state: client === undefined ? 'unrouted' : 'delivered' } : {}) }
+  }
+
+  /**
+   * A signed HoSoMoi whose dossier cannot be taken in as it is (a field missing or invalid): the
+   * portal has it and will not send it otherwise, so it is kept exactly as sent on the unmatched
+   * list with the fields at fault (their paths and codes, never their values), and answered 2xx.
+   * Nothing else changes: an admin takes it up with the portal. A copy is a duplicate.
+   */
+  async keepIncomplete (ev: IncompleteEnvelope, issues: readonly FieldIssue[], rawBody: string, now = Date.now()): Promise<CallbackOutcome> {
+    const agency = agencyOfCode(ev.MaHoSo) as string
+    const entry = {
+      at: isoFromEpoch(now),
+      reason: 'INCOMPLETE_DOSSIER',
+      maSuKien: ev.MaSuKien,
+      type: ev.LoaiSuKien,
+      maHoSo: ev.MaHoSo,
+      issues: issues.map(i => ({ field: i.field, code: i.code })),
+      body: rawBody
+    }
+    const r = await this.store.portal.keepUnmatched({ agency, maSuKien: ev.MaSuKien, entry: JSON.stringify(entry) })
+    return { maSuKien: ev.MaSuKien, maHoSo: ev.MaHoSo, result: r === 'kept' ? 'incomplete' : 'duplicate' }
   }
 
   private async event (ev: Detailed, rawBody: string, now: number): Promise<CallbackOutcome> {

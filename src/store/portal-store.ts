@@ -116,6 +116,13 @@ export class PortalStore {
     return { result: result as 'ok' | 'missing' | 'state', head }
   }
 
+  /** A signed callback that cannot take effect, kept as sent for admins (the unmatched list), once per event id. */
+  async keepUnmatched (a: { agency: string, maSuKien: string, entry: string }): Promise<'kept' | 'duplicate'> {
+    await this.noteAgency(a.agency)
+    return await this.redis.ltKeepCallback(this.keys.portalEvent(a.agency, a.maSuKien), this.keys.unmatched(a.agency),
+      this.retentionMs, a.entry) as 'kept' | 'duplicate'
+  }
+
   async history (agency: string, code: string): Promise<HistoryEntry[]> {
     return (await this.redis.lrange(this.keys.history(agency, code), 0, 499)).map(s => JSON.parse(s) as HistoryEntry)
   }

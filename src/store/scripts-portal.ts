@@ -110,6 +110,20 @@ return {'created', ''}
 `
 
 /**
+ * A signed callback kept for admins as it was sent, without effect on any dossier (a HoSoMoi
+ * whose dossier is incomplete): takes the event id, so a copy is a duplicate.
+ * KEYS: evt, unmatched. ARGV: retentionMs, unmatchedEntry.
+ * Returns 'kept' or 'duplicate'.
+ */
+export const KEEP_CALLBACK = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'duplicate' end
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return 'kept'
+`
+
+/**
  * The sector system names an online dossier's code for its own dossier: the record moves to
  * the sector's reference, so that every later post of that number is an update of the code.
  * Every index that names the dossier by its reference moves with it, at the same score: a

@@ -15,6 +15,7 @@ import { newKey, newWebhookSecret } from '../../support/clients-file.js'
 import { waitFor } from '../../support/wait.js'
 import { startSimulator, startSectorStub, type RunningSimulator, type SectorStub } from '../../simulator/index.js'
 import { scanDeadlines } from '../../src/queue/deadlines.js'
+import { onlineHoSo } from '../../simulator/online.js'
 
 const AGENCY = '000.00.31.H42'
 const SECRET = 'portal-callback-secret-for-tests'
@@ -232,6 +233,27 @@ t.test('a callback for a dossier nobody here knows is accepted, kept and shown t
   const item = list.json.items.find((i: { maSuKien: string }) => i.maSuKien === 'orphan-1')
   t.equal(item?.reason, 'UNKNOWN_DOSSIER')
   t.equal(item?.body, r.body, 'kept exactly as sent')
+})
+
+t.test('a signed HoSoMoi that lacks a field is kept as sent for admins and answered 2xx, once', async t => {
+  const code = `${AGENCY}-250701-06666`
+  const { ChuHoSo: _dropped, ...hoSo } = onlineHoSo(code, Date.now(), { MaTTHC: '1.001193', MaXa: '18754' })
+  const event = { MaSuKien: 'incomplete-1', LoaiSuKien: 'HoSoMoi', MaHoSo: code, DuLieu: hoSo }
+  const r = await sim.sendCallback({ url: callbacks(), event, maxAttempts: 1 })
+  t.equal(r.finalStatus, 200, 'answered 2xx: the portal stops resending')
+  const copy = await sim.sendCallback({ url: callbacks(gw2), event, maxAttempts: 1 })
+  t.equal(copy.finalStatus, 200)
+  const list = await admin('/v1/admin/callbacks/unmatched')
+  const kept = list.json.items.filter((i: { maSuKien: string }) => i.maSuKien === 'incomplete-1')
+  t.equal(kept.length, 1, 'kept once')
+  t.equal(kept[0]?.reason, 'INCOMPLETE_DOSSIER')
+  t.equal(kept[0]?.maHoSo, code)
+  t.equal(kept[0]?.body, r.body, 'kept exactly as sent')
+  t.same(kept[0]?.issues, [{ field: 'DuLieu.ChuHoSo', code: 'REQUIRED' }], 'the field at fault, without its value')
+  t.equal((await getDossier(gw.url, gw.keys.admin, code)).status, 404, 'no dossier was made of it')
+  t.equal(eventsFor(code).length, 0, 'nothing forwarded')
+  const res = await fetch(callbacks(), { method: 'POST', body: r.body, headers: { 'x-portal-timestamp': String(Math.floor(Date.now() / 1000)), 'x-portal-signature': sign(r.body) } })
+  t.same(await res.json(), { maSuKien: 'incomplete-1', maHoSo: code, result: 'duplicate' })
 })
 
 t.test('webhook delivery survives the receiver being down for a while and keeps each dossier\'s order', async t => {
