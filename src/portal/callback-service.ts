@@ -11,8 +11,9 @@ import type { IncompleteEnvelope, PortalCallback } from '../schemas/portal-callb
 import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
 import { GatewayError, type FieldIssue } from '../errors.js'
 import type { EventService } from '../intake/event-service.js'
-import { encodeRaw, toCanonical, type DossierStore, type HistoryEntry, type Routing as RoutingRecord, type StoredDossier } from '../store/dossier-store.js'
+import { encodeRouting, toCanonical, type DossierStore, type HistoryEntry, type Routing as RoutingRecord, type StoredDossier } from '../store/dossier-store.js'
 import { PORTAL_SYSTEM, agencyOfCode, parseRef } from '../store/keys.js'
+import { encodeDoc } from '../store/codec.js'
 import type { JobQueues } from '../queue/jobs.js'
 import type { Routing } from '../routing/routing-file.js'
 import { coversAgency, type Client } from '../plugins/clients.js'
@@ -101,7 +102,7 @@ export class CallbackService {
       maSuKien: ev.MaSuKien,
       now,
       history: { at, kind: 'portal-event', maSuKien: ev.MaSuKien, type: ev.LoaiSuKien, occurredAt: portalEvent.at, routing },
-      rawEntry: encodeRaw({ receivedAt: at, clientId: PORTAL_SYSTEM, contentType: 'application/json', sha256, mappingVersion: ONLINE_MAPPING_VERSION }, rawBody),
+      doc: encodeDoc({ input, provenance, raw: { receivedAt: at, clientId: PORTAL_SYSTEM, contentType: 'application/json', sha256, mappingVersion: ONLINE_MAPPING_VERSION, body: rawBody } }),
       state: client === undefined ? 'unrouted' : 'delivered',
       client: client?.id ?? '',
       webhookBody: client === undefined
@@ -109,16 +110,12 @@ export class CallbackService {
         : submittedOnline({ maHoSo: code, agency, system: routing.system ?? '', portalEvent, dossier: toCanonical(record), hoSo: ev.DuLieu }),
       unmatched: JSON.stringify({ at, reason: 'CODE_CONFLICT', maSuKien: ev.MaSuKien, type: ev.LoaiSuKien, maHoSo: code, body: rawBody }),
       lifecycle: decision.lifecycle,
+      // Small values only, so the record stays a listpack: the agency, system and number are in
+      // the key and the reference, the client in the document's provenance, hashes cut to 32 digits.
       fields: {
         maHoSo: code,
-        agency,
-        system: PORTAL_SYSTEM,
-        sourceId: input.sourceId,
-        clientId: PORTAL_SYSTEM,
-        input: JSON.stringify(input),
-        provenance: JSON.stringify(provenance),
-        fullHash: hashes.fullHash,
-        contentHash: hashes.contentHash,
+        fullHash: hashes.fullHash.slice(0, 32),
+        contentHash: hashes.contentHash.slice(0, 32),
         status: input.status,
         revision: 1,
         contentRev: 1,
@@ -129,7 +126,7 @@ export class CallbackService {
         updatedAt: now,
         deliveredAt: now,
         origin: 'online',
-        routing: JSON.stringify(routing)
+        routing: encodeRouting(routing)
       }
     })
     if (r.head !== '') await this.queues.enqueueWebhook(agency, code, r.head)

@@ -69,7 +69,7 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
       ref: d.ref,
       code: d.maHoSo,
       client: client.id,
-      routing: JSON.stringify(routing),
+      routing,
       webhookBody: body,
       history: { at, kind: 'routed', client: client.id, system: client.system, by: app.requireClient(req).id },
       now: Date.now()

@@ -67,12 +67,14 @@ return {'applied', ''}
 `
 
 /**
- * HoSoMoi: an online dossier, already on the portal, under the code the portal gave it.
- * KEYS: evt, codes, dossier, raw, hist, whq, active, idxUnrouted, unmatched, due, overdue, then
+ * HoSoMoi: an online dossier, already on the portal, under the code the portal gave it, in the
+ * compact format of every dossier (docs/architecture.md, "Storage"): small values in the record,
+ * the canonical record, provenance and the HoSoMoi as received in its document.
+ * KEYS: evt, codes, dossier, doc, hist, whq, active, idxUnrouted, unmatched, due, overdue, then
  *       LIFECYCLE_SET's (`lifecycleKeys`) from 12.
- * ARGV: code, ref, now, retentionMs, historyEntry, rawEntry, rawKeep, state ('delivered' or
- *       'unrouted'), whClient ('' none), webhookBody, unmatchedEntry, LIFECYCLE_SET's eleven
- *       (12 to 22), then field/value pairs.
+ * ARGV: code, ref, now, retentionMs, historyEntry, doc (codec.ts), '' (unused), state
+ *       ('delivered' or 'unrouted'), whClient ('' none), webhookBody, unmatchedEntry,
+ *       LIFECYCLE_SET's eleven (12 to 22), then field/value pairs.
  * Returns {result, headId}: 'created', 'duplicate', 'known' (announced again under another
  * MaSuKien), or 'conflict' (the code is one the gateway gave a dossier of its own: kept for admins).
  */
@@ -99,9 +101,7 @@ redis.call('HSET', KEYS[2], code, ref)
 for i = 23, #ARGV, 2 do redis.call('HSET', d, ARGV[i], ARGV[i + 1]) end
 redis.call('HSET', d, 'state', ARGV[8], 'whClient', ARGV[9])
 lifecycleSet(12)
-redis.call('LPUSH', KEYS[4], ARGV[6])
-redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[7]) - 1)
-redis.call('PEXPIRE', KEYS[4], retention)
+redis.call('SET', KEYS[4], ARGV[6])
 redis.call('RPUSH', hist, ARGV[5])
 redis.call('PEXPIRE', hist, retention)
 if ARGV[8] == 'unrouted' then redis.call('SADD', KEYS[8], ref) end
@@ -131,7 +131,7 @@ return 'kept'
  * KEYS: codes, sector dossier, raw, steps, attempts, doc, portal dossier, raw, steps, attempts,
  *       doc, idxUnrouted, hist, then every other per-ref index of the agency (Keys.refIndexes:
  *       sets and sorted sets; any other type, or none, is left alone).
- * ARGV: code, sectorRef, portalRef, system, sourceId, clientId, whClient, routingJson,
+ * ARGV: code, sectorRef, portalRef, system, sourceId, clientId, whClient, routing (encodeRouting),
  *       historyEntry, now, retentionMs.
  * Returns 'linked', 'already' (this number is linked to this code), 'unknown' (no such code),
  * 'sector-elsewhere' (this number has another code), 'code-elsewhere' (the code is another
@@ -179,7 +179,7 @@ return 'linked'
 /**
  * An admin gives an unrouted online dossier to a sector client.
  * KEYS: dossier, idxUnrouted, hist, whq, active.
- * ARGV: ref, code, client, routingJson, webhookBody, historyEntry, now, retentionMs.
+ * ARGV: ref, code, client, routing (encodeRouting), webhookBody, historyEntry, now, retentionMs.
  * Returns {result, headId}: 'ok', 'missing', or 'state' (not unrouted any more).
  */
 export const ROUTE = `

@@ -5,34 +5,21 @@
  * head, and every later event of the dossier, would wait the 7 days BullMQ keeps failed jobs.
  */
 import t from 'tap'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { UnrecoverableError, Worker, Queue } from 'bullmq'
-import { RedisServer } from '../../support/redis-server.js'
 import { startGateway } from '../helpers/gateway.js'
-import { newKey, newWebhookSecret } from '../../support/clients-file.js'
+import { onlineFixture, ONLINE_AGENCY as AGENCY } from '../helpers/online.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, startSectorStub } from '../../simulator/index.js'
 import { WEBHOOK_QUEUE, jobIds } from '../../src/queue/jobs.js'
 
-const AGENCY = '000.00.31.H42'
-const SECRET = 'portal-callback-secret-for-tests'
 const PREFIX = '{lt-queue}'
 
 t.test('a head whose job sits in BullMQ\'s failed set is queued again by the sweeper and delivered', async t => {
-  const redis = await RedisServer.start()
-  const sim = await startSimulator({ callbackSecret: SECRET })
-  const webhookSecret = newWebhookSecret()
-  const stub = await startSectorStub({ secret: webhookSecret })
-  const dir = mkdtempSync(join(tmpdir(), 'lt-routing-'))
-  writeFileSync(join(dir, 'routing.json'), JSON.stringify({ routes: [{ procedure: '1.001193', system: 'civil-status' }] }))
-  const env = { PORTAL_CALLBACK_SECRET: SECRET, ROUTING_FILE: join(dir, 'routing.json'), DELIVERY_SWEEP_INTERVAL_MS: '300', QUEUE_PREFIX: PREFIX }
-  const client = { id: 'hotich-31', key: newKey(), system: 'civil-status', agencies: [AGENCY], webhook: { url: stub.url, secret: webhookSecret } }
+  const { redis, sim, stub, client, close, ...fixture } = await onlineFixture()
+  const env = { ...fixture.env, DELIVERY_SWEEP_INTERVAL_MS: '300', QUEUE_PREFIX: PREFIX }
   // The API takes the HoSoMoi and queues its webhook job; no worker runs yet.
   const api = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { ...env, ROLE: 'api' }, extraClients: [client] })
   const queue = new Queue(WEBHOOK_QUEUE, { connection: { url: redis.url }, prefix: PREFIX })
-  t.teardown(async () => { await queue.close(); await api.close(); await stub.close(); await sim.close(); await redis.close() })
+  t.teardown(async () => { await queue.close(); await api.close(); await close() })
 
   const r = await sim.submitOnline({ url: `${api.url}/v1/portal/callbacks`, agency: AGENCY, hoSo: { MaTTHC: '1.001193', MaXa: '18754' } })
   t.equal(r.callback.finalStatus, 200)
