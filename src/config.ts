@@ -57,6 +57,8 @@ export const ConfigSchema = Type.Object({
   PORTAL_PASSWORD: Type.String({ default: 'lienthong-dev' }),
   PORTAL_TIMEOUT_MS: Type.Integer({ default: 15_000, minimum: 100 }),
   PORTAL_CONNECTIONS: Type.Integer({ default: 16, minimum: 1 }),
+  /** A portal reply longer than this is dropped unread and the call retried (a reply is a few hundred bytes). */
+  PORTAL_MAX_REPLY_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024, maximum: 67_108_864 }),
 
   DELIVERY_CONCURRENCY: Type.Integer({ default: 8, minimum: 1, maximum: 256 }),
   DELIVERY_BATCH_SIZE: Type.Integer({ default: 50, minimum: 1, maximum: 50 }),

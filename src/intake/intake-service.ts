@@ -202,7 +202,7 @@ export class IntakeService {
       sourceId: dossier.sourceId,
       clientId: req.clientId,
       webhookClient: req.webhookClient,
-      routing: JSON.stringify({ state: 'linked', system: req.system, client: req.clientId, at: isoFromEpoch(Date.now()) }),
+      routing: { state: 'linked', system: req.system, client: req.clientId, at: isoFromEpoch(Date.now()) },
       history: { at: isoFromEpoch(Date.now()), kind: 'linked', system: req.system, sourceId: dossier.sourceId, client: req.clientId },
       now: Date.now()
     })

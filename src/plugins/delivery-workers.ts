@@ -35,7 +35,9 @@ export default fp(async (app) => {
     connections: c.PORTAL_CONNECTIONS,
     redis: app.redis,
     sessionKey: app.store.keys.portalSession(),
-    log: app.log.child({ component: 'portal' })
+    log: app.log.child({ component: 'portal' }),
+    maxRetryAfterMs: c.BREAKER_MAX_COOLDOWN_MS,
+    maxReplyBytes: c.PORTAL_MAX_REPLY_BYTES
   })
   const sync = new PortalSync(app.store, new PortalCalls(app.store.delivery, portal, app.breaker, app.metrics), log, app.metrics)
   const flusher = new AgencyFlusher(app.store, sync, app.breaker, {

@@ -7,12 +7,13 @@
 import { createHash } from 'node:crypto'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import { fromPortalHoSo } from '../mappings/from-portal.js'
-import type { PortalCallback } from '../schemas/portal-callback.js'
+import type { IncompleteEnvelope, PortalCallback } from '../schemas/portal-callback.js'
 import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
-import { GatewayError, ValidationError } from '../errors.js'
+import { GatewayError, type FieldIssue } from '../errors.js'
 import type { EventService } from '../intake/event-service.js'
-import { encodeRaw, toCanonical, type DossierStore, type HistoryEntry, type Routing as RoutingRecord, type StoredDossier } from '../store/dossier-store.js'
+import { encodeRouting, toCanonical, type DossierStore, type HistoryEntry, type Routing as RoutingRecord, type StoredDossier } from '../store/dossier-store.js'
 import { PORTAL_SYSTEM, agencyOfCode, parseRef } from '../store/keys.js'
+import { encodeDoc } from '../store/codec.js'
 import type { JobQueues } from '../queue/jobs.js'
 import type { Routing } from '../routing/routing-file.js'
 import { coversAgency, type Client } from '../plugins/clients.js'
@@ -25,7 +26,7 @@ export const ONLINE_MAPPING_VERSION = 'portal-hoso@1.0.0'
 export interface CallbackOutcome {
   maSuKien: string
   maHoSo: string
-  /** applied, duplicate, unmatched (kept for admins); HoSoMoi: created, known, conflict. */
+  /** applied, duplicate, unmatched (kept for admins); HoSoMoi: created, known, conflict, incomplete (kept for admins). */
   result: string
   /** HoSoMoi: delivered (routed) or unrouted. */
   state?: string
@@ -73,7 +74,7 @@ export class CallbackService {
 
   private async online (ev: Extract<PortalCallback, { LoaiSuKien: 'HoSoMoi' }>, rawBody: string, now: number): Promise<CallbackOutcome> {
     const mapped = fromPortalHoSo(ev.DuLieu)
-    if (!mapped.ok) throw new ValidationError(mapped.issues)
+    if (!mapped.ok) return await this.keepIncomplete(ev, mapped.issues, rawBody, now)
     const input = mapped.dossier
     const code = ev.MaHoSo
     const agency = agencyOfCode(code) as string
@@ -101,7 +102,7 @@ export class CallbackService {
       maSuKien: ev.MaSuKien,
       now,
       history: { at, kind: 'portal-event', maSuKien: ev.MaSuKien, type: ev.LoaiSuKien, occurredAt: portalEvent.at, routing },
-      rawEntry: encodeRaw({ receivedAt: at, clientId: PORTAL_SYSTEM, contentType: 'application/json', sha256, mappingVersion: ONLINE_MAPPING_VERSION }, rawBody),
+      doc: encodeDoc({ input, provenance, raw: { receivedAt: at, clientId: PORTAL_SYSTEM, contentType: 'application/json', sha256, mappingVersion: ONLINE_MAPPING_VERSION, body: rawBody } }),
       state: client === undefined ? 'unrouted' : 'delivered',
       client: client?.id ?? '',
       webhookBody: client === undefined
@@ -109,16 +110,12 @@ export class CallbackService {
         : submittedOnline({ maHoSo: code, agency, system: routing.system ?? '', portalEvent, dossier: toCanonical(record), hoSo: ev.DuLieu }),
       unmatched: JSON.stringify({ at, reason: 'CODE_CONFLICT', maSuKien: ev.MaSuKien, type: ev.LoaiSuKien, maHoSo: code, body: rawBody }),
       lifecycle: decision.lifecycle,
+      // Small values only, so the record stays a listpack: the agency, system and number are in
+      // the key and the reference, the client in the document's provenance, hashes cut to 32 digits.
       fields: {
         maHoSo: code,
-        agency,
-        system: PORTAL_SYSTEM,
-        sourceId: input.sourceId,
-        clientId: PORTAL_SYSTEM,
-        input: JSON.stringify(input),
-        provenance: JSON.stringify(provenance),
-        fullHash: hashes.fullHash,
-        contentHash: hashes.contentHash,
+        fullHash: hashes.fullHash.slice(0, 32),
+        contentHash: hashes.contentHash.slice(0, 32),
         status: input.status,
         revision: 1,
         contentRev: 1,
@@ -129,11 +126,32 @@ export class CallbackService {
         updatedAt: now,
         deliveredAt: now,
         origin: 'online',
-        routing: JSON.stringify(routing)
+        routing: encodeRouting(routing)
       }
     })
     if (r.head !== '') await this.queues.enqueueWebhook(agency, code, r.head)
     return { maSuKien: ev.MaSuKien, maHoSo: code, result: r.result, ...(r.result === 'created' ? { state: client === undefined ? 'unrouted' : 'delivered' } : {}) }
+  }
+
+  /**
+   * A signed HoSoMoi whose dossier cannot be taken in as it is (a field missing or invalid): the
+   * portal has it and will not send it otherwise, so it is kept exactly as sent on the unmatched
+   * list with the fields at fault (their paths and codes, never their values), and answered 2xx.
+   * Nothing else changes: an admin takes it up with the portal. A copy is a duplicate.
+   */
+  async keepIncomplete (ev: IncompleteEnvelope, issues: readonly FieldIssue[], rawBody: string, now = Date.now()): Promise<CallbackOutcome> {
+    const agency = agencyOfCode(ev.MaHoSo) as string
+    const entry = {
+      at: isoFromEpoch(now),
+      reason: 'INCOMPLETE_DOSSIER',
+      maSuKien: ev.MaSuKien,
+      type: ev.LoaiSuKien,
+      maHoSo: ev.MaHoSo,
+      issues: issues.map(i => ({ field: i.field, code: i.code })),
+      body: rawBody
+    }
+    const r = await this.store.portal.keepUnmatched({ agency, maSuKien: ev.MaSuKien, entry: JSON.stringify(entry) })
+    return { maSuKien: ev.MaSuKien, maHoSo: ev.MaHoSo, result: r === 'kept' ? 'incomplete' : 'duplicate' }
   }
 
   private async event (ev: Detailed, rawBody: string, now: number): Promise<CallbackOutcome> {

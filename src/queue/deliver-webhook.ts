@@ -15,7 +15,7 @@ import type { Metrics } from '../plugins/metrics.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import type { WebhookSender } from '../adapters/webhook/webhook-sender.js'
 import { retryDelay } from './webhook-schedule.js'
-import { RetryLater, type JobPayloads, type JobQueues } from './jobs.js'
+import { RetryLater, jobIds, type JobPayloads, type JobQueues } from './jobs.js'
 
 export class WebhookDeliverer {
   constructor (
@@ -86,12 +86,28 @@ export class WebhookDeliverer {
   }
 }
 
-/** Safety net: queues a job for every head event that should be on its way and may have lost its job. */
+/** Job states from which BullMQ will never run the job again: adding its id again does nothing. */
+const FINISHED = new Set(['failed', 'completed'])
+
+/**
+ * Safety net: queues a job for every head event that should be on its way and may have lost its
+ * job. A job that exists under the head's id (waiting, delayed for a retry, running) makes this a
+ * no-op. One that BullMQ finished without the event being delivered or marked failed here (it
+ * stalled too often while its process died, or threw past its attempts) would hold the head for
+ * the 7 days BullMQ keeps failed jobs, since adding its id again does nothing: it is removed and
+ * queued afresh, its retry schedule started again.
+ */
 export async function sweepWebhooks (store: DossierStore, queues: JobQueues, log: Logger): Promise<number> {
   let queued = 0
   for (const agency of await store.agencies()) {
     for (const { code, eventId } of await store.webhooks.sendableHeads(agency)) {
-      // A job that exists under this id (waiting, delayed for a retry, running) makes this a no-op.
+      const id = jobIds.webhook(eventId)
+      const state = await queues.webhooks.getJobState(id)
+      if (FINISHED.has(state)) {
+        // A job being retried or run cannot be removed (BullMQ refuses: it is locked); then it is alive.
+        await queues.webhooks.remove(id)
+        log.warn({ maHoSo: code, eventId, jobState: state }, 'webhook head stranded by a finished job: queued again')
+      }
       await queues.enqueueWebhook(agency, code, eventId)
       queued++
     }

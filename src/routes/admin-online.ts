@@ -71,7 +71,7 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
       ref: d.ref,
       code: d.maHoSo,
       client: client.id,
-      routing: JSON.stringify(routing),
+      routing,
       webhookBody: body,
       history: { at, kind: 'routed', client: client.id, system: client.system, by: app.requireClient(req).id },
       now: Date.now()
@@ -101,7 +101,8 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
           items: Type.Array(Type.Object({
             agency: Type.String(),
             at: Type.String(),
-            reason: Type.String({ description: 'UNKNOWN_DOSSIER, or CODE_CONFLICT (HoSoMoi for a code the gateway gave a dossier of its own)' }),
+            reason: Type.String({ description: 'UNKNOWN_DOSSIER, CODE_CONFLICT (HoSoMoi for a code the gateway gave a dossier of its own), or INCOMPLETE_DOSSIER (HoSoMoi with a field missing or invalid: see issues)' }),
+            issues: Type.Optional(Type.Array(Type.Object({ field: Type.String(), code: Type.String() }), { description: 'INCOMPLETE_DOSSIER: the fields at fault' })),
             maSuKien: Type.String(),
             type: Type.String(),
             maHoSo: Type.String(),

@@ -17,7 +17,8 @@ export const REASONS: Record<string, { vi: string, en: string }> = {
   NO_CLIENT: { vi: 'Không có hệ thống ngành nào có webhook phụ trách cơ quan này', en: 'No sector client with a webhook acts for this agency' },
   AMBIGUOUS_CLIENT: { vi: 'Nhiều hệ thống ngành cùng phụ trách cơ quan này', en: 'Several sector clients act for this agency' },
   UNKNOWN_DOSSIER: { vi: 'Cổng gửi sự kiện cho một mã hồ sơ cổng liên thông không biết', en: 'The portal sent an event for a dossier code the gateway does not know' },
-  CODE_CONFLICT: { vi: 'Cổng báo hồ sơ trực tuyến mang mã mà cổng liên thông đã cấp cho hồ sơ khác', en: 'The portal announced an online dossier under a code the gateway gave another dossier' }
+  CODE_CONFLICT: { vi: 'Cổng báo hồ sơ trực tuyến mang mã mà cổng liên thông đã cấp cho hồ sơ khác', en: 'The portal announced an online dossier under a code the gateway gave another dossier' },
+  INCOMPLETE_DOSSIER: { vi: 'Cổng gửi hồ sơ trực tuyến thiếu hoặc sai thông tin bắt buộc; đã lưu nguyên văn, cần làm việc với Cổng', en: 'The portal sent an online dossier with a required field missing or invalid; kept as sent, to be taken up with the portal' }
 }
 
 export function reasonOf (code: string): { code: string, message: { vi: string, en: string } } {

@@ -16,7 +16,7 @@ import { callbacksNotConfigured, verifyPortalSignature } from '../portal/callbac
 export const CallbackReply = Type.Object({
   maSuKien: Type.String(),
   maHoSo: Type.String(),
-  result: Type.String({ description: 'applied, duplicate, unmatched; for HoSoMoi created, known, conflict' }),
+  result: Type.String({ description: 'applied, duplicate, unmatched; for HoSoMoi created, known, conflict, incomplete (kept for admins as sent: a field missing or invalid)' }),
   state: Type.Optional(Type.String({ description: 'HoSoMoi: delivered (routed to a sector system) or unrouted' }))
 })
 
@@ -58,6 +58,14 @@ export default async function portalCallbackRoutes (app: FastifyInstance): Promi
       throw Errors.badJson((err as Error).message)
     }
     const parsed = parseCallback(doc)
+    if (!parsed.ok && parsed.envelope !== undefined) {
+      // Signed by the portal, which will not send it otherwise: kept for admins, never lost.
+      const out = await service.keepIncomplete(parsed.envelope, parsed.issues, text)
+      app.metrics.callbacks.inc({ type: parsed.envelope.LoaiSuKien, result: out.result })
+      // Field paths only: the values are the applicant's personal data.
+      req.log.warn({ maSuKien: out.maSuKien, type: parsed.envelope.LoaiSuKien, maHoSo: out.maHoSo, result: out.result, fields: parsed.issues.map(i => i.field) }, 'portal callback kept: incomplete dossier')
+      return await reply.code(200).send(out)
+    }
     if (!parsed.ok) {
       const first = parsed.issues[0]
       throw new InputError('INVALID_CALLBACK', 400, {

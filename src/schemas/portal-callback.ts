@@ -92,7 +92,14 @@ export type PortalCallback =
   | Envelope<'RutHoSo', RutHoSoData>
   | Envelope<'DanhGia', DanhGiaData>
 
-export type ParseCallbackResult = { ok: true, event: PortalCallback } | { ok: false, issues: FieldIssue[] }
+/**
+ * `envelope`: set when only DuLieu of a HoSoMoi is at fault (the envelope is valid): the portal
+ * sent an online dossier the gateway cannot take in as it is, which is kept for admins, not lost.
+ */
+export type ParseCallbackResult = { ok: true, event: PortalCallback } | { ok: false, issues: FieldIssue[], envelope?: IncompleteEnvelope }
+
+/** The envelope of a HoSoMoi whose DuLieu is incomplete or invalid. */
+export interface IncompleteEnvelope { MaSuKien: string, LoaiSuKien: 'HoSoMoi', MaHoSo: string, ThoiDiem: string }
 
 interface Checker<T> {
   schema: object
@@ -204,12 +211,17 @@ export function parseCallback (body: unknown): ParseCallbackResult {
   for (const i of [dateIssue(env.ThoiDiem, 'ThoiDiem'), maHoSoIssue(env.MaHoSo, 'MaHoSo')]) if (i !== undefined) issues.push(i)
   const type = env.LoaiSuKien
   const base = envelope === undefined ? undefined : { MaSuKien: envelope.MaSuKien, MaHoSo: envelope.MaHoSo, ThoiDiem: envelope.ThoiDiem }
+  // Everything but DuLieu is right: a HoSoMoi that can be kept for admins under its event id and code.
+  const envelopeOk = typeof env.MaSuKien === 'string' && typeof env.MaHoSo === 'string' && typeof env.ThoiDiem === 'string' &&
+    issues.every(i => i.field === 'DuLieu' || i.field.startsWith('DuLieu.'))
   const data = Object.hasOwn(body, 'DuLieu') ? body.DuLieu : undefined
   const event = isCallbackType(type) && isRecord(data) ? eventOf(type, base, data, env.MaHoSo, issues) : undefined
   if (issues.length > 0 || event === undefined) {
     // Every path to `undefined` above records an issue; the fallback keeps that a guarantee.
     const found = firstPerField(issues)
-    return { ok: false, issues: found.length > 0 ? found : [issue('INVALID_FORMAT', 'body', 'Nội dung không hợp lệ', 'The body is invalid')] }
+    const invalid = { ok: false as const, issues: found.length > 0 ? found : [issue('INVALID_FORMAT', 'body', 'Nội dung không hợp lệ', 'The body is invalid')] }
+    if (!envelopeOk || type !== 'HoSoMoi') return invalid
+    return { ...invalid, envelope: { MaSuKien: env.MaSuKien as string, LoaiSuKien: type, MaHoSo: env.MaHoSo as string, ThoiDiem: env.ThoiDiem as string } }
   }
   return { ok: true, event }
 }

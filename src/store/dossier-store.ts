@@ -52,6 +52,7 @@ declare module 'ioredis' {
     ltPortalEvent: (...args: Array<string | number>) => Result<[string, string], Context>
     ltOnlineDossier: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
     ltLink: (...args: Array<string | number>) => Result<string, Context>
+    ltKeepCallback: (...args: Array<string | number>) => Result<string, Context>
     ltRoute: (...args: Array<string | number>) => Result<[string, string], Context>
     ltWebhookDone: (...args: Array<string | number>) => Result<[string, string], Context>
     ltWebhookFail: (...args: Array<string | number>) => Result<number, Context>
@@ -76,8 +77,10 @@ export function defineCommands (redis: RedisClient): void {
   redis.defineCommand('ltAttempt', { numberOfKeys: 2, lua: outboxScripts.ATTEMPT })
   redis.defineCommand('ltPortalEvent', { numberOfKeys: 8 + STATS_KEY_COUNT, lua: portalScripts.PORTAL_EVENT })
   redis.defineCommand('ltOnlineDossier', { numberOfKeys: 12 + LIFECYCLE_KEY_COUNT, lua: portalScripts.ONLINE_DOSSIER })
-  redis.defineCommand('ltLink', { numberOfKeys: 12, lua: portalScripts.LINK })
+  // The number of keys comes first: the agency's per-ref indexes follow the fixed ones.
+  redis.defineCommand('ltLink', { lua: portalScripts.LINK })
   redis.defineCommand('ltRoute', { numberOfKeys: 5, lua: portalScripts.ROUTE })
+  redis.defineCommand('ltKeepCallback', { numberOfKeys: 3, lua: portalScripts.KEEP_CALLBACK })
   redis.defineCommand('ltWebhookDone', { numberOfKeys: 5, lua: webhookScripts.WEBHOOK_DONE })
   redis.defineCommand('ltWebhookFail', { numberOfKeys: 4, lua: webhookScripts.WEBHOOK_FAIL })
   redis.defineCommand('ltApplyEvent', { numberOfKeys: 10 + LIFECYCLE_KEY_COUNT, lua: lifecycleScripts.APPLY_EVENT })

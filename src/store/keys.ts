@@ -75,6 +75,16 @@ export class Keys {
   closed (agency: string): string { return `${this.tag(agency)}:closed` }
   /** Overdue open dossiers of the agency, by the due date they missed. */
   overdue (agency: string): string { return `${this.tag(agency)}:overdue` }
+  /**
+   * Every index of the agency whose members are dossier references (sets and sorted sets): what
+   * must follow a record that changes its reference (linking an online dossier). A new index
+   * keyed by ref belongs here.
+   */
+  refIndexes (agency: string): string[] {
+    return [this.outbox(agency), this.due(agency), this.overdue(agency), this.closed(agency),
+      this.stateIndex(agency, 'failed'), this.stateIndex(agency, 'needs-review'), this.stateIndex(agency, 'unrouted')]
+  }
+
   /** Prefix of the agency's statistics counters (src/stats): same slot as its dossiers. */
   statsPrefix (agency: string): string { return `${this.tag(agency)}:stats` }
   /**

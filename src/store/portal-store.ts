@@ -4,11 +4,9 @@
  */
 import type { RedisClient } from '../redis/connection.js'
 import { type Keys, PORTAL_SYSTEM, sourceRef } from './keys.js'
-import type { HistoryEntry } from './records.js'
+import { encodeRouting, type HistoryEntry, type Routing } from './records.js'
 import { lifecycleArgv, lifecycleKeys, type LifecycleArgs } from './lifecycle-store.js'
 import { statsKeysFor } from '../stats/stats-store.js'
-
-const RAW_KEEP = 20
 
 export interface PortalEventArgs {
   agency: string
@@ -38,8 +36,8 @@ export interface OnlineDossierArgs {
   maSuKien: string
   now: number
   history: HistoryEntry
-  /** The HoSoMoi as received (encodeRaw). */
-  rawEntry: Buffer
+  /** The canonical record, provenance and the HoSoMoi as received (codec.ts encodeDoc). */
+  doc: Buffer
   state: 'delivered' | 'unrouted'
   /** The routed client; '' when unrouted. */
   client: string
@@ -89,31 +87,40 @@ export class PortalStore {
     const ref = sourceRef(PORTAL_SYSTEM, a.code)
     const k = this.keys.dossier(a.agency, ref)
     const [result, head] = await this.redis.ltOnlineDossier(
-      this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, k.raw, this.keys.history(a.agency, a.code),
+      this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, k.doc, this.keys.history(a.agency, a.code),
       this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.stateIndex(a.agency, 'unrouted'),
       this.keys.unmatchedIndex(a.agency), this.keys.due(a.agency), this.keys.overdue(a.agency),
       ...lifecycleKeys(this.keys.closed(a.agency), a.lifecycle), this.keys.unmatchedData(a.agency),
-      a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.rawEntry, RAW_KEEP, a.state, a.client, a.webhookBody,
+      a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.doc, '', a.state, a.client, a.webhookBody,
       a.unmatched, ...lifecycleArgv(a.lifecycle), this.unmatchedCap, ...Object.entries(a.fields).flat())
     return { result: result as OnlineResult, head }
   }
 
-  async link (a: { agency: string, code: string, system: string, sourceId: string, clientId: string, webhookClient: string, routing: string, history: HistoryEntry, now: number }): Promise<LinkResult> {
+  async link (a: { agency: string, code: string, system: string, sourceId: string, clientId: string, webhookClient: string, routing: Routing, history: HistoryEntry, now: number }): Promise<LinkResult> {
     const sectorRef = sourceRef(a.system, a.sourceId)
     const portalRef = sourceRef(PORTAL_SYSTEM, a.code)
     const s = this.keys.dossier(a.agency, sectorRef)
     const p = this.keys.dossier(a.agency, portalRef)
-    return await this.redis.ltLink(this.keys.codes(a.agency), s.dossier, s.raw, s.steps, s.attempts, p.dossier, p.raw, p.steps, p.attempts,
-      this.keys.outbox(a.agency), this.keys.stateIndex(a.agency, 'unrouted'), this.keys.history(a.agency, a.code),
-      a.code, sectorRef, portalRef, a.system, a.sourceId, a.clientId, a.webhookClient, a.routing, JSON.stringify(a.history),
+    const unrouted = this.keys.stateIndex(a.agency, 'unrouted')
+    const indexes = this.keys.refIndexes(a.agency).filter(k => k !== unrouted)
+    return await this.redis.ltLink(13 + indexes.length, this.keys.codes(a.agency), s.dossier, s.raw, s.steps, s.attempts, s.doc, p.dossier, p.raw, p.steps, p.attempts, p.doc,
+      unrouted, this.keys.history(a.agency, a.code), ...indexes,
+      a.code, sectorRef, portalRef, a.system, a.sourceId, a.clientId, a.webhookClient, encodeRouting(a.routing), JSON.stringify(a.history),
       a.now, this.retentionMs) as LinkResult
   }
 
-  async route (a: { agency: string, ref: string, code: string, client: string, routing: string, webhookBody: string, history: HistoryEntry, now: number }): Promise<{ result: 'ok' | 'missing' | 'state', head: string }> {
+  async route (a: { agency: string, ref: string, code: string, client: string, routing: Routing, webhookBody: string, history: HistoryEntry, now: number }): Promise<{ result: 'ok' | 'missing' | 'state', head: string }> {
     const [result, head] = await this.redis.ltRoute(this.keys.dossier(a.agency, a.ref).dossier, this.keys.stateIndex(a.agency, 'unrouted'),
       this.keys.history(a.agency, a.code), this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency),
-      a.ref, a.code, a.client, a.routing, a.webhookBody, JSON.stringify(a.history), a.now, this.retentionMs)
+      a.ref, a.code, a.client, encodeRouting(a.routing), a.webhookBody, JSON.stringify(a.history), a.now, this.retentionMs)
     return { result: result as 'ok' | 'missing' | 'state', head }
+  }
+
+  /** A signed callback that cannot take effect, kept as sent for admins (the unmatched list), once per event id. */
+  async keepUnmatched (a: { agency: string, maSuKien: string, entry: string }): Promise<'kept' | 'duplicate'> {
+    await this.noteAgency(a.agency)
+    return await this.redis.ltKeepCallback(this.keys.portalEvent(a.agency, a.maSuKien), this.keys.unmatchedIndex(a.agency),
+      this.keys.unmatchedData(a.agency), this.retentionMs, a.entry, Date.now(), this.unmatchedCap) as 'kept' | 'duplicate'
   }
 
   async history (agency: string, code: string): Promise<HistoryEntry[]> {

@@ -4,6 +4,7 @@ import type { ReviewItem } from '../mappings/types.js'
 import { parseRef } from './keys.js'
 import { withLifecycle, type Lifecycle } from '../lifecycle/events.js'
 import { decodeDoc, type RawPayload } from './codec.js'
+import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 
 /** `unrouted`: an online dossier (already on the portal) that no sector system has been given yet. */
 export type SyncState = 'pending' | 'delivered' | 'failed' | 'needs-review' | 'unrouted' | 'discarded'
@@ -43,6 +44,24 @@ export interface Routing {
   /** unrouted: NO_ROUTE, NO_CLIENT, AMBIGUOUS_CLIENT. */
   reason?: { code: string, message: { vi: string, en: string } }
   at: string
+}
+
+/**
+ * A routing as stored on the record: `<state>|<system>|<client>|<at, epoch seconds>` (about 45
+ * bytes, so the record stays a listpack) when it has no reason and its parts allow it; JSON
+ * otherwise (an unrouted dossier's reason, and records written before).
+ */
+export function encodeRouting (r: Routing): string {
+  const at = Date.parse(r.at) / 1000
+  const parts = [r.state, r.system ?? '', r.client ?? '']
+  const plain = r.reason === undefined && Number.isInteger(at) && isoFromEpoch(at * 1000) === r.at && parts.every(p => !p.includes('|'))
+  return plain ? [...parts, at].join('|') : JSON.stringify(r)
+}
+
+export function decodeRouting (s: string): Routing {
+  if (s.startsWith('{')) return JSON.parse(s) as Routing
+  const [state, system, client, at] = s.split('|')
+  return { state: state as Routing['state'], ...(system === '' ? {} : { system }), ...(client === '' ? {} : { client }), at: isoFromEpoch(Number(at) * 1000) }
 }
 
 /** What the applicant did on the portal, as its callbacks said (the latest of each). */
@@ -220,7 +239,7 @@ function readDossier (agency: string, ref: string, h: Record<string, string> & {
   if (h.failure !== undefined) d.failure = JSON.parse(h.failure) as Failure
   if (h.resolutions !== undefined) d.resolutions = JSON.parse(h.resolutions) as Resolution[]
   if (h.origin === 'online') d.origin = 'online'
-  if (h.routing !== undefined) d.routing = JSON.parse(h.routing) as Routing
+  if (h.routing !== undefined) d.routing = decodeRouting(h.routing)
   if (h.whClient !== undefined && h.whClient !== '') d.webhookClient = h.whClient
   if (h.payment !== undefined) d.portal.payment = JSON.parse(h.payment) as PortalFacts['payment']
   if (h.withdrawal !== undefined) d.portal.withdrawal = JSON.parse(h.withdrawal) as PortalFacts['withdrawal']

@@ -88,12 +88,14 @@ return {'applied', ''}
 `
 
 /**
- * HoSoMoi: an online dossier, already on the portal, under the code the portal gave it.
- * KEYS: evt, codes, dossier, raw, hist, whq, active, idxUnrouted, unmatchedIndex, due, overdue,
+ * HoSoMoi: an online dossier, already on the portal, under the code the portal gave it, in the
+ * compact format of every dossier (docs/architecture.md, "Storage"): small values in the record,
+ * the canonical record, provenance and the HoSoMoi as received in its document.
+ * KEYS: evt, codes, dossier, doc, hist, whq, active, idxUnrouted, unmatchedIndex, due, overdue,
  *       then LIFECYCLE_SET's (`lifecycleKeys`) from 12, and last unmatchedData.
- * ARGV: code, ref, now, retentionMs, historyEntry, rawEntry, rawKeep, state ('delivered' or
- *       'unrouted'), whClient ('' none), webhookBody, unmatchedEntry, LIFECYCLE_SET's eleven
- *       (12 to 22), unmatchedCap, then field/value pairs.
+ * ARGV: code, ref, now, retentionMs, historyEntry, doc (codec.ts), '' (unused), state
+ *       ('delivered' or 'unrouted'), whClient ('' none), webhookBody, unmatchedEntry,
+ *       LIFECYCLE_SET's eleven (12 to 22), unmatchedCap, then field/value pairs.
  * Returns {result, headId}: 'created', 'duplicate', 'known' (announced again under another
  * MaSuKien), or 'conflict' (the code is one the gateway gave a dossier of its own: kept for admins).
  */
@@ -120,9 +122,7 @@ redis.call('HSET', KEYS[2], code, ref)
 for i = 24, #ARGV, 2 do redis.call('HSET', d, ARGV[i], ARGV[i + 1]) end
 redis.call('HSET', d, 'state', ARGV[8], 'whClient', ARGV[9])
 lifecycleSet(12)
-redis.call('LPUSH', KEYS[4], ARGV[6])
-redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[7]) - 1)
-redis.call('PEXPIRE', KEYS[4], retention)
+redis.call('SET', KEYS[4], ARGV[6])
 redis.call('RPUSH', hist, ARGV[5])
 redis.call('PEXPIRE', hist, retention)
 if ARGV[8] == 'unrouted' then redis.call('ZADD', KEYS[8], ARGV[3], ref) end
@@ -131,49 +131,76 @@ return {'created', ''}
 `
 
 /**
+ * A signed callback kept for admins as it was sent, without effect on any dossier (a HoSoMoi
+ * whose dossier is incomplete): takes the event id, so a copy is a duplicate.
+ * KEYS: evt, unmatchedIndex, unmatchedData. ARGV: retentionMs, unmatchedEntry, now, unmatchedCap.
+ * Returns 'kept' or 'duplicate'.
+ */
+export const KEEP_CALLBACK = `
+${KEEP_UNMATCHED}
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'duplicate' end
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+keepUnmatched(KEYS[2], KEYS[3], ARGV[3], ARGV[2], ARGV[4], ARGV[1])
+return 'kept'
+`
+
+/**
  * The sector system names an online dossier's code for its own dossier: the record moves to
  * the sector's reference, so that every later post of that number is an update of the code.
- * KEYS: codes, sector dossier, raw, steps, attempts, portal dossier, raw, steps, attempts,
- *       outbox, idxUnrouted, hist.
- * ARGV: code, sectorRef, portalRef, system, sourceId, clientId, whClient, routingJson,
+ * Every index that names the dossier by its reference moves with it, at the same score: a
+ * linked dossier stays overdue, due, closed, failed or queued exactly as it was.
+ * KEYS: codes, sector dossier, raw, steps, attempts, doc, portal dossier, raw, steps, attempts,
+ *       doc, idxUnrouted, hist, then every other per-ref index of the agency (Keys.refIndexes:
+ *       sets and sorted sets; any other type, or none, is left alone).
+ * ARGV: code, sectorRef, portalRef, system, sourceId, clientId, whClient, routing (encodeRouting),
  *       historyEntry, now, retentionMs.
  * Returns 'linked', 'already' (this number is linked to this code), 'unknown' (no such code),
  * 'sector-elsewhere' (this number has another code), 'code-elsewhere' (the code is another
  * dossier's: linked to another number, or not an online dossier).
  */
 export const LINK = `
-local code = ARGV[1]
-local sd, pd = KEYS[2], KEYS[6]
+local code, sref, pref = ARGV[1], ARGV[2], ARGV[3]
+local sd, pd = KEYS[2], KEYS[7]
 if redis.call('EXISTS', sd) == 1 then
   if redis.call('HGET', sd, 'maHoSo') == code then return 'already' end
   return 'sector-elsewhere'
 end
 local cur = redis.call('HGET', KEYS[1], code)
 if not cur then return 'unknown' end
-if cur ~= ARGV[3] or redis.call('EXISTS', pd) == 0 then return 'code-elsewhere' end
+if cur ~= pref or redis.call('EXISTS', pd) == 0 then return 'code-elsewhere' end
 redis.call('RENAME', pd, sd)
-for i = 0, 2 do
-  if redis.call('EXISTS', KEYS[7 + i]) == 1 then redis.call('RENAME', KEYS[7 + i], KEYS[3 + i]) end
+for i = 1, 4 do
+  if redis.call('EXISTS', KEYS[7 + i]) == 1 then redis.call('RENAME', KEYS[7 + i], KEYS[2 + i]) end
 end
-redis.call('HSET', KEYS[1], code, ARGV[2])
-redis.call('HSET', sd, 'system', ARGV[4], 'sourceId', ARGV[5], 'clientId', ARGV[6], 'whClient', ARGV[7],
-  'routing', ARGV[8], 'updatedAt', ARGV[10])
+redis.call('HSET', KEYS[1], code, sref)
+-- The key and the reference say the agency, system and number (IDENTITY); older records stored them.
+redis.call('HDEL', sd, 'agency', 'system', 'sourceId')
+redis.call('HSET', sd, 'clientId', ARGV[6], 'whClient', ARGV[7], 'routing', ARGV[8], 'updatedAt', ARGV[10])
 redis.call('HINCRBY', sd, 'revision', 1)
-redis.call('ZREM', KEYS[11], ARGV[3])
+redis.call('ZREM', KEYS[12], pref)
 if redis.call('HGET', sd, 'state') == 'unrouted' then redis.call('HSET', sd, 'state', 'delivered') end
-if redis.call('ZSCORE', KEYS[10], ARGV[3]) then
-  redis.call('ZREM', KEYS[10], ARGV[3])
-  redis.call('ZADD', KEYS[10], ARGV[10], ARGV[2])
+for i = 14, #KEYS do
+  local k = KEYS[i]
+  local t = redis.call('TYPE', k).ok
+  if t == 'zset' then
+    local score = redis.call('ZSCORE', k, pref)
+    if score then
+      redis.call('ZREM', k, pref)
+      redis.call('ZADD', k, score, sref)
+    end
+  elseif t == 'set' then
+    if redis.call('SREM', k, pref) == 1 then redis.call('SADD', k, sref) end
+  end
 end
-redis.call('RPUSH', KEYS[12], ARGV[9])
-redis.call('PEXPIRE', KEYS[12], ARGV[11])
+redis.call('RPUSH', KEYS[13], ARGV[9])
+redis.call('PEXPIRE', KEYS[13], ARGV[11])
 return 'linked'
 `
 
 /**
  * An admin gives an unrouted online dossier to a sector client.
  * KEYS: dossier, idxUnrouted, hist, whq, active.
- * ARGV: ref, code, client, routingJson, webhookBody, historyEntry, now, retentionMs.
+ * ARGV: ref, code, client, routing (encodeRouting), webhookBody, historyEntry, now, retentionMs.
  * Returns {result, headId}: 'ok', 'missing', or 'state' (not unrouted any more).
  */
 export const ROUTE = `

@@ -15,7 +15,8 @@ t.before(async () => {
   redis = await startTestRedis()
   t.comment(`Redis: ${redis.kind}`)
   sim = await startSimulator()
-  gw = await startGateway({ redisEnv: redis.env, portalUrl: sim.url, env: { PORTAL_TIMEOUT_MS: '500' } })
+  // Retry-After is honoured up to BREAKER_MAX_COOLDOWN_MS: above the 1 s the 429 test asks for.
+  gw = await startGateway({ redisEnv: redis.env, portalUrl: sim.url, env: { PORTAL_TIMEOUT_MS: '500', BREAKER_MAX_COOLDOWN_MS: '1500' } })
 })
 t.teardown(async () => {
   await gw.close()

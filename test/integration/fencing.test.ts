@@ -49,7 +49,9 @@ function racingWorker (name: string): void {
     connections: 4,
     redis: conn,
     sessionKey: store.keys.portalSession(),
-    log
+    log,
+    maxRetryAfterMs: 500,
+    maxReplyBytes: 1024 * 1024
   })
   const flusher = new AgencyFlusher(store, new PortalSync(store, new PortalCalls(store.delivery, portal, breaker), log), breaker, {
     batchSize: 5, retryWindowMs: 3_600_000, ownerTtlMs: 60_000, leaseMs: leaseFor(PORTAL_TIMEOUT_MS)

@@ -14,6 +14,8 @@ import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { newKey, newWebhookSecret } from '../../support/clients-file.js'
 import { waitFor } from '../../support/wait.js'
 import { startSimulator, startSectorStub, type RunningSimulator, type SectorStub } from '../../simulator/index.js'
+import { scanDeadlines } from '../../src/queue/deadlines.js'
+import { onlineHoSo } from '../../simulator/online.js'
 
 const AGENCY = '000.00.31.H42'
 const SECRET = 'portal-callback-secret-for-tests'
@@ -233,6 +235,27 @@ t.test('a callback for a dossier nobody here knows is accepted, kept and shown t
   t.equal(item?.body, r.body, 'kept exactly as sent')
 })
 
+t.test('a signed HoSoMoi that lacks a field is kept as sent for admins and answered 2xx, once', async t => {
+  const code = `${AGENCY}-250701-06666`
+  const { ChuHoSo: _dropped, ...hoSo } = onlineHoSo(code, Date.now(), { MaTTHC: '1.001193', MaXa: '18754' })
+  const event = { MaSuKien: 'incomplete-1', LoaiSuKien: 'HoSoMoi', MaHoSo: code, DuLieu: hoSo }
+  const r = await sim.sendCallback({ url: callbacks(), event, maxAttempts: 1 })
+  t.equal(r.finalStatus, 200, 'answered 2xx: the portal stops resending')
+  const copy = await sim.sendCallback({ url: callbacks(gw2), event, maxAttempts: 1 })
+  t.equal(copy.finalStatus, 200)
+  const list = await admin('/v1/admin/callbacks/unmatched')
+  const kept = list.json.items.filter((i: { maSuKien: string }) => i.maSuKien === 'incomplete-1')
+  t.equal(kept.length, 1, 'kept once')
+  t.equal(kept[0]?.reason, 'INCOMPLETE_DOSSIER')
+  t.equal(kept[0]?.maHoSo, code)
+  t.equal(kept[0]?.body, r.body, 'kept exactly as sent')
+  t.same(kept[0]?.issues, [{ field: 'DuLieu.ChuHoSo', code: 'REQUIRED' }], 'the field at fault, without its value')
+  t.equal((await getDossier(gw.url, gw.keys.admin, code)).status, 404, 'no dossier was made of it')
+  t.equal(eventsFor(code).length, 0, 'nothing forwarded')
+  const res = await fetch(callbacks(), { method: 'POST', body: r.body, headers: { 'x-portal-timestamp': String(Math.floor(Date.now() / 1000)), 'x-portal-signature': sign(r.body) } })
+  t.same(await res.json(), { maSuKien: 'incomplete-1', maHoSo: code, result: 'duplicate' })
+})
+
 t.test('webhook delivery survives the receiver being down for a while and keeps each dossier\'s order', async t => {
   stub.setBehaviour({ status: 503, times: 4, retryAfterSeconds: 0 })
   const codes = [await online(), await online()]
@@ -295,6 +318,42 @@ t.test('a receiver that never answers times out and is retried; the worker is no
   await sim.sendCallback({ url: callbacks(), event: { LoaiSuKien: 'DanhGia', MaHoSo: code, DuLieu: { DiemDanhGia: 3 } } })
   await stub.waitFor(() => eventsFor(code).length >= 2, 30_000)
   t.same(eventsFor(code).map(e => e.type), ['dossier.submitted-online', 'dossier.rated'])
+})
+
+/** Every set and sorted set of the agency that still names `ref`. */
+async function indexesNaming (c: Redis, ref: string): Promise<string[]> {
+  const out: string[] = []
+  for (const k of await c.keys(`lt:{${AGENCY}}:*`)) {
+    const type = await c.type(k)
+    if (type === 'zset' && await c.zscore(k, ref) !== null) out.push(k)
+    if (type === 'set' && await c.sismember(k, ref) === 1) out.push(k)
+  }
+  return out
+}
+
+t.test('linking an overdue online dossier keeps it on the overdue list: every index moves with the record', async t => {
+  const code = await online({ NgayNopHoSo: '20250701080000', NgayTiepNhan: '20250701080000', NgayHenTra: '20250702235959' })
+  // No due-soon window: only what is past its date changes (and it is this test's dossier and ONL-1).
+  await scanDeadlines(gw.app.store, gw.app.queues, 0, gw.app.log)
+  const overdue = async (): Promise<Array<{ maHoSo: string, sourceId: string }>> => {
+    const r = await admin('/v1/dossiers?overdue=true&limit=500')
+    t.equal(r.status, 200)
+    return r.json.items.filter((i: { maHoSo: string }) => i.maHoSo === code)
+  }
+  t.equal((await overdue()).length, 1, 'overdue before the link')
+  const c = new Redis(redis.url)
+  t.teardown(() => { c.disconnect() })
+  t.ok((await indexesNaming(c, `portal:${code}`)).length > 0, 'indexed under the portal reference before the link')
+  const doc = civilStatus('ONL-OVERDUE')
+  const linked = await postLinked(doc, code)
+  t.equal(linked.status, 202, linked.text)
+  const after = await overdue()
+  t.equal(after.length, 1, 'still overdue after the link, listed once')
+  t.equal(after[0]?.sourceId, doc.soBienNhan, 'under the sector\'s number')
+  t.same(await indexesNaming(c, `portal:${code}`), [], 'no index names the old reference')
+  const sector = `civil-status:${doc.soBienNhan}`
+  t.ok((await indexesNaming(c, sector)).includes(`lt:{${AGENCY}}:overdue`), 'the overdue index names the sector reference')
+  t.equal(await c.zscore(`lt:{${AGENCY}}:overdue`, sector), String(Date.parse('2025-07-02T23:59:59+07:00')), 'at the due date it missed')
 })
 
 t.test('no name, citizen ID, phone or e-mail of the online dossiers or the callbacks reaches the log', async t => {

@@ -1,7 +1,6 @@
 import t from 'tap'
 import { backoffDelay } from '../../src/queue/flush-agency.js'
 import { TransientFailure } from '../../src/queue/portal-sync.js'
-import { parseRetryAfter } from '../../src/adapters/portal/portal-client.js'
 
 t.test('exponential with jitter, capped', async t => {
   const lo = (): number => 0
@@ -27,13 +26,4 @@ t.test('default settings retry through at least 24 hours of outage', async t => 
   let attempts = 0
   while (total < 25 * 3_600_000) total += backoffDelay(++attempts, undefined, 1000, 300_000, () => 1)
   t.ok(attempts > 280, `${attempts} attempts in 25 h`)
-})
-
-t.test('parseRetryAfter', async t => {
-  t.equal(parseRetryAfter('120'), 120_000)
-  t.equal(parseRetryAfter(['3']), 3000)
-  t.equal(parseRetryAfter(undefined), undefined)
-  t.equal(parseRetryAfter('soon'), undefined)
-  const now = Date.parse('2026-01-01T00:00:00Z')
-  t.equal(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now), 30_000)
 })

@@ -48,8 +48,16 @@ t.test('the cool-down is capped', async t => {
 
 t.test('a 429 pauses everyone for Retry-After without waiting for the threshold', async t => {
   const br = new CircuitBreaker(a, 't3:{portal}:breaker', opts)
-  await br.failure({ now: 0, retryAfterMs: 30_000 })
-  t.same(await br.admit(10), { ok: false, until: 30_000 })
+  await br.failure({ now: 0, retryAfterMs: 3_000 })
+  t.same(await br.admit(10), { ok: false, until: 3_000 })
+})
+
+t.test('an absurd Retry-After pauses the fleet for the longest cool-down, not for years', async t => {
+  const br = new CircuitBreaker(a, 't5:{portal}:breaker', opts)
+  await br.failure({ now: 0, retryAfterMs: 86_400_000 * 1000 })
+  t.same(await br.admit(10), { ok: false, until: opts.maxCooldownMs })
+  await br.failure({ now: 100, retryAfterMs: Number.POSITIVE_INFINITY })
+  t.same(await br.admit(110), { ok: false, until: 100 + opts.maxCooldownMs }, 'while open, too')
 })
 
 t.test('failures that arrive while the circuit is open neither lengthen the cool-down nor cancel the probe', async t => {
@@ -67,6 +75,6 @@ t.test('failures that arrive while the circuit is open neither lengthen the cool
   await br.success()
   t.same(await other.admit(now + 1003), { ok: true, probe: false }, 'the probe\'s success closes it')
   for (let i = 0; i < 3; i++) await br.failure({ now: now + 2000 })
-  await other.failure({ now: now + 2001, retryAfterMs: 10_000 })
-  t.same(await br.admit(now + 2002), { ok: false, until: now + 12_001 }, 'a Retry-After while open still pushes the pause out')
+  await other.failure({ now: now + 2001, retryAfterMs: 3_000 })
+  t.same(await br.admit(now + 2002), { ok: false, until: now + 5_001 }, 'a Retry-After while open still pushes the pause out')
 })

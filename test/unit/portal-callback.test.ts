@@ -226,3 +226,21 @@ t.test('fuzz: mutated bodies get an answer, and what is accepted fits the schema
   }
   t.ok(accepted > 100, `${accepted} of 3000 mutated bodies accepted`)
 })
+
+t.test('a HoSoMoi whose envelope is right but whose dossier is not says so (envelope): it is kept, not refused', async t => {
+  const { ChuHoSo: _c, ...lacking } = sampleHoSo(17)
+  const r = parseCallback(body('HoSoMoi', lacking))
+  t.notOk(r.ok)
+  t.same(!r.ok && r.envelope, { MaSuKien: 'evt-00001', LoaiSuKien: 'HoSoMoi', MaHoSo: MA, ThoiDiem: '20250701081500' })
+  const noData = parseCallback(body('HoSoMoi', undefined))
+  t.ok(!noData.ok && noData.envelope !== undefined, 'no DuLieu at all: kept too')
+  for (const [name, b] of [
+    ['a bad event id', body('HoSoMoi', lacking, { MaSuKien: 'not valid!' })],
+    ['a bad date', body('HoSoMoi', lacking, { ThoiDiem: '20251341081500' })],
+    ['a bad code', body('HoSoMoi', lacking, { MaHoSo: 'x' })],
+    ['another type', body('DanhGia', { DiemDanhGia: 7 })]
+  ] as const) {
+    const x = parseCallback(b)
+    t.ok(!x.ok && x.envelope === undefined, `${name}: refused with 400`)
+  }
+})

@@ -73,11 +73,13 @@ export class CircuitBreaker {
 
   /**
    * Returns true when the circuit is open after this failure. `probe`: the failed call was the
-   * one the breaker let through after its cool-down.
+   * one the breaker let through after its cool-down. `retryAfterMs` is capped by maxCooldownMs.
    */
   async failure (opts: { now?: number, retryAfterMs?: number, probe?: boolean } = {}): Promise<boolean> {
+    // Whoever read the Retry-After, the fleet never stops for longer than the longest cool-down.
+    const retryAfter = Math.min(this.opts.maxCooldownMs, Math.max(0, Math.round(opts.retryAfterMs ?? 0)))
     const r = await this.redis.ltBreakerFailure(this.key, `${this.key}:probe`, opts.now ?? Date.now(),
-      this.opts.threshold, this.opts.cooldownMs, this.opts.maxCooldownMs, Math.max(0, Math.round(opts.retryAfterMs ?? 0)),
+      this.opts.threshold, this.opts.cooldownMs, this.opts.maxCooldownMs, Number.isFinite(retryAfter) ? retryAfter : 0,
       opts.probe === true ? 1 : 0)
     return r === 1
   }

@@ -7,6 +7,7 @@
 import { Pool } from 'undici'
 import type { RedisClient } from '../../redis/connection.js'
 import { safeText, type Log as Logger } from '../../logger.js'
+import { parseRetryAfter } from '../retry-after.js'
 
 export interface PortalReply { error_code: string, message?: string, [k: string]: unknown }
 
@@ -32,6 +33,10 @@ export interface PortalClientOptions {
   redis: RedisClient
   sessionKey: string
   log: Logger
+  /** A `Retry-After` longer than this is taken as this (BREAKER_MAX_COOLDOWN_MS). */
+  maxRetryAfterMs: number
+  /** Bytes of a reply read at most (PORTAL_MAX_REPLY_BYTES); a longer one is a transport failure. */
+  maxReplyBytes: number
 }
 
 /**
@@ -42,15 +47,6 @@ function transportDetail (err: unknown): string {
   const e = err as { code?: unknown, message?: unknown }
   const message = safeText(typeof e.message === 'string' ? e.message : String(err), 160)
   return typeof e.code === 'string' && !message.includes(e.code) ? `${e.code} ${message}` : message
-}
-
-/** Seconds (`120`) or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter (value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value
-  if (v === undefined || v.trim() === '') return undefined
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000
-  const t = Date.parse(v)
-  return Number.isNaN(t) ? undefined : Math.max(0, t - now)
 }
 
 export class PortalClient {
@@ -127,14 +123,9 @@ export class PortalClient {
       throw new PortalTransportError(`portal unreachable: ${transportDetail(err)}`, { cause: err })
     }
     const status = res.statusCode
-    let text: string
-    try {
-      text = await res.body.text()
-    } catch (err) {
-      throw new PortalTransportError(`portal reply interrupted: ${transportDetail(err)}`, { httpStatus: status, cause: err })
-    }
+    const text = await this.readBounded(res.body, res.headers['content-length'], status)
     if (status === 429) {
-      const retryAfterMs = parseRetryAfter(res.headers['retry-after'])
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after'], this.opts.maxRetryAfterMs)
       throw new PortalTransportError('portal rate limit (429)', { httpStatus: status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
     }
     // The reply body is never put in a message: a portal or proxy may echo the request (the dossier).
@@ -149,5 +140,33 @@ export class PortalClient {
       throw new PortalTransportError('portal reply has no error_code', { httpStatus: status })
     }
     return { reply: reply as PortalReply, httpStatus: status }
+  }
+
+  /**
+   * The reply as text, at most maxReplyBytes: a longer one (declared or streamed) is dropped with
+   * its connection and is a transport failure, so the call is retried like a reply cut short
+   * (a create that did land then meets `-3`, which counts as delivered). Never buffered whole.
+   */
+  private async readBounded (body: AsyncIterable<Buffer> & { destroy: (err?: Error) => unknown }, declared: string | string[] | undefined, status: number): Promise<string> {
+    const limit = this.opts.maxReplyBytes
+    const tooLarge = (): PortalTransportError => {
+      body.destroy()
+      return new PortalTransportError(`portal reply larger than ${limit} bytes`, { httpStatus: status })
+    }
+    const length = Number(Array.isArray(declared) ? declared[0] : declared)
+    if (Number.isFinite(length) && length > limit) throw tooLarge()
+    const chunks: Buffer[] = []
+    let size = 0
+    try {
+      for await (const chunk of body) {
+        size += chunk.length
+        if (size > limit) throw tooLarge()
+        chunks.push(chunk)
+      }
+    } catch (err) {
+      if (err instanceof PortalTransportError) throw err
+      throw new PortalTransportError(`portal reply interrupted: ${transportDetail(err)}`, { httpStatus: status, cause: err })
+    }
+    return Buffer.concat(chunks, size).toString('utf8')
   }
 }

@@ -11,6 +11,7 @@
 import { Agent } from 'undici'
 import { Webhook } from 'standardwebhooks'
 import { MAX_RETRY_AFTER_MS } from '../../queue/webhook-schedule.js'
+import { parseRetryAfter } from '../retry-after.js'
 
 export interface WebhookSenderOptions {
   /** Bound of the whole call: connect, send, headers and the part of the body read. */
@@ -66,19 +67,11 @@ export function checkWebhookSecret (secret: string): string | undefined {
 }
 
 /**
- * `Retry-After` as milliseconds from `now`: delta-seconds or an HTTP date (the three forms
- * of RFC 9110), capped at 24 h; undefined when absent or not one of those.
+ * `Retry-After` as milliseconds from `now`, capped at MAX_RETRY_AFTER_MS (24 h): the shared
+ * parser (src/adapters/retry-after.ts) with the webhooks' own cap.
  */
 export function parseRetryAfterMs (value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const v = (Array.isArray(value) ? value[0] : value)?.trim()
-  if (v === undefined || v === '') return undefined
-  if (/^\d+$/.test(v)) return Math.min(Number(v) * 1000, MAX_RETRY_AFTER_MS)
-  // Date.parse alone reads '1.5' as a date in 2001: only what starts like an HTTP date is a date.
-  if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i.test(v)) return undefined
-  const asctime = /^\w{3} \w{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/.test(v)
-  const t = Date.parse(asctime ? `${v} GMT` : v)
-  if (Number.isNaN(t)) return undefined
-  return Math.min(Math.max(0, t - now), MAX_RETRY_AFTER_MS)
+  return parseRetryAfter(value, MAX_RETRY_AFTER_MS, now)
 }
 
 export class WebhookSender {
