@@ -18,8 +18,11 @@ export default fp(async (app) => {
   const c = app.config
   let replicaWait: ReplicaWait | undefined
   if (c.REDIS_WAIT_REPLICAS > 0) {
-    replicaWait = new ReplicaWait(() => createRedis(c, 'store', { lazyConnect: true }), c.REDIS_WAIT_REPLICAS, c.REDIS_WAIT_TIMEOUT_MS)
-    for (const conn of replicaWait.connections) conn.on('error', (err: Error) => { app.log.warn({ err: err.message }, 'redis connection error (intake)') })
+    replicaWait = new ReplicaWait(() => {
+      const conn = createRedis(c, 'store', { lazyConnect: true })
+      conn.on('error', (err: Error) => { app.log.warn({ err: err.message }, 'redis connection error (replica wait)') })
+      return conn
+    }, c.REDIS_WAIT_REPLICAS, c.REDIS_WAIT_TIMEOUT_MS)
     await replicaWait.connect()
   }
   const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, ...(replicaWait === undefined ? {} : { replicaWait }) })

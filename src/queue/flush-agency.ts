@@ -22,8 +22,18 @@ export interface FlushOptions {
   ownerTtlMs: number
   /** How long a run may go without renewing its lease: longer than one portal call can take. */
   leaseMs: number
+  /** How long a batch waits when the replicas did not confirm what it was read from. */
+  notReplicatedDelayMs?: number
   /** Told of each dossier this flusher marks failed itself (unreadable, retry window over). */
   onFailed?: (reason: string) => void
+}
+
+/** The replicas (REDIS_WAIT_REPLICAS) did not confirm what a batch was read from in time. */
+export class NotReplicated extends Error {
+  constructor () {
+    super('the batch is not yet on the Redis replicas')
+    this.name = 'NotReplicated'
+  }
 }
 
 export type FlushResult = { outcome: 'drained', sent: number } | { outcome: 'not-owner' } | { outcome: 'fenced', sent: number }
@@ -65,7 +75,12 @@ export class AgencyFlusher {
       attempt: job.attemptsMade + 1,
       fence,
       probe: false,
-      beforeCall: async () => { await this.delivery.renew(fence, this.opts.leaseMs, this.opts.ownerTtlMs) }
+      beforeCall: async () => {
+        await this.delivery.renew(fence, this.opts.leaseMs, this.opts.ownerTtlMs)
+        // After the batch was read: covers every write it was read from (REDIS_WAIT_REPLICAS).
+        // What a failover could take back is never sent: a code the new primary would reuse.
+        if (!await this.store.replicated(agency)) throw new NotReplicated()
+      }
     }
     try {
       for (;;) {
@@ -96,6 +111,11 @@ export class AgencyFlusher {
         return { outcome: 'fenced', sent }
       }
       if (err instanceof DelayedError) throw err
+      if (err instanceof NotReplicated) {
+        const waitMs = this.opts.notReplicatedDelayMs ?? 1000
+        log.warn({ waitMs }, 'batch not yet on the replicas: delivery waits')
+        await this.pause(job, token, fence, Date.now() + waitMs)
+      }
       if (err instanceof TransientFailure) {
         await this.failExpired(fence).catch(() => {})
         log.warn({ attempt: job.attemptsMade + 1, err: err.message, httpStatus: err.httpStatus, portalCode: err.portalCode }, 'portal delivery failed; will retry')

@@ -121,11 +121,10 @@ export class DossierStore {
   private readonly knownAgencies = new Set<string>()
   private readonly replicaWait: ReplicaWait | undefined
 
-  /** With `replicaWait`, intake writes on its connections and waits for the replicas (REDIS_WAIT_REPLICAS). */
+  /** With `replicaWait`, intake and the workers wait for the replicas (REDIS_WAIT_REPLICAS): `replicated`. */
   constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait }) {
     defineCommands(redis)
     this.replicaWait = opts.replicaWait
-    for (const c of opts.replicaWait?.connections ?? []) defineCommands(c)
     this.keys = new Keys(opts.prefix)
     this.retentionMs = opts.retentionDays * 86_400_000
     this.delivery = new DeliveryStore(redis, this.keys, this.retentionMs)
@@ -158,8 +157,7 @@ export class DossierStore {
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)
     await this.noteAgency(agency)
-    const conn = this.replicaWait?.pick() ?? this.redis
-    const [maHoSo, outcome, state, jobGen] = await this.runIntake(conn,
+    const [maHoSo, outcome, state, jobGen] = await this.runIntake(this.redis,
       k.dossier, k.raw, k.steps, this.keys.codes(agency), this.keys.sequence(agency, a.day),
       this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
       this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
@@ -170,9 +168,16 @@ export class DossierStore {
       a.input.sourceId, RAW_KEEP, a.webhookClient, a.expectedRevision, ...lifecycleArgv(a.lifecycle))
     // A retry wrote nothing; anything else may have (a duplicate too may follow a write that
     // was answered 503 and is still not on the replicas), so it waits.
-    const replicated = this.replicaWait === undefined || outcome === 'retry' ||
-      await this.replicaWait.wait(conn, k.dossier) >= this.replicaWait.replicas
+    const replicated = outcome === 'retry' || await this.replicated(agency)
     return { maHoSo, outcome, state, jobGen, replicated }
+  }
+
+  /**
+   * Whether every write the agency's primary took so far is on REDIS_WAIT_REPLICAS replicas
+   * (always true without it): what may be acknowledged or sent, since a failover keeps it.
+   */
+  async replicated (agency: string): Promise<boolean> {
+    return this.replicaWait === undefined || await this.replicaWait.replicated(this.keys.outbox(agency))
   }
 
   private async runIntake (conn: RedisClient, ...args: Array<string | number | Buffer>): Promise<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '']> {
