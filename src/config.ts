@@ -36,6 +36,11 @@ export const ConfigSchema = Type.Object({
    */
   REDIS_WAIT_REPLICAS: Type.Integer({ default: 0, minimum: 0, maximum: 16 }),
   REDIS_WAIT_TIMEOUT_MS: Type.Integer({ default: 1000, minimum: 1, maximum: 60_000 }),
+  /**
+   * Codes a day's sequence skips on its first code under another Redis primary (a failover, a
+   * restart): more than one agency takes in during a replication lag (src/store/scripts-sequence.ts).
+   */
+  CODE_SEQUENCE_FAILOVER_JUMP: Type.Integer({ default: 1000, minimum: 1, maximum: 50_000 }),
   /** Prefix of the gateway's own keys; hash tags follow it, so it must not contain braces. */
   KEY_PREFIX: Type.String({ default: 'lt', pattern: '^[a-z0-9:_-]+$' }),
   /** BullMQ prefix; braces make every queue key share one Redis Cluster slot, as BullMQ requires. */

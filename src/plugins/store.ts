@@ -25,7 +25,7 @@ export default fp(async (app) => {
     }, c.REDIS_WAIT_REPLICAS, c.REDIS_WAIT_TIMEOUT_MS)
     await replicaWait.connect()
   }
-  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, ...(replicaWait === undefined ? {} : { replicaWait }) })
+  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, sequenceJump: c.CODE_SEQUENCE_FAILOVER_JUMP, ...(replicaWait === undefined ? {} : { replicaWait }) })
   // The producer's connection is ours, not BullMQ's: requests fail fast while Redis is away (as
   // BullMQ recommends for queues used in handlers), and shutdown can drop it even then.
   const producer = createRedis(c, 'producer')

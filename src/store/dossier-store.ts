@@ -26,6 +26,7 @@ import { CompactStore } from './compact-store.js'
 import { Errors } from '../errors.js'
 import { execEach, type Command } from '../redis/by-slot.js'
 import type { ReplicaWait } from '../redis/replica-wait.js'
+import { DEFAULT_SEQUENCE_JUMP, suspectUpTo } from './scripts-sequence.js'
 
 export * from './records.js'
 export { FencedError, type Fence } from './delivery-store.js'
@@ -63,7 +64,7 @@ declare module 'ioredis' {
 
 export function defineCommands (redis: RedisClient): void {
   if (typeof redis.ltIntake === 'function') return
-  redis.defineCommand('ltIntake', { numberOfKeys: 14 + LIFECYCLE_KEY_COUNT, lua: intakeScripts.INTAKE })
+  redis.defineCommand('ltIntake', { numberOfKeys: 16 + LIFECYCLE_KEY_COUNT, lua: intakeScripts.INTAKE })
   redis.defineCommand('ltAdminChange', { numberOfKeys: 8, lua: intakeScripts.ADMIN_CHANGE })
   redis.defineCommand('ltClaim', { numberOfKeys: 1, lua: outboxScripts.CLAIM })
   redis.defineCommand('ltRenew', { numberOfKeys: 1, lua: outboxScripts.RENEW })
@@ -120,11 +121,13 @@ export class DossierStore {
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
   private readonly replicaWait: ReplicaWait | undefined
+  private readonly sequenceJump: number
 
   /** With `replicaWait`, intake and the workers wait for the replicas (REDIS_WAIT_REPLICAS): `replicated`. */
-  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait }) {
+  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait, sequenceJump?: number }) {
     defineCommands(redis)
     this.replicaWait = opts.replicaWait
+    this.sequenceJump = opts.sequenceJump ?? DEFAULT_SEQUENCE_JUMP
     this.keys = new Keys(opts.prefix)
     this.retentionMs = opts.retentionDays * 86_400_000
     this.delivery = new DeliveryStore(redis, this.keys, this.retentionMs)
@@ -162,8 +165,9 @@ export class DossierStore {
       this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
       this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
       this.keys.due(agency), this.keys.overdue(agency), k.doc, ...lifecycleKeys(this.keys.closed(agency), a.lifecycle),
+      this.keys.sequenceOwner(agency, a.day), this.keys.sequenceEpoch(agency),
       ref, agency, a.day, short(a.fullHash), short(a.contentHash), a.input.status, encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
-      '', '', a.now, this.retentionMs,
+      suspectUpTo(a.day, a.now), this.sequenceJump, a.now, this.retentionMs,
       a.review.length > 0 ? JSON.stringify(a.review) : '', JSON.stringify(a.step), a.clientId, a.system,
       a.input.sourceId, RAW_KEEP, a.webhookClient, a.expectedRevision, ...lifecycleArgv(a.lifecycle))
     // A retry wrote nothing; anything else may have (a duplicate too may follow a write that
