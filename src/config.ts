@@ -119,6 +119,13 @@ export const ConfigSchema = Type.Object({
   /** At most this many dossiers looked at per compaction run; the rest wait for the next run. */
   COMPACT_MAX_PER_RUN: Type.Integer({ default: 20_000, minimum: 1 }),
   ADMIN_UNITS_DIR: Type.Optional(Type.String()),
+  /**
+   * When set, `/metrics` and the details of `/health/ready` need `Authorization: Bearer <token>`
+   * (docs/operations.md#metrics). Unset: open to whoever reaches the port (a dev box).
+   */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 500 })),
+  /** What /metrics and /health/ready read across every agency is read at most this often per process. */
+  METRICS_CACHE_MS: Type.Integer({ default: 5000, minimum: 0, maximum: 300_000 }),
   SHUTDOWN_GRACE_MS: Type.Integer({ default: 10_000, minimum: 100 })
 })
 

@@ -14,6 +14,7 @@ import { FencedError, type DossierStore, type Fence } from '../store/dossier-sto
 import type { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
 import { PortalSync, TransientFailure } from './portal-sync.js'
 import type { JobPayloads } from './jobs.js'
+import { isRedisUnavailable } from '../adapters/redis-errors.js'
 
 export interface FlushOptions {
   batchSize: number
@@ -121,9 +122,33 @@ export class AgencyFlusher {
         log.warn({ attempt: job.attemptsMade + 1, err: err.message, httpStatus: err.httpStatus, portalCode: err.portalCode }, 'portal delivery failed; will retry')
       }
       // The job's next run (a retry after backoff) takes the outbox over at once.
-      await this.delivery.yieldClaim(fence, this.opts.ownerTtlMs).catch(() => {})
+      await this.delivery.yieldClaim(fence, this.opts.ownerTtlMs).catch((e: unknown) => {
+        if (isRedisUnavailable(e)) this.yieldWhenBack(job, fence, log)
+      })
       throw err
     }
+  }
+
+  /**
+   * Redis went away under this run (a failover, a restart): its lease would hold the outbox
+   * for up to leaseMs after the job's retry. Give it back as soon as Redis answers again (the
+   * token still decides: a claim taken over meanwhile is left alone), and wake the job if its
+   * retry already went to sleep on that lease.
+   */
+  private yieldWhenBack (job: Job, fence: Fence, log: Logger): void {
+    const until = Date.now() + this.opts.leaseMs
+    const attempt = async (): Promise<void> => {
+      try {
+        if (await this.delivery.yieldClaim(fence, this.opts.ownerTtlMs)) {
+          log.info('lease of a run cut off by Redis given back')
+          if (await job.isDelayed()) await job.promote()
+        }
+      } catch (err) {
+        if (isRedisUnavailable(err) && Date.now() < until && !this.stopping) setTimeout(later, 250).unref()
+      }
+    }
+    const later = (): void => { attempt().catch(() => {}) }
+    setTimeout(later, 250).unref()
   }
 
   private async pause (job: Job, token: string | undefined, fence: Fence, until: number): Promise<never> {
