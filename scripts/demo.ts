@@ -96,7 +96,7 @@ async function main (): Promise<void> {
   writeFileSync(routing, JSON.stringify({ routes: [{ procedure: '1.001193', system: 'civil-status' }, { procedure: '1.004227*', system: 'land' }] }, null, 2))
   const port = await freePort()
   const gw = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, REDIS_URL: url, PORTAL_URL: sim.url, CLIENTS_FILE: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', KEY_PREFIX: 'lt-demo', QUEUE_PREFIX: '{lt-demo-queue}', PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', ROUTING_FILE: routing },
+    env: { ...process.env, REDIS_URL: url, PORTAL_URL: sim.url, PORTAL_PASSWORD: 'lienthong-dev', CLIENTS_FILE: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', KEY_PREFIX: 'lt-demo', QUEUE_PREFIX: '{lt-demo-queue}', PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', ROUTING_FILE: routing },
     stdio: ['ignore', 'inherit', 'inherit']
   })
   children.push(gw)

@@ -36,6 +36,11 @@ export const ConfigSchema = Type.Object({
    */
   REDIS_WAIT_REPLICAS: Type.Integer({ default: 0, minimum: 0, maximum: 16 }),
   REDIS_WAIT_TIMEOUT_MS: Type.Integer({ default: 1000, minimum: 1, maximum: 60_000 }),
+  /**
+   * Codes a day's sequence skips on its first code under another Redis primary (a failover, a
+   * restart): more than one agency takes in during a replication lag (src/store/scripts-sequence.ts).
+   */
+  CODE_SEQUENCE_FAILOVER_JUMP: Type.Integer({ default: 1000, minimum: 1, maximum: 50_000 }),
   /** Prefix of the gateway's own keys; hash tags follow it, so it must not contain braces. */
   KEY_PREFIX: Type.String({ default: 'lt', pattern: '^[a-z0-9:_-]+$' }),
   /** BullMQ prefix; braces make every queue key share one Redis Cluster slot, as BullMQ requires. */
@@ -54,7 +59,11 @@ export const ConfigSchema = Type.Object({
 
   PORTAL_URL: Type.String({ default: 'http://127.0.0.1:8090' }),
   PORTAL_USERNAME: Type.String({ default: 'lienthong' }),
-  PORTAL_PASSWORD: Type.String({ default: 'lienthong-dev' }),
+  /**
+   * Required when NODE_ENV=production (the image sets it); elsewhere (a dev box, tests, the demo)
+   * the bundled simulator's `lienthong-dev` is the default.
+   */
+  PORTAL_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   PORTAL_TIMEOUT_MS: Type.Integer({ default: 15_000, minimum: 100 }),
   PORTAL_CONNECTIONS: Type.Integer({ default: 16, minimum: 1 }),
   /** A portal reply longer than this is dropped unread and the call retried (a reply is a few hundred bytes). */
@@ -114,17 +123,38 @@ export const ConfigSchema = Type.Object({
   /** Portal callbacks for unknown codes kept per agency for admins; past it the oldest go. */
   UNMATCHED_MAX_PER_AGENCY: Type.Integer({ default: 10_000, minimum: 1, maximum: 1_000_000 }),
   ADMIN_UNITS_DIR: Type.Optional(Type.String()),
+  /**
+   * When set, `/metrics` and the details of `/health/ready` need `Authorization: Bearer <token>`
+   * (docs/operations.md#metrics). Unset: open to whoever reaches the port (a dev box).
+   */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 500 })),
+  /** What /metrics and /health/ready read across every agency is read at most this often per process. */
+  METRICS_CACHE_MS: Type.Integer({ default: 5000, minimum: 0, maximum: 300_000 }),
   SHUTDOWN_GRACE_MS: Type.Integer({ default: 10_000, minimum: 100 })
 })
 
-export type Config = Static<typeof ConfigSchema>
+export type Config = Static<typeof ConfigSchema> & { PORTAL_PASSWORD: string }
 
 /** Throws with every invalid variable named; `data` defaults to process.env. */
 export function loadConfig (data: Record<string, unknown> = process.env, opts: { dotenv?: boolean } = {}): Config {
-  const c = envSchema<Config>({ schema: ConfigSchema, data, dotenv: opts.dotenv ?? false })
+  const parsed = envSchema<Static<typeof ConfigSchema>>({ schema: ConfigSchema, data, dotenv: opts.dotenv ?? false })
+  // NODE_ENV as given, or from .env (which env-schema has just loaded into process.env).
+  const c = { ...parsed, PORTAL_PASSWORD: portalPassword(parsed.PORTAL_PASSWORD, data.NODE_ENV ?? (opts.dotenv === true ? process.env.NODE_ENV : undefined)) }
   // One topology, checked here so that a process with two never starts.
   redisTopology(c)
   return c
+}
+
+/** The simulator's password, the default only outside production. */
+export const DEV_PORTAL_PASSWORD = 'lienthong-dev'
+
+/** A production process never runs on a password that is in the source: it refuses to start, naming the variable. */
+function portalPassword (given: string | undefined, nodeEnv: unknown): string {
+  if (given !== undefined) return given
+  if (nodeEnv === 'production') {
+    throw new Error('PORTAL_PASSWORD is required when NODE_ENV=production: set it to the password the portal issued to this gateway (there is no default in production)')
+  }
+  return DEV_PORTAL_PASSWORD
 }
 
 export function runsApi (c: Config): boolean { return c.ROLE === 'all' || c.ROLE === 'api' }

@@ -13,6 +13,11 @@ export const STEP_CODES = ['4', '9']
 /** The portal status of each version (the canonical record's `status`). */
 export const VERSION_CODES = ['2', ...STEP_CODES]
 
+/** A citizen ID of its own for dossier `n` (a valid 12-digit CCCD): distinct applicants. */
+export function applicantId (n: number): string {
+  return `042090${String(n % 1_000_000).padStart(6, '0')}`
+}
+
 export interface Acked { n: number, maHoSo: string, versions: number, ackedAt: number[] }
 
 export class IntakeLoad {
@@ -24,8 +29,12 @@ export class IntakeLoad {
   private running = true
   private readonly senders: Array<Promise<void>>
 
-  constructor (private readonly url: string, private readonly key: string, opts: { senders: number, first: number, agencies?: number }) {
+  private readonly distinct: boolean
+
+  /** `distinctApplicants`: each dossier has its own applicant (applicantId), so a reused code shows. */
+  constructor (private readonly url: string, private readonly key: string, opts: { senders: number, first: number, agencies?: number, distinctApplicants?: boolean }) {
     this.next = opts.first
+    this.distinct = opts.distinctApplicants ?? false
     const agencies = opts.agencies ?? 5
     this.senders = Array.from({ length: opts.senders }, async () => { await this.send(agencies) })
   }
@@ -39,6 +48,7 @@ export class IntakeLoad {
       const agency = { coQuanDangKy: { maDinhDanh: `000.00.3${n % agencies}.H42`, maXa: '18754' } }
       for (let v = 0; v < VERSIONS.length && this.running; v++) {
         const doc = civilStatus(n, { ...agency, trangThai: VERSIONS[v] })
+        if (this.distinct) doc.nguoiYeuCau = { ...(doc.nguoiYeuCau as object), giayTo: { loai: 'CCCD', so: applicantId(n) } }
         for (;;) {
           if (!this.running) return
           const res = await post(this.url, this.key, 'civil-status', doc).catch(() => ({ status: 0, json: { code: 'NETWORK' } }))

@@ -91,14 +91,23 @@ export default fp(async (app) => {
   await app.queues.scheduleSweep(c.DELIVERY_SWEEP_INTERVAL_MS)
   await app.queues.scheduleCompaction(c.COMPACT_INTERVAL_MS)
   // After a reconnect (a failover, a restarted Redis) the sweep's next run may be among the writes
-  // the old primary never replicated: scheduling again restores it (at most one schedule).
+  // the old primary never replicated: scheduling again restores it (at most one schedule). The
+  // producer's connection may come back a moment after the store's: tried again until it does.
+  let closing = false
   const reschedule = (): void => {
-    app.queues.scheduleSweep(c.DELIVERY_SWEEP_INTERVAL_MS).catch((err: Error) => { log.warn({ err: err.message }, 'sweep not rescheduled') })
+    const attempt = (left: number): void => {
+      app.queues.scheduleSweep(c.DELIVERY_SWEEP_INTERVAL_MS).then(() => { log.debug('sweep rescheduled') }, (err: Error) => {
+        if (left > 0 && !closing) setTimeout(() => { attempt(left - 1) }, 250).unref()
+        else log.warn({ err: err.message }, 'sweep not rescheduled')
+      })
+    }
+    attempt(40)
   }
   app.redis.on('ready', reschedule)
   app.decorate('deliveryWorker', worker)
   app.addHook('onClose', async () => {
     app.redis.off('ready', reschedule)
+    closing = true
     // Normally: let active jobs finish. With Redis unreachable BullMQ cannot finish closing and
     // nothing can be saved anyway; the jobs' locks expire and another worker takes them over.
     flusher.stop()

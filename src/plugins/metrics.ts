@@ -5,7 +5,9 @@
  * reports the same fleet-wide value: aggregate them with `max`, not `sum`. Label values come from
  * bounded sets (systems, clients, stable codes), never from a dossier code.
  */
+import { createHash, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 export interface Metrics {
@@ -47,6 +49,41 @@ export function portalCodeLabel (code: string): string {
 
 const BREAKER = { closed: 0, 'half-open': 1, open: 2 } as Record<string, number>
 
+/**
+ * `fn`'s result, read at most once per `ttlMs` in this process; callers in between share it (and
+ * share a read in flight). A failed read is not kept. What scrapes and probes read from Redis
+ * across every agency goes through this, so scraping more often does not cost Redis more.
+ */
+export function cachedFor<T> (ttlMs: number, fn: () => Promise<T>): () => Promise<T> {
+  let value: { at: number, p: Promise<T> } | undefined
+  return async () => {
+    if (value !== undefined && Date.now() - value.at < ttlMs) return await value.p
+    const p = fn()
+    const entry = { at: Date.now(), p }
+    value = entry
+    p.catch(() => { if (value === entry) value = undefined })
+    return await p
+  }
+}
+
+/**
+ * METRICS_TOKEN: when set, `/metrics` and the details of `/health/ready` need
+ * `Authorization: Bearer <token>` (compared in constant time); unset, anyone who reaches the port.
+ */
+export function metricsAuthorized (req: FastifyRequest, token: string | undefined): boolean {
+  if (token === undefined) return true
+  const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? ''
+  const digest = (v: string): Buffer => createHash('sha256').update(v).digest()
+  return timingSafeEqual(digest(given), digest(token))
+}
+
+async function refuse (reply: FastifyReply): Promise<FastifyReply> {
+  return await reply.code(401).header('www-authenticate', 'Bearer').send({
+    code: 'METRICS_TOKEN_REQUIRED',
+    message: { vi: 'Cần mã truy cập số liệu (Authorization: Bearer)', en: 'A metrics token is required (Authorization: Bearer)' }
+  })
+}
+
 export default fp(async (app) => {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'lienthong_' })
@@ -68,9 +105,15 @@ export default fp(async (app) => {
     callbacks: new Counter({ name: 'lienthong_portal_callbacks_total', help: 'Portal callbacks taken in, by type and result', labelNames: ['type', 'result'], registers }),
     webhookAttempts: new Counter({ name: 'lienthong_webhook_attempts_total', help: 'Webhook delivery attempts, by event type, client and outcome', labelNames: ['type', 'client', 'outcome'], registers })
   }
+  const ttl = app.config.METRICS_CACHE_MS
+  const cached = {
+    outboxes: cachedFor(ttl, async () => await (state.shared as SharedState).outboxes()),
+    queues: cachedFor(ttl, async () => await (state.shared as SharedState).queues()),
+    breaker: cachedFor(ttl, async () => await (state.shared as SharedState).breaker())
+  }
   const read = async <T>(f: ((s: SharedState) => Promise<T>)): Promise<T | undefined> => {
     // A scrape while Redis is away reports the other series; these are left out.
-    try { return state.shared === undefined ? undefined : await f(state.shared) } catch { return undefined }
+    try { return state.shared === undefined ? undefined : await f(cached) } catch { return undefined }
   }
   /* eslint-disable no-new -- the gauges register themselves and read at scrape time */
   new Gauge({
@@ -106,7 +149,8 @@ export default fp(async (app) => {
   /* eslint-enable no-new */
   app.decorate('metrics', metrics)
   app.decorate('metricsState', state)
-  app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (req, reply) => {
+    if (!metricsAuthorized(req, app.config.METRICS_TOKEN)) return await refuse(reply)
     return await reply.type(registry.contentType).send(await registry.metrics())
   })
-}, { name: 'metrics' })
+}, { name: 'metrics', dependencies: ['config'] })

@@ -18,11 +18,14 @@ export default fp(async (app) => {
   const c = app.config
   let replicaWait: ReplicaWait | undefined
   if (c.REDIS_WAIT_REPLICAS > 0) {
-    replicaWait = new ReplicaWait(() => createRedis(c, 'store', { lazyConnect: true }), c.REDIS_WAIT_REPLICAS, c.REDIS_WAIT_TIMEOUT_MS)
-    for (const conn of replicaWait.connections) conn.on('error', (err: Error) => { app.log.warn({ err: err.message }, 'redis connection error (intake)') })
+    replicaWait = new ReplicaWait(() => {
+      const conn = createRedis(c, 'store', { lazyConnect: true })
+      conn.on('error', (err: Error) => { app.log.warn({ err: err.message }, 'redis connection error (replica wait)') })
+      return conn
+    }, c.REDIS_WAIT_REPLICAS, c.REDIS_WAIT_TIMEOUT_MS)
     await replicaWait.connect()
   }
-  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, unmatchedMax: c.UNMATCHED_MAX_PER_AGENCY, ...(replicaWait === undefined ? {} : { replicaWait }) })
+  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, unmatchedMax: c.UNMATCHED_MAX_PER_AGENCY, sequenceJump: c.CODE_SEQUENCE_FAILOVER_JUMP, ...(replicaWait === undefined ? {} : { replicaWait }) })
   // The producer's connection is ours, not BullMQ's: requests fail fast while Redis is away (as
   // BullMQ recommends for queues used in handlers), and shutdown can drop it even then.
   const producer = createRedis(c, 'producer')

@@ -33,9 +33,9 @@ export default fp(async (app) => {
   const sender = new WebhookSender({ timeoutMs: c.WEBHOOK_TIMEOUT_MS, connections: c.WEBHOOK_CONNECTIONS })
   const deliverer = new WebhookDeliverer(app.store, app.queues, sender, app.clients, schedule, app.metrics, log)
   const bull = bullConnection(c, (err) => { log.warn({ err: err.message }, 'worker connection error') })
-  const worker = new Worker(WEBHOOK_QUEUE, async (job: Job) => {
+  const worker = new Worker(WEBHOOK_QUEUE, async (job: Job, token?: string) => {
     const name = job.name as JobName
-    if (name === 'deliver-webhook') return await deliverer.process(job as Job<JobPayloads['deliver-webhook']>)
+    if (name === 'deliver-webhook') return await deliverer.process(job as Job<JobPayloads['deliver-webhook']>, token)
     if (name === 'sweep-webhooks') return await sweepWebhooks(app.store, app.queues, log)
     if (name === 'scan-deadlines') return await scanDeadlines(app.store, app.queues, dueSoonMs, log)
     throw new Error(`unknown job ${job.name}`)

@@ -6,7 +6,7 @@
  * marked failed and holds its dossier's later events until an admin replays or discards it.
  * Delivery is at least once: receivers dedupe on `webhook-id`.
  */
-import type { Job } from 'bullmq'
+import { DelayedError, type Job } from 'bullmq'
 import type { Log as Logger } from '../logger.js'
 import type { DossierStore } from '../store/dossier-store.js'
 import type { WebhookEntry, WebhookFailure } from '../store/webhook-store.js'
@@ -30,7 +30,7 @@ export class WebhookDeliverer {
 
   private get webhooks (): DossierStore['webhooks'] { return this.store.webhooks }
 
-  async process (job: Job<JobPayloads['deliver-webhook']>): Promise<string> {
+  async process (job: Job<JobPayloads['deliver-webhook']>, token?: string): Promise<string> {
     const { agency, maHoSo, eventId } = job.data
     const { entry, failed } = await this.webhooks.head(agency, maHoSo)
     // Delivered already (a job queued twice), or an event that waits behind an earlier one.
@@ -41,6 +41,13 @@ export class WebhookDeliverer {
     if (client?.webhook === undefined) {
       await this.failEvent(agency, maHoSo, entry, attempt, 'NO_RECEIVER', `client ${entry.client} ${client === undefined ? 'is no longer in the clients file' : 'has no webhook'}`)
       return 'failed'
+    }
+    // An event the replicas lack may be taken back by a failover, and its id given to another
+    // event (REDIS_WAIT_REPLICAS): it waits, without spending an attempt of its schedule.
+    if (!await this.store.replicated(agency)) {
+      this.log.warn({ maHoSo, eventId }, 'webhook event not yet on the replicas: delivery waits')
+      await job.moveToDelayed(Date.now() + 1000, token)
+      throw new DelayedError()
     }
     const result = await this.sender.send({ url: client.webhook.url, secret: client.webhook.secret, id: entry.id, timestamp: new Date(), body: JSON.stringify(entry.body) })
     this.metrics.webhookAttempts.inc({ type: entry.type, client: client.id, outcome: result.outcome })

@@ -14,6 +14,7 @@ import { FencedError, type DossierStore, type Fence } from '../store/dossier-sto
 import type { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
 import { PortalSync, TransientFailure } from './portal-sync.js'
 import type { JobPayloads } from './jobs.js'
+import { isRedisUnavailable } from '../adapters/redis-errors.js'
 
 export interface FlushOptions {
   batchSize: number
@@ -22,8 +23,18 @@ export interface FlushOptions {
   ownerTtlMs: number
   /** How long a run may go without renewing its lease: longer than one portal call can take. */
   leaseMs: number
+  /** How long a batch waits when the replicas did not confirm what it was read from. */
+  notReplicatedDelayMs?: number
   /** Told of each dossier this flusher marks failed itself (unreadable, retry window over). */
   onFailed?: (reason: string) => void
+}
+
+/** The replicas (REDIS_WAIT_REPLICAS) did not confirm what a batch was read from in time. */
+export class NotReplicated extends Error {
+  constructor () {
+    super('the batch is not yet on the Redis replicas')
+    this.name = 'NotReplicated'
+  }
 }
 
 export type FlushResult = { outcome: 'drained', sent: number } | { outcome: 'not-owner' } | { outcome: 'fenced', sent: number }
@@ -65,7 +76,12 @@ export class AgencyFlusher {
       attempt: job.attemptsMade + 1,
       fence,
       probe: false,
-      beforeCall: async () => { await this.delivery.renew(fence, this.opts.leaseMs, this.opts.ownerTtlMs) }
+      beforeCall: async () => {
+        await this.delivery.renew(fence, this.opts.leaseMs, this.opts.ownerTtlMs)
+        // After the batch was read: covers every write it was read from (REDIS_WAIT_REPLICAS).
+        // What a failover could take back is never sent: a code the new primary would reuse.
+        if (!await this.store.replicated(agency)) throw new NotReplicated()
+      }
     }
     try {
       for (;;) {
@@ -96,14 +112,43 @@ export class AgencyFlusher {
         return { outcome: 'fenced', sent }
       }
       if (err instanceof DelayedError) throw err
+      if (err instanceof NotReplicated) {
+        const waitMs = this.opts.notReplicatedDelayMs ?? 1000
+        log.warn({ waitMs }, 'batch not yet on the replicas: delivery waits')
+        await this.pause(job, token, fence, Date.now() + waitMs)
+      }
       if (err instanceof TransientFailure) {
         await this.failExpired(fence).catch(() => {})
         log.warn({ attempt: job.attemptsMade + 1, err: err.message, httpStatus: err.httpStatus, portalCode: err.portalCode }, 'portal delivery failed; will retry')
       }
       // The job's next run (a retry after backoff) takes the outbox over at once.
-      await this.delivery.yieldClaim(fence, this.opts.ownerTtlMs).catch(() => {})
+      await this.delivery.yieldClaim(fence, this.opts.ownerTtlMs).catch((e: unknown) => {
+        if (isRedisUnavailable(e)) this.yieldWhenBack(job, fence, log)
+      })
       throw err
     }
+  }
+
+  /**
+   * Redis went away under this run (a failover, a restart): its lease would hold the outbox
+   * for up to leaseMs after the job's retry. Give it back as soon as Redis answers again (the
+   * token still decides: a claim taken over meanwhile is left alone), and wake the job if its
+   * retry already went to sleep on that lease.
+   */
+  private yieldWhenBack (job: Job, fence: Fence, log: Logger): void {
+    const until = Date.now() + this.opts.leaseMs
+    const attempt = async (): Promise<void> => {
+      try {
+        if (await this.delivery.yieldClaim(fence, this.opts.ownerTtlMs)) {
+          log.info('lease of a run cut off by Redis given back')
+          if (await job.isDelayed()) await job.promote()
+        }
+      } catch (err) {
+        if (isRedisUnavailable(err) && Date.now() < until && !this.stopping) setTimeout(later, 250).unref()
+      }
+    }
+    const later = (): void => { attempt().catch(() => {}) }
+    setTimeout(later, 250).unref()
   }
 
   private async pause (job: Job, token: string | undefined, fence: Fence, until: number): Promise<never> {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { memoryPolicyWarnings, readMemoryPolicy, readRole } from '../plugins/redis.js'
+import { cachedFor, metricsAuthorized } from '../plugins/metrics.js'
 
 const Ready = Type.Object({
   status: Type.String(),
@@ -27,6 +28,10 @@ const Ready = Type.Object({
 })
 
 export default async function healthRoutes (app: FastifyInstance): Promise<void> {
+  // CLIENT LIST (the workers, every connection of the fleet): read at most once per
+  // METRICS_CACHE_MS, however often the probes come. The rest is a command per primary.
+  const workers = cachedFor(app.config.METRICS_CACHE_MS, async () => await withTimeout(workerCounts(app), 1000).catch(() => ({ delivery: undefined, webhooks: undefined })))
+
   app.get('/health/live', {
     schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.String() }) } },
     config: { rateLimit: false }
@@ -35,12 +40,14 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
   app.get('/health/ready', {
     schema: { tags: ['health'], summary: 'Readiness: Redis answers and accepts writes', response: { 200: Ready, 503: Ready } },
     config: { rateLimit: false }
-  }, async (_req, reply) => {
+  }, async (req, reply) => {
     const role = app.config.ROLE
     try {
       await withTimeout(app.redis.ping(), 1000)
       // A replica (a primary demoted by a failover, a wrong REDIS_URL) answers but refuses every write.
       if (await withTimeout(readRole(app.redis), 1000) !== 'slave') {
+        // With METRICS_TOKEN, a probe without it learns only that the gateway is ready.
+        if (!metricsAuthorized(req, app.config.METRICS_TOKEN)) return { status: 'ready', role, redis: 'up' }
         const breaker = await app.breaker.state()
         // Read on every probe: a failover or a CONFIG SET changes it without restarting the gateway.
         const { policy } = await withTimeout(readMemoryPolicy(app.redis), 1000)
@@ -48,7 +55,7 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
         // A receiver that is down is the sector's problem to fix, not a reason to stop taking
         // work: the gateway stays ready and says so.
         const failing = await withTimeout(app.store.webhooks.failingReceivers(app.config.WEBHOOK_FAILING_AFTER), 1000)
-        const workers = await withTimeout(workerCounts(app), 1000).catch(() => ({ delivery: undefined, webhooks: undefined }))
+        const fleet = await workers()
         if (failing.length > 0) warnings.push(`${failing.length} webhook receiver(s) failing: ${failing.map(f => f.client).slice(0, 20).join(', ')}`)
         return {
           status: 'ready',
@@ -56,8 +63,8 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
           redis: 'up',
           portalCircuit: breaker.state,
           workers: {
-            delivery: { here: app.deliveryWorker?.isRunning() === true, ...(workers.delivery === undefined ? {} : { fleet: workers.delivery }) },
-            webhooks: { here: app.webhookWorker?.isRunning() === true, ...(workers.webhooks === undefined ? {} : { fleet: workers.webhooks }) }
+            delivery: { here: app.deliveryWorker?.isRunning() === true, ...(fleet.delivery === undefined ? {} : { fleet: fleet.delivery }) },
+            webhooks: { here: app.webhookWorker?.isRunning() === true, ...(fleet.webhooks === undefined ? {} : { fleet: fleet.webhooks }) }
           },
           redisMemoryPolicy: policy ?? 'unknown',
           ...(failing.length > 0 ? { webhookReceiversFailing: failing.slice(0, 100) } : {}),

@@ -27,6 +27,7 @@ import { WaitingStore } from './waiting-store.js'
 import { Errors } from '../errors.js'
 import { execEach, type Command } from '../redis/by-slot.js'
 import type { ReplicaWait } from '../redis/replica-wait.js'
+import { DEFAULT_SEQUENCE_JUMP, suspectUpTo } from './scripts-sequence.js'
 
 export * from './records.js'
 export { FencedError, type Fence } from './delivery-store.js'
@@ -65,7 +66,7 @@ declare module 'ioredis' {
 
 export function defineCommands (redis: RedisClient): void {
   if (typeof redis.ltIntake === 'function') return
-  redis.defineCommand('ltIntake', { numberOfKeys: 14 + LIFECYCLE_KEY_COUNT, lua: intakeScripts.INTAKE })
+  redis.defineCommand('ltIntake', { numberOfKeys: 16 + LIFECYCLE_KEY_COUNT, lua: intakeScripts.INTAKE })
   redis.defineCommand('ltAdminChange', { numberOfKeys: 8, lua: intakeScripts.ADMIN_CHANGE })
   redis.defineCommand('ltClaim', { numberOfKeys: 1, lua: outboxScripts.CLAIM })
   redis.defineCommand('ltRenew', { numberOfKeys: 1, lua: outboxScripts.RENEW })
@@ -125,12 +126,13 @@ export class DossierStore {
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
   private readonly replicaWait: ReplicaWait | undefined
+  private readonly sequenceJump: number
 
-  /** With `replicaWait`, intake writes on its connections and waits for the replicas (REDIS_WAIT_REPLICAS). */
-  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait, unmatchedMax?: number }) {
+  /** With `replicaWait`, intake and the workers wait for the replicas (REDIS_WAIT_REPLICAS): `replicated`. */
+  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait, sequenceJump?: number, unmatchedMax?: number }) {
     defineCommands(redis)
     this.replicaWait = opts.replicaWait
-    for (const c of opts.replicaWait?.connections ?? []) defineCommands(c)
+    this.sequenceJump = opts.sequenceJump ?? DEFAULT_SEQUENCE_JUMP
     this.keys = new Keys(opts.prefix)
     this.retentionMs = opts.retentionDays * 86_400_000
     this.delivery = new DeliveryStore(redis, this.keys, this.retentionMs)
@@ -164,21 +166,28 @@ export class DossierStore {
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)
     await this.noteAgency(agency)
-    const conn = this.replicaWait?.pick() ?? this.redis
-    const [maHoSo, outcome, state, jobGen] = await this.runIntake(conn,
+    const [maHoSo, outcome, state, jobGen] = await this.runIntake(this.redis,
       k.dossier, k.raw, k.steps, this.keys.codes(agency), this.keys.sequence(agency, a.day),
       this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
       this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
       this.keys.due(agency), this.keys.overdue(agency), k.doc, ...lifecycleKeys(this.keys.closed(agency), a.lifecycle),
+      this.keys.sequenceOwner(agency, a.day), this.keys.sequenceEpoch(agency),
       ref, agency, a.day, short(a.fullHash), short(a.contentHash), a.input.status, encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
-      '', '', a.now, this.retentionMs,
+      suspectUpTo(a.day, a.now), this.sequenceJump, a.now, this.retentionMs,
       a.review.length > 0 ? JSON.stringify(a.review) : '', JSON.stringify(a.step), a.clientId, a.system,
       a.input.sourceId, RAW_KEEP, a.webhookClient, a.expectedRevision, ...lifecycleArgv(a.lifecycle))
     // A retry wrote nothing; anything else may have (a duplicate too may follow a write that
     // was answered 503 and is still not on the replicas), so it waits.
-    const replicated = this.replicaWait === undefined || outcome === 'retry' ||
-      await this.replicaWait.wait(conn, k.dossier) >= this.replicaWait.replicas
+    const replicated = outcome === 'retry' || await this.replicated(agency)
     return { maHoSo, outcome, state, jobGen, replicated }
+  }
+
+  /**
+   * Whether every write the agency's primary took so far is on REDIS_WAIT_REPLICAS replicas
+   * (always true without it): what may be acknowledged or sent, since a failover keeps it.
+   */
+  async replicated (agency: string): Promise<boolean> {
+    return this.replicaWait === undefined || await this.replicaWait.replicated(this.keys.outbox(agency))
   }
 
   private async runIntake (conn: RedisClient, ...args: Array<string | number | Buffer>): Promise<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '']> {

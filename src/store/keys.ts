@@ -30,6 +30,10 @@ export class Keys {
 
   codes (agency: string): string { return `${this.tag(agency)}:codes` }
   sequence (agency: string, day: string): string { return `${this.tag(agency)}:seq:${day}` }
+  /** The primary (replication id) that last advanced that day's sequence (scripts-sequence.ts). */
+  sequenceOwner (agency: string, day: string): string { return `${this.tag(agency)}:seqid:${day}` }
+  /** The last primary that gave the agency a code, and up to which day a change of primary makes a sequence suspect. */
+  sequenceEpoch (agency: string): string { return `${this.tag(agency)}:seqepoch` }
   outbox (agency: string): string { return `${this.tag(agency)}:outbox` }
   flushOwner (agency: string): string { return `${this.tag(agency)}:flush` }
   flushGen (agency: string): string { return `${this.tag(agency)}:flushgen` }

@@ -4,14 +4,16 @@
  * the dossier, its outbox entry and the agency's state indexes move together or not at all.
  */
 import { LIFECYCLE_SET, SET_STATE } from './scripts-shared.js'
+import { NEXT_CODE } from './scripts-sequence.js'
 
 /**
  * Intake, as a compare-and-set on the revision the sender's change was decided on (the status
  * machine runs in TS on that revision; another change in between makes this answer 'retry').
  * KEYS: dossier, raw, steps, codes, seq, outbox, flushOwner, flushGen, flushArmed,
- * idxFailed, idxReview, due, overdue, doc, then LIFECYCLE_SET's (`lifecycleKeys`) from 15.
+ * idxFailed, idxReview, due, overdue, doc, then LIFECYCLE_SET's (`lifecycleKeys`) from 15, then
+ * seqOwner, seqEpoch last (scripts-sequence.ts).
  * ARGV: ref, agency, day, fullHash, contentHash, status, doc (the compressed record, provenance
- *       and payload: codec.ts), '' (unused), '' (unused), now,
+ *       and payload: codec.ts), upto and jump (the sequence's, scripts-sequence.ts), now,
  *       retentionMs, reviewJson, stepJson, clientId, system, sourceId, rawKeep, whClient (the
  *       client that hears of this dossier's events: the sender when it has a webhook, else ''),
  *       expectedRevision ('0' for a new dossier), then LIFECYCLE_SET's eleven from index 20.
@@ -33,20 +35,15 @@ local ref, now = ARGV[1], tonumber(ARGV[10])
 ${SET_STATE}
 local closed, statsFirst = KEYS[15], 16
 ${LIFECYCLE_SET}
+${NEXT_CODE}
 if (redis.call('HGET', d, 'revision') or '0') ~= ARGV[19] then return {'', 'retry', '', '', ''} end
 local code = redis.call('HGET', d, 'maHoSo')
 local previous = redis.call('HGET', d, 'state') or ''
 local outcome
 local changed = false
 if not code then
-  -- The day is the day of receipt, so late senders reach old counters; those expire, and
-  -- HSETNX on the agency's permanent code index keeps a restarted counter from reusing a code.
-  repeat
-    local n = redis.call('INCR', seq)
-    if n > 99999 then return redis.error_reply('SEQUENCE_EXHAUSTED') end
-    code = ARGV[2] .. '-' .. ARGV[3] .. '-' .. string.format('%05d', n)
-  until redis.call('HSETNX', codes, code, ref) == 1
-  redis.call('PEXPIRE', seq, 3024000000)
+  code = nextCode(codes, seq, KEYS[#KEYS - 1], KEYS[#KEYS], ARGV[2], ARGV[3], ref, ARGV[8], tonumber(ARGV[9]))
+  if not code then return redis.error_reply('SEQUENCE_EXHAUSTED') end
   -- Agency, system and number are not stored: the key and the ref say them (IDENTITY).
   redis.call('HSET', d, 'maHoSo', code,
     'contentRev', 1, 'deliveredRev', 0, 'created', 0, 'revision', 1, 'createdAt', now)

@@ -14,3 +14,12 @@ t.test('invalid configuration fails fast, naming the variable', async t => {
   t.throws(() => loadConfig({ DELIVERY_BATCH_SIZE: '51' }), /DELIVERY_BATCH_SIZE/)
   t.throws(() => loadConfig({ KEY_PREFIX: '{bad}' }), /KEY_PREFIX/)
 })
+
+t.test('PORTAL_PASSWORD has no default in production: start-up refuses, naming it', async t => {
+  t.throws(() => loadConfig({ NODE_ENV: 'production' }), /PORTAL_PASSWORD is required when NODE_ENV=production/)
+  t.throws(() => loadConfig({ NODE_ENV: 'production', PORTAL_PASSWORD: '' }), /PORTAL_PASSWORD/)
+  t.equal(loadConfig({ NODE_ENV: 'production', PORTAL_PASSWORD: 's3cret-from-the-portal' }).PORTAL_PASSWORD, 's3cret-from-the-portal')
+  // A dev box, the tests and the demo talk to the bundled simulator.
+  t.equal(loadConfig({}).PORTAL_PASSWORD, 'lienthong-dev')
+  t.equal(loadConfig({ NODE_ENV: 'test' }).PORTAL_PASSWORD, 'lienthong-dev')
+})
