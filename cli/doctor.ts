@@ -5,7 +5,7 @@
  * (also when --repair repaired it: run again to see it clean), 2 usage, configuration or
  * connection error.
  */
-import { Command, CommanderError } from 'commander'
+import { Command, InvalidArgumentError } from 'commander'
 import { loadConfig } from '../src/config.js'
 import { createRedis, type RedisClient } from '../src/redis/connection.js'
 import { runDoctor, type Drift, type DoctorReport } from '../src/doctor/index.js'
@@ -16,7 +16,7 @@ export const EXIT_ERROR = 2
 
 function positiveInt (v: string): number {
   const n = Number(v)
-  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new CommanderError(EXIT_ERROR, 'doctor.usage', `not an integer from 1 to 100000: ${v}`)
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError(`not an integer from 1 to 100000: ${v}`)
   return n
 }
 
@@ -37,12 +37,14 @@ function summary (r: DoctorReport, repair: boolean): string {
 async function connect (): Promise<{ redis: RedisClient, prefix: string }> {
   const config = loadConfig(process.env)
   const redis = createRedis(config, 'producer', { lazyConnect: true })
-  redis.on('error', () => {})
+  let why: Error | undefined
+  redis.on('error', (err: Error) => { why = err })
   try {
     await redis.connect()
   } catch (err) {
     redis.disconnect()
-    throw err
+    // ioredis rejects with "Connection is closed."; the reason is the last error it emitted.
+    throw new Error(`cannot reach Redis: ${(why ?? err as Error).message}`)
   }
   return { redis, prefix: config.KEY_PREFIX }
 }
@@ -54,11 +56,8 @@ export function doctorCommand (): Command {
     .option('--json', 'one JSON report on stdout')
     .option('--batch <n>', 'keys per SCAN step and checks per pipeline', positiveInt, 500)
     .option('--max-listed <n>', 'drifts kept in the JSON report (all are counted and printed)', positiveInt, 1000)
-    .exitOverride(err => {
-      if (err.exitCode === 0) process.exit(0)
-      process.exitCode = EXIT_ERROR
-      throw err
-    })
+    // Commander has printed the usage error already; scripts tell it from drift by the code.
+    .exitOverride(err => process.exit(err.exitCode === 0 ? EXIT_CLEAN : EXIT_ERROR))
     .action(async (o: { repair?: boolean, json?: boolean, batch: number, maxListed: number }) => {
       let conn: { redis: RedisClient, prefix: string }
       try {
