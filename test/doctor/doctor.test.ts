@@ -144,17 +144,19 @@ t.test('the CLI: 2 on a usage, configuration or connection error', async t => {
 
 // Drift the gateway itself makes today (issue 16, "What was found"); the fixes belong to other
 // branches. Each asserts what must hold, so it passes once the fix lands. Last: they leave drift.
-t.test('linking an online dossier moves its deadline entries with it', { todo: 'the link script moves no index (issue 16: linking drops it from the overdue list; branch callbacks)' }, async t => {
+const LINK_TODO = 'the link script moves no index (issue 16: linking drops it from the overdue list; branch callbacks)'
+t.test('linking an online dossier moves its deadline entries with it', async t => {
   const code = w.codes.online
   const res = await fetch(`${w.gw.url}/v1/inbound/civil-status`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': w.hotichKey, 'x-ma-ho-so': code }, body: JSON.stringify(civilStatus('LINK-1'))
   })
   t.equal(res.status, 202, await res.text())
   const r = await doctor()
-  t.same(brief(r.drifts), '', 'no drift after linking')
+  t.same(brief(r.drifts), '', 'no drift after linking', { todo: LINK_TODO })
 })
 
-t.test('a corrected commune keeps the overdue gauge on the commune it was counted under', { todo: 'LIFECYCLE_SET overwrites statsDims before it decrements (issue 16: the per-commune overdueOpen gauge drifts; branch lifecycle)' }, async t => {
+const GAUGE_TODO = 'LIFECYCLE_SET overwrites statsDims before it decrements (issue 16: the per-commune overdueOpen gauge drifts; branch lifecycle)'
+t.test('a corrected commune keeps the overdue gauge on the commune it was counted under', async t => {
   const r0 = await post(w.gw.url, w.hotichKey, 'civil-status', civilStatus('GAUGE-1'))
   t.equal(r0.status, 202, r0.text)
   await scanDeadlines(w.gw.app.store, w.gw.app.queues, 86_400_000, w.gw.app.log)
@@ -163,5 +165,5 @@ t.test('a corrected commune keeps the overdue gauge on the commune it was counte
   const r1 = await post(w.gw.url, w.hotichKey, 'civil-status', corrected)
   t.equal(r1.status, 202, r1.text)
   const r = await doctor()
-  t.same(brief(r.drifts.filter(d => d.structure === 'stats:open')), '', 'the gauge still matches the records')
+  t.same(brief(r.drifts.filter(d => d.structure === 'stats:open')), '', 'the gauge still matches the records', { todo: GAUGE_TODO })
 })
