@@ -1,6 +1,6 @@
 /**
  * The doctor on a three-primary Redis Cluster: it scans every primary, and its reads and repairs
- * stay on each agency's slot.
+ * stay on each agency's slot, every key in KEYS (support/lua-key-check.ts).
  */
 import t from 'tap'
 import { RedisCluster } from '../../support/redis-cluster.js'
@@ -8,6 +8,10 @@ import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, post } from '../../support/samples.js'
 import { runDoctor } from '../../src/doctor/index.js'
 import { primaries } from '../../src/redis/connection.js'
+import { installKeyCheck, keyCheckReport } from '../../support/lua-key-check.js'
+
+// Every script, the doctor's included, fails on a key not in its KEYS.
+installKeyCheck()
 
 let cluster: RedisCluster
 let gw: InProcessGateway
@@ -50,4 +54,7 @@ t.test('dossiers of agencies on different primaries: no drift; a drift on one is
   const found = await runDoctor(redis, { prefix: 'lt', repair: true })
   t.same(found.drifts.map(d => [d.agency, d.structure, d.problem, d.repair]), [['000.00.45.H42', 'outbox', 'missing-entry', 'repaired']])
   t.equal((await runDoctor(redis, { prefix: 'lt' })).found, 0)
+  const report = await keyCheckReport(async p => await cluster.keys(p), redis)
+  t.same(report.violations, [], 'every key each script touched was in its KEYS')
+  t.ok(report.ran.has('ltDoctorInspect') && report.ran.has('ltDoctorRepair'), 'the doctor\'s scripts ran under the check')
 })
