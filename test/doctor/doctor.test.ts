@@ -142,8 +142,8 @@ t.test('the CLI: 2 on a usage, configuration or connection error', async t => {
   t.match(down.stderr, /doctor:/)
 })
 
-// Drift the gateway itself makes today (issue 16, "What was found"); the fixes belong to other
-// branches. Each asserts what must hold, so it passes once the fix lands. Last: they leave drift.
+// Drift the gateway itself made (issue 16, "What was found"); the fixes belong to other branches.
+// Each asserts what must hold (todo until its fix lands). Last: they may leave drift behind.
 const LINK_TODO = 'the link script moves no index (issue 16: linking drops it from the overdue list; branch callbacks)'
 t.test('linking an online dossier moves its deadline entries with it', async t => {
   const code = w.codes.online
@@ -155,7 +155,7 @@ t.test('linking an online dossier moves its deadline entries with it', async t =
   t.same(brief(r.drifts), '', 'no drift after linking', { todo: LINK_TODO })
 })
 
-const GAUGE_TODO = 'LIFECYCLE_SET overwrites statsDims before it decrements (issue 16: the per-commune overdueOpen gauge drifts; branch lifecycle)'
+// Fixed on main by the lifecycle branch (first-intake dimensions kept); kept as a regression test.
 t.test('a corrected commune keeps the overdue gauge on the commune it was counted under', async t => {
   const r0 = await post(w.gw.url, w.hotichKey, 'civil-status', civilStatus('GAUGE-1'))
   t.equal(r0.status, 202, r0.text)
@@ -165,5 +165,5 @@ t.test('a corrected commune keeps the overdue gauge on the commune it was counte
   const r1 = await post(w.gw.url, w.hotichKey, 'civil-status', corrected)
   t.equal(r1.status, 202, r1.text)
   const r = await doctor()
-  t.same(brief(r.drifts.filter(d => d.structure === 'stats:open')), '', 'the gauge still matches the records', { todo: GAUGE_TODO })
+  t.same(brief(r.drifts.filter(d => d.structure === 'stats:open')), '', 'the gauge still matches the records')
 })
