@@ -8,7 +8,9 @@
  * BENCH_STATS_SIZES (10000,1000000: synthetic dossiers behind the /v1/stats timings),
  * BENCH_REPLAY_N (10000: failed dossiers of the bulk replay run), BENCH_FAILED_N (100000: failed
  * dossiers behind the failed list's first page; bench/failed-list.ts), BENCH_STORAGE_N (100000: dossiers
- * of the storage budget run, which starts redis-servers of its own; bench/storage.ts).
+ * of the storage budget run, which starts redis-servers of its own; bench/storage.ts), BENCH_DOCTOR_N
+ * (100000: dossiers `lienthong doctor` checks, on a redis-server of its own; 1000000 for the
+ * figure in docs/benchmarks.md; bench/doctor.ts).
  */
 import { spawnSync } from 'node:child_process'
 import { cpus } from 'node:os'
@@ -23,6 +25,7 @@ import { benchStats } from './stats.js'
 import { benchBulkReplay } from './bulk-replay.js'
 import { benchFailedList } from './failed-list.js'
 import { benchStorage } from './storage.js'
+import { benchDoctor } from './doctor.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -129,6 +132,9 @@ try {
 
   // Redis memory per pending and per compacted dossier, and intake with a backlog against an empty store.
   await benchStorage({ n: Number(process.env.BENCH_STORAGE_N ?? 100_000), durationS: DURATION, rounds: ROUNDS, connections: CONNECTIONS })
+
+  // The consistency check's time and memory, against a plain read of every record.
+  await benchDoctor(Number(process.env.BENCH_DOCTOR_N ?? 100_000))
 
   console.log('\n## XML parsing of large dossiers (bench/xml-parse.ts)')
   spawnSync(process.execPath, ['--import', 'tsx', 'bench/xml-parse.ts'], { stdio: 'inherit' })

@@ -1,12 +1,13 @@
 /**
  * `lienthong`: the gateway's operations from a terminal. `admin` speaks the HTTP API (--url,
- * --key); `keys` and `validate` work offline. The key is sent, never printed. Refusals print as
+ * --key); `keys` and `validate` work offline; `doctor` reads Redis directly. The key is sent, never printed. Refusals print as
  * `<status> <code> <field>: <vi> / <en>` and exit non-zero.
  */
 import { Command, Option } from 'commander'
 import { formatError } from './api.js'
 import { adminCommand } from './admin.js'
 import { keysCommand } from './keys.js'
+import { doctorCommand } from './doctor.js'
 import { validateFile } from './validate.js'
 
 const program = new Command('lienthong')
@@ -17,6 +18,7 @@ const program = new Command('lienthong')
 
 program.addCommand(adminCommand())
 program.addCommand(keysCommand())
+program.addCommand(doctorCommand())
 program.command('validate <system> <file>')
   .description('offline: the field errors of a payload, or the canonical record and portal HoSo it would become (.json / .xml)')
   .action(async (system: string, file: string) => { process.exitCode = await validateFile(system, file) })

@@ -1,0 +1,88 @@
+/**
+ * `lienthong doctor`: checks every structure derived from the dossier records against them,
+ * talking to Redis directly with the gateway's own configuration (REDIS_*, KEY_PREFIX, from the
+ * environment, validated by the server's schema: src/config.ts). Exit 0 clean, 1 drift found
+ * (also when --repair repaired it: run again to see it clean), 2 usage, configuration or
+ * connection error.
+ */
+import { Command, InvalidArgumentError } from 'commander'
+import { loadConfig } from '../src/config.js'
+import { createRedis, type RedisClient } from '../src/redis/connection.js'
+import { runDoctor, type Drift, type DoctorReport } from '../src/doctor/index.js'
+
+export const EXIT_CLEAN = 0
+export const EXIT_DRIFT = 1
+export const EXIT_ERROR = 2
+
+function positiveInt (v: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError(`not an integer from 1 to 100000: ${v}`)
+  return n
+}
+
+function line (d: Drift): string {
+  const repair = d.repair === undefined ? (d.repairable ? '' : ' [not repairable]') : ` [${d.repair}]`
+  return `${d.agency}  ${d.code ?? d.ref ?? '-'}  ${d.structure}  ${d.problem}: ${d.detail}${repair}\n`
+}
+
+function summary (r: DoctorReport, repair: boolean): string {
+  const by = Object.entries(r.byStructure).map(([s, n]) => `${s} ${n}`).join(', ')
+  const lines = [`${r.dossiers} dossiers, ${r.agencies} agencies checked in ${r.ms} ms: ${r.found === 0 ? 'no drift' : `${r.found} drift(s) (${by})`}`]
+  if (repair) lines.push(`repaired ${r.repaired}, changed meanwhile (left alone) ${r.changed}, not repairable ${r.unrepairable}`)
+  else if (r.found > 0) lines.push(`${r.found - r.unrepairable} repairable with --repair, ${r.unrepairable} not`)
+  for (const s of r.skipped) lines.push(`skipped ${s} (run again)`)
+  return lines.join('\n') + '\n'
+}
+
+async function connect (): Promise<{ redis: RedisClient, prefix: string }> {
+  const config = loadConfig(process.env)
+  const redis = createRedis(config, 'producer', { lazyConnect: true })
+  let why: Error | undefined
+  redis.on('error', (err: Error) => { why = err })
+  try {
+    await redis.connect()
+  } catch (err) {
+    redis.disconnect()
+    // ioredis rejects with "Connection is closed."; the reason is the last error it emitted.
+    throw new Error(`cannot reach Redis: ${(why ?? err as Error).message}`)
+  }
+  return { redis, prefix: config.KEY_PREFIX }
+}
+
+export function doctorCommand (): Command {
+  return new Command('doctor')
+    .description('check every index, queue, gauge and sequence against the dossier records (Redis from REDIS_* and KEY_PREFIX)')
+    .option('--repair', 'rebuild what the records say, one compare-and-set per dossier, each audited')
+    .option('--json', 'one JSON report on stdout')
+    .option('--batch <n>', 'keys per SCAN step and checks per pipeline', positiveInt, 500)
+    .option('--max-listed <n>', 'drifts kept in the JSON report (all are counted and printed)', positiveInt, 1000)
+    // Commander has printed the usage error already; scripts tell it from drift by the code.
+    .exitOverride(err => process.exit(err.exitCode === 0 ? EXIT_CLEAN : EXIT_ERROR))
+    .action(async (o: { repair?: boolean, json?: boolean, batch: number, maxListed: number }) => {
+      let conn: { redis: RedisClient, prefix: string }
+      try {
+        conn = await connect()
+      } catch (err) {
+        process.stderr.write(`doctor: ${err instanceof Error ? err.message : String(err)}\n`)
+        process.exitCode = EXIT_ERROR
+        return
+      }
+      try {
+        const report = await runDoctor(conn.redis, {
+          prefix: conn.prefix,
+          repair: o.repair === true,
+          batch: o.batch,
+          maxListed: o.maxListed,
+          ...(o.json === true ? {} : { onDrift: (d: Drift) => { process.stdout.write(line(d)) } })
+        })
+        if (o.json === true) process.stdout.write(JSON.stringify(report, null, 2) + '\n')
+        else process.stdout.write(summary(report, o.repair === true))
+        process.exitCode = report.found === 0 ? EXIT_CLEAN : EXIT_DRIFT
+      } catch (err) {
+        process.stderr.write(`doctor: ${err instanceof Error ? err.message : String(err)}\n`)
+        process.exitCode = EXIT_ERROR
+      } finally {
+        conn.redis.disconnect()
+      }
+    })
+}

@@ -1,0 +1,28 @@
+/**
+ * Indexes → records: an entry whose dossier has no record (the record pass cannot see it: there
+ * is no record to start from). Repaired by REPAIR_ORPHAN, which removes it only if the record is
+ * still absent.
+ */
+import type { DoctorContext } from './context.js'
+import { membersOf } from './scan.js'
+import { INDEXES, indexKey } from './structures.js'
+
+export async function checkOrphans (ctx: DoctorContext, agency: string): Promise<void> {
+  for (const name of INDEXES) {
+    const key = indexKey(ctx.keys, agency, name)
+    const type = await ctx.redis.type(key)
+    if (type !== 'none' && type !== 'set' && type !== 'zset') {
+      await ctx.found({ agency, structure: name, problem: 'wrong-type', detail: `${key} is a ${type}`, repairable: false })
+      continue
+    }
+    for await (const refs of membersOf(ctx.redis, key, ctx.batch)) {
+      const exists = await ctx.values(refs.map(ref => ['exists', ctx.keys.dossier(agency, ref).dossier]))
+      for (let i = 0; i < refs.length; i++) {
+        if (exists[i] === 1) continue
+        const ref = refs[i] as string
+        await ctx.found({ agency, ref, structure: name, problem: 'orphan-entry', detail: `${ref} has no record`, repairable: true },
+          async () => await ctx.redis.ltDoctorOrphan(ctx.keys.dossier(agency, ref).dossier, key, ref) === 1 ? 'repaired' : 'changed')
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Webhook queues: whactive holds a code exactly when its queue `wh:<code>` is not empty; a
+ * whfailed mark names the queue's current head; every entry is a readable event. Each code is
+ * read in one INSPECT_WEBHOOK (queue, active, failed at one instant).
+ */
+import type { DoctorContext } from './context.js'
+import { pairBatches, sscanBatches } from './scan.js'
+
+interface WebhookView { length: number, active: boolean, head: string, failed: string }
+
+async function inspect (ctx: DoctorContext, agency: string, codes: string[]): Promise<WebhookView[]> {
+  const k = ctx.keys
+  const values = await ctx.values(codes.map(code => ['ltDoctorWebhook', k.webhookQueue(agency, code), k.webhookActive(agency), k.webhookFailed(agency), code]))
+  return values.map(v => {
+    const [length, active, head, failed] = v as [string, string, string, string]
+    return { length: Number(length), active: active === '1', head, failed }
+  })
+}
+
+function headId (head: string): string | undefined {
+  try {
+    const e = JSON.parse(head) as { id?: unknown, body?: unknown }
+    return typeof e.id === 'string' && e.body !== undefined ? e.id : undefined
+  } catch { return undefined }
+}
+
+function fix (ctx: DoctorContext, agency: string, code: string, staleFailed = ''): () => Promise<'repaired' | 'changed'> {
+  const k = ctx.keys
+  return async () => await ctx.redis.ltDoctorWebhookFix(k.webhookQueue(agency, code), k.webhookActive(agency), k.webhookFailed(agency), code, staleFailed) as 'repaired' | 'changed'
+}
+
+/** The queues the key scan found: each must be active, with a readable head, and any failure mark its head's. */
+export async function checkWebhookQueues (ctx: DoctorContext, queues: Array<{ agency: string, code: string }>): Promise<void> {
+  const byAgency = new Map<string, string[]>()
+  for (const q of queues) byAgency.set(q.agency, [...byAgency.get(q.agency) ?? [], q.code])
+  for (const [agency, codes] of byAgency) {
+    const views = await inspect(ctx, agency, codes)
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i] as string
+      const v = views[i] as WebhookView
+      if (v.length === 0) continue
+      if (!v.active) await ctx.found({ agency, code, structure: 'whactive', problem: 'missing-entry', detail: `${v.length} event(s) waiting`, repairable: true }, fix(ctx, agency, code))
+      const id = headId(v.head)
+      if (id === undefined) await ctx.found({ agency, code, structure: 'wh', problem: 'malformed', detail: 'the head event cannot be read', repairable: false })
+      else if (v.failed !== '' && !v.failed.includes(`"id":"${id}"`)) {
+        await ctx.found({ agency, code, structure: 'whfailed', problem: 'stale-entry', detail: `marks another event than the head ${id}`, repairable: true }, fix(ctx, agency, code, v.failed))
+      }
+    }
+  }
+}
+
+/** whactive and whfailed entries whose queue is empty. */
+export async function checkWebhookSets (ctx: DoctorContext, agency: string): Promise<void> {
+  for await (const codes of sscanBatches(ctx.redis, ctx.keys.webhookActive(agency), ctx.batch)) {
+    const views = await inspect(ctx, agency, codes)
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i] as string
+      if ((views[i] as WebhookView).length === 0) await ctx.found({ agency, code, structure: 'whactive', problem: 'stale-entry', detail: 'no event waiting', repairable: true }, fix(ctx, agency, code))
+    }
+  }
+  for await (const pairs of pairBatches(ctx.redis, 'hash', ctx.keys.webhookFailed(agency), ctx.batch)) {
+    const codes = pairs.map(p => p[0])
+    const views = await inspect(ctx, agency, codes)
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i] as string
+      const v = views[i] as WebhookView
+      if (v.length === 0) await ctx.found({ agency, code, structure: 'whfailed', problem: 'stale-entry', detail: 'marks a failure but no event is waiting', repairable: true }, fix(ctx, agency, code, v.failed))
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The invariants between a dossier record and the indexes derived from it, as pure rules
+ * (docs/architecture.md, "Invariants the doctor checks"). Each index is `present` (with the score
+ * the record gives it, when it gives one), `absent`, or `either` where the gateway legitimately
+ * leaves it in both states for a while.
+ */
+import type { IndexName, RecordView } from './structures.js'
+
+export const FINAL_STATUSES = new Set(['3', '7', '8', '10'])
+
+export type Want =
+  | { is: 'present', score?: number }
+  | { is: 'absent' }
+  | { is: 'either' }
+
+const PRESENT: Want = { is: 'present' }
+const ABSENT: Want = { is: 'absent' }
+const EITHER: Want = { is: 'either' }
+
+function when (b: boolean): Want { return b ? PRESENT : ABSENT }
+
+export function expectedIndexes (r: RecordView, now: number): Record<IndexName, Want> {
+  const compacted = r.compactedAt !== ''
+  const final = FINAL_STATUSES.has(r.status)
+  const open = !final && !compacted
+  const overdue = r.overdue === '1'
+  const dueAt = r.dueAt === '' ? undefined : Number(r.dueAt)
+  let due: Want = ABSENT
+  if (open && !overdue && dueAt !== undefined && Number.isFinite(dueAt)) {
+    // A due date put back to the one the dossier was already overdue for: the next deadline
+    // scan takes it out of `due` without marking it again ('done'), so both are right.
+    due = r.overdueFor === r.dueAt && dueAt <= now ? EITHER : { is: 'present', score: dueAt }
+  }
+  const overdueFor = r.overdueFor === '' ? undefined : Number(r.overdueFor)
+  return {
+    'state:failed': when(r.state === 'failed'),
+    'state:needs-review': when(r.state === 'needs-review'),
+    'state:unrouted': when(r.state === 'unrouted'),
+    due,
+    overdue: open && overdue ? (overdueFor === undefined ? PRESENT : { is: 'present', score: overdueFor }) : ABSENT,
+    // Compaction drops a discarded dossier from `closed` for good: it is never compacted.
+    closed: final && !compacted ? (r.state === 'discarded' ? EITHER : PRESENT) : ABSENT,
+    outbox: when(r.state === 'pending')
+  }
+}
+
+/** The score a repair gives an index entry the record does not fix a score for. */
+export function defaultScore (name: IndexName, r: RecordView, now: number): number {
+  if (name === 'closed') return Math.max(Number(r.updatedAt || 0), Number(r.statusAt || 0)) || now
+  return now
+}
+
+/** Counts one record into the gauges it is part of (`dims` → metric → +1). */
+export const GAUGES: Array<{ metric: string, counts: (r: RecordView) => boolean }> = [
+  // The overdue list's size by dimensions: set by the deadline scan only for records with dimensions.
+  { metric: 'overdueOpen', counts: r => r.overdue === '1' && r.statsDims !== '' && !FINAL_STATUSES.has(r.status) && r.compactedAt === '' }
+]
