@@ -124,8 +124,9 @@ export const Errors = {
   payloadTooLarge: (limit: number) => new InputError('PAYLOAD_TOO_LARGE', 413, {
     vi: `Nội dung vượt quá ${limit} byte`, en: `Body exceeds ${limit} bytes`
   }),
-  unknownSystem: (system: string) => new InputError('UNKNOWN_SYSTEM', 404, {
-    vi: `Hệ thống nguồn không được hỗ trợ: ${system}`, en: `Unknown source system: ${system}`
+  unknownSystem: (system: string, known?: string[]) => new InputError('UNKNOWN_SYSTEM', 404, {
+    vi: `Hệ thống nguồn không được hỗ trợ: ${system}${known === undefined ? '' : `; các hệ thống có: ${known.join(', ')}`}`,
+    en: `Unknown source system: ${system}${known === undefined ? '' : `; known systems: ${known.join(', ')}`}`
   }, { field: 'system' }),
   unauthenticated: () => new InputError('UNAUTHENTICATED', 401, {
     vi: 'Thiếu hoặc sai khóa truy cập (X-Api-Key)', en: 'Missing or invalid API key (X-Api-Key)'

@@ -72,6 +72,7 @@ export const VALUES = {
     'too-large': ['Quá lớn', 'Too large']
   },
   auditOutcome: { ok: ['Thành công', 'Done'], queued: ['Đã xếp hàng', 'Queued'], refused: ['Bị từ chối', 'Refused'], done: ['Hoàn tất', 'Finished'], cancelled: ['Đã dừng', 'Cancelled'] },
+  syncState: { pending: ['Đang chờ gửi', 'Waiting to be sent'], delivered: ['Đã đồng bộ lên Cổng', 'On the portal'], failed: ['Gửi thất bại', 'Failed'], 'needs-review': ['Chờ chọn xã', 'Needs review'], unrouted: ['Chưa giao hệ thống', 'Not routed'], discarded: ['Đã bỏ qua', 'Discarded'] },
   routingState: { routed: ['Đã giao', 'Routed'], unrouted: ['Chưa giao', 'Not routed'], linked: ['Đã gắn', 'Linked'] },
   yesNo: { true: ['Có', 'Yes'], false: ['Không', 'No'] },
   auditAction: {

@@ -8,19 +8,13 @@ import { callApi, type ApiError } from '../api.js'
 import { isOperator, pageData, signedIn } from '../context.js'
 import { formatDate, formatDay, parseTyped, words } from '../i18n.js'
 import { FIELD_KINDS, VALUES } from '../i18n-values.js'
-import { applyForm, flatten, placeIssues } from '../record-form.js'
+import { applyForm, editableRecord, flatten, placeIssues } from '../record-form.js'
 import { dossierPath } from './dossier.js'
 
 type Params = { code: string }
 
 /** Kept as the sender's: the number, the status (moved by events) and the agency. */
 const READ_ONLY = new Set(['sourceId', 'status', 'agency.code'])
-
-/** The record as the edit API takes it: the canonical view without what the gateway adds. */
-function editable (dossier: Record<string, unknown>): Record<string, unknown> {
-  const { schemaVersion: _s, maHoSo: _m, provenance, ...rest } = dossier
-  return { sourceId: (provenance as { sourceId?: string } | undefined)?.sourceId, ...rest }
-}
 
 export default async function editRoutes (app: FastifyInstance): Promise<void> {
   const show = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, record: Record<string, unknown>, revision: number, extra: { error?: ApiError, reason?: string } = {}): Promise<FastifyReply> => {
@@ -43,7 +37,7 @@ export default async function editRoutes (app: FastifyInstance): Promise<void> {
     if (!isOperator(me)) return await reply.code(403).view('error', { ...pageData(req, reply), status: 403, message: words(req.lang)('operatorsOnly'), back: dossierPath(req.params.code) })
     const r = await callApi(app, me, 'GET', `/v1/dossiers/${encodeURIComponent(req.params.code)}`)
     if (!r.ok) return await reply.code(r.status).view('error', { ...pageData(req, reply), status: r.status, apiError: r.error, back: '/admin/failed' })
-    return await show(req, reply, editable(r.body.dossier), r.body.sync.revision)
+    return await show(req, reply, editableRecord(r.body.dossier), r.body.sync.revision)
   })
 
   app.post<{ Params: Params }>('/dossiers/:code/edit', { preHandler: app.csrfProtection }, async (req, reply) => {
@@ -53,7 +47,7 @@ export default async function editRoutes (app: FastifyInstance): Promise<void> {
     const reason = typeof form.reason === 'string' ? form.reason.trim() : ''
     const current = await callApi(app, me, 'GET', `/v1/dossiers/${encodeURIComponent(req.params.code)}`)
     if (!current.ok) return await reply.code(current.status).view('error', { ...pageData(req, reply), status: current.status, apiError: current.error, back: '/admin/failed' })
-    const original = editable(current.body.dossier)
+    const original = editableRecord(current.body.dossier)
     const dossier = applyForm(original, typedBack(original, form))
     const r = await callApi(app, me, 'POST', `/v1/admin/dossiers/${encodeURIComponent(req.params.code)}/edit`, { revision: Number.isInteger(revision) ? revision : 0, reason, dossier })
     if (r.ok) return await reply.redirect(`${dossierPath(req.params.code)}?done=1`, 303)
