@@ -2,7 +2,13 @@
 import { readFileSync } from 'node:fs'
 import { Command, Option } from 'commander'
 import { api, seg, table, type Api, type Message } from './api.js'
-import { bulkReplay } from './bulk.js'
+import { bulkReplay, replayFilter } from './bulk.js'
+import { editableRecord } from '../src/web/record-form.js'
+import { actionName, countText, formatDate, isWord, reasonText, systemName, valueName, words, type Lang, type Word } from '../src/web/i18n.js'
+
+/** The CLI speaks the page's dictionary: Vietnamese unless LIENTHONG_LANG=en. */
+const lang: Lang = process.env.LIENTHONG_LANG === 'en' ? 'en' : 'vi'
+const t = words(lang)
 
 interface Global { url: string, key?: string }
 
@@ -21,7 +27,7 @@ function positiveInt (v: string): number {
   return n
 }
 
-interface FailedItem { kind: string, maHoSo: string, at: string, reason: { code: string, message: Message } }
+interface FailedItem { kind: string, maHoSo: string, at: string, system?: string, agency?: string, reply?: string, reason: { code: string, message: Message } }
 interface AuditEntry { id: string, at: string, actor: string, role: string, action: string, target?: string, outcome: string, detail?: string }
 interface DossierView {
   compacted?: { at: string, message: { vi: string, en: string } }
@@ -40,25 +46,23 @@ async function revisionOf (a: Api, maHoSo: string): Promise<number> {
 
 function showDossier (code: string, d: DossierView): void {
   const lines = [
-    `maHoSo     ${code}`,
-    `status     ${d.status.code} (${d.status.vi} / ${d.status.en})`,
-    `state      ${d.sync.state}, revision ${d.sync.revision}, ${d.sync.onPortal ? 'on the portal' : 'not on the portal yet'}`
+    `${t('code')}: ${code}`,
+    `${t('status')}: ${d.status[lang]}`,
+    `${t('syncState')}: ${valueName('syncState', d.sync.state, lang)} · ${t('revision')} ${d.sync.revision} · ${t(d.sync.onPortal ? 'onPortal' : 'notOnPortal')}`
   ]
-  if (d.compacted !== undefined) lines.push(`compacted  ${d.compacted.at}: ${d.compacted.message.en}`)
+  if (d.compacted !== undefined) lines.push(`${t('compacted')}: ${formatDate(d.compacted.at)} — ${d.compacted.message[lang]}`)
   const f = d.sync.failure
-  if (f !== undefined) lines.push(`failure    ${f.code}${f.portalCode === undefined ? '' : ` (portal ${f.portalCode})`} at ${f.at}: ${f.reason}`)
-  for (const r of d.sync.review ?? []) lines.push(`review     ${r.target} ${r.oldCode} → one of ${r.candidates.map(c => `${c.code} ${c.name}`).join(', ')}`)
-  if (d.routing !== undefined) lines.push(`routing    ${d.routing.state}${d.routing.client === undefined ? '' : ` → ${d.routing.client}`}`)
+  if (f !== undefined) lines.push(`${t('failure')}: ${reasonText(f.code, lang)} — ${formatDate(f.at)} — ${t('portalReply')}: ${f.reason}`)
+  for (const r of d.sync.review ?? []) lines.push(`${t('chooseCommune')} (${r.oldCode}): ${r.candidates.map(c => `${c.code} ${c.name}`).join(', ')}`)
+  if (d.routing !== undefined) lines.push(`${t('routing')}: ${valueName('routingState', d.routing.state, lang)}${d.routing.client === undefined ? '' : ` → ${d.routing.client}`}`)
   const w = d.webhooks.failed
-  if (w !== undefined) lines.push(`webhook    failed ${w.type} ${w.id}: ${w.code} ${w.reason}`)
-  lines.push(`attempts   ${d.attempts.length}`)
+  if (w !== undefined) lines.push(`${t('kind_webhook')}: ${valueName('eventType', w.type, lang)} — ${reasonText(w.code, lang)}: ${w.reason}`)
+  lines.push(`${t('attempts')}: ${d.attempts.length}`)
   for (const a of d.attempts.slice(-5)) {
-    lines.push(`  ${a.at}  #${a.attempt} ${a.operation} ${a.outcome}${a.httpStatus === undefined ? '' : ` HTTP ${a.httpStatus}`}${a.portalCode === undefined ? '' : ` portal ${a.portalCode}`}${a.error === undefined ? '' : ` ${a.error}`}`)
+    lines.push(`  ${formatDate(a.at)}  ${valueName('operation', a.operation, lang)} (${t('attemptNo')} ${a.attempt}): ${valueName('attemptOutcome', a.outcome, lang)}${a.httpStatus === undefined ? '' : ` · HTTP ${a.httpStatus}`}${a.error === undefined ? '' : ` · ${a.error}`}`)
   }
-  const kinds = new Map<string, number>()
-  for (const h of d.history) kinds.set(h.kind, (kinds.get(h.kind) ?? 0) + 1)
-  lines.push(`history    ${d.history.length} entries: ${[...kinds].map(([k, n]) => `${k} ×${n}`).join(', ')}`)
-  for (const h of d.history.slice(-5)) lines.push(`  ${h.at}  ${h.kind}`)
+  lines.push(`${t('history')}: ${d.history.length}`)
+  for (const h of d.history.slice(-5)) lines.push(`  ${formatDate(h.at)}  ${valueName('history', h.kind, lang)}`)
   out(lines.join('\n'))
 }
 
@@ -79,8 +83,11 @@ export function adminCommand (): Command {
         cursor = page.nextCursor
       } while (o.all === true && cursor !== undefined)
       if (o.json === true) return json(items)
-      out(table(['kind', 'maHoSo', 'reason', 'at', 'message'], items.map(i => [i.kind, i.maHoSo, i.reason.code, i.at, i.reason.message.vi])))
-      if (cursor !== undefined) out('(more: --all for every page)')
+      const kind = (k: string): string => isWord(`kind_${k}`) ? t(`kind_${k}` as Word) : k
+      out(table([t('at'), t('code'), t('kind'), t('system'), t('reason'), t('reply')],
+        items.map(i => [formatDate(i.at), i.maHoSo, kind(i.kind), i.system === undefined ? '' : systemName(i.system, lang), i.reason.message[lang], i.reply ?? ''])))
+      out(countText(items.length, lang))
+      if (cursor !== undefined) out(t('moreWithAll'))
     })
 
   admin.command('show <maHoSo>').description('a dossier: state, status, failure, attempts, history').option('--json')
@@ -99,16 +106,18 @@ export function adminCommand (): Command {
 
   admin.command('bulk-replay').description('replay every failed dossier a filter matches, with progress; Ctrl-C cancels the job')
     .option('--system <system>').option('--agency <agency>').option('--province <province>').option('--reason <code>')
-    .option('--from <iso>', 'failed at or after').option('--to <iso>', 'failed at or before').option('--no-wait', 'print the job and return')
+    .option('--from <day>', 'failed on or after this day (dd/MM/yyyy or yyyy-MM-dd, Vietnam time) or instant (ISO 8601)')
+    .option('--to <day>', 'failed on or before this day (the whole day) or instant').option('--no-wait', 'print the job and return')
     .action(async (o: { system?: string, agency?: string, province?: string, reason?: string, from?: string, to?: string, wait: boolean }, cmd: Command) => {
-      const filter = Object.fromEntries(Object.entries({ system: o.system, agency: o.agency, province: o.province, reason: o.reason, from: o.from, to: o.to }).filter(([, v]) => v !== undefined))
-      process.exitCode = await bulkReplay(client(cmd), filter, o.wait)
+      process.exitCode = await bulkReplay(client(cmd), replayFilter(o), o.wait)
     })
 
   admin.command('edit <maHoSo> <file>').description('correct a failed or held dossier with the canonical record in <file>')
     .requiredOption('--reason <reason>', 'why (audit log)')
     .action(async (code: string, file: string, o: { reason: string }, cmd: Command) => {
-      const dossier = JSON.parse(readFileSync(file, 'utf8')) as unknown
+      // The record itself, or what `admin show --json` printed (the API's view of the dossier).
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+      const dossier = editableRecord((parsed.dossier ?? parsed) as Record<string, unknown>)
       const a = client(cmd)
       const revision = await revisionOf(a, code)
       const r = await a.post<{ maHoSo: string, state: string }>(`/v1/admin/dossiers/${seg(code)}/edit`, { revision, reason: o.reason, dossier })
@@ -150,7 +159,8 @@ export function adminCommand (): Command {
         before = page.next
       } while (o.all === true && before !== undefined)
       if (o.json === true) return json(items)
-      out(table(['at', 'actor', 'role', 'action', 'target', 'outcome', 'detail'], items.map(e => [e.at, e.actor, e.role, e.action, e.target ?? '', e.outcome, e.detail ?? ''])))
+      out(table([t('at'), t('actor'), t('role'), t('action'), t('target'), t('outcome'), t('detail')],
+        items.map(e => [formatDate(e.at), e.actor, t(e.role === 'viewer' ? 'role_viewer' : 'role_operator'), actionName(e.action, lang), e.target ?? '', valueName('auditOutcome', e.outcome, lang), e.detail ?? ''])))
     })
 
   return admin

@@ -5,6 +5,41 @@
  */
 import { SingleBar, Presets } from 'cli-progress'
 import { ApiError, type Api } from './api.js'
+import { countText, parseTyped, type Lang } from '../src/web/i18n.js'
+
+const lang: Lang = process.env.LIENTHONG_LANG === 'en' ? 'en' : 'vi'
+
+/** A refusal of the CLI's own options, before anything is sent: named as the option is. */
+export class OptionError extends ApiError {}
+
+/**
+ * The options as the API's filter. Days (dd/MM/yyyy or yyyy-MM-dd) are whole days in Vietnam
+ * time: `--from` from its first instant, `--to` to its last. An ISO instant passes as it is.
+ */
+export function replayFilter (o: { system?: string, agency?: string, province?: string, reason?: string, from?: string, to?: string }): Record<string, string> {
+  const f: Record<string, string> = {}
+  for (const k of ['system', 'agency', 'province', 'reason'] as const) if (o[k] !== undefined) f[k] = o[k]
+  for (const k of ['from', 'to'] as const) {
+    const v = o[k]
+    if (v === undefined) continue
+    const d = parseTyped(v)
+    if (d === undefined || (d.length > 10 && Number.isNaN(Date.parse(d)))) {
+      throw new OptionError(400, 'INVALID_OPTION', `--${k}`, {
+        vi: `--${k} không phải ngày hợp lệ (dd/MM/yyyy, yyyy-MM-dd hoặc thời điểm ISO 8601): ${v}`,
+        en: `--${k} is not a valid day (dd/MM/yyyy, yyyy-MM-dd or an ISO 8601 instant): ${v}`
+      })
+    }
+    f[k] = d.length > 10 ? d : k === 'from' ? `${d}T00:00:00+07:00` : `${d}T23:59:59.999+07:00`
+  }
+  return f
+}
+
+/** The API names its fields `body.filter.from`; the operator typed `--from`. */
+function inOptionTerms (err: unknown): unknown {
+  if (!(err instanceof ApiError)) return err
+  const rename = (f: string | undefined): string | undefined => f?.replace(/^(?:body\.)?filter\.(\w+)$/, '--$1')
+  return new ApiError(err.status, err.code, rename(err.field), err.messages, err.issues.map(i => ({ ...i, field: rename(i.field) ?? i.field })))
+}
 
 interface Job { id: string, state: string, matched: number, done: number, skipped: number, cancelRequested: boolean, finishedAt?: string }
 
@@ -12,9 +47,10 @@ const POLL_MS = 500
 const FINAL = new Set(['done', 'cancelled'])
 
 /** Resolves to the exit code: 0 once done, 130 once cancelled by Ctrl-C, 1 if cancelled elsewhere. */
-export async function bulkReplay (a: Api, filter: Record<string, string | undefined>, wait: boolean): Promise<number> {
-  const job = await a.post<Job>('/v1/admin/replays', { filter })
-  process.stderr.write(`bulk replay ${job.id}: ${job.matched} failed dossiers matched\n`)
+export async function bulkReplay (a: Api, filter: Record<string, string>, wait: boolean): Promise<number> {
+  const job = await a.post<Job>('/v1/admin/replays', { filter }).catch((err: unknown) => { throw inOptionTerms(err) })
+  // The job counts what it matches once a worker takes it: the count comes with the progress.
+  process.stderr.write(lang === 'vi' ? `đã tạo lần gửi lại hàng loạt ${job.id}\n` : `bulk replay ${job.id} started\n`)
   if (!wait) {
     process.stdout.write(`${JSON.stringify(job)}\n`)
     return 0
@@ -46,7 +82,9 @@ export async function bulkReplay (a: Api, filter: Record<string, string | undefi
       j = await a.get<Job>(`/v1/admin/replays/${encodeURIComponent(job.id)}`)
     }
     bar.stop()
-    process.stdout.write(`${j.id} ${j.state}: ${j.done} replayed, ${j.skipped} skipped of ${j.matched}\n`)
+    process.stdout.write(lang === 'vi'
+      ? `${j.id} ${j.state}: đã gửi lại ${j.done}, bỏ qua ${j.skipped}, khớp bộ lọc ${countText(j.matched, lang)}\n`
+      : `${j.id} ${j.state}: ${j.done} replayed, ${j.skipped} skipped of ${j.matched}\n`)
     if (j.state === 'done') return 0
     return interrupted ? 130 : 1
   } finally {

@@ -8,7 +8,6 @@ import { formatError } from './api.js'
 import { adminCommand } from './admin.js'
 import { keysCommand } from './keys.js'
 import { doctorCommand } from './doctor.js'
-import { validateFile } from './validate.js'
 
 const program = new Command('lienthong')
   .description('operate a lienthong gateway')
@@ -21,7 +20,8 @@ program.addCommand(keysCommand())
 program.addCommand(doctorCommand())
 program.command('validate <system> <file>')
   .description('offline: the field errors of a payload, or the canonical record and portal HoSo it would become (.json / .xml)')
-  .action(async (system: string, file: string) => { process.exitCode = await validateFile(system, file) })
+  // Loaded only for this command: the mappings and their compiled schemas are not needed by the others.
+  .action(async (system: string, file: string) => { process.exitCode = await (await import('./validate.js')).validateFile(system, file) })
 
 try {
   await program.parseAsync()

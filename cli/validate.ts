@@ -24,7 +24,7 @@ export async function validateFile (system: string, file: string): Promise<numbe
     const c = loadConfig(process.env)
     const registry = await loadMappings()
     const mapping = registry.get(system)
-    if (mapping === undefined) throw Errors.unknownSystem(system)
+    if (mapping === undefined) throw Errors.unknownSystem(system, registry.systems())
     const contentType = TYPES[extname(file).toLowerCase()]
     if (contentType === undefined) throw new Error(`${file}: the file must end in .json or .xml (its content type)`)
     if ((mapping.format === 'json') !== (contentType === 'application/json')) {

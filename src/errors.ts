@@ -102,6 +102,12 @@ export const Errors = {
   badRequest: (detail: string) => new InputError('BAD_REQUEST', 400, {
     vi: `Yêu cầu HTTP sai cấu trúc (${detail})`, en: `Malformed HTTP request (${detail})`
   }),
+  missingHost: () => new InputError('MISSING_HOST', 400, {
+    vi: 'Yêu cầu HTTP/1.1 thiếu phần đầu Host', en: 'An HTTP/1.1 request must carry a Host header'
+  }, { field: 'Host' }),
+  expectationFailed: (value: string) => new InputError('EXPECTATION_FAILED', 417, {
+    vi: `Không đáp ứng được phần đầu Expect: ${value.slice(0, 100)} (chỉ nhận 100-continue)`, en: `Cannot meet the Expect header: ${value.slice(0, 100)} (only 100-continue is supported)`
+  }, { field: 'Expect' }),
   uriTooLong: (maxChars: number, segmentChars?: number) => new InputError('URI_TOO_LONG', 414, segmentChars === undefined
     ? { vi: `Đường dẫn (URL) dài quá ${maxChars} ký tự`, en: `The URL is longer than ${maxChars} characters` }
     : { vi: `Một phần của đường dẫn (URL) dài quá ${segmentChars} ký tự`, en: `A segment of the URL path is longer than ${segmentChars} characters` }, { field: 'url' }),
@@ -124,8 +130,9 @@ export const Errors = {
   payloadTooLarge: (limit: number) => new InputError('PAYLOAD_TOO_LARGE', 413, {
     vi: `Nội dung vượt quá ${limit} byte`, en: `Body exceeds ${limit} bytes`
   }),
-  unknownSystem: (system: string) => new InputError('UNKNOWN_SYSTEM', 404, {
-    vi: `Hệ thống nguồn không được hỗ trợ: ${system}`, en: `Unknown source system: ${system}`
+  unknownSystem: (system: string, known?: string[]) => new InputError('UNKNOWN_SYSTEM', 404, {
+    vi: `Hệ thống nguồn không được hỗ trợ: ${system}${known === undefined ? '' : `; các hệ thống có: ${known.join(', ')}`}`,
+    en: `Unknown source system: ${system}${known === undefined ? '' : `; known systems: ${known.join(', ')}`}`
   }, { field: 'system' }),
   unauthenticated: () => new InputError('UNAUTHENTICATED', 401, {
     vi: 'Thiếu hoặc sai khóa truy cập (X-Api-Key)', en: 'Missing or invalid API key (X-Api-Key)'

@@ -18,6 +18,7 @@
  */
 import fp from 'fastify-plugin'
 import type { Socket } from 'node:net'
+import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http'
 import { STATUS_CODES, maxHeaderSize } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import { Errors, type GatewayError } from '../errors.js'
@@ -91,8 +92,10 @@ function frameworkErrors (error: FastifyError, req: FastifyRequest, reply: Fasti
 }
 
 /** The Fastify server options that route these refusals here (spread into `Fastify({ … })`). */
-export function httpRefusalOptions (): Pick<FastifyServerOptions, 'clientErrorHandler' | 'frameworkErrors'> {
+export function httpRefusalOptions (): Pick<FastifyServerOptions, 'clientErrorHandler' | 'frameworkErrors'> & { http: ServerOptions } {
   return {
+    // Node answers a missing Host with a bare 400 of its own: the onRequest hook below refuses it instead.
+    http: { requireHostHeader: false },
     clientErrorHandler: clientErrorHandler as unknown as FastifyServerOptions['clientErrorHandler'],
     frameworkErrors: frameworkErrors as FastifyServerOptions['frameworkErrors']
   }
@@ -102,5 +105,14 @@ export function httpRefusalOptions (): Pick<FastifyServerOptions, 'clientErrorHa
 export default fp(async (app) => {
   app.addHook('onRequest', async (req) => {
     if (req.raw.url !== undefined && req.raw.url.length > MAX_URL_LENGTH) throw Errors.uriTooLong(MAX_URL_LENGTH)
+    if (req.raw.httpVersion === '1.1' && (req.headers.host ?? '') === '') throw Errors.missingHost()
+  })
+  // An Expect other than 100-continue: Node would answer a bare 417; this one carries the gateway's body.
+  app.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const e = Errors.expectationFailed(String(req.headers.expect ?? ''))
+    app.log.info({ code: e.code, status: e.statusCode }, 'request refused by the HTTP layer')
+    const body = JSON.stringify(e.toJSON())
+    res.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' })
+    res.end(body)
   })
 }, { name: 'http-refusals', dependencies: ['error-handler'] })

@@ -1,7 +1,7 @@
 /** Mappings, administrative units and the intake service: data read once, at start-up. */
 import fp from 'fastify-plugin'
 import { loadMappings, type MappingRegistry } from '../mappings/registry.js'
-import { loadAdminUnits } from '../admin-units/index.js'
+import { loadAdminUnits, type AdminUnits } from '../admin-units/index.js'
 import { IntakeService } from '../intake/intake-service.js'
 import { closeXmlPool, xmlLimitsFrom } from '../adapters/xml.js'
 
@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     registry: MappingRegistry
     intake: IntakeService
+    /** Also read by the admin page (names of old communes). */
+    adminUnits: AdminUnits
   }
 }
 
@@ -20,5 +22,6 @@ export default fp(async (app) => {
   app.addHook('onClose', async () => { await closeXmlPool() })
   app.decorate('registry', registry)
   app.decorate('intake', intake)
+  app.decorate('adminUnits', adminUnits)
   app.log.info({ systems: registry.systems() }, 'sector mappings loaded')
 }, { name: 'intake', dependencies: ['config', 'store'] })

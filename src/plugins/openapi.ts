@@ -95,6 +95,13 @@ export default fp(async (app) => {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: true,
+    // The UI's own policy, minus what breaks a centre's LAN: `upgrade-insecure-requests` sends
+    // its assets to https on a plain-http address (a blank page), and `https:` / the online
+    // validator are hosts on the internet; every asset is served from this package.
+    transformStaticCSP: (header: string) => header
+      .replace(/\s*upgrade-insecure-requests;?/, '')
+      .replace(/ https:/g, '')
+      .replace(/ validator\.swagger\.io/g, ''),
     uiConfig: { deepLinking: true }
   })
 }, { name: 'openapi' })

@@ -66,8 +66,8 @@ export class CallbackService {
         system: route.system,
         at,
         reason: none
-          ? { code: 'NO_CLIENT', message: { vi: `Không có khách hàng nào của hệ thống ${route.system} có webhook và phụ trách cơ quan ${agency}`, en: `No client of system ${route.system} has a webhook and acts for agency ${agency}` } }
-          : { code: 'AMBIGUOUS_CLIENT', message: { vi: `Có ${candidates.length} khách hàng của hệ thống ${route.system} cùng phụ trách cơ quan ${agency}: ${candidates.map(c => c.id).join(', ')}`, en: `${candidates.length} clients of system ${route.system} act for agency ${agency}: ${candidates.map(c => c.id).join(', ')}` } }
+          ? { code: 'NO_CLIENT', message: { vi: `Không có hệ thống kết nối nào thuộc hệ thống ${route.system} có webhook và phụ trách cơ quan ${agency}`, en: `No client of system ${route.system} has a webhook and acts for agency ${agency}` } }
+          : { code: 'AMBIGUOUS_CLIENT', message: { vi: `Có ${candidates.length} hệ thống kết nối thuộc hệ thống ${route.system} cùng phụ trách cơ quan ${agency}: ${candidates.map(c => c.id).join(', ')}`, en: `${candidates.length} clients of system ${route.system} act for agency ${agency}: ${candidates.map(c => c.id).join(', ')}` } }
       }
     }
   }

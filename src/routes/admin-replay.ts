@@ -18,8 +18,13 @@ const Params = Type.Object({ maHoSo: Type.String({ maxLength: 50 }) })
 const Reason = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, description: 'why, for the audit log and the dossier' }) }, { additionalProperties: false })
 const Done = Type.Object({ maHoSo: Type.String(), state: Type.String() })
 
-function notFailed (what: string): Error {
-  return Errors.conflict('NOTHING_TO_REPLAY', `Không có ${what} thất bại để gửi lại`, `There is no failed ${what} to send again`, 'maHoSo')
+const NOTHING = {
+  dossier: ['Hồ sơ không ở trạng thái gửi thất bại: không có gì để gửi lại', 'The dossier has not failed: there is nothing to send again'],
+  webhook: ['Hồ sơ không có sự kiện webhook thất bại: không có gì để gửi lại', 'The dossier has no failed webhook event: there is nothing to send again']
+} as const
+
+function notFailed (what: keyof typeof NOTHING): Error {
+  return Errors.conflict('NOTHING_TO_REPLAY', NOTHING[what][0], NOTHING[what][1], 'maHoSo')
 }
 
 function changed (): Error {
@@ -39,7 +44,7 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
     ...operator
   }, async (req, reply) => {
     const d = await adminFind(app, app.requireClient(req), req.params.maHoSo)
-    if (d.state !== 'failed') throw notFailed('hồ sơ / dossier')
+    if (d.state !== 'failed') throw notFailed('dossier')
     const r = await app.store.adminChange(d.agency, d.ref, { expectedState: 'failed', expectedRevision: d.revision, requeue: true })
     if (r.result !== 'ok') throw r.result === 'missing' ? Errors.notFound(`hồ sơ ${d.maHoSo}`, 'maHoSo') : changed()
     if (r.jobGen !== '') await app.queues.enqueueFlush(d.agency, r.jobGen)
@@ -64,7 +69,7 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
   }, async (req, reply) => {
     const client = app.requireClient(req)
     const d = await adminFind(app, client, req.params.maHoSo)
-    if (d.state !== 'failed' && d.state !== 'needs-review') throw notFailed('hồ sơ / dossier')
+    if (d.state !== 'failed' && d.state !== 'needs-review') throw notFailed('dossier')
     if (req.body.revision !== d.revision) throw changed()
     const mapping = app.registry.get('canonical')
     if (mapping === undefined) throw Errors.internal()
@@ -118,7 +123,7 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
   }, async (req, reply) => {
     const d = await adminFind(app, app.requireClient(req), req.params.maHoSo)
     const failed = await app.store.webhooks.failedOf(d.agency, d.maHoSo)
-    if (failed === undefined || !await app.store.webhooks.unhold(d.agency, d.maHoSo, failed.id)) throw notFailed('sự kiện webhook / webhook event')
+    if (failed === undefined || !await app.store.webhooks.unhold(d.agency, d.maHoSo, failed.id)) throw notFailed('webhook')
     await app.queues.enqueueWebhook(d.agency, d.maHoSo, failed.id)
     await audit(req, 'webhook.replay', d.maHoSo, 'ok', `${failed.id} ${failed.type}`)
     return await reply.code(202).send({ maHoSo: d.maHoSo, state: 'queued' })
@@ -162,12 +167,12 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
   }, async (req) => {
     const d = await adminFind(app, app.requireClient(req), req.params.maHoSo)
     const failed = await app.store.webhooks.failedOf(d.agency, d.maHoSo)
-    if (failed === undefined) throw notFailed('sự kiện webhook / webhook event')
+    if (failed === undefined) throw notFailed('webhook')
     const by = app.requireClient(req).id
     const r = await app.store.webhooks.done(d.agency, d.maHoSo, failed.id, {
       at: isoFromEpoch(Date.now()), kind: 'webhook-discarded', eventId: failed.id, type: failed.type, client: failed.client, by, reason: req.body.reason
     })
-    if (r.result !== 'ok') throw notFailed('sự kiện webhook / webhook event')
+    if (r.result !== 'ok') throw notFailed('webhook')
     if (r.next !== '') await app.queues.enqueueWebhook(d.agency, d.maHoSo, r.next)
     await audit(req, 'webhook.discard', d.maHoSo, 'ok', `${failed.id}: ${req.body.reason}`)
     return { maHoSo: d.maHoSo, state: r.next === '' ? 'empty' : 'next-queued' }

@@ -81,7 +81,7 @@ export default async function inboundRoutes (app: FastifyInstance): Promise<void
     preParsing: async (req) => {
       const client = app.requireClient(req)
       const mapping = app.registry.get(req.params.system)
-      if (mapping === undefined) throw Errors.unknownSystem(req.params.system)
+      if (mapping === undefined) throw Errors.unknownSystem(req.params.system, app.registry.systems())
       if (client.role !== 'sector' || client.system !== req.params.system) throw Errors.forbiddenSystem(req.params.system)
       const type = mediaType(req)
       const accepted = mapping.format === 'json' ? JSON_TYPES : XML_TYPES
@@ -142,7 +142,7 @@ export async function validateRoute (app: FastifyInstance): Promise<void> {
     preParsing: async (req) => {
       app.requireClient(req)
       const mapping = app.registry.get(req.params.system)
-      if (mapping === undefined) throw Errors.unknownSystem(req.params.system)
+      if (mapping === undefined) throw Errors.unknownSystem(req.params.system, app.registry.systems())
       const type = mediaType(req)
       const accepted = mapping.format === 'json' ? JSON_TYPES : XML_TYPES
       if (!accepted.includes(type)) throw Errors.unsupportedMediaType(type === '' ? undefined : type, accepted.join(', '))
@@ -150,7 +150,7 @@ export async function validateRoute (app: FastifyInstance): Promise<void> {
     config: { rateLimit: rateLimitOf(app) }
   }, async (req) => {
     const mapping = app.registry.get(req.params.system)
-    if (mapping === undefined) throw Errors.unknownSystem(req.params.system)
+    if (mapping === undefined) throw Errors.unknownSystem(req.params.system, app.registry.systems())
     const { dossier, review } = await app.intake.normalize(mapping, bodyText(req.body, mapping.format))
     const { sourceId: _s, ...rest } = dossier
     const maHoSo = `${dossier.agency.code}-${codeDay(dossier.receivedAt)}-00000`

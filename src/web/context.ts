@@ -4,8 +4,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Client } from '../plugins/clients.js'
-import { actionName, formatDate, isWord, reasonText, statusName, words, type Lang } from './i18n.js'
-import { fieldLabel } from './field-labels.js'
+import { actionName, countText, fieldLabelAt, fieldValue, formatDate, formatDay, isWord, reasonText, statusName, systemName, valueName, words, type Lang } from './i18n.js'
+import type { ValueKind } from './i18n-values.js'
+import { filterText, historyDetail } from './history-text.js'
 import { SESSION_COOKIE, type SessionStore, type WebSession } from './session.js'
 
 declare module 'fastify' {
@@ -40,6 +41,8 @@ export async function loadRequest (app: FastifyInstance, sessions: SessionStore,
   } else {
     req.lang = req.cookies[LANG_COOKIE] === 'en' ? 'en' : 'vi'
   }
+  // No session yet (or it expired): the CSRF check finds no secret and refuses cleanly, never a TypeError.
+  req.session = {}
   const id = req.cookies[SESSION_COOKIE]
   if (id === undefined) return
   const s = await sessions.get(id)
@@ -83,12 +86,17 @@ export function pageData (req: FastifyRequest, reply: FastifyReply): Record<stri
     path,
     langSwitch: `${path}?${q.toString()}`,
     fmt: formatDate,
-    /** yyyy-MM-dd (a local day) as dd/MM/yyyy. */
-    day: (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) ? d.split('-').reverse().join('/') : d,
+    day: formatDay,
+    countText: (n: number) => countText(n, lang),
+    systemName: (s: string) => systemName(s, lang),
+    value: (kind: ValueKind, code: string) => valueName(kind, code, lang),
+    fieldValue: (path: string, v: string) => fieldValue(path, v, lang),
+    historyDetail: (h: Record<string, unknown>) => historyDetail(h, lang),
+    filterText: (f: unknown) => filterText(f, lang),
     statusName: (c: string) => statusName(c, lang),
     reasonText: (c: string) => reasonText(c, lang),
     action: (a: string) => actionName(a, lang),
-    label: (path: string) => fieldLabel(path, lang),
+    label: (path: string) => fieldLabelAt(path, lang),
     msg: (m: { vi: string, en: string } | undefined) => m === undefined ? '' : m[lang]
   }
 }

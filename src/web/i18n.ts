@@ -1,9 +1,12 @@
 /**
- * The admin page's words, in Vietnamese (the default) and English, and its date format: local
- * time in Asia/Ho_Chi_Minh as dd/MM/yyyy HH:mm, whatever the server's own time zone.
+ * The one dictionary of the admin page and the CLI, in Vietnamese (the default) and English:
+ * words (`W`), values by kind and field names (./i18n-values.ts), the portal's status names and
+ * the failure reasons; and the date format, local time in Asia/Ho_Chi_Minh as dd/MM/yyyy HH:mm
+ * whatever the server's own time zone, shown and typed alike.
  */
 import { STATUS_LABELS } from '../mappings/to-portal.js'
 import { REASONS } from '../routes/failure-reasons.js'
+import { FIELD_KINDS, FIELD_LABELS, VALUES, type ValueKind } from './i18n-values.js'
 
 export type Lang = 'vi' | 'en'
 
@@ -100,12 +103,19 @@ const W = {
   payloads: ['Dữ liệu gốc đã nhận (các phiên bản)', 'Payloads as received (revisions)'],
   payloadsNote: ['Dữ liệu gốc chứa thông tin cá nhân: mỗi lần xem được ghi nhật ký.', 'Payloads hold personal data: every read is logged.'],
   showPayloads: ['Xem dữ liệu gốc (ghi nhật ký)', 'Show payloads (logged)'],
-  changedLines: ['Dòng tô màu: khác với phiên bản trước đó cùng định dạng', 'Highlighted lines differ from the revision before it in the same format'],
+  changedLines: ['Dòng tô màu: khác với phiên bản liền trước (bản chuẩn hóa so với bản chuẩn hóa, dữ liệu gốc so với dữ liệu gốc)', 'Highlighted lines differ from the revision before (canonical against canonical, original against original)'],
+  canonicalPayloads: ['Bản ghi chuẩn hóa của từng phiên bản', 'Each revision as a canonical record'],
+  originalPayloads: ['Dữ liệu gốc của hệ thống ngành', 'As the sector system sent it'],
+  byOfficer: ['bản sửa của cán bộ', 'an officer\'s correction'],
+  bySector: ['do hệ thống ngành gửi', 'sent by the sector system'],
   actions: ['Xử lý', 'Actions'],
   replay: ['Gửi lại', 'Send again'],
   editReplay: ['Sửa và gửi lại', 'Edit and send again'],
   discard: ['Bỏ qua hồ sơ', 'Discard'],
   discardReason: ['Lý do bỏ qua', 'Why discard'],
+  confirmTitle: ['Xác nhận bỏ qua', 'Confirm'],
+  confirmDiscard: ['Bỏ qua hồ sơ này? Hồ sơ sẽ không được gửi lên Cổng nữa và không hoàn tác được:', 'Discard this dossier? It will not be sent to the portal any more, and this cannot be undone:'],
+  confirmWebhookDiscard: ['Bỏ sự kiện webhook đang lỗi của hồ sơ này? Hệ thống ngành sẽ không nhận sự kiện đó nữa:', 'Drop the failed webhook event of this dossier? The sector system will not receive it:'],
   webhookReplay: ['Gửi lại webhook', 'Send the webhook again'],
   webhookDiscard: ['Bỏ sự kiện webhook', 'Drop the webhook event'],
   viewerNote: ['Bạn đăng nhập với quyền chỉ xem: không thực hiện được thao tác.', 'You are signed in as a viewer: you cannot act.'],
@@ -119,6 +129,7 @@ const W = {
   done: ['Đã thực hiện', 'Done'],
   chooseCommune: ['Chọn xã mới', 'Choose the new commune'],
   oldCommune: ['Xã cũ', 'Old commune'],
+  addressGiven: ['Địa chỉ ghi trong hồ sơ', 'Address given in the dossier'],
   settle: ['Xác nhận xã', 'Confirm commune'],
   chooseSystem: ['Giao cho hệ thống', 'Give to system'],
   route: ['Giao hồ sơ', 'Route'],
@@ -153,43 +164,100 @@ const W = {
   unavailable: ['Hệ thống tạm thời không sẵn sàng (Redis); hãy thử lại sau ít phút.', 'The gateway is briefly unavailable (Redis); try again in a few minutes.'],
   back: ['Quay lại', 'Back'],
   csrf: ['Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang và thử lại.', 'The form expired or is invalid; reload the page and try again.'],
+  sessionExpired: ['Phiên làm việc đã hết hạn; hãy đăng nhập lại rồi thực hiện lại thao tác.', 'Your session ended; sign in again, then repeat what you were doing.'],
   signInFirst: ['Hãy đăng nhập.', 'Please sign in.'],
-  forbiddenQueues: ['Hàng đợi chỉ dành cho quyền vận hành (operator).', 'The queues are for operators only.'],
+  forbiddenQueues: ['Hàng đợi chỉ dành cho quyền vận hành; bạn đăng nhập với quyền chỉ xem.', 'The queues are for operators only; you are signed in as a viewer.'],
+  operatorsOnly: ['Chỉ quyền vận hành mới sửa được hồ sơ; bạn đăng nhập với quyền chỉ xem.', 'Only operators can edit a dossier; you are signed in as a viewer.'],
   tooMany: ['Quá nhiều lần thử; hãy đợi một phút.', 'Too many attempts; wait a minute.'],
   notFound: ['Không tìm thấy trang hoặc hồ sơ.', 'Page or dossier not found.'],
   language: ['English', 'Tiếng Việt'],
+  currentStatus: ['Trạng thái hiện tại', 'Current status'],
+  connectedSystem: ['Hệ thống kết nối', 'Connected system'],
+  dueDay: ['Hạn trả', 'Due'],
+  occurredAt: ['Xảy ra lúc', 'Happened at'],
+  sourceNumber: ['Số hồ sơ của hệ thống ngành', 'Sector system\'s number'],
+  triesCount: ['Số lần thử', 'Attempts'],
+  routing: ['Giao hệ thống', 'Routing'],
+  noFilter: ['Mọi hồ sơ gửi thất bại', 'Every failed dossier'],
+  dossiers: ['hồ sơ', 'dossiers'],
+  failuresInARow: ['lần lỗi liên tiếp, từ', 'failures in a row, since'],
+  onPortal: ['đã có trên Cổng', 'on the portal'],
+  notOnPortal: ['chưa có trên Cổng', 'not on the portal yet'],
+  compacted: ['Đã thu gọn', 'Compacted'],
+  moreWithAll: ['(còn nữa: thêm --all để lấy mọi trang)', '(more: --all for every page)'],
+  role: ['Quyền', 'Role'],
+  attemptNo: ['lần', 'attempt'],
+  portalCode: ['mã của Cổng', 'portal code'],
+  times: ['lần thử', 'attempts'],
+  badDay: ['Ngày không hợp lệ: nhập theo dạng dd/MM/yyyy', 'Not a valid day: type it as dd/MM/yyyy'],
   yes: ['Có', 'Yes'],
   no: ['Không', 'No']
 } as const
 
-const ACTIONS: Record<string, [string, string]> = {
-  'dossier.replay': ['Gửi lại hồ sơ', 'Dossier sent again'],
-  'dossier.edit': ['Sửa và gửi lại hồ sơ', 'Dossier corrected and sent again'],
-  'dossier.discard': ['Bỏ qua hồ sơ', 'Dossier discarded'],
-  'webhook.replay': ['Gửi lại webhook', 'Webhook sent again'],
-  'webhook.discard': ['Bỏ sự kiện webhook', 'Webhook event dropped'],
-  'webhook.recover': ['Gửi lại các webhook lỗi', 'Failed webhooks recovered'],
-  'review.settle': ['Chọn xã cho hồ sơ', 'Commune chosen'],
-  route: ['Giao hồ sơ trực tuyến', 'Online dossier routed'],
-  'replay.create': ['Bắt đầu gửi lại hàng loạt', 'Bulk replay started'],
-  'replay.cancel': ['Dừng gửi lại hàng loạt', 'Bulk replay cancelled'],
-  'replay.finished': ['Gửi lại hàng loạt kết thúc', 'Bulk replay finished'],
-  'payloads.read': ['Xem dữ liệu gốc', 'Payloads read'],
-  'web.signin': ['Đăng nhập trang quản trị', 'Signed in to the admin page'],
-  'queues.change': ['Thay đổi hàng đợi (bull-board)', 'Queue changed (bull-board)']
+const at = (lang: Lang): 0 | 1 => lang === 'vi' ? 0 : 1
+
+/** A coded value in words; a code the dictionary lacks, as it is (the dictionary test lists them). */
+export function valueName (kind: ValueKind, code: string, lang: Lang): string {
+  return (VALUES[kind] as Record<string, readonly [string, string]>)[code]?.[at(lang)] ?? code
 }
 
-/** An audit action in words; an action not listed here, as its code. */
-export function actionName (action: string, lang: Lang): string {
-  return ACTIONS[action]?.[lang === 'vi' ? 0 : 1] ?? action
+export function hasValue (kind: ValueKind, code: string): boolean {
+  return Object.hasOwn(VALUES[kind], code)
+}
+
+/** An audit action in words. */
+export function actionName (action: string, lang: Lang): string { return valueName('auditAction', action, lang) }
+
+/** A sector system in words: Hộ tịch, Đất đai… */
+export function systemName (system: string, lang: Lang): string { return valueName('system', system, lang) }
+
+/** A field of the canonical record by its name (`holder.ids.0.number` → Số giấy tờ tùy thân). */
+export function fieldLabel (path: string, lang: Lang): string | undefined {
+  return FIELD_LABELS[path.replace(/\.\d+(?=\.|$)/g, '')]?.[at(lang)]
+}
+
+/** The label with the item's place in its lists, counted from 1: `documents.1.name` → "…: tên (2)". */
+export function fieldLabelAt (path: string, lang: Lang): string | undefined {
+  const label = fieldLabel(path, lang)
+  const places = [...path.matchAll(/\.(\d+)(?=\.|$)/g)].map(m => Number(m[1]) + 1)
+  return label === undefined || places.length === 0 ? label : `${label} (${places.join('.')})`
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/
+
+/** A value of the record as shown: coded values in words, dates dd/MM/yyyy (HH:mm), booleans Có/Không. */
+export function fieldValue (path: string, value: string, lang: Lang): string {
+  const bare = path.replace(/\.\d+(?=\.|$)/g, '')
+  if (bare === 'status') return statusName(value, lang)
+  if (bare === 'provenance.system') return systemName(value, lang)
+  if (bare === 'provenance.mappingVersion') {
+    const [system = '', version = ''] = value.split('@')
+    return `${systemName(system, lang)} ${version}`.trim()
+  }
+  const kind = FIELD_KINDS[bare]
+  if (kind !== undefined) return valueName(kind, value, lang)
+  if (value === 'true' || value === 'false') return valueName('yesNo', value, lang)
+  if (ISO_INSTANT.test(value)) return formatDate(value)
+  if (ISO_DAY.test(value)) return formatDay(value)
+  return value
+}
+
+/** "3 kết quả", "1 result", "3 results". */
+export function countText (n: number, lang: Lang): string {
+  if (lang === 'vi') return `${n} kết quả`
+  return `${n} ${n === 1 ? 'result' : 'results'}`
 }
 
 export type Word = keyof typeof W
 
 export function words (lang: Lang): (w: Word) => string {
-  const i = lang === 'vi' ? 0 : 1
+  const i = at(lang)
   return (w) => W[w][i]
 }
+
+/** Every word, for the dictionary's own test. */
+export const ALL_WORDS: Readonly<Record<string, readonly [string, string]>> = W
 
 export function isWord (w: string): w is Word { return Object.hasOwn(W, w) }
 
@@ -215,6 +283,30 @@ export function formatDate (value: string | number | undefined): string {
   const p: Record<string, string> = {}
   for (const x of parts.formatToParts(ms)) p[x.type] = x.value
   return `${p.day ?? ''}/${p.month ?? ''}/${p.year ?? ''} ${p.hour ?? ''}:${p.minute ?? ''}`
+}
+
+/** yyyy-MM-dd (a calendar day, no time zone) as dd/MM/yyyy. */
+export function formatDay (day: string): string {
+  return ISO_DAY.test(day) ? day.split('-').reverse().join('/') : day
+}
+
+/**
+ * What an officer types, back to ISO: `dd/MM/yyyy` → `yyyy-MM-dd`; `dd/MM/yyyy HH:mm` → the
+ * instant at +07:00 (Vietnam has no daylight saving). ISO typed as ISO is kept. Anything else:
+ * undefined (the caller passes it on as typed, for validation to name the field).
+ */
+export function parseTyped (text: string): string | undefined {
+  const t = text.trim()
+  if (ISO_DAY.test(t) || ISO_INSTANT.test(t)) return t
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$/.exec(t)
+  if (m === null) return undefined
+  const pad = (x: string | undefined): string => (x ?? '').padStart(2, '0')
+  const day = `${m[3] ?? ''}-${pad(m[2])}-${pad(m[1])}`
+  const check = new Date(`${day}T00:00:00Z`)
+  if (Number.isNaN(check.getTime()) || check.toISOString().slice(0, 10) !== day) return undefined
+  if (m[4] === undefined) return day
+  if (Number(m[4]) > 23) return undefined
+  return `${day}T${pad(m[4])}:${m[5] ?? '00'}:00+07:00`
 }
 
 /** Today in Asia/Ho_Chi_Minh, yyyy-mm-dd. */

@@ -6,7 +6,7 @@
  * form (secret kept in the Redis session), templates that escape all data.
  */
 import { fileURLToPath } from 'node:url'
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
@@ -44,6 +44,34 @@ export const PAGE_CSP = {
   objectSrc: ["'none'"]
 }
 
+const eta = new Eta({ views: VIEWS_DIR, autoEscape: true, autoTrim: false, cache: false })
+
+/** Templates and CSRF tokens for the page. */
+async function registerViews (app: FastifyInstance): Promise<void> {
+  await app.register(view, { engine: { eta }, root: VIEWS_DIR, production: false })
+  await app.register(csrf, { sessionPlugin: '@fastify/session' })
+}
+
+/** A page rendered outside @fastify/view: bull-board's mount has its own (EJS) view decorator. */
+export async function renderPage (name: string, data: Record<string, unknown>): Promise<string> {
+  return await eta.renderAsync(name, data)
+}
+
+/** The sign-in form, saying the session ended, then back to the page the form was posted from. */
+function expiredSignIn (req: FastifyRequest): string {
+  const posted = (req.body as { next?: unknown } | undefined)?.next
+  let next = typeof posted === 'string' ? posted : ''
+  if (next === '') {
+    try {
+      const ref = new URL(String(req.headers.referer ?? ''))
+      if (ref.host === req.headers.host) next = ref.pathname + ref.search
+    } catch {}
+  }
+  const q = new URLSearchParams({ expired: '1' })
+  if (next.startsWith('/admin') && !next.startsWith('/admin/signin')) q.set('next', next)
+  return `/admin/signin?${q.toString()}`
+}
+
 export default async function adminWeb (app: FastifyInstance): Promise<void> {
   const sessions = new SessionStore(app.redis, app.config.KEY_PREFIX)
   // Pages, not API: kept out of the OpenAPI document.
@@ -55,13 +83,8 @@ export default async function adminWeb (app: FastifyInstance): Promise<void> {
     hsts: app.config.ADMIN_COOKIE_SECURE,
     referrerPolicy: { policy: 'same-origin' }
   })
-  await app.register(view, {
-    engine: { eta: new Eta({ autoEscape: true, autoTrim: false }) },
-    root: VIEWS_DIR,
-    production: false
-  })
+  await registerViews(app)
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/static/', decorateReply: false, index: false, maxAge: 3_600_000 })
-  await app.register(csrf, { sessionPlugin: '@fastify/session' })
   decorateRequests(app)
   app.addHook('onRequest', async (req, reply) => {
     await loadRequest(app, sessions, req, reply)
@@ -72,9 +95,14 @@ export default async function adminWeb (app: FastifyInstance): Promise<void> {
     const t = words(req.lang)
     if (err instanceof SignInRequired) {
       if (req.method === 'GET') return await reply.redirect(`/admin/signin?next=${encodeURIComponent(req.url)}`)
-      return await reply.code(401).view('error', { ...pageData(req, reply), status: 401, message: t('signInFirst') })
+      return await reply.redirect(expiredSignIn(req), 303)
     }
-    if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
+    // A form posted after its session ended (the sign-in form's own, or a signed-in one): sign in again.
+    if (err.code === 'FST_CSRF_MISSING_SECRET' || (err.code === 'FST_CSRF_INVALID_TOKEN' && req.webClient === null)) {
+      req.log.info({ code: err.code }, 'admin page form posted after its session ended')
+      return await reply.redirect(expiredSignIn(req), 303)
+    }
+    if (err.code === 'FST_CSRF_INVALID_TOKEN') {
       req.log.info({ code: err.code }, 'admin page form refused: CSRF')
       return await reply.code(403).view('error', { ...pageData(req, reply), status: 403, message: t('csrf') })
     }

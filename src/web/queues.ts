@@ -12,7 +12,9 @@ import { createBullBoard } from '@bull-board/api'
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { FastifyAdapter } from '@bull-board/fastify'
 import { SessionStore } from './session.js'
-import { decorateRequests, isOperator, loadRequest } from './context.js'
+import { decorateRequests, isOperator, loadRequest, pageData } from './context.js'
+import { renderPage } from './plugin.js'
+import csrf from '@fastify/csrf-protection'
 import { words } from './i18n.js'
 
 export const QUEUES_PATH = '/admin/queues'
@@ -48,15 +50,17 @@ export default async function queuesBoard (app: FastifyInstance): Promise<void> 
     },
     hsts: app.config.ADMIN_COOKIE_SECURE
   })
+  // For the sign-out form of its refusal pages.
+  await app.register(csrf, { sessionPlugin: '@fastify/session' })
   decorateRequests(app)
   app.addHook('onRequest', async (req, reply) => {
     await loadRequest(app, sessions, req, reply)
     const t = words(req.lang)
     if (req.webClient === null) {
       if (req.method === 'GET') return await reply.redirect(`/admin/signin?next=${encodeURIComponent(req.url)}`)
-      return await reply.code(401).type('text/plain; charset=utf-8').send(t('signInFirst'))
+      return await reply.code(401).type('text/html; charset=utf-8').send(await renderPage('error', { ...pageData(req, reply), status: 401, message: t('signInFirst') }))
     }
-    if (!isOperator(req.webClient)) return await reply.code(403).type('text/plain; charset=utf-8').send(t('forbiddenQueues'))
+    if (!isOperator(req.webClient)) return await reply.code(403).type('text/html; charset=utf-8').send(await renderPage('error', { ...pageData(req, reply), status: 403, message: t('forbiddenQueues') }))
     if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req.headers)) return await reply.code(403).type('text/plain; charset=utf-8').send(t('csrf'))
   })
   app.addHook('onResponse', async (req, reply) => {

@@ -66,3 +66,14 @@ export function placeIssues<T extends { field: string }> (leaves: Leaf[], issues
   }
   return { byPath, loose }
 }
+
+/**
+ * The record as the edit API takes it: the canonical view without what the gateway adds
+ * (schema version, code, provenance), with the sender's number back as `sourceId`. A record
+ * already in that shape is returned as it is.
+ */
+export function editableRecord (dossier: Record<string, unknown>): Record<string, unknown> {
+  const { schemaVersion: _s, maHoSo: _m, provenance, ...rest } = dossier
+  const sourceId = (provenance as { sourceId?: string } | undefined)?.sourceId ?? rest.sourceId
+  return { sourceId, ...rest }
+}

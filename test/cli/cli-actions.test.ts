@@ -96,6 +96,23 @@ t.test('edit: the corrected record from a file reaches the portal; an invalid on
   t.ok(await audited('dossier.edit', code))
 })
 
+t.test('admin show --json feeds admin edit; admin failed shows the portal\'s reply', async t => {
+  const code = await failedDossier('CLI-ED-2', 'TrichYeuHoSo quá dài')
+  const listed = await cli(['admin', 'failed', '--kind', 'delivery'], env())
+  t.equal(listed.code, 0, listed.stderr)
+  t.match(listed.stdout, /TrichYeuHoSo quá dài/, 'the portal\'s reply')
+  t.match(listed.stdout, /Hộ tịch/, 'the system in words')
+  const shown = await cli(['admin', 'show', code, '--json'], env())
+  t.equal(shown.code, 0, shown.stderr)
+  const view = JSON.parse(shown.stdout) as { dossier: Record<string, unknown> }
+  const file = join(dir, 'shown.json')
+  writeFileSync(file, JSON.stringify({ ...view, dossier: { ...view.dossier, summary: 'Đăng ký khai sinh (sửa từ show --json)' } }))
+  const r = await cli(['admin', 'edit', code, file, '--reason', 'Sửa trích yếu'], env())
+  t.equal(r.code, 0, r.stderr)
+  await waitFor(async () => await state(code) === 'delivered', { what: 'edited dossier delivered' })
+  t.equal(sim.state.dossier(code)?.hoSo.TrichYeuHoSo, 'Đăng ký khai sinh (sửa từ show --json)')
+})
+
 t.test('settle a split commune', async t => {
   const xml = readFileSync('fixtures/land/split-commune-review.input.xml', 'utf8')
   const res = await post(gw.url, gw.keys.land as string, 'land', xml, 'application/xml')
@@ -132,8 +149,8 @@ t.test('Ctrl-C during a bulk replay cancels the job on the gateway, then exits 1
   // an agency with nothing failed, and the job is created while only `api` could see it run.
   await gw.close()
   const run = startCli(['admin', 'bulk-replay', '--agency', '000.00.99.H42'], { LIENTHONG_URL: api.url, LIENTHONG_KEY: gw.keys.admin })
-  await waitFor(() => /bulk replay (\S+):/.test(run.stderr), { what: 'the job created' })
-  const id = /bulk replay (\S+):/.exec(run.stderr)?.[1] as string
+  await waitFor(() => /hàng loạt ([0-9a-f-]{36})/.test(run.stderr), { what: 'the job created' })
+  const id = /hàng loạt ([0-9a-f-]{36})/.exec(run.stderr)?.[1] as string
   run.child.kill('SIGINT')
   const job = async (): Promise<{ state: string, cancelRequested: boolean }> =>
     await (await fetch(`${api.url}/v1/admin/replays/${encodeURIComponent(id)}`, { headers: { 'x-api-key': gw.keys.admin } })).json() as never

@@ -38,6 +38,12 @@ t.test('validate: the field errors of a broken payload, exit code 1', async t =>
   t.match(r.stderr, /INVALID_DATE ngayTiepNhan: .+ \/ .+/)
 })
 
+t.test('validate: an unknown system lists the known ones', async t => {
+  const r = await cli(['validate', 'no-such-system', 'fixtures/samples/civil-status.json'])
+  t.equal(r.code, 1)
+  t.match(r.stderr, /^404 UNKNOWN_SYSTEM system: .*civil-status, .*land/m)
+})
+
 t.test('keys: issue, list and revoke in a clients file the gateway loads', async t => {
   const file = join(dir, 'clients.json')
   const issued = await cli(['keys', '--file', file, 'issue', 'hotich-ht', 'civil-status', '--agencies', '000.00.31.h42,*.H42'])
@@ -89,9 +95,10 @@ t.test('admin commands against a real gateway', async t => {
 
   const show = await cli(['admin', 'show', code], env)
   t.equal(show.code, 0, show.stderr)
-  t.match(show.stdout, new RegExp(`maHoSo\\s+${code.replaceAll('.', '\\.')}`))
-  t.match(show.stdout, /state\s+\w+, revision 1/)
-  t.match(show.stdout, /history\s+\d+ entries/)
+  t.match(show.stdout, new RegExp(`Mã hồ sơ: ${code.replaceAll('.', '\\.')}`))
+  t.match(show.stdout, /Tình trạng đồng bộ: Đang chờ gửi · Phiên bản 1/, 'in words, from the dictionary')
+  t.match(show.stdout, /Lịch sử: \d+/)
+  t.notMatch(show.stdout, /\d{4}-\d{2}-\d{2}T/, 'no ISO dates')
   t.notOk(show.stdout.includes(gw.keys.admin) || show.stderr.includes(gw.keys.admin), 'the key is never printed')
 
   // Reading payloads is audited: the audit log then has an entry by this admin.
@@ -99,8 +106,11 @@ t.test('admin commands against a real gateway', async t => {
   t.equal(payloads.status, 200)
   const audit = await cli(['admin', 'audit', '--limit', '10'], env)
   t.equal(audit.code, 0, audit.stderr)
-  t.match(audit.stdout, /^at\s+actor\s+role\s+action/)
-  t.match(audit.stdout, new RegExp(`admin\\s+\\w+\\s+\\S+\\s+${code.replaceAll('.', '\\.')}`))
+  t.match(audit.stdout, /^Thời điểm\s+Người thực hiện\s+Quyền\s+Thao tác/)
+  t.match(audit.stdout, new RegExp(`\\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2}\\s+admin\\s+vận hành\\s+Xem dữ liệu gốc\\s+${code.replaceAll('.', '\\.')}\\s+Thành công`), 'local time (+07:00), words')
+  const audited = JSON.parse((await cli(['admin', 'audit', '--limit', '1', '--json'], env)).stdout) as Array<{ at: string }>
+  const shown = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2})/m.exec(audit.stdout.split('\n')[1] ?? '')
+  t.equal(shown === null ? '' : `${shown[3]}-${shown[2]}-${shown[1]}T${shown[4]}:${shown[5]}`, new Date(Date.parse(audited[0]?.at ?? '') + 7 * 3_600_000).toISOString().slice(0, 16), 'the UTC instant shown at +07:00')
   const auditJson = await cli(['admin', 'audit', '--all', '--json'], env)
   t.ok((JSON.parse(auditJson.stdout) as unknown[]).length >= 1)
 
@@ -112,7 +122,16 @@ t.test('admin commands against a real gateway', async t => {
   workers.push(await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'worker' }, clients: { file: gw.clientsFile, keys: gw.keys } }))
   const bulk = await cli(['admin', 'bulk-replay', '--system', 'land'], env)
   t.equal(bulk.code, 0, bulk.stderr)
-  t.match(bulk.stdout, /done: 0 replayed, 0 skipped of 0/)
+  t.match(bulk.stdout, /done: đã gửi lại 0, bỏ qua 0, khớp bộ lọc 0 kết quả/)
+  t.notMatch(bulk.stderr, /matched/, 'no count printed before the job counted')
+  const byDay = await cli(['admin', 'bulk-replay', '--system', 'land', '--from', '2026-12-01', '--to', '07/12/2026'], env)
+  t.equal(byDay.code, 0, byDay.stderr)
+  const badDay = await cli(['admin', 'bulk-replay', '--from', '31/02/2026'], env)
+  t.equal(badDay.code, 1)
+  t.match(badDay.stderr, /^400 INVALID_OPTION --from: --from không phải ngày hợp lệ/, 'named as the option')
+  t.notMatch(badDay.stderr, /body\.filter/)
+  const badInstant = await cli(['admin', 'bulk-replay', '--to', '2026-12-01T25:00:00Z'], env)
+  t.notMatch(badInstant.stderr, /body\.filter/, 'an API refusal named as the option too')
   const failed = await cli(['admin', 'failed', '--json'], env)
   t.equal(failed.code, 0, failed.stderr)
   t.same(JSON.parse(failed.stdout), [])

@@ -218,7 +218,9 @@ t.test('refusals by the HTTP layer carry the gateway\'s code and bilingual messa
     ['Content-Length with chunked', post('Content-Length: 2\r\nTransfer-Encoding: chunked\r\n', '2\r\n{}\r\n0\r\n\r\n'), 400, 'BAD_FRAMING'],
     ['a chunk size that is not hex', post('Transfer-Encoding: chunked\r\n', 'zz\r\n{}\r\n0\r\n\r\n'), 400, 'BAD_FRAMING'],
     ['a method that is no token', 'G@T /health/live HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'BAD_REQUEST'],
-    ['a header name with a space', 'GET /health/live HTTP/1.1\r\nHost: x\r\nX Bad: 1\r\n\r\n', 400, 'BAD_REQUEST']
+    ['a header name with a space', 'GET /health/live HTTP/1.1\r\nHost: x\r\nX Bad: 1\r\n\r\n', 400, 'BAD_REQUEST'],
+    ['HTTP/1.1 without Host', 'GET /health/live HTTP/1.1\r\n\r\n', 400, 'MISSING_HOST'],
+    ['an Expect other than 100-continue', post('Expect: 200-ok\r\nContent-Length: 2\r\n', '{}'), 417, 'EXPECTATION_FAILED']
   ]
   for (const [name, request, status, code] of cases) {
     const res = await raw(request)

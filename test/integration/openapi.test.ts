@@ -138,4 +138,9 @@ t.test('Swagger UI is served from the package, with nothing from another host', 
   const literals = init.match(/(["'`])(?:https?:)?\/\/[^"'`]*\1/g) ?? []
   t.same(literals, [], 'the initializer fetches nothing from another host')
   t.match(init, /json/)
+  // Over plain http on a LAN address the policy must not send the assets to https, nor allow internet hosts.
+  const csp = page.headers.get('content-security-policy') ?? ''
+  t.notMatch(csp, /upgrade-insecure-requests/, 'no upgrade to https')
+  t.notMatch(csp, /https:|validator\.swagger\.io/, 'no internet host allowed')
+  t.match(csp, /script-src 'self'/)
 })

@@ -4,7 +4,7 @@ import { formatDate, localDay } from '../../src/web/i18n.js'
 import { applyForm, flatten, formPath, placeIssues } from '../../src/web/record-form.js'
 import { apiFilter, isoDay } from '../../src/web/routes/failed.js'
 import { changedLines } from '../../src/web/payload-view.js'
-import { fieldLabel } from '../../src/web/field-labels.js'
+import { fieldLabel } from '../../src/web/i18n.js'
 
 t.test('dates are dd/MM/yyyy HH:mm in Asia/Ho_Chi_Minh, whatever the offset given', async t => {
   t.equal(formatDate('2025-07-02T09:30:00+07:00'), '02/07/2025 09:30')

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify'
 import { callApi, query } from '../api.js'
 import { pageData, signedIn } from '../context.js'
-import { apiFilter, readFilter, type Filter } from './failed.js'
+import { apiFilter, badDays, readFilter, type Filter } from './failed.js'
 
 const BULK_FIELDS = ['system', 'agency', 'province', 'reason', 'from', 'to'] as const
 
@@ -23,7 +23,8 @@ export default async function bulkRoutes (app: FastifyInstance): Promise<void> {
     const me = signedIn(req)
     const q = req.query as Record<string, unknown>
     const filter = bulkFilter(q)
-    const counted = q.count === '1'
+    const bad = badDays(filter)
+    const counted = q.count === '1' && bad.length === 0
       ? await callApi<{ total: number }>(app, me, 'GET', `/v1/admin/failed${query({ ...apiFilter(filter), kind: 'delivery', limit: 1 })}`)
       : undefined
     // Jobs have no list of their own: the audit log names each one started.
@@ -32,6 +33,7 @@ export default async function bulkRoutes (app: FastifyInstance): Promise<void> {
     return await reply.view('bulk', {
       ...pageData(req, reply),
       filter,
+      badDays: bad,
       systems: app.registry.systems(),
       count: counted?.ok === true ? counted.body.total : undefined,
       error: counted?.error,

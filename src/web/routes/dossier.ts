@@ -7,9 +7,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { coversAgency } from '../../plugins/clients.js'
 import { callApi } from '../api.js'
-import { pageData, signedIn } from '../context.js'
+import { isOperator, pageData, signedIn } from '../context.js'
 import { flatten } from '../record-form.js'
-import { changedLines, prettyPayload } from '../payload-view.js'
+import { reviewWords } from '../review-info.js'
+import { againstOlder, canonicalText, prettyPayload } from '../payload-view.js'
 
 type Params = { code: string }
 
@@ -25,6 +26,18 @@ export async function act (app: FastifyInstance, req: FastifyRequest, reply: Fas
 function field (body: unknown, name: string): string {
   const v = (body as Record<string, unknown> | undefined)?.[name]
   return typeof v === 'string' ? v.trim() : ''
+}
+
+/** A payload's canonical record: mapped again by its system's mapping (the officer's edits are canonical already). */
+async function canonicalOf (app: FastifyInstance, format: string, body: string): Promise<string> {
+  const mapping = app.registry.get(format)
+  if (mapping === undefined) return body
+  try {
+    return canonicalText((await app.intake.normalize(mapping, body)).dossier)
+  } catch {
+    // A payload the current mapping refuses (it changed since): shown as received.
+    return prettyPayload(body, 'application/json')
+  }
 }
 
 export default async function dossierRoutes (app: FastifyInstance): Promise<void> {
@@ -45,6 +58,7 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
       ...pageData(req, reply),
       v,
       rows: flatten(record),
+      review: (v.sync.review ?? []).map((r: { target: string, oldCode: string }) => ({ ...r, ...reviewWords(app.adminUnits, v.dossier, r) })),
       receivers,
       done: (req.query as { done?: string }).done === '1'
     })
@@ -54,22 +68,27 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
     const me = signedIn(req)
     const r = await callApi<{ items: Array<{ receivedAt: string, clientId: string, contentType: string, sha256: string, mappingVersion: string, body: string }> }>(app, me, 'GET', `/v1/admin/dossiers/${encodeURIComponent(req.params.code)}/payloads`)
     if (!r.ok) return await reply.code(r.status).view('error', { ...pageData(req, reply), status: r.status, apiError: r.error, back: dossierPath(req.params.code) })
-    const items = r.body.items.map(p => ({ ...p, text: prettyPayload(p.body, p.contentType) }))
-    // Newest first: each revision is compared with the one received before it.
-    // Only payloads of one format compare line by line (an operator's correction is canonical JSON).
-    const format = (p: { mappingVersion: string }): string => p.mappingVersion.split('@')[0] ?? ''
-    const columns = items.map((p, i) => {
-      const older = items[i + 1]
-      return { ...p, lines: changedLines(p.text, older !== undefined && format(older) === format(p) ? older.text : undefined) }
-    })
-    return await reply.view('payloads', { ...pageData(req, reply), code: req.params.code, columns })
+    // Newest first. The revision number counts from the oldest.
+    const admins = new Set(app.clients().filter(c => c.role === 'admin').map(c => c.id))
+    const all = r.body.items.map((p, i) => ({ ...p, revision: r.body.items.length - i, format: p.mappingVersion.split('@')[0] ?? '', byOfficer: admins.has(p.clientId) }))
+    const originals = againstOlder(all.filter(p => p.format !== 'canonical').map(p => ({ ...p, text: prettyPayload(p.body, p.contentType) })))
+    const canonical = againstOlder(await Promise.all(all.map(async p => ({ ...p, text: await canonicalOf(app, p.format, p.body) }))))
+    return await reply.view('payloads', { ...pageData(req, reply), code: req.params.code, originals, canonical })
   })
 
   app.post<{ Params: Params }>('/dossiers/:code/replay', csrf, async (req, reply) => {
     return await act(app, req, reply, `/v1/admin/dossiers/${encodeURIComponent(req.params.code)}/replay`, {}, dossierPath(req.params.code))
   })
 
+  // Discarding cannot be undone: the first post shows what will be dropped and asks again.
+  // A viewer's post goes straight to the API, which refuses it.
+  const confirmed = (req: FastifyRequest): boolean => field(req.body, 'confirm') === 'yes' || !isOperator(signedIn(req))
+  const askFirst = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, what: 'discard' | 'webhook-discard'): Promise<FastifyReply> => {
+    return await reply.view('confirm', { ...pageData(req, reply), code: req.params.code, what, reason: field(req.body, 'reason') })
+  }
+
   app.post<{ Params: Params }>('/dossiers/:code/discard', csrf, async (req, reply) => {
+    if (!confirmed(req)) return await askFirst(req, reply, 'discard')
     return await act(app, req, reply, `/v1/admin/dossiers/${encodeURIComponent(req.params.code)}/discard`, { reason: field(req.body, 'reason') }, dossierPath(req.params.code))
   })
 
@@ -78,6 +97,7 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
   })
 
   app.post<{ Params: Params }>('/dossiers/:code/webhook-discard', csrf, async (req, reply) => {
+    if (!confirmed(req)) return await askFirst(req, reply, 'webhook-discard')
     return await act(app, req, reply, `/v1/admin/webhooks/${encodeURIComponent(req.params.code)}/discard`, { reason: field(req.body, 'reason') }, dossierPath(req.params.code))
   })
 

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { REASONS } from '../../routes/failure-reasons.js'
 import { callApi, query } from '../api.js'
 import { pageData, signedIn } from '../context.js'
+import { parseTyped } from '../i18n.js'
 
 export const FILTER_FIELDS = ['kind', 'system', 'province', 'agency', 'commune', 'procedure', 'reason', 'from', 'to'] as const
 export type Filter = Partial<Record<(typeof FILTER_FIELDS)[number], string>>
@@ -28,6 +29,11 @@ export function isoDay (d: string): string {
   return m === null ? d : `${m[3] ?? ''}-${(m[2] ?? '').padStart(2, '0')}-${(m[1] ?? '').padStart(2, '0')}`
 }
 
+/** A filter day the page cannot read, by field: shown beside it, and no list is asked for. */
+export function badDays (f: Filter): Array<'from' | 'to'> {
+  return (['from', 'to'] as const).filter(k => f[k] !== undefined && !DAY.test(parseTyped(f[k] ?? '') ?? ''))
+}
+
 /** Local days become instants: from the start of `from` to the end of `to`, at +07:00. */
 export function apiFilter (f: Filter): Record<string, string | undefined> {
   const from = f.from === undefined ? undefined : isoDay(f.from)
@@ -45,12 +51,13 @@ export default async function failedRoutes (app: FastifyInstance): Promise<void>
     const q = req.query as Record<string, unknown>
     const filter = readFilter(q)
     const cursor = typeof q.cursor === 'string' ? q.cursor : undefined
+    const bad = badDays(filter)
+    const common = { ...pageData(req, reply), filter, badDays: bad, systems: app.registry.systems(), reasons: Object.keys(REASONS) }
+    if (bad.length > 0) return await reply.code(400).view('failed', { ...common, items: [], listed: false })
     const r = await callApi<{ items: unknown[], total: number, nextCursor?: string }>(app, me, 'GET', `/v1/admin/failed${query({ ...apiFilter(filter), limit: 50, cursor })}`)
     return await reply.code(r.ok ? 200 : r.status).view('failed', {
-      ...pageData(req, reply),
-      filter,
-      systems: app.registry.systems(),
-      reasons: Object.keys(REASONS),
+      ...common,
+      listed: r.ok,
       items: r.ok ? r.body.items : [],
       total: r.ok ? r.body.total : 0,
       error: r.error,

@@ -27,7 +27,8 @@ export default async function signInRoutes (app: FastifyInstance, opts: { sessio
       reply.setCookie(SESSION_COOKIE, s.id, cookieOptions(app, ANONYMOUS_TTL_S))
     }
     const next = safeNext((req.query as { next?: string }).next)
-    return await reply.view('sign-in', { ...pageData(req, reply), next, hours: Math.round(ttl / 360) / 10 })
+    const expired = (req.query as { expired?: string }).expired === '1'
+    return await reply.view('sign-in', { ...pageData(req, reply), next, expired, hours: Math.round(ttl / 360) / 10 })
   })
 
   app.post('/signin', { config: limit, preHandler: app.csrfProtection }, async (req, reply) => {
