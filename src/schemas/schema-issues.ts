@@ -44,7 +44,20 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
  * portal does (portal-protocol.md: a character outside the BMP counts as two), where JSON
  * Schema's default counts code points and would pass 560 CJK Extension B characters as 560.
  */
-export const AJV_OPTIONS = { allErrors: true, strict: false, unicode: false } as const
+export const AJV_OPTIONS = { allErrors: true, strict: false, unicode: false, logger: ajvLogger() } as const
+
+/**
+ * ajv 8 still honours `unicode: false` but warns on every instance that the option is deprecated;
+ * that line would reach stderr at every start and in every CLI output. Only that warning is
+ * dropped; every other goes to the console as ajv would send it.
+ */
+function ajvLogger (): { log: (...a: unknown[]) => void, warn: (...a: unknown[]) => void, error: (...a: unknown[]) => void } {
+  return {
+    log: (...a) => { console.log(...a) },
+    warn: (...a) => { if (!String(a[0]).startsWith('DEPRECATED: option unicode.')) console.warn(...a) },
+    error: (...a) => { console.error(...a) }
+  }
+}
 
 const ajv = new Ajv(AJV_OPTIONS)
 addFormats(ajv)
