@@ -6,6 +6,7 @@
  * whose answer is lost is `sent-unconfirmed`, never repeated.
  */
 import type { Agent } from 'undici'
+import { safeText } from '../../logger.js'
 import { internationalPhone } from '../../notices/contacts.js'
 import { nextLocalMidnight } from '../../notices/local-time.js'
 import { callJson, isObject, str } from './http-json.js'
@@ -25,7 +26,8 @@ export interface ZnsClientOptions { url: string, timeoutMs: number, now?: () => 
 
 /** What the contract's table says of each `error` other than 0 and -124. */
 export function classifyZnsError (code: string, message: string, now: number): SendOutcome {
-  const reason = `ZNS ${code}${message === '' ? '' : `: ${message.slice(0, 120)}`}`
+  // The provider's message may quote what it was sent (a phone): scrubbed as log lines are.
+  const reason = `ZNS ${code}${message === '' ? '' : `: ${safeText(message, 120)}`}`
   switch (code) {
     case '-108': case '-114': case '-118':
       return { kind: 'next-channel-applicant', code, reason }
