@@ -24,9 +24,12 @@ export function ensureDependencies () {
   }
 }
 
+/** Binaries whose Debian package has another name. */
+const PACKAGE_OF = { pdftotext: 'poppler-utils', pdfinfo: 'poppler-utils', pdftoppm: 'poppler-utils' }
+
 /** Debian package for each binary; one apt-get for all that are missing. */
 export function ensureBinaries (bins, why) {
-  const missing = bins.filter(b => !has(b))
+  const missing = [...new Set(bins.filter(b => !has(b)).map(b => PACKAGE_OF[b] ?? b))]
   if (missing.length === 0) return
   if (process.getuid?.() === 0 && has('apt-get')) {
     console.log(`• installing ${missing.join(', ')} (apt-get)`)
@@ -42,5 +45,5 @@ export function ensureBinaries (bins, why) {
 // `node scripts/ensure-tools.mjs test`: npm's pretest.
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'test') {
   ensureDependencies()
-  ensureBinaries(['redis-server', 'redis-sentinel', 'chromium'], 'The tests (real Redis, Sentinel and Chromium processes)')
+  ensureBinaries(['redis-server', 'redis-sentinel', 'chromium', 'pdftotext', 'pdfinfo'], 'The tests (real Redis, Sentinel and Chromium processes; poppler for the apology letter)')
 }

@@ -14,6 +14,9 @@ import {
   type ProtocolContext
 } from './protocol.js'
 import { SimulatorState } from './state.js'
+import { noticeProviders, registerNoticeProviders } from './notice-providers.js'
+import type { SmsProvider } from './sms-provider.js'
+import type { ZnsProvider } from './zns-provider.js'
 import type { PortalReply, ProtocolPath, RecordedRequest, SimulatorOptions } from './types.js'
 import { isRecord } from './validate.js'
 
@@ -27,6 +30,10 @@ export interface Simulator {
   state: SimulatorState
   faults: FaultController
   options: SimulatorOptions
+  /** The ZNS provider (`/zns`, `/zns-oauth`, `/_sim/zns`): docs/notices.md. */
+  zns: ZnsProvider
+  /** The SMS brandname provider (`/sms`, `/_sim/sms`): docs/notices.md. */
+  sms: SmsProvider
   sendCallback (req: CallbackRequest): Promise<CallbackResult>
   /** An applicant submits a dossier online: it is stored on the portal (state.submitOnline) and announced by a `HoSoMoi` callback. */
   submitOnline (req: OnlineRequest): Promise<OnlineResult>
@@ -89,11 +96,13 @@ export function buildSimulator (partial: Partial<SimulatorOptions> = {}): Simula
   const closing = new AbortController()
   app.addHook('preClose', async () => { closing.abort() })
 
+  const providers = noticeProviders(options.notices ?? {}, options.now)
   const sim: Simulator = {
     app,
     state,
     faults,
     options,
+    ...providers,
     async sendCallback (req) {
       const result = await sendCallback(req, {
         secret: options.callbackSecret,
@@ -244,5 +253,6 @@ export function buildSimulator (partial: Partial<SimulatorOptions> = {}): Simula
   })
 
   registerControlRoutes(app, sim)
+  registerNoticeProviders(app, providers)
   return sim
 }

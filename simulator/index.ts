@@ -8,6 +8,8 @@ import type { OnlineRequest, OnlineResult } from './app.js'
 import type { CallbackRequest, CallbackResult } from './callbacks.js'
 import type { SimulatorState } from './state.js'
 import type { Faults, FaultsPatch, SimulatorOptions } from './types.js'
+import type { SmsProvider } from './sms-provider.js'
+import type { ZnsProvider } from './zns-provider.js'
 
 export interface RunningSimulator {
   /** Base URL, the gateway's PORTAL_URL: `http://127.0.0.1:<port>`. */
@@ -15,6 +17,9 @@ export interface RunningSimulator {
   port: number
   state: SimulatorState
   app: SimulatorApp
+  /** The notice providers: ZNS (`${url}/zns`, OAuth `${url}/zns-oauth`) and SMS (`${url}/sms`). */
+  zns: ZnsProvider
+  sms: SmsProvider
   /** Current faults. */
   faults (): Faults
   /** Merges into the current faults; `{ replace: true }` starts from no faults at all. Throws FaultsError on bad values. */
@@ -42,6 +47,8 @@ export async function startSimulator (opts: Partial<SimulatorOptions> = {}): Pro
     port,
     state,
     app,
+    zns: sim.zns,
+    sms: sim.sms,
     faults: () => faults.get(),
     setFaults: (patch, o) => faults.set(patch, o?.replace === true ? 'replace' : 'merge'),
     resetFaults: () => faults.reset(),
@@ -79,4 +86,10 @@ export { PortalClient, postJson } from './client.js'
 export type { RawReply, PostOptions } from './client.js'
 export { SAMPLE_AGENCY, sampleHoSo, sampleMaHoSo, sampleTienDo } from './fixtures.js'
 export { startSectorStub } from './sector-stub.js'
+export { DEV_SMS, DEV_ZNS, SAMPLE_SMS_TEMPLATES, SAMPLE_ZNS_TEMPLATES } from './notice-providers.js'
+export type { NoticeProvidersOptions } from './notice-providers.js'
+export { ZnsProvider } from './zns-provider.js'
+export type { ZnsSentRecord, ZnsSimOptions, ZnsSimTemplate } from './zns-provider.js'
+export { SmsProvider, SMS_SIM_PATH } from './sms-provider.js'
+export type { SmsSentRecord, SmsSimOptions } from './sms-provider.js'
 export type { ReceivedWebhook, SectorStub, SectorStubOptions, StubBehaviour } from './sector-stub.js'

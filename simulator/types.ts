@@ -113,6 +113,8 @@ export interface SimulatorOptions {
   /** First retry delay of a callback; doubled per attempt up to 2 s. */
   callbackBackoffMs: number
   callbackTimeoutMs: number
+  /** The ZNS and SMS providers' options (simulator/notice-providers.ts); development values when absent. */
+  notices?: import('./notice-providers.js').NoticeProvidersOptions
 }
 
 /** What the protocol layer answers: HTTP 200 with this JSON. */

@@ -130,6 +130,40 @@ export const ConfigSchema = Type.Object({
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 500 })),
   /** What /metrics and /health/ready read across every agency is read at most this often per process. */
   METRICS_CACHE_MS: Type.Integer({ default: 5000, minimum: 0, maximum: 300_000 }),
+
+  /**
+   * Applicant notices (docs/notices.md). NOT WIRED YET: the channel clients, the letter and this
+   * configuration exist; no dossier event sends a notice. Every variable is optional.
+   */
+  NOTICES_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /** Key of the notices' MACs: SMS report URLs, the letter's signed links, the opt-out list's phone hashes. */
+  NOTICES_SECRET: Type.Optional(Type.String({ minLength: 32, maxLength: 500 })),
+  /** The gateway's public base URL, for SMS report URLs and letter links (`https://gw.example.gov.vn`). */
+  NOTICES_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://\\S+$', maxLength: 500 })),
+  ZNS_URL: Type.Optional(Type.String({ pattern: '^https?://\\S+$', maxLength: 500 })),
+  ZNS_OAUTH_URL: Type.Optional(Type.String({ pattern: '^https?://\\S+$', maxLength: 500 })),
+  ZNS_APP_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  /** The app secret: sent as `secret_key` on token refreshes. */
+  ZNS_APP_SECRET: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  /** The OA secret key: checks `X-ZEvent-Signature` on delivery events (not the app secret). */
+  ZNS_OA_SECRET_KEY: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  ZNS_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 120_000 }),
+  SMS_URL: Type.Optional(Type.String({ pattern: '^https?://\\S+$', maxLength: 500 })),
+  SMS_API_KEY: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  SMS_SECRET_KEY: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  /** `true`: the provider accepts and never sends (`Sandbox "1"`), for a deployment's trial run. */
+  SMS_SANDBOX: Type.Boolean({ default: false }),
+  SMS_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 120_000 }),
+  SMTP_HOST: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  SMTP_PORT: Type.Integer({ default: 587, minimum: 1, maximum: 65535 }),
+  /** Implicit TLS (port 465). */
+  SMTP_SECURE: Type.Boolean({ default: false }),
+  /** Refuse to send unless the server upgrades the connection with STARTTLS. */
+  SMTP_REQUIRE_TLS: Type.Boolean({ default: true }),
+  SMTP_USER: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  SMTP_PASSWORD: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  SMTP_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 100, maximum: 300_000 }),
+
   SHUTDOWN_GRACE_MS: Type.Integer({ default: 10_000, minimum: 100 })
 })
 
