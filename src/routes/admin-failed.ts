@@ -9,95 +9,15 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { decodePlace, encodePlace } from './cursor.js'
-import { Message, errorReplies } from '../schemas/http.js'
+import { errorReplies } from '../schemas/http.js'
 import { inScope, seesAgency, type Client } from '../plugins/clients.js'
-import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import type { StoredDossier } from '../store/dossier-store.js'
-import { adminGuard, scopeSystem } from './admin-guard.js'
-import { REASONS, reasonOf } from './failure-reasons.js'
-import { Attempt } from './dossiers.js'
-import { WAITING_KINDS, isDossierKind, type WaitingKind } from '../store/waiting-store.js'
-import { TOTAL_SCAN_MAX, countWaiting, pageWaiting, type WaitingEntry, type WaitingQuery } from '../store/waiting-scan.js'
+import { adminGuard } from './admin-guard.js'
+import { REASONS } from './failure-reasons.js'
+import { WAITING_KINDS, type WaitingKind } from '../store/waiting-store.js'
+import { TOTAL_SCAN_MAX, countWaiting, pageWaiting, type WaitingQuery } from '../store/waiting-scan.js'
+import { Item, KindSchema, itemsOf } from './admin-failed-items.js'
 
-const KindSchema = Type.Union([Type.Literal('delivery'), Type.Literal('webhook'), Type.Literal('review'), Type.Literal('unrouted'), Type.Literal('callback')])
 type Kind = Static<typeof KindSchema>
-
-const Item = Type.Object({
-  kind: KindSchema,
-  maHoSo: Type.String(),
-  agency: Type.String(),
-  system: Type.Optional(Type.String()),
-  commune: Type.Optional(Type.String()),
-  procedure: Type.Optional(Type.String()),
-  at: Type.String({ description: 'when it failed or started waiting' }),
-  reason: Type.Object({ code: Type.String(), message: Message }),
-  reply: Type.Optional(Type.String({ description: 'the portal\'s or the receiver\'s own words, as received (cut)' })),
-  attempts: Type.Optional(Type.Integer({ description: 'how many times it was tried' })),
-  attemptLog: Type.Optional(Type.Array(Attempt, { description: 'delivery: every portal attempt, oldest first (as in GET /v1/dossiers/:maHoSo)' })),
-  eventId: Type.Optional(Type.String()),
-  maSuKien: Type.Optional(Type.String())
-})
-type Item = Static<typeof Item>
-
-/** An entry of the list, as shown: read for the page only. */
-async function itemsOf (app: FastifyInstance, page: WaitingEntry[]): Promise<Item[]> {
-  const dossierPlaces = page.map(e => isDossierKind(e.kind) ? { agency: e.agency, ref: e.member } : undefined)
-  const webhooks = await Promise.all(page.map(async e => e.kind === 'webhook' ? await app.store.webhooks.failedOf(e.agency, e.member) : undefined))
-  const whPlaces = await Promise.all(page.map(async e => e.kind === 'webhook' ? await app.store.locate(e.member) : undefined))
-  const records = await app.store.loadEach(page.map((_, i) => dossierPlaces[i] ?? whPlaces[i] ?? { agency: '-', ref: '-' }))
-  const callbacks = new Map<number, Record<string, unknown> | undefined>()
-  for (const agency of new Set(page.filter(e => e.kind === 'callback').map(e => e.agency))) {
-    const idx = page.flatMap((e, i) => e.kind === 'callback' && e.agency === agency ? [i] : [])
-    const entries = await app.store.waiting.unmatchedEntries(agency, idx.map(i => (page[i] as WaitingEntry).member))
-    idx.forEach((i, j) => callbacks.set(i, entries[j]))
-  }
-  const items: Item[] = []
-  const deliveries = new Map<Item, { agency: string, ref: string }>()
-  for (const [i, e] of page.entries()) {
-    const at = isoFromEpoch(e.score)
-    const d = records[i]
-    if (e.kind === 'callback') {
-      const u = callbacks.get(i) as { reason?: string, maSuKien?: string, maHoSo?: string } | undefined
-      if (u !== undefined) items.push({ kind: 'callback', maHoSo: u.maHoSo ?? '', agency: e.agency, at, reason: reasonOf(u.reason ?? 'UNKNOWN_DOSSIER'), maSuKien: u.maSuKien ?? e.member })
-    } else if (e.kind === 'webhook') {
-      const f = webhooks[i]
-      if (f === undefined) continue
-      const base = d === undefined ? { kind: 'webhook' as const, maHoSo: e.member, agency: e.agency, at, reason: reasonOf(f.code) } : fromDossier('webhook', d, at, f.code)
-      items.push({ ...base, attempts: f.attempts, eventId: f.id, ...(f.lastResponse === undefined ? {} : { reply: f.lastResponse }) })
-    } else if (d !== undefined) {
-      if (e.kind === 'delivery') {
-        const item = fromDossier('delivery', d, at, d.failure?.code ?? 'FAILED', d.failure?.reason)
-        deliveries.set(item, { agency: d.agency, ref: d.ref })
-        items.push(item)
-      } else if (e.kind === 'review') items.push(fromDossier('review', d, at, d.review?.[0]?.code ?? 'COMMUNE_SPLIT'))
-      else items.push(fromDossier('unrouted', d, at, d.routing?.reason?.code ?? 'NO_ROUTE'))
-    }
-  }
-  // Every portal attempt of each listed delivery, for the page only.
-  await Promise.all([...deliveries].map(async ([item, place]) => {
-    item.attemptLog = await app.store.attempts(place.agency, place.ref)
-    item.attempts = item.attemptLog.length
-  }))
-  return items
-}
-
-function fromDossier (kind: Kind, d: StoredDossier, at: string, code: string, reply?: string): Item {
-  // An unreadable document (or one gone since the index was read) shows without them.
-  const read = <T>(f: () => T): T | undefined => { try { return f() } catch { return undefined } }
-  const commune = read(() => d.input.agency.communeCode)
-  const procedure = read(() => d.input.procedure.code)
-  return {
-    kind,
-    maHoSo: d.maHoSo,
-    agency: d.agency,
-    system: scopeSystem(d),
-    ...(commune === undefined ? {} : { commune }),
-    ...(procedure === undefined ? {} : { procedure }),
-    at,
-    reason: reasonOf(code),
-    ...(reply === undefined || reply === '' ? {} : { reply: reply.slice(0, 500) })
-  }
-}
 
 /** The admin's scope and the query's filters as one test of an entry's facts; none when nothing needs reading. */
 export function matcherOf (client: Client, q: { system?: string, commune?: string, procedure?: string, reason?: string }): WaitingQuery['match'] {

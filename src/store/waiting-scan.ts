@@ -57,7 +57,7 @@ async function * examine (store: DossierStore, q: WaitingQuery, cursor: Place | 
 }
 
 /** Facts with commune and procedure: from the statistics dimensions, or (older records) the document. */
-async function factsOf (store: DossierStore, entries: WaitingEntry[]): Promise<WaitingFacts[]> {
+export async function factsOf (store: DossierStore, entries: WaitingEntry[]): Promise<WaitingFacts[]> {
   const facts: WaitingFacts[] = await store.waiting.facts(entries)
   const old = facts.flatMap((f, i) => f.dims === undefined && isDossierKind((entries[i] as WaitingEntry).kind) ? [i] : [])
   const records = await store.loadEach(old.map(i => ({ agency: (entries[i] as WaitingEntry).agency, ref: (entries[i] as WaitingEntry).member })))

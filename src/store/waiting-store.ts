@@ -18,6 +18,7 @@ import type { Keys } from './keys.js'
 import type { After } from '../routes/cursor.js'
 import { execEach, valuesOf, type Command } from '../redis/by-slot.js'
 import { epochOf, pageIndex, type IndexRange } from './sorted-index.js'
+import { decodeRouting } from './records.js'
 
 export const WAITING_KINDS = ['delivery', 'webhook', 'review', 'unrouted', 'callback'] as const
 export type WaitingKind = typeof WAITING_KINDS[number]
@@ -113,7 +114,7 @@ export class WaitingStore {
       const v = (a[i] ?? []) as Array<string | null>
       const [routing, dims] = isDossierKind(e.kind) ? v : extra.get(i) ?? [null, null]
       const ref = refs[i]
-      const system = ref === undefined ? undefined : (parseJson<{ system?: string }>(routing)?.system ?? ref.slice(0, ref.indexOf(':')))
+      const system = ref === undefined ? undefined : (routedSystem(routing) ?? ref.slice(0, ref.indexOf(':')))
       return { system, dims: dims ?? undefined, reason: reasonCode(e.kind, v) }
     })
   }
@@ -183,6 +184,12 @@ export interface Fact { system: string | undefined, dims: string | undefined, re
 function parseJson<T> (v: string | null | undefined): T | undefined {
   if (v === null || v === undefined) return undefined
   try { return JSON.parse(v) as T } catch { return undefined }
+}
+
+/** The system a stored routing gives the dossier to (JSON, or the plain `state|system|…` form). */
+function routedSystem (routing: string | null | undefined): string | undefined {
+  if (routing === null || routing === undefined) return undefined
+  try { return decodeRouting(routing).system } catch { return undefined }
 }
 
 /** The classified reason an entry waits, from the fields `facts` read: the code the list shows. */
