@@ -102,11 +102,13 @@ export class WaitingStore {
    */
   async facts (entries: Array<{ agency: string, kind: WaitingKind, member: string }>): Promise<Fact[]> {
     const first: Command[] = entries.map(e => isDossierKind(e.kind)
-      ? ['hmget', this.keys.dossier(e.agency, e.member).dossier, 'routing', 'statsDims', 'failure', 'review']
+      ? ['hmget', this.keys.dossier(e.agency, e.member).dossier, 'routing', 'statsDims', 'failure', 'review', 'maHoSo']
       : e.kind === 'webhook' ? ['hmget', this.keys.webhookFailed(e.agency), e.member] : ['hmget', this.keys.unmatchedData(e.agency), e.member])
-    const codes: Command[] = entries.map(e => ['hget', this.keys.codes(e.agency), e.kind === 'webhook' ? e.member : ''])
-    const [a, b] = await Promise.all([valuesOf(this.redis, first), valuesOf(this.redis, codes)])
-    const refs = entries.map((e, i) => isDossierKind(e.kind) ? e.member : e.kind === 'webhook' ? (b[i] as string | null) ?? undefined : undefined)
+    // A webhook's entry is a code: its record is found through the agency's codes.
+    const hooks = entries.flatMap((e, i) => e.kind === 'webhook' ? [i] : [])
+    const [a, b] = await Promise.all([valuesOf(this.redis, first), valuesOf(this.redis, hooks.map(i => ['hget', this.keys.codes((entries[i] as { agency: string }).agency), (entries[i] as { member: string }).member]))])
+    const codeRefs = new Map(hooks.map((i, j) => [i, (b[j] as string | null) ?? undefined]))
+    const refs = entries.map((e, i) => isDossierKind(e.kind) ? e.member : codeRefs.get(i))
     const wh = entries.map((e, i) => refs[i] !== undefined && !isDossierKind(e.kind) ? i : -1).filter(i => i >= 0)
     const second = await valuesOf(this.redis, wh.map(i => ['hmget', this.keys.dossier((entries[i] as { agency: string }).agency, refs[i] as string).dossier, 'routing', 'statsDims']))
     const extra = new Map(wh.map((i, j) => [i, second[j] as Array<string | null>]))
@@ -115,7 +117,13 @@ export class WaitingStore {
       const [routing, dims] = isDossierKind(e.kind) ? v : extra.get(i) ?? [null, null]
       const ref = refs[i]
       const system = ref === undefined ? undefined : (routedSystem(routing) ?? ref.slice(0, ref.indexOf(':')))
-      return { system, dims: dims ?? undefined, reason: reasonCode(e.kind, v) }
+      const fact: Fact = { system, dims: dims ?? undefined, reason: reasonCode(e.kind, v) }
+      if (isDossierKind(e.kind)) {
+        if (v[4] !== null && v[4] !== undefined) fact.maHoSo = v[4]
+        const reply = e.kind === 'delivery' ? parseJson<{ reason?: string }>(v[2])?.reason : undefined
+        if (reply !== undefined && reply !== '') fact.reply = reply
+      }
+      return fact
     })
   }
 
@@ -179,7 +187,8 @@ export class WaitingStore {
   }
 }
 
-export interface Fact { system: string | undefined, dims: string | undefined, reason: string }
+/** `maHoSo` (dossier kinds: absent when the record is gone) and `reply` (a delivery's failure, as the portal said it) are what the list shows besides. */
+export interface Fact { system: string | undefined, dims: string | undefined, reason: string, maHoSo?: string, reply?: string }
 
 function parseJson<T> (v: string | null | undefined): T | undefined {
   if (v === null || v === undefined) return undefined
