@@ -80,6 +80,27 @@ export class SentinelSet {
   }
 
   /**
+   * After lagReplica: writes filler to the primary until the replica's link holds at least
+   * `backlogBytes` in the primary's own output buffer, past what the kernel's socket buffers
+   * took (they grow up to tcp_rmem's maximum, 32 MiB here): what the primary takes from then on
+   * dies with it. Returns the bytes written (at most 256 MiB).
+   */
+  async fillLink (backlogBytes = 8 << 20): Promise<number> {
+    return await withClient(await this.primaryPort(), async c => {
+      const filler = 'x'.repeat(1 << 20)
+      let written = 0
+      for (let i = 0; written < 256 << 20; i++) {
+        const list = await c.call('CLIENT', 'LIST', 'TYPE', 'replica') as string
+        const omem = Math.max(0, ...[...list.matchAll(/omem=(\d+)/g)].map(m => Number(m[1])))
+        if (omem >= backlogBytes) return written
+        await c.set(`filler:${i}`, filler)
+        written += filler.length
+      }
+      throw new Error(`the replica's link took ${written} bytes without a backlog in the primary`)
+    })
+  }
+
+  /**
    * SIGKILLs the current primary (and lets a lagging replica go on); resolves once every
    * sentinel names the promoted replica. Returns the new primary's port.
    */
