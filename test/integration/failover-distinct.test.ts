@@ -8,7 +8,8 @@
  * lagging replica promoted, and the senders resend what was refused, as the docs ask.
  * Every acknowledged dossier is on the portal once, under its own code, with its applicant; no
  * code holds two applicants (CODE_COLLISION); no applicant is on the portal under two codes.
- * Fails with either fix taken out (the workers' wait, or the sequence's jump after a promotion).
+ * Without the workers' wait it fails (refused dossiers on the portal twice, under two codes);
+ * without the sequence's jump as well, with CODE_COLLISION. The jump alone is code-sequence.test.ts's.
  * Also measures how soon delivery resumes after the promotion.
  */
 import t from 'tap'
