@@ -8,15 +8,12 @@ import type { Cmd, PortalEventType } from './commands.js'
 import { HOUR, type MDossier, type Model } from './model.js'
 import { commune, dueOf, linkedDoc, portalDate } from './payloads.js'
 import { expect } from './run.js'
-import { isOpen } from './known-bugs.js'
 import { AGENCIES, ROUTED_PROCEDURE, UNROUTED_PROCEDURE, type World } from './world.js'
 
 type PortalCmd = Extract<Cmd, { k: 'online' | 'route' | 'link' | 'portal' | 'copy' | 'orphan' }>
 
 const unrouted = (d: MDossier): boolean => d.state === 'unrouted' && d.agency === AGENCIES[0]
-const linkable = (d: MDossier): boolean => d.origin === 'online' && d.system === 'portal' && d.agency === AGENCIES[0] && d.state === 'delivered' && d.status === '1' &&
-  // KNOWN_BUGS.linkDropsOverdue: an overdue dossier would vanish from the list.
-  !(isOpen('linkDropsOverdue') && d.overdue)
+const linkable = (d: MDossier): boolean => d.origin === 'online' && d.system === 'portal' && d.agency === AGENCIES[0] && d.state === 'delivered' && d.status === '1'
 /** Known, not compacted, not held: what the applicant's callbacks are about. */
 const known = (d: MDossier): boolean => !d.compacted && (d.state === 'pending' || d.state === 'delivered' || d.state === 'unrouted')
 

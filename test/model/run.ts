@@ -8,7 +8,6 @@ import { waitFor } from '../../support/wait.js'
 import type { Cmd } from './commands.js'
 import { classifyResend, HOUR, localIso, type MDossier, type Model } from './model.js'
 import { canonicalDoc, commune, dueOf, landReviewXml, LAND_AGENCY, LAND_COMMUNE, SPLIT_CANDIDATES } from './payloads.js'
-import { isOpen } from './known-bugs.js'
 import { portalPrecondition, runPortal } from './run-portal.js'
 import { eventPrecondition, runEvent } from './run-events.js'
 import { RETENTION_MS, type World } from './world.js'
@@ -28,17 +27,8 @@ const editable = (d: MDossier): boolean => held(d) && d.system === 'canonical'
 export function precondition (m: Model, c: Cmd): boolean {
   switch (c.k) {
     case 'dup': return m.pick(c.i, resendable) !== undefined
-    case 'update': {
-      const d = m.pick(c.i, resendable)
-      return d !== undefined && !(isOpen('offlineReplayStale') && stepTime(d.doc) !== undefined && !d.statusAtGiven && d.doc?.status !== d.status)
-    }
-    case 'resend': {
-      const d = m.pick(c.i, resendable)
-      if (d === undefined) return false
-      // The gateway compares a sender's time with its own arrival time (KNOWN_BUGS.offlineReplayStale).
-      if (isOpen('offlineReplayStale') && c.stepMinutes !== undefined && !d.statusAtGiven && d.status !== c.status) return false
-      return true
-    }
+    case 'update':
+    case 'resend': return m.pick(c.i, resendable) !== undefined
     case 'reject': return !m.outage
     case 'replay': return m.pick(c.i, d => d.state === 'failed') !== undefined
     case 'edit': return m.pick(c.i, editable) !== undefined
