@@ -10,6 +10,8 @@ import type { World } from './world.js'
 import { precondition, execute } from './run.js'
 
 export type PortalEventType = 'ThanhToan' | 'DanhGia' | 'RutHoSo' | 'NopBoSung'
+/** A field a HoSoMoi may lack: kept for admins, answered 2xx (architecture.md). */
+export type IncompleteField = 'ChuHoSo' | 'MaTTHC' | 'NgayHenTra'
 export type EventType = 'status' | 'step' | 'due-date' | 'supplement-requested' | 'supplement-received' | 'result'
 
 export type Cmd =
@@ -35,6 +37,7 @@ export type Cmd =
   | { k: 'portal', i: number, type: PortalEventType, score: number }
   | { k: 'copy', j: number }
   | { k: 'orphan', agency: number, type: PortalEventType }
+  | { k: 'incomplete', agency: number, drop: IncompleteField }
 
 const i = fc.nat({ max: 999 })
 const agency = fc.integer({ min: 0, max: 1 })
@@ -70,7 +73,8 @@ export function cmdArbitrary (): fc.Arbitrary<Cmd> {
     { weight: 2, arbitrary: fc.record({ k: fc.constant('link' as const), i }) },
     { weight: 3, arbitrary: fc.record({ k: fc.constant('portal' as const), i, type: portalType, score: fc.integer({ min: 1, max: 5 }) }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('copy' as const), j: i }) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant('orphan' as const), agency, type: portalType }) }
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('orphan' as const), agency, type: portalType }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('incomplete' as const), agency, drop: fc.constantFrom<IncompleteField>('ChuHoSo', 'MaTTHC', 'NgayHenTra') }) }
   ) as fc.Arbitrary<Cmd>
 }
 

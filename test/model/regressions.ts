@@ -44,5 +44,9 @@ export const REGRESSIONS: Regression[] = [
   {
     name: 'a ThanhToan on a dossier due on a shared day',
     cmds: [{ k: 'batch', agency: 0, n: 2, days: -2, sid: '.' }, { k: 'portal', i: 0, type: 'ThanhToan', score: 1 }]
+  },
+  {
+    name: 'an incomplete HoSoMoi is kept on the unmatched and failed lists once (its copy a duplicate), beside an online dossier and an orphan callback',
+    cmds: [{ k: 'online', agency: 0, commune: 1, routed: true, due: { hours: 20, dateOnly: false } }, { k: 'incomplete', agency: 0, drop: 'ChuHoSo' }, { k: 'incomplete', agency: 1, drop: 'MaTTHC' }, { k: 'copy', j: 0 }, { k: 'orphan', agency: 0, type: 'DanhGia' }, { k: 'incomplete', agency: 0, drop: 'NgayHenTra' }]
   }
 ]

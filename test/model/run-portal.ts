@@ -8,9 +8,10 @@ import type { Cmd, PortalEventType } from './commands.js'
 import { HOUR, type MDossier, type Model } from './model.js'
 import { commune, dueOf, linkedDoc, portalDate } from './payloads.js'
 import { expect } from './run.js'
+import { onlineHoSo } from '../../simulator/online.js'
 import { AGENCIES, ROUTED_PROCEDURE, UNROUTED_PROCEDURE, type World } from './world.js'
 
-type PortalCmd = Extract<Cmd, { k: 'online' | 'route' | 'link' | 'portal' | 'copy' | 'orphan' }>
+type PortalCmd = Extract<Cmd, { k: 'online' | 'route' | 'link' | 'portal' | 'copy' | 'orphan' | 'incomplete' }>
 
 const unrouted = (d: MDossier): boolean => d.state === 'unrouted' && d.agency === AGENCIES[0]
 const linkable = (d: MDossier): boolean => d.origin === 'online' && d.system === 'portal' && d.agency === AGENCIES[0] && d.state === 'delivered' && d.status === '1'
@@ -124,6 +125,18 @@ export async function runPortal (m: Model, w: World, c: PortalCmd): Promise<void
       const event = { MaSuKien: randomUUID(), LoaiSuKien: c.type, MaHoSo: code, DuLieu: duLieu(c.type, 4, 0) }
       await send(w, event)
       m.unmatched.push({ maSuKien: event.MaSuKien, code, agency, type: c.type })
+      return
+    }
+    case 'incomplete': {
+      // A signed HoSoMoi lacking a field: kept as sent on the unmatched list, no dossier made of it;
+      // a copy of it is a duplicate (m.sent).
+      const agency = AGENCIES[c.agency] ?? AGENCIES[0]
+      const code = `${agency}-250701-8${String(m.seq++).padStart(4, '0')}`
+      const { [c.drop]: _dropped, ...hoSo } = onlineHoSo(code, Date.now(), { MaTTHC: ROUTED_PROCEDURE, MaXa: commune(0) })
+      const event = { MaSuKien: randomUUID(), LoaiSuKien: 'HoSoMoi', MaHoSo: code, DuLieu: hoSo }
+      await send(w, event)
+      m.sent.push(event)
+      m.unmatched.push({ maSuKien: event.MaSuKien, code, agency, type: 'HoSoMoi' })
     }
   }
 }
