@@ -48,5 +48,12 @@ export const REGRESSIONS: Regression[] = [
   {
     name: 'an incomplete HoSoMoi is kept on the unmatched and failed lists once (its copy a duplicate), beside an online dossier and an orphan callback',
     cmds: [{ k: 'online', agency: 0, commune: 1, routed: true, due: { hours: 20, dateOnly: false } }, { k: 'incomplete', agency: 0, drop: 'ChuHoSo' }, { k: 'incomplete', agency: 1, drop: 'MaTTHC' }, { k: 'copy', j: 0 }, { k: 'orphan', agency: 0, type: 'DanhGia' }, { k: 'incomplete', agency: 0, drop: 'NgayHenTra' }]
+  },
+  {
+    // MODEL_SEED=5 MODEL_PATH=0:6:3:3:3:3:3:4:4:4: the sector's payload (status 2) again after a
+    // supplement request moved the dossier to 5 is `stale`, not a duplicate (the test's model
+    // expected `duplicate`; lifecycle.md classifies a resend against the current status).
+    name: 'the same payload again after an event moved the dossier on is classified against the current status',
+    cmds: [{ k: 'new', agency: 0, commune: 0, status: '2', due: { hours: -1, dateOnly: false }, online: false, sid: '-' }, { k: 'event', i: 0, type: 'supplement-requested', pick: 0 }, { k: 'dup', i: 0 }]
   }
 ]
