@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import type { RunningSimulator, SectorStub } from '../simulator/index.js'
 import { waitFor } from '../support/wait.js'
+import { datedToday } from './demo-dates.js'
 
 export const DEMO_AGENCY = '000.00.31.H42'
 
@@ -18,7 +19,7 @@ export async function onlineRoundTrip (a: { base: string, sim: RunningSimulator,
   const ev = a.stub.received.find(e => (e.data as { maHoSo?: string }).maHoSo === sub.maHoSo)
   console.log(`2. The gateway routes it (procedure 1.001193 → civil-status) and delivers a webhook to the sector system:\n   ${ev?.type ?? '?'} webhook-id=${ev?.id ?? '?'} (signature verified by the stub with standardwebhooks; ${a.stub.rejected} rejected)`)
 
-  const doc = JSON.parse(readFileSync('fixtures/samples/civil-status.json', 'utf8')) as Record<string, unknown>
+  const doc = JSON.parse(datedToday(readFileSync('fixtures/samples/civil-status.json', 'utf8'))) as Record<string, unknown>
   doc.soBienNhan = 'HT-18754-2025-ONLINE1'
   const r = await fetch(`${a.base}/v1/inbound/civil-status`, {
     method: 'POST',

@@ -6,10 +6,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import { startSimulator, startSectorStub } from '../simulator/index.js'
 import { onlineRoundTrip } from './demo-online.js'
+import { datedToday } from './demo-dates.js'
 import { hashKey } from '../src/plugins/clients.js'
 import { freePort } from '../support/redis-server.js'
 import { waitFor } from '../support/wait.js'
@@ -86,7 +87,7 @@ async function post (base: string, key: string, system: string, body: string, ty
 async function main (): Promise<void> {
   const url = await redisUrl()
   await clearDemoKeys(url)
-  const sim = await startSimulator()
+  const sim = await startSimulator({ port: Number(process.env.SIMULATOR_PORT ?? 0) })
   console.log(`• portal simulator on ${sim.url}`)
   const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`
   const stub = await startSectorStub({ secret: webhookSecret })
@@ -94,17 +95,21 @@ async function main (): Promise<void> {
   const { file, keys } = demoClients({ url: stub.url, secret: webhookSecret })
   const routing = `${DATA}/demo-routing.json`
   writeFileSync(routing, JSON.stringify({ routes: [{ procedure: '1.001193', system: 'civil-status' }, { procedure: '1.004227*', system: 'land' }] }, null, 2))
-  const port = await freePort()
+  const port = process.env.PORT !== undefined && process.env.PORT !== '' ? Number(process.env.PORT) : await freePort()
+  // The gateway's JSON log goes to a file: the narrative below stays readable.
+  const logFile = `${DATA}/demo-gateway.log`
+  const log = openSync(logFile, 'w')
   const gw = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, REDIS_URL: url, PORTAL_URL: sim.url, PORTAL_PASSWORD: 'lienthong-dev', CLIENTS_FILE: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', KEY_PREFIX: 'lt-demo', QUEUE_PREFIX: '{lt-demo-queue}', PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', ROUTING_FILE: routing },
-    stdio: ['ignore', 'inherit', 'inherit']
+    env: { ...process.env, REDIS_URL: url, PORTAL_URL: sim.url, PORTAL_PASSWORD: 'lienthong-dev', CLIENTS_FILE: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', KEY_PREFIX: 'lt-demo', QUEUE_PREFIX: '{lt-demo-queue}', PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', ROUTING_FILE: routing },
+    stdio: ['ignore', log, log]
   })
   children.push(gw)
   const base = `http://127.0.0.1:${port}`
   await until('the gateway', async () => (await fetch(`${base}/health/ready`)).status === 200)
-  console.log(`• gateway on ${base} (API and delivery workers in one process)\n`)
+  console.log(`• gateway on ${base} (API and delivery workers in one process), its log in ${logFile}\n`)
 
-  const sample = (f: string): string => readFileSync(`fixtures/samples/${f}`, 'utf8')
+  // Dated today (Vietnam): the overview counts them as today's.
+  const sample = (f: string): string => datedToday(readFileSync(`fixtures/samples/${f}`, 'utf8'))
   const civil = sample('civil-status.json')
   const sends: Array<[string, string, string, string]> = [
     ['civil-status', civil, 'application/json', 'civil-status sample'],
@@ -147,7 +152,9 @@ async function main (): Promise<void> {
   await onlineRoundTrip({ base, sim, stub, sectorKey: keys['civil-status'] as string, adminKey: keys.admin as string })
   if (!ONCE) {
     await forThePage(base, sim, keys, sample)
-    console.log(`\n— The admin page —\n\n  ${base}/admin\n  operator key: ${keys.admin as string}\n  viewer key:   ${keys.viewer as string}\n\nGateway, simulator and page keep running: Ctrl-C stops them.`)
+    console.log(`\n— The admin page —\n\n  ${base}/admin\n  operator key: ${keys.admin as string}\n  viewer key:   ${keys.viewer as string}`)
+    console.log(`\n— Your own dossier —\n\n${tryIt(base, keys['civil-status'] as string, sample('civil-status.json'))}`)
+    console.log('\nGateway, simulator and page keep running: Ctrl-C stops them.')
     await new Promise<void>(resolve => {
       process.once('SIGINT', () => { interrupted = true; resolve() })
       process.once('SIGTERM', () => { resolve() })
@@ -156,6 +163,19 @@ async function main (): Promise<void> {
   }
   await stub.close()
   await sim.close()
+  if (ONCE) console.log(`\nDemo done: ${codes.size} dossiers taken in and the online round trip made; everything is stopped (gateway log: ${logFile}). \`npm run demo\` keeps it running, with the admin page.`)
+}
+
+/**
+ * A civil-status dossier of the sector's own (a receipt number of its own, dated today), written
+ * to a file, and the `curl` that posts it with the civil-status key, ready to paste.
+ */
+export function tryIt (base: string, sectorKey: string, civil: string): string {
+  const file = `${DATA}/demo-my-dossier.json`
+  writeFileSync(file, civil.replace('HT-18754-2025-000077', 'HT-18754-2025-000100'))
+  return `  civil-status key (agency 000.00.31.H42): ${sectorKey}\n\n` +
+    `  curl -sS -X POST ${base}/v1/inbound/civil-status -H 'content-type: application/json' -H 'x-api-key: ${sectorKey}' --data @${file}\n\n` +
+    `  (from this folder; then GET ${base}/v1/dossiers/<maHoSo> with the same key, or find it on the page)`
 }
 
 /** Something for the page to show: a dossier the portal refuses, and one held for a split commune. */
@@ -169,7 +189,7 @@ async function forThePage (base: string, sim: Awaited<ReturnType<typeof startSim
     return v.sync.state === 'failed'
   })
   sim.setFaults({}, { replace: true })
-  await post(base, keys.land as string, 'land', readFileSync('fixtures/land/split-commune-review.input.xml', 'utf8'), 'application/xml')
+  await post(base, keys.land as string, 'land', datedToday(readFileSync('fixtures/land/split-commune-review.input.xml', 'utf8')), 'application/xml')
   console.log(`\n• for the admin page: ${code} refused by the portal (failed), and a land dossier of a split commune (needs review)`)
 }
 

@@ -6,11 +6,12 @@
 # On a machine without Docker, ../shared/tools/container-engine.sh (or CONTAINER_ENGINE_SETUP)
 # sets up podman and podman-compose with local stand-ins for the base images.
 #
-# Checks: the image builds with no registry (--pull=never) on Node 22, runs as a non-root user and
+# Checks: the default environment (no variable set) starts everything on ports 8080 and 8090; the image builds with no registry (--pull=never) on Node 22, runs as a non-root user and
 # ships no tsx or esbuild; `compose up` with no clients file creates one (keys in a file,
 # never in a log); every service's healthcheck passes; a dossier posted to the API reaches the
 # simulator and is delivered; a signed portal callback is accepted (the secret is wired through);
-# the API scales to two replicas; a clients file made on the host is installed and readable.
+# the API scales to two replicas; a clients file made on the host is installed and readable; the
+# clean-up leaves no container, volume or network of the project behind.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 project="lt-compose-test-$$"
@@ -32,9 +33,11 @@ fi
 work="$(mktemp -d)"
 git clone -q "$repo" "$work/p"
 cd "$work/p"
-free_port () { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
-export SIMULATOR_PORT; SIMULATOR_PORT="$(free_port)"
-export API_PUBLISH="127.0.0.1::8080"
+# The first run uses the default environment, as the README's `up -d` does: host ports 8080, 8090.
+port_free () { node -e "const s=require('net').createServer().once('error',()=>process.exit(1)).listen($1,()=>s.close())"; }
+for p in 8080 8090; do port_free "$p" || fail "host port $p is taken: the default environment needs it"; done
+unset API_PUBLISH SIMULATOR_PORT API_REPLICAS
+SIMULATOR_PORT=8090
 cleanup () {
   status=$?
   if [ "$status" -ne 0 ]; then
@@ -42,7 +45,10 @@ cleanup () {
       echo "--- logs of $c"; $engine logs --tail 30 "$c" 2>&1 | cut -c1-400
     done
   fi
-  "${compose[@]}" down -v >/dev/null 2>&1 || true
+  # With the most replicas any step ran, so that every container, volume and network goes.
+  API_REPLICAS=2 "${compose[@]}" down -v >/dev/null 2>&1 || true
+  left="$($engine ps -a --filter "label=com.docker.compose.project=$project" --format '{{.Names}}')$($engine volume ls --filter "label=com.docker.compose.project=$project" --format '{{.Name}}')$($engine network ls --filter "label=com.docker.compose.project=$project" --format '{{.Name}}')"
+  if [ -n "$left" ]; then echo "test:compose: FAIL: left behind: $left" >&2; [ "$status" -eq 0 ] && status=1; fi
   rm -rf "$work"
   exit "$status"
 }
@@ -96,6 +102,10 @@ admin_key="$(sed -n 's/^admin ([^)]*): //p' <<<"$keys")"
 sector_key="$(sed -n 's/^civil-status ([^)]*): //p' <<<"$keys")"
 [ -n "$admin_key" ] && [ -n "$sector_key" ] || fail "initial-keys.txt lacks the admin or the civil-status key"
 api_url="http://$($engine port "$api" 8080 | head -n 1)"
+[ "$api_url" = "http://0.0.0.0:8080" ] || [ "$api_url" = "http://127.0.0.1:8080" ] || fail "the API is on $api_url, not host port 8080"
+code="$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/health/live)"
+[ "$code" = 200 ] || fail "the API does not answer on localhost:8080 ($code)"
+api_url="http://127.0.0.1:8080"
 
 step "a dossier through the API to the simulator"
 reply="$(curl -fsS -X POST "$api_url/v1/inbound/civil-status" -H 'content-type: application/json' -H "x-api-key: $sector_key" --data @fixtures/samples/civil-status.json)"
@@ -116,6 +126,8 @@ node -e 'const r=JSON.parse(process.argv[1]); if (r.finalStatus !== 200) { conso
 step "two API replicas"
 # podman-compose adds no replica to a running project: take it down (keeping its volumes) first.
 [ "$engine" = podman ] && "${compose[@]}" down >/dev/null 2>&1
+# Two replicas cannot share host port 8080: an ephemeral port each, as the README says.
+export API_PUBLISH="127.0.0.1::8080"
 API_REPLICAS=2 "${compose[@]}" up -d >"$work/scale.log" 2>&1 || { tail -30 "$work/scale.log"; fail "scale"; }
 restart_gateways
 api2="$(name_of api 2)"

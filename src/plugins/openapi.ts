@@ -9,6 +9,8 @@ import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { ErrorReply } from '../schemas/http.js'
+import type { SectorMapping } from '../mappings/types.js'
+import { PORTAL_SECURITY_SCHEMES, describeBodies } from './openapi-bodies.js'
 
 // Two levels up from src/plugins, three from the compiled dist/src/plugins.
 const pkgUrl = ['../../package.json', '../../../package.json'].map(p => new URL(p, import.meta.url)).find(u => existsSync(u))
@@ -74,15 +76,23 @@ export default fp(async (app) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Liên Thông gateway API', version: pkg.version, description: DESCRIPTION },
-      // None: the document is valid wherever the gateway is deployed, relative to its own host.
-      servers: [],
+      info: { title: 'Liên Thông gateway API', version: pkg.version, description: DESCRIPTION, license: { name: 'MIT', identifier: 'MIT' } },
+      // Relative: the document is valid wherever the gateway is deployed, on its own host.
+      servers: [{ url: '/', description: 'the gateway that serves this document / cổng đang phục vụ tài liệu này' }],
       tags: OPENAPI_TAGS,
       components: {
         securitySchemes: {
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'the client key from the clients file / khóa của hệ thống gọi đến' }
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'the client key from the clients file / khóa của hệ thống gọi đến' },
+          ...PORTAL_SECURITY_SCHEMES
         }
       }
+    },
+    // The registry is decorated by the intake plugin, registered after this one; the document is
+    // built on the first request, when it is there (an app without intake lists no systems).
+    transformObject: (doc) => {
+      const registry = (app as unknown as { registry?: { systems: () => string[], get: (s: string) => SectorMapping | undefined } }).registry
+      const mappings = (registry?.systems() ?? []).flatMap(s => registry?.get(s) ?? [])
+      return describeBodies(('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as Record<string, unknown>, mappings) as never
     },
     transform: ({ schema, url }) => ({ schema: refSharedReplies(schema as Schema | undefined, new Set(Object.keys(app.getSchemas()))) as never, url }),
     // Shared schemas keep their $id as the component name (ErrorReply), not def-0.

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { errorReplies } from '../schemas/http.js'
+import { queryErrorReplies } from '../schemas/http.js'
 import { adminGuard } from './admin-guard.js'
 
 const Entry = Type.Object({
@@ -28,7 +28,7 @@ export default async function adminAuditRoutes (app: FastifyInstance): Promise<v
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
         before: Type.Optional(Type.String({ pattern: '^\\d{1,15}-\\d{1,10}$', description: 'an entry id: the page starts after it (older)' }))
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(Entry), next: Type.Optional(Type.String()) }), ...errorReplies }
+      response: { 200: Type.Object({ items: Type.Array(Entry), next: Type.Optional(Type.String()) }), ...queryErrorReplies }
     },
     ...adminGuard(app, 'viewer')
   }, async (req) => {

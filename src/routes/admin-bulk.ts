@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { errorReplies } from '../schemas/http.js'
+import { errorReplies, readErrorReplies } from '../schemas/http.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import { AgencyCode } from '../schemas/canonical-dossier.js'
 import { adminGuard } from './admin-guard.js'
@@ -77,7 +77,7 @@ export default async function adminBulkRoutes (app: FastifyInstance): Promise<vo
   })
 
   tp.get('/v1/admin/replays/:id', {
-    schema: { tags: ['admin'], summary: 'A bulk replay\'s progress', security: [{ apiKey: [] }], params: Id, response: { 200: Job, ...errorReplies } },
+    schema: { tags: ['admin'], summary: 'A bulk replay\'s progress', security: [{ apiKey: [] }], params: Id, response: { 200: Job, ...readErrorReplies } },
     ...adminGuard(app, 'viewer')
   }, async (req) => {
     const j = await app.store.replays.get(req.params.id)

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { decodePlace, encodePlace } from './cursor.js'
-import { errorReplies } from '../schemas/http.js'
+import { queryErrorReplies, readErrorReplies } from '../schemas/http.js'
 import { inScope, seesAgency, type Client } from '../plugins/clients.js'
 import { adminGuard } from './admin-guard.js'
 import { REASONS } from './failure-reasons.js'
@@ -60,7 +60,7 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
           totalIsLowerBound: Type.Optional(Type.Boolean({ description: `present when a filter on system, commune, procedure or reason (or the admin's systems) had more than ${TOTAL_SCAN_MAX} entries to look at: total counts those seen` })),
           nextCursor: Type.Optional(Type.String())
         }),
-        ...errorReplies
+        ...queryErrorReplies
       }
     },
     ...adminGuard(app, 'viewer')
@@ -99,7 +99,7 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
           counts: Type.Record(Type.String(), Type.Integer()),
           totalIsLowerBound: Type.Optional(Type.Boolean())
         }),
-        ...errorReplies
+        ...readErrorReplies
       }
     },
     ...adminGuard(app, 'viewer')

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { errorReplies } from '../schemas/http.js'
+import { errorReplies, queryErrorReplies, readErrorReplies } from '../schemas/http.js'
 import { adminFind, adminGuard } from './admin-guard.js'
 import { toCanonical, type Routing } from '../store/dossier-store.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
@@ -110,7 +110,7 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
           }, { additionalProperties: true })),
           nextCursor: Type.Optional(Type.String())
         }),
-        ...errorReplies
+        ...queryErrorReplies
       }
     },
     ...viewer
@@ -138,7 +138,7 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
       tags: ['admin'],
       summary: 'Webhook events that failed for good',
       security: [{ apiKey: [] }],
-      response: { 200: Type.Object({ items: Type.Array(WebhookFailure) }), ...errorReplies }
+      response: { 200: Type.Object({ items: Type.Array(WebhookFailure) }), ...readErrorReplies }
     },
     ...viewer
   }, async (req) => {

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { Candidate, ErrorReply, Message, SyncFailure, errorReplies } from '../schemas/http.js'
+import { Candidate, ErrorReply, Message, SyncFailure, errorReplies, queryErrorReplies, readErrorReplies } from '../schemas/http.js'
 import { adminFind, adminGuard, scopeSystem } from './admin-guard.js'
 import { inScope, seesAgency } from '../plugins/clients.js'
 import { CommuneCode } from '../schemas/canonical-dossier.js'
@@ -57,7 +57,7 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
       summary: 'Dossiers that failed, wait for review or are unrouted',
       security: [{ apiKey: [] }],
       querystring: Type.Object({ state: Type.Union([Type.Literal('failed'), Type.Literal('needs-review'), Type.Literal('unrouted')]) }),
-      response: { 200: Type.Object({ items: Type.Array(Listed) }), ...errorReplies }
+      response: { 200: Type.Object({ items: Type.Array(Listed) }), ...queryErrorReplies }
     },
     ...viewer
   }, async (req) => {
@@ -97,7 +97,7 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
             body: Type.String({ description: 'the payload exactly as the sender sent it' })
           }))
         }),
-        ...errorReplies,
+        ...readErrorReplies,
         410: { ...ErrorReply, description: 'the dossier was compacted: its payloads were deleted (PAYLOADS_COMPACTED)' }
       }
     },

@@ -8,7 +8,7 @@ import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { InputError } from '../errors.js'
 import { decodeCursor, decodePlace, encodePlace, mergeSources, type Place } from './cursor.js'
-import { errorReplies, rateLimitOf } from '../schemas/http.js'
+import { queryErrorReplies, rateLimitOf } from '../schemas/http.js'
 import { seesAgency } from '../plugins/clients.js'
 import { durationMs } from '../adapters/iso-duration.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
@@ -48,7 +48,7 @@ export default async function dossierListRoutes (app: FastifyInstance): Promise<
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
         cursor: Type.Optional(Type.String({ maxLength: 500 }))
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(Item), nextCursor: Type.Optional(Type.String()) }), ...errorReplies }
+      response: { 200: Type.Object({ items: Type.Array(Item), nextCursor: Type.Optional(Type.String()) }), ...queryErrorReplies }
     },
     onRequest: async (req) => { app.identify(req) },
     preParsing: async (req) => { app.requireClient(req) },

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { Candidate, Message, SyncFailure, errorReplies, rateLimitOf } from '../schemas/http.js'
+import { Candidate, Message, SyncFailure, rateLimitOf, readErrorReplies } from '../schemas/http.js'
 import { CanonicalDossier } from '../schemas/canonical-dossier.js'
 import { toCanonical, type StoredDossier } from '../store/dossier-store.js'
 import { STATUS_LABELS } from '../mappings/to-portal.js'
@@ -114,7 +114,7 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
       summary: 'A dossier: canonical record, sync state, attempts, history',
       security: [{ apiKey: [] }],
       params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
-      response: { 200: DossierView, ...errorReplies }
+      response: { 200: DossierView, ...readErrorReplies }
     },
     onRequest: async (req) => { app.identify(req) },
     preParsing: async (req) => { app.requireClient(req) },

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors, InputError } from '../errors.js'
-import { errorReplies, rateLimitOf } from '../schemas/http.js'
+import { queryErrorReplies, rateLimitOf } from '../schemas/http.js'
 import { AgencyCode, Channel, CommuneCode, ProcedureCode } from '../schemas/canonical-dossier.js'
 import { coversAgency, seesAgency } from '../plugins/clients.js'
 import { StatsQuery, lastDays, type StatsFilter } from '../stats/query.js'
@@ -86,7 +86,7 @@ export async function statsRoutes (app: FastifyInstance): Promise<void> {
       summary: 'Service-quality figures of the centre',
       security: [{ apiKey: [] }],
       querystring: StatsQuerystring,
-      response: { 200: StatsReply, ...errorReplies }
+      response: { 200: StatsReply, ...queryErrorReplies }
     },
     onRequest: async (req) => { app.identify(req) },
     preParsing: async (req) => { app.requireClient(req) },

@@ -24,6 +24,7 @@ export const ErrorReply = Type.Object({
 }, { $id: 'ErrorReply' })
 export type ErrorReply = Static<typeof ErrorReply>
 
+/** A request with a body: every refusal the gateway has. */
 export const errorReplies = {
   400: ErrorReply,
   401: ErrorReply,
@@ -37,6 +38,18 @@ export const errorReplies = {
   500: ErrorReply,
   503: ErrorReply
 }
+
+/** A GET: no body is read (no 413, 415) and nothing changes (no 409); 422 only where a query is checked. */
+export const readErrorReplies = {
+  400: ErrorReply,
+  401: ErrorReply,
+  403: ErrorReply,
+  404: ErrorReply,
+  429: ErrorReply,
+  500: ErrorReply,
+  503: ErrorReply
+}
+export const queryErrorReplies = { ...readErrorReplies, 422: ErrorReply }
 
 /** Per-client request rate, the same on every /v1 route. */
 export function rateLimitOf (app: { config: { RATE_LIMIT_MAX: number, RATE_LIMIT_WINDOW_MS: number } }): { max: number, timeWindow: number } {

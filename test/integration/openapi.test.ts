@@ -7,41 +7,54 @@ import { readFileSync } from 'node:fs'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { RedisServer } from '../../support/redis-server.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
-import { errorReplies } from '../../src/schemas/http.js'
+import { errorReplies, queryErrorReplies, readErrorReplies } from '../../src/schemas/http.js'
 
-interface Operation { tags?: string[], summary?: string, security?: Array<Record<string, string[]>>, responses: Record<string, { $ref?: string, content?: Record<string, { schema: { $ref?: string } }> }> }
+interface Content { schema: { $ref?: string, type?: string }, example?: unknown, examples?: Record<string, { value: unknown }> }
+interface Operation {
+  operationId?: string,
+  tags?: string[],
+  summary?: string,
+  security?: Array<Record<string, string[]>>
+  parameters?: Array<{ in: string, name: string, schema?: { enum?: string[] } }>
+  requestBody?: { required?: boolean, content: Record<string, Content> }
+  responses: Record<string, { $ref?: string, content?: Record<string, Content> }>
+}
 interface Doc { openapi: string, info: { title: string, version: string }, paths: Record<string, Record<string, Operation>>, components: { schemas: Record<string, unknown>, securitySchemes: Record<string, unknown> } }
 
 const ERRORS = Object.keys(errorReplies)
 const PUBLIC = { security: false, errors: [] as string[] }
 const KEYED = { security: true, errors: ERRORS }
+// A GET reads no body (no 413, 415) and changes nothing (no 409); 422 where it checks a query.
+const READ = { security: true, errors: Object.keys(readErrorReplies) }
+const QUERY = { security: true, errors: Object.keys(queryErrorReplies) }
 /** Every API route, its success status, and whether it takes an API key. */
-const EXPECTED: Array<{ method: string, path: string, ok: string[], security: boolean, errors: string[] }> = [
+const EXPECTED: Array<{ method: string, path: string, ok: string[], security: boolean | 'portal', errors: string[] }> = [
   { method: 'GET', path: '/health/live', ok: ['200'], ...PUBLIC },
   { method: 'GET', path: '/health/ready', ok: ['200', '503'], ...PUBLIC },
-  { method: 'POST', path: '/v1/inbound/:system', ok: ['202'], ...KEYED },
-  { method: 'POST', path: '/v1/portal/callbacks', ok: ['200'], security: false, errors: ERRORS },
-  { method: 'GET', path: '/v1/dossiers/:maHoSo', ok: ['200'], ...KEYED },
+  // 200: a SOAP system's reply envelope (SOAP 1.1 over HTTP answers 200).
+  { method: 'POST', path: '/v1/inbound/:system', ok: ['200', '202'], ...KEYED },
+  { method: 'POST', path: '/v1/portal/callbacks', ok: ['200'], security: 'portal', errors: ERRORS },
+  { method: 'GET', path: '/v1/dossiers/:maHoSo', ok: ['200'], ...READ },
   { method: 'POST', path: '/v1/dossiers/:maHoSo/events', ok: ['202'], ...KEYED },
-  { method: 'GET', path: '/v1/dossiers', ok: ['200'], ...KEYED },
-  { method: 'GET', path: '/v1/stats', ok: ['200'], ...KEYED },
-  { method: 'GET', path: '/v1/admin/dossiers', ok: ['200'], ...KEYED },
-  { method: 'GET', path: '/v1/admin/dossiers/:maHoSo/payloads', ok: ['200'], security: true, errors: [...ERRORS, '410'] },
+  { method: 'GET', path: '/v1/dossiers', ok: ['200'], ...QUERY },
+  { method: 'GET', path: '/v1/stats', ok: ['200'], ...QUERY },
+  { method: 'GET', path: '/v1/admin/dossiers', ok: ['200'], ...QUERY },
+  { method: 'GET', path: '/v1/admin/dossiers/:maHoSo/payloads', ok: ['200'], security: true, errors: [...READ.errors, '410'] },
   { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/review', ok: ['202'], ...KEYED },
   { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/route', ok: ['202'], ...KEYED },
-  { method: 'GET', path: '/v1/admin/callbacks/unmatched', ok: ['200'], ...KEYED },
-  { method: 'GET', path: '/v1/admin/webhooks/failed', ok: ['200'], ...KEYED },
-  { method: 'GET', path: '/v1/admin/audit', ok: ['200'], ...KEYED },
+  { method: 'GET', path: '/v1/admin/callbacks/unmatched', ok: ['200'], ...QUERY },
+  { method: 'GET', path: '/v1/admin/webhooks/failed', ok: ['200'], ...READ },
+  { method: 'GET', path: '/v1/admin/audit', ok: ['200'], ...QUERY },
   { method: 'POST', path: '/v1/validate/:system', ok: ['200'], ...KEYED },
   { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/replay', ok: ['202'], ...KEYED },
   { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/discard', ok: ['200'], ...KEYED },
   { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/edit', ok: ['202'], ...KEYED },
   { method: 'POST', path: '/v1/admin/webhooks/:maHoSo/replay', ok: ['202'], ...KEYED },
   { method: 'POST', path: '/v1/admin/webhooks/recover', ok: ['202'], ...KEYED },
-  { method: 'GET', path: '/v1/admin/failed', ok: ['200'], ...KEYED },
-  { method: 'GET', path: '/v1/admin/failed/counts', ok: ['200'], ...KEYED },
+  { method: 'GET', path: '/v1/admin/failed', ok: ['200'], ...QUERY },
+  { method: 'GET', path: '/v1/admin/failed/counts', ok: ['200'], ...READ },
   { method: 'POST', path: '/v1/admin/replays', ok: ['202'], ...KEYED },
-  { method: 'GET', path: '/v1/admin/replays/:id', ok: ['200'], ...KEYED },
+  { method: 'GET', path: '/v1/admin/replays/:id', ok: ['200'], ...READ },
   { method: 'POST', path: '/v1/admin/replays/:id/cancel', ok: ['202'], ...KEYED },
   { method: 'POST', path: '/v1/admin/webhooks/:maHoSo/discard', ok: ['200'], ...KEYED }
 ]
@@ -93,7 +106,7 @@ t.test('the document is valid OpenAPI', async t => {
   t.match(doc.openapi, /^3\.1\./)
   t.equal(doc.info.title, 'Liên Thông gateway API')
   t.equal(doc.info.version, (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version)
-  t.same(Object.keys(doc.components.securitySchemes), ['apiKey'])
+  t.same(Object.keys(doc.components.securitySchemes).sort(), ['apiKey', 'portalSignature', 'portalTimestamp'])
   t.ok(doc.components.schemas.ErrorReply, 'the shared error reply is a named component')
 })
 
@@ -111,11 +124,53 @@ t.test('every served route is documented with its statuses; hidden ones are not'
     t.same(Object.keys(op.responses).sort(), [...r.ok, ...r.errors].sort(), `${r.method} ${r.path} statuses`)
     t.equal(op.tags?.length, 1, `${r.method} ${r.path} has a tag`)
     t.ok(op.summary, `${r.method} ${r.path} has a summary`)
-    t.same(op.security, r.security ? [{ apiKey: [] }] : undefined, `${r.method} ${r.path} security`)
+    const security = r.security === 'portal' ? [{ portalSignature: [], portalTimestamp: [] }] : r.security ? [{ apiKey: [] }] : []
+    t.same(op.security, security, `${r.method} ${r.path} security`)
+    t.match(op.operationId, /^[a-z][A-Za-z]+$/, `${r.method} ${r.path} has an operation id`)
     for (const s of r.errors) {
       t.equal(op.responses[s]?.content?.['application/json']?.schema.$ref, '#/components/schemas/ErrorReply', `${r.method} ${r.path} ${s} is an ErrorReply`)
     }
   }
+})
+
+t.test('every operation id is unique', async t => {
+  const ids = Object.values(doc.paths).flatMap(ops => Object.values(ops).map(op => op.operationId))
+  t.equal(new Set(ids).size, ids.length)
+})
+
+t.test('intake and validate: the systems, a body and an example per system, the header, the SOAP reply', async t => {
+  const systems = gw.app.registry.systems()
+  t.ok(systems.length >= 4, 'the registry lists the systems')
+  for (const path of ['/v1/inbound/{system}', '/v1/validate/{system}']) {
+    const op = doc.paths[path]?.post
+    if (op === undefined) { t.fail(`${path} missing`); continue }
+    t.same(op.parameters?.find(p => p.in === 'path' && p.name === 'system')?.schema?.enum, systems, `${path}: the systems as an enum`)
+    t.equal(op.requestBody?.required, true, `${path}: a body is required`)
+    const content = op.requestBody?.content ?? {}
+    t.same(Object.keys(content).sort(), ['application/json', 'application/soap+xml', 'application/xml', 'text/xml'], `${path}: JSON and XML/SOAP types`)
+    const examples = new Map<string, unknown>()
+    for (const c of Object.values(content)) for (const [k, v] of Object.entries(c.examples ?? {})) examples.set(k, v.value)
+    t.same([...examples.keys()].sort(), systems, `${path}: an example for every system`)
+    for (const system of systems) {
+      const mapping = gw.app.registry.get(system)
+      const value = examples.get(system)
+      const file = mapping?.format === 'json' ? 'sample.input.json' : 'sample.input.xml'
+      const raw = readFileSync(new URL(`../../fixtures/${system}/${file}`, import.meta.url), 'utf8')
+      t.same(value, mapping?.format === 'json' ? JSON.parse(raw) : raw, `${path}: ${system}'s example is its fixture`)
+    }
+  }
+  const inbound = doc.paths['/v1/inbound/{system}']?.post
+  t.ok(inbound?.parameters?.some(p => p.in === 'header' && p.name === 'X-Ma-Ho-So'), 'X-Ma-Ho-So is described')
+  t.match(inbound?.responses['200']?.content?.['text/xml']?.example, /Envelope[\s\S]*GuiHoSoResponse[\s\S]*MaHoSo/, 'the SOAP reply, with an example envelope')
+  t.notOk(doc.paths['/v1/validate/{system}']?.post?.parameters?.some(p => p.name === 'X-Ma-Ho-So'), 'validate links nothing')
+})
+
+t.test('portal callbacks: the envelope and an example', async t => {
+  const body = doc.paths['/v1/portal/callbacks']?.post?.requestBody
+  t.equal(body?.required, true)
+  const json = body?.content['application/json']
+  t.match(json?.schema, { type: 'object', required: ['MaSuKien', 'LoaiSuKien', 'MaHoSo', 'ThoiDiem', 'DuLieu'] })
+  t.match(json?.examples?.HoSoMoi?.value, { LoaiSuKien: 'HoSoMoi' })
 })
 
 t.test('Swagger UI is served from the package, with nothing from another host', async t => {
