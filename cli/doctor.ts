@@ -31,10 +31,11 @@ function summary (r: DoctorReport, repair: boolean): string {
   if (repair) lines.push(`repaired ${r.repaired}, changed meanwhile (left alone) ${r.changed}, not repairable ${r.unrepairable}`)
   else if (r.found > 0) lines.push(`${r.found - r.unrepairable} repairable with --repair, ${r.unrepairable} not`)
   for (const s of r.skipped) lines.push(`skipped ${s} (run again)`)
+  for (const n of r.notices) lines.push(`notice: ${n}`)
   return lines.join('\n') + '\n'
 }
 
-async function connect (): Promise<{ redis: RedisClient, prefix: string }> {
+async function connect (): Promise<{ redis: RedisClient, prefix: string, unmatchedCap: number }> {
   const config = loadConfig(process.env)
   const redis = createRedis(config, 'producer', { lazyConnect: true })
   let why: Error | undefined
@@ -46,7 +47,7 @@ async function connect (): Promise<{ redis: RedisClient, prefix: string }> {
     // ioredis rejects with "Connection is closed."; the reason is the last error it emitted.
     throw new Error(`cannot reach Redis: ${(why ?? err as Error).message}`)
   }
-  return { redis, prefix: config.KEY_PREFIX }
+  return { redis, prefix: config.KEY_PREFIX, unmatchedCap: config.UNMATCHED_MAX_PER_AGENCY }
 }
 
 export function doctorCommand (): Command {
@@ -59,7 +60,7 @@ export function doctorCommand (): Command {
     // Commander has printed the usage error already; scripts tell it from drift by the code.
     .exitOverride(err => process.exit(err.exitCode === 0 ? EXIT_CLEAN : EXIT_ERROR))
     .action(async (o: { repair?: boolean, json?: boolean, batch: number, maxListed: number }) => {
-      let conn: { redis: RedisClient, prefix: string }
+      let conn: { redis: RedisClient, prefix: string, unmatchedCap: number }
       try {
         conn = await connect()
       } catch (err) {
@@ -70,6 +71,7 @@ export function doctorCommand (): Command {
       try {
         const report = await runDoctor(conn.redis, {
           prefix: conn.prefix,
+          unmatchedCap: conn.unmatchedCap,
           repair: o.repair === true,
           batch: o.batch,
           maxListed: o.maxListed,

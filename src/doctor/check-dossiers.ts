@@ -6,10 +6,10 @@
 import type { DoctorContext } from './context.js'
 import type { Command } from '../redis/by-slot.js'
 import { defaultScore, expectedIndexes, type Want } from './expect.js'
-import { INDEXES, INDEX_TYPE, RECORD_FIELDS, indexKey, type IndexName, type RecordView } from './structures.js'
+import { INDEXES, RECORD_FIELDS, STATE_INDEXES, indexKey, type IndexName, type RecordView } from './structures.js'
 import type { GaugeCounts } from './check-gauges.js'
 
-interface Inspected { agency: string, ref: string, record: RecordView, member: Record<IndexName, string>, codeRef: string, steps: number }
+interface Inspected { agency: string, ref: string, record: RecordView, member: Record<IndexName, string>, codeRef: string, steps: number, legacy: Set<IndexName> }
 
 function parse (agency: string, ref: string, v: string[]): Inspected {
   const record = {} as RecordView
@@ -17,13 +17,15 @@ function parse (agency: string, ref: string, v: string[]): Inspected {
   const member = {} as Record<IndexName, string>
   INDEXES.forEach((name, i) => { member[name] = v[RECORD_FIELDS.length + i] ?? '' })
   const rest = RECORD_FIELDS.length + INDEXES.length
-  return { agency, ref, record, member, codeRef: v[rest] ?? '', steps: Number(v[rest + 1] ?? 0) }
+  const legacy = new Set<IndexName>(STATE_INDEXES.filter((_, i) => v[rest + 2 + i] === '1').map(([name]) => name))
+  return { agency, ref, record, member, codeRef: v[rest] ?? '', steps: Number(v[rest + 1] ?? 0), legacy }
 }
 
 export async function checkDossiers (ctx: DoctorContext, refs: Array<{ agency: string, ref: string }>, gauges: GaugeCounts): Promise<void> {
   const commands: Command[] = refs.map(({ agency, ref }) => {
     const k = ctx.keys.dossier(agency, ref)
-    return ['ltDoctorInspect', k.dossier, ...INDEXES.map(n => indexKey(ctx.keys, agency, n)), ctx.keys.codes(agency), k.steps, ref]
+    return ['ltDoctorInspect', k.dossier, ...INDEXES.map(n => indexKey(ctx.keys, agency, n)), ctx.keys.codes(agency), k.steps,
+      ...STATE_INDEXES.map(([, state]) => ctx.keys.legacyStateIndex(agency, state)), ref]
   })
   const values = await ctx.values(commands)
   for (let i = 0; i < refs.length; i++) {
@@ -51,11 +53,14 @@ async function compare (ctx: DoctorContext, d: Inspected): Promise<void> {
     actions[name] = ''
     if (has.startsWith('!')) {
       problems.push({ structure: name, problem: 'wrong-type', detail: `the index is a ${has.slice(1)}`, repairable: false })
+    } else if (w.is === 'present' && has === '' && d.legacy.has(name)) {
+      // Still in the set written before the sorted indexes: the first list read moves it
+      // (WaitingStore.upgrade, at the time it entered the state). Not drift.
     } else if (w.is === 'present' && has === '') {
       const score = w.score ?? defaultScore(name, r, ctx.now)
       actions[name] = w.score === undefined ? `+${score}` : `=${score}`
       problems.push({ structure: name, problem: 'missing-entry', detail: `state ${r.state || '-'}, status ${r.status || '-'}${w.score === undefined ? '' : `, score ${w.score}`}`, repairable: true })
-    } else if (w.is === 'present' && w.score !== undefined && has !== 'm' && Number(has) !== w.score) {
+    } else if (w.is === 'present' && w.score !== undefined && Number(has) !== w.score) {
       actions[name] = `=${w.score}`
       problems.push({ structure: name, problem: 'wrong-score', detail: `score ${has}, the record says ${w.score}`, repairable: true })
     } else if (w.is === 'absent' && has !== '') {
@@ -87,5 +92,5 @@ async function repairDossier (ctx: DoctorContext, d: Inspected, actions: Record<
   const k = ctx.keys.dossier(d.agency, d.ref)
   const fingerprint = RECORD_FIELDS.map(f => d.record[f]).join('\x1f')
   return await ctx.redis.ltDoctorRepair(k.dossier, ...INDEXES.map(n => indexKey(ctx.keys, d.agency, n)), ctx.keys.codes(d.agency),
-    d.ref, fingerprint, ...INDEXES.map(n => actions[n]), ...INDEXES.map(n => INDEX_TYPE[n]), fixCode ? '1' : '') as 'repaired' | 'changed'
+    d.ref, fingerprint, ...INDEXES.map(n => actions[n]), fixCode ? '1' : '') as 'repaired' | 'changed'
 }

@@ -1,17 +1,18 @@
 /**
  * Indexes → records: an entry whose dossier has no record (the record pass cannot see it: there
  * is no record to start from). Repaired by REPAIR_ORPHAN, which removes it only if the record is
- * still absent.
+ * still absent. A legacy `state:<state>` set (written before the sorted indexes) is no drift:
+ * the first list read of the agency moves it (WaitingStore.upgrade); it is named in the notices.
  */
 import type { DoctorContext } from './context.js'
 import { membersOf } from './scan.js'
-import { INDEXES, indexKey } from './structures.js'
+import { INDEXES, STATE_INDEXES, indexKey } from './structures.js'
 
 export async function checkOrphans (ctx: DoctorContext, agency: string): Promise<void> {
   for (const name of INDEXES) {
     const key = indexKey(ctx.keys, agency, name)
     const type = await ctx.redis.type(key)
-    if (type !== 'none' && type !== 'set' && type !== 'zset') {
+    if (type !== 'none' && type !== 'zset') {
       await ctx.found({ agency, structure: name, problem: 'wrong-type', detail: `${key} is a ${type}`, repairable: false })
       continue
     }
@@ -25,4 +26,13 @@ export async function checkOrphans (ctx: DoctorContext, agency: string): Promise
       }
     }
   }
+}
+
+/** The legacy state sets still waiting for their upgrade: a notice each, never drift. */
+export async function noticeLegacy (ctx: DoctorContext, agency: string): Promise<void> {
+  const sizes = await ctx.values(STATE_INDEXES.map(([, state]) => ['scard', ctx.keys.legacyStateIndex(agency, state)]))
+  STATE_INDEXES.forEach(([name, state], i) => {
+    const n = Number(sizes[i] ?? 0)
+    if (n > 0) ctx.report.notices.push(`${agency} state:${state}: ${n} entr${n === 1 ? 'y' : 'ies'} written before the sorted indexes, moved into ${name} on the next list read`)
+  })
 }

@@ -1,38 +1,92 @@
 /**
- * The unmatched callbacks of an agency: every entry a callback as the gateway keeps it (JSON with
- * its time, reason, event and code), and no more of them than the cap, when the store has one.
- * Read in slices, never whole. Nothing here is derivable from a record: reported, not repaired.
+ * The unmatched callbacks of an agency: `unm` (MaSuKien by arrival) and `unmdata` (MaSuKien →
+ * the callback as kept) hold the same ids; each kept callback is readable (JSON with its time,
+ * reason, event id and code); `unm` holds no more than the cap (UNMATCHED_MAX_PER_AGENCY: the
+ * script that keeps one trims the oldest, so more means a writer that does not trim). The legacy
+ * `unmatched` list is moved on the first read (WaitingStore.upgrade): a notice, and its unreadable
+ * entries are reported, as they will be moved as they are.
+ * An index entry without its callback is dropped by a repair (nothing can show it); a callback
+ * without its index entry is indexed again at its arrival time. Read in batches, never whole.
  */
 import type { DoctorContext } from './context.js'
-import { listSlices } from './scan.js'
+import { listSlices, pairBatches } from './scan.js'
 
-/** The store's cap on the list, undefined while it has none. */
-export const UNMATCHED_CAP: number | undefined = undefined
+/** UNMATCHED_MAX_PER_AGENCY's default (src/config.ts): the cap when the caller names none. */
+export const UNMATCHED_CAP = 10_000
 
-function wellFormed (s: string): boolean {
+function parsed (s: string): { at: number, id: string } | undefined {
   try {
     const e = JSON.parse(s) as Record<string, unknown>
-    return typeof e === 'object' && e !== null && typeof e.at === 'string' && typeof e.reason === 'string' && typeof e.maHoSo === 'string'
-  } catch { return false }
+    if (typeof e !== 'object' || e === null || typeof e.at !== 'string' || typeof e.reason !== 'string' || typeof e.maHoSo !== 'string') return undefined
+    const at = Date.parse(e.at)
+    return Number.isFinite(at) ? { at, id: typeof e.maSuKien === 'string' ? e.maSuKien : '' } : undefined
+  } catch { return undefined }
+}
+
+/** KEYS: unm, unmdata. ARGV: id, score. Indexes a kept callback, or drops an index entry without one, as the data is now. */
+export const REPAIR_UNMATCHED = `
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+else redis.call('ZREM', KEYS[1], ARGV[1]) end
+return 'repaired'
+`
+
+async function wrongType (ctx: DoctorContext, agency: string, key: string, want: string): Promise<boolean> {
+  const type = await ctx.redis.type(key)
+  if (type === 'none' || type === want) return false
+  await ctx.found({ agency, structure: key.slice(key.lastIndexOf(':') + 1), problem: 'wrong-type', detail: `${key} is a ${type}`, repairable: false })
+  return true
 }
 
 export async function checkUnmatched (ctx: DoctorContext, agency: string): Promise<void> {
+  const k = ctx.keys
+  const idx = k.unmatchedIndex(agency)
+  const data = k.unmatchedData(agency)
+  const fix = (id: string, score: number) => async () => await ctx.redis.ltDoctorUnmatched(idx, data, id, score) as 'repaired' | 'changed'
+  await checkLegacy(ctx, agency)
+  if (await wrongType(ctx, agency, idx, 'zset') || await wrongType(ctx, agency, data, 'hash')) return
+  const size = await ctx.redis.zcard(idx)
+  if (size > ctx.unmatchedCap) {
+    await ctx.found({ agency, structure: 'unm', problem: 'over-cap', detail: `${size} entries, cap ${ctx.unmatchedCap}`, repairable: false })
+  }
+  let bad = 0
+  let firstBad = ''
+  for await (const pairs of pairBatches(ctx.redis, 'hash', data, ctx.batch)) {
+    const scores = await ctx.values(pairs.map(([id]) => ['zscore', idx, id]))
+    for (let i = 0; i < pairs.length; i++) {
+      const [id, entry] = pairs[i] as [string, string]
+      const e = parsed(entry)
+      if (e === undefined) {
+        bad++
+        if (firstBad === '') firstBad = id
+      }
+      if (scores[i] === null) {
+        await ctx.found({ agency, structure: 'unm', problem: 'missing-entry', detail: `callback ${id} is kept but not listed`, repairable: e !== undefined },
+          e === undefined ? undefined : fix(id, e.at))
+      }
+    }
+  }
+  if (bad > 0) await ctx.found({ agency, structure: 'unmdata', problem: 'malformed', detail: `${bad} callback(s) cannot be read, the first ${firstBad}`, repairable: false })
+  for await (const pairs of pairBatches(ctx.redis, 'zset', idx, ctx.batch)) {
+    const kept = await ctx.values(pairs.map(([id]) => ['hexists', data, id]))
+    for (let i = 0; i < pairs.length; i++) {
+      const [id, score] = pairs[i] as [string, string]
+      if (kept[i] !== 1) await ctx.found({ agency, structure: 'unm', problem: 'orphan-entry', detail: `callback ${id} is listed but not kept`, repairable: true }, fix(id, Number(score)))
+    }
+  }
+}
+
+/** The list written before `unm`: a notice; its unreadable entries will be moved as they are. */
+async function checkLegacy (ctx: DoctorContext, agency: string): Promise<void> {
   const key = ctx.keys.unmatched(agency)
-  const type = await ctx.redis.type(key)
-  if (type === 'none') return
-  if (type !== 'list') {
-    await ctx.found({ agency, structure: 'unmatched', problem: 'wrong-type', detail: `${key} is a ${type}`, repairable: false })
-    return
-  }
+  if (await wrongType(ctx, agency, key, 'list')) return
   const length = await ctx.redis.llen(key)
-  if (UNMATCHED_CAP !== undefined && length > UNMATCHED_CAP) {
-    await ctx.found({ agency, structure: 'unmatched', problem: 'over-cap', detail: `${length} entries, cap ${UNMATCHED_CAP}`, repairable: false })
-  }
+  if (length === 0) return
+  ctx.report.notices.push(`${agency} unmatched: ${length} callback(s) written before the sorted index, moved into unm on the next list read`)
   let bad = 0
   let first = -1
   for await (const { from, items } of listSlices(ctx.redis, key, ctx.batch)) {
     items.forEach((s, i) => {
-      if (wellFormed(s)) return
+      if (parsed(s) !== undefined) return
       bad++
       if (first === -1) first = from + i
     })

@@ -1,7 +1,9 @@
 /**
  * Webhook queues: whactive holds a code exactly when its queue `wh:<code>` is not empty; a
  * whfailed mark names the queue's current head; every entry is a readable event. Each code is
- * read in one INSPECT_WEBHOOK (queue, active, failed at one instant).
+ * read in one INSPECT_WEBHOOK (queue, active, failed at one instant). `whfailedx` (the failed
+ * list's index) holds exactly the codes of `whfailed`; a `whfailed` written before the index
+ * existed (no `whfailedx` at all) is moved on the next list read: a notice, not drift.
  */
 import type { DoctorContext } from './context.js'
 import { pairBatches, sscanBatches } from './scan.js'
@@ -65,6 +67,41 @@ export async function checkWebhookSets (ctx: DoctorContext, agency: string): Pro
       const code = codes[i] as string
       const v = views[i] as WebhookView
       if (v.length === 0) await ctx.found({ agency, code, structure: 'whfailed', problem: 'stale-entry', detail: 'marks a failure but no event is waiting', repairable: true }, fix(ctx, agency, code, v.failed))
+    }
+  }
+  await checkFailedIndex(ctx, agency)
+}
+
+function failedAt (json: string): number | undefined {
+  try {
+    const t = Date.parse((JSON.parse(json) as { at?: string }).at ?? '')
+    return Number.isFinite(t) ? t : undefined
+  } catch { return undefined }
+}
+
+/** whfailed ↔ whfailedx, both ways. */
+async function checkFailedIndex (ctx: DoctorContext, agency: string): Promise<void> {
+  const failed = ctx.keys.webhookFailed(agency)
+  const idx = ctx.keys.webhookFailedIndex(agency)
+  const [hlen, zcard] = await ctx.values([['hlen', failed], ['zcard', idx]]) as [number, number]
+  if (zcard === 0) {
+    if (hlen > 0) ctx.report.notices.push(`${agency} whfailed: ${hlen} failure(s) written before whfailedx, indexed on the next list read`)
+    return
+  }
+  const fixIndex = (code: string, score: number) => async () => await ctx.redis.ltDoctorWebhookIndex(failed, idx, code, score) as 'repaired' | 'changed'
+  for await (const pairs of pairBatches(ctx.redis, 'hash', failed, ctx.batch)) {
+    const scores = await ctx.values(pairs.map(([code]) => ['zscore', idx, code]))
+    for (let i = 0; i < pairs.length; i++) {
+      const [code, why] = pairs[i] as [string, string]
+      if (scores[i] !== null) continue
+      await ctx.found({ agency, code, structure: 'whfailedx', problem: 'missing-entry', detail: 'failed for good but not on the failed list', repairable: true }, fixIndex(code, failedAt(why) ?? ctx.now))
+    }
+  }
+  for await (const pairs of pairBatches(ctx.redis, 'zset', idx, ctx.batch)) {
+    const kept = await ctx.values(pairs.map(([code]) => ['hexists', failed, code]))
+    for (let i = 0; i < pairs.length; i++) {
+      const [code, score] = pairs[i] as [string, string]
+      if (kept[i] !== 1) await ctx.found({ agency, code, structure: 'whfailedx', problem: 'stale-entry', detail: 'on the failed list but not failed', repairable: true }, fixIndex(code, Number(score)))
     }
   }
 }

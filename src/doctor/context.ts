@@ -4,12 +4,14 @@ import { Keys } from '../store/keys.js'
 import { AuditStore } from '../store/audit-store.js'
 import { valuesOf, execEach, type Command, type Reply } from '../redis/by-slot.js'
 import type { Drift, DoctorOptions, DoctorReport } from './types.js'
+import { UNMATCHED_CAP } from './check-unmatched.js'
 
 export class DoctorContext {
   readonly keys: Keys
   readonly now: number
   readonly repair: boolean
   readonly batch: number
+  readonly unmatchedCap: number
   readonly report: DoctorReport
   private readonly maxListed: number
   private readonly audit: AuditStore
@@ -20,10 +22,11 @@ export class DoctorContext {
     this.now = opts.now ?? Date.now()
     this.repair = opts.repair === true
     this.batch = opts.batch ?? 500
+    this.unmatchedCap = opts.unmatchedCap ?? UNMATCHED_CAP
     this.maxListed = opts.maxListed ?? 1000
     this.actor = opts.actor ?? 'lienthong doctor'
     this.audit = new AuditStore(redis, `${opts.prefix}:audit`)
-    this.report = { dossiers: 0, agencies: 0, found: 0, byStructure: {}, drifts: [], repaired: 0, changed: 0, unrepairable: 0, skipped: [], ms: 0 }
+    this.report = { dossiers: 0, agencies: 0, found: 0, byStructure: {}, drifts: [], repaired: 0, changed: 0, unrepairable: 0, skipped: [], notices: [], ms: 0 }
   }
 
   /** Records a drift; `repair` (when repairing and it is repairable) returns how it went. */

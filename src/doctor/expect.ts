@@ -33,9 +33,11 @@ export function expectedIndexes (r: RecordView, now: number): Record<IndexName, 
   }
   const overdueFor = r.overdueFor === '' ? undefined : Number(r.overdueFor)
   return {
-    'state:failed': when(r.state === 'failed'),
-    'state:needs-review': when(r.state === 'needs-review'),
-    'state:unrouted': when(r.state === 'unrouted'),
+    // Scored by when the dossier entered the state (SET_STATE adds NX): not re-derivable once
+    // the record moved on, so only the membership is checked; a repair scores by defaultScore.
+    'sx:failed': when(r.state === 'failed'),
+    'sx:needs-review': when(r.state === 'needs-review'),
+    'sx:unrouted': when(r.state === 'unrouted'),
     due,
     overdue: open && overdue ? (overdueFor === undefined ? PRESENT : { is: 'present', score: overdueFor }) : ABSENT,
     // Compaction drops a discarded dossier from `closed` for good: it is never compacted.
@@ -44,10 +46,36 @@ export function expectedIndexes (r: RecordView, now: number): Record<IndexName, 
   }
 }
 
-/** The score a repair gives an index entry the record does not fix a score for. */
+/**
+ * The score a repair gives an index entry the record does not fix a score for: what the script
+ * that adds it scores it by. `sx:failed`: when it failed (FAIL: the failure's `at`);
+ * `sx:unrouted`: when it was left unrouted (the routing's `at`); `sx:needs-review`: the record's
+ * `updatedAt` (SET_STATE's default); `closed`: when it was closed.
+ */
 export function defaultScore (name: IndexName, r: RecordView, now: number): number {
-  if (name === 'closed') return Math.max(Number(r.updatedAt || 0), Number(r.statusAt || 0)) || now
-  return now
+  const updated = Number(r.updatedAt || 0)
+  switch (name) {
+    case 'closed': return Math.max(updated, Number(r.statusAt || 0)) || now
+    case 'sx:failed': return atOf(r.failure) ?? (updated || now)
+    case 'sx:unrouted': return atOf(r.routing.startsWith('{') ? r.routing : '') ?? routingAt(r.routing) ?? (updated || now)
+    case 'sx:needs-review': return updated || now
+    default: return now
+  }
+}
+
+/** The `at` (ISO) of a stored JSON value, as epoch ms. */
+function atOf (json: string): number | undefined {
+  if (json === '') return undefined
+  try {
+    const t = Date.parse((JSON.parse(json) as { at?: string }).at ?? '')
+    return Number.isFinite(t) ? t : undefined
+  } catch { return undefined }
+}
+
+/** A compact routing `<state>|<system>|<client>|<epoch s>` (records.ts): its time. */
+function routingAt (routing: string): number | undefined {
+  const s = Number(routing.split('|')[3])
+  return routing.includes('|') && Number.isFinite(s) && s > 0 ? s * 1000 : undefined
 }
 
 /** Counts one record into the gauges it is part of (`dims` → metric → +1). */

@@ -15,7 +15,7 @@ import { scanKeys, sscanBatches } from './scan.js'
 import { classify } from './structures.js'
 import { checkDossiers } from './check-dossiers.js'
 import { GaugeCounts } from './check-gauges.js'
-import { checkOrphans } from './check-orphans.js'
+import { checkOrphans, noticeLegacy } from './check-orphans.js'
 import { checkCodes } from './check-codes.js'
 import { checkWebhookQueues, checkWebhookSets } from './check-webhooks.js'
 import { checkUnmatched } from './check-unmatched.js'
@@ -55,6 +55,7 @@ export async function runDoctor (redis: RedisClient, opts: DoctorOptions): Promi
   ctx.report.agencies = agencies.length
   for (const agency of agencies) {
     await checkOrphans(ctx, agency)
+    await noticeLegacy(ctx, agency)
     await checkCodes(ctx, agency)
     await checkWebhookSets(ctx, agency)
     await checkUnmatched(ctx, agency)

@@ -8,6 +8,7 @@
 import type { RedisClient } from '../redis/connection.js'
 import type { Result } from 'ioredis'
 import { RECORD_FIELDS } from './structures.js'
+import { REPAIR_UNMATCHED } from './check-unmatched.js'
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -18,17 +19,18 @@ declare module 'ioredis' {
     ltDoctorWebhook: (...args: Array<string | number>) => Result<string[], Context>
     ltDoctorWebhookFix: (...args: Array<string | number>) => Result<string, Context>
     ltDoctorGauge: (...args: Array<string | number>) => Result<string, Context>
+    ltDoctorUnmatched: (...args: Array<string | number>) => Result<string, Context>
+    ltDoctorWebhookIndex: (...args: Array<string | number>) => Result<string, Context>
   }
 }
 
 const FIELDS = RECORD_FIELDS.map(f => `'${f}'`).join(', ')
 
-/** Membership whatever the index's type: a set says 'm', a sorted set its score, absent ''. */
+/** Membership of a sorted index: its score, absent '', '!<type>' for a key of another type. */
 const MEMBER = `
 local function member (k, ref)
   local t = redis.call('TYPE', k).ok
   if t == 'zset' then return redis.call('ZSCORE', k, ref) or '' end
-  if t == 'set' then if redis.call('SISMEMBER', k, ref) == 1 then return 'm' end return '' end
   if t == 'none' then return '' end
   return '!' .. t
 end
@@ -41,9 +43,11 @@ end
 `
 
 /**
- * KEYS: dossier, the seven indexes (structures.ts INDEXES order), codes, steps. ARGV: ref.
+ * KEYS: dossier, the seven indexes (structures.ts INDEXES order), codes, steps, the three legacy
+ * state sets (STATE_INDEXES order). ARGV: ref.
  * Returns the record's fields (RECORD_FIELDS, '' when absent), then the seven memberships, then
- * what `codes` says of the record's code, then the number of pending steps.
+ * what `codes` says of the record's code, then the number of pending steps, then '1'/'' for
+ * each legacy set that holds the ref.
  */
 export const INSPECT = `
 ${MEMBER}
@@ -52,6 +56,10 @@ for i = 2, 8 do out[#out + 1] = member(KEYS[i], ARGV[1]) end
 local code = out[1]
 out[#out + 1] = code ~= '' and (redis.call('HGET', KEYS[9], code) or '') or ''
 out[#out + 1] = tostring(redis.call('LLEN', KEYS[10]))
+for i = 11, 13 do
+  local legacy = redis.call('TYPE', KEYS[i]).ok == 'set' and redis.call('SISMEMBER', KEYS[i], ARGV[1]) == 1
+  out[#out + 1] = legacy and '1' or ''
+end
 return out
 `
 
@@ -59,8 +67,8 @@ return out
  * Rebuilds one dossier's index entries, if its record is still what the check read.
  * KEYS: dossier, the seven indexes, codes. ARGV: ref, fingerprint (the fields joined by \\31),
  * seven actions ('' leave, '-' remove, '=<score>' add or set the score, '+<score>' add when
- * absent), seven types ('set'/'zset': what an absent index is created as), fixCode ('1': add the
- * record's code to codes when it is not there).
+ * absent), fixCode ('1': add the record's code to codes when it is not there). An index of
+ * another type than a sorted set is left alone (reported as wrong-type).
  * Returns 'repaired' or 'changed' (nothing written).
  */
 export const REPAIR_DOSSIER = `
@@ -68,19 +76,17 @@ ${MEMBER}
 local ref = ARGV[1]
 if table.concat(fields(KEYS[1]), '\\31') ~= ARGV[2] then return 'changed' end
 for i = 1, 7 do
-  local k, a, ty = KEYS[i + 1], ARGV[i + 2], ARGV[i + 9]
+  local k, a = KEYS[i + 1], ARGV[i + 2]
   local t = redis.call('TYPE', k).ok
-  if t == 'none' then t = ty end
   if a == '-' then
-    if t == 'zset' then redis.call('ZREM', k, ref) elseif t == 'set' then redis.call('SREM', k, ref) end
-  elseif a ~= '' then
+    if t == 'zset' then redis.call('ZREM', k, ref) end
+  elseif a ~= '' and (t == 'zset' or t == 'none') then
     local score = string.sub(a, 2)
-    if t == 'set' then redis.call('SADD', k, ref)
-    elseif string.sub(a, 1, 1) == '+' then redis.call('ZADD', k, 'NX', score, ref)
+    if string.sub(a, 1, 1) == '+' then redis.call('ZADD', k, 'NX', score, ref)
     else redis.call('ZADD', k, score, ref) end
   end
 end
-if ARGV[17] == '1' then
+if ARGV[10] == '1' then
   local code = redis.call('HGET', KEYS[1], 'maHoSo')
   if code then redis.call('HSETNX', KEYS[9], code, ref) end
 end
@@ -90,9 +96,7 @@ return 'repaired'
 /** Drops an index entry whose dossier has no record. KEYS: dossier, index. ARGV: ref. 1, or 0 when the record exists. */
 export const REPAIR_ORPHAN = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local t = redis.call('TYPE', KEYS[2]).ok
-if t == 'zset' then return redis.call('ZREM', KEYS[2], ARGV[1]) end
-if t == 'set' then return redis.call('SREM', KEYS[2], ARGV[1]) end
+if redis.call('TYPE', KEYS[2]).ok == 'zset' then return redis.call('ZREM', KEYS[2], ARGV[1]) end
 return 0
 `
 
@@ -133,6 +137,16 @@ return 'repaired'
 `
 
 /**
+ * Puts a code's entry in whfailedx in step with whfailed, as whfailed is now: indexed at the
+ * failure's time when it fails, dropped when it does not. KEYS: whfailed, whfailedx. ARGV: code, score.
+ */
+export const REPAIR_WEBHOOK_INDEX = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[1])
+else redis.call('ZREM', KEYS[2], ARGV[1]) end
+return 'repaired'
+`
+
+/**
  * Sets gauge fields to the count over the records, if every field still holds what was read.
  * KEYS: the gauge hash. ARGV: triples (field, observed ('' absent), expected). 'repaired' or 'changed'.
  */
@@ -148,11 +162,13 @@ return 'repaired'
 
 export function defineDoctorCommands (redis: RedisClient): void {
   if (typeof redis.ltDoctorInspect === 'function') return
-  redis.defineCommand('ltDoctorInspect', { numberOfKeys: 10, lua: INSPECT })
+  redis.defineCommand('ltDoctorInspect', { numberOfKeys: 13, lua: INSPECT })
   redis.defineCommand('ltDoctorRepair', { numberOfKeys: 9, lua: REPAIR_DOSSIER })
   redis.defineCommand('ltDoctorOrphan', { numberOfKeys: 2, lua: REPAIR_ORPHAN })
   redis.defineCommand('ltDoctorSeq', { numberOfKeys: 1, lua: REPAIR_SEQ })
   redis.defineCommand('ltDoctorWebhook', { numberOfKeys: 3, lua: INSPECT_WEBHOOK })
   redis.defineCommand('ltDoctorWebhookFix', { numberOfKeys: 3, lua: REPAIR_WEBHOOK })
   redis.defineCommand('ltDoctorGauge', { numberOfKeys: 1, lua: REPAIR_GAUGE })
+  redis.defineCommand('ltDoctorUnmatched', { numberOfKeys: 2, lua: REPAIR_UNMATCHED })
+  redis.defineCommand('ltDoctorWebhookIndex', { numberOfKeys: 2, lua: REPAIR_WEBHOOK_INDEX })
 }

@@ -1,29 +1,23 @@
 /**
  * The per-agency indexes a dossier record derives, read through the store's key design
  * (src/store/keys.ts). One table, so that a changed structure (a set becoming a sorted set, a new
- * index) changes one line here and one rule in expect.ts.
+ * index) changes one line here and one rule in expect.ts. Every index is a sorted set; the state
+ * indexes as written before they were sorted (`state:<state>` sets) are read beside them
+ * (`legacyStateIndex`): what they hold is moved on the first list read, so it is not drift.
  */
 import type { Keys } from '../store/keys.js'
 
-export const INDEXES = ['state:failed', 'state:needs-review', 'state:unrouted', 'due', 'overdue', 'closed', 'outbox'] as const
+export const INDEXES = ['sx:failed', 'sx:needs-review', 'sx:unrouted', 'due', 'overdue', 'closed', 'outbox'] as const
 export type IndexName = typeof INDEXES[number]
 
-/** The Redis type a fresh index is created as by a repair; an existing key is read by its own type. */
-export const INDEX_TYPE: Record<IndexName, 'set' | 'zset'> = {
-  'state:failed': 'set',
-  'state:needs-review': 'set',
-  'state:unrouted': 'set',
-  due: 'zset',
-  overdue: 'zset',
-  closed: 'zset',
-  outbox: 'zset'
-}
+/** The state indexes, in INDEXES order, with the state each holds. */
+export const STATE_INDEXES = [['sx:failed', 'failed'], ['sx:needs-review', 'needs-review'], ['sx:unrouted', 'unrouted']] as const
 
 export function indexKey (keys: Keys, agency: string, name: IndexName): string {
   switch (name) {
-    case 'state:failed': return keys.stateIndex(agency, 'failed')
-    case 'state:needs-review': return keys.stateIndex(agency, 'needs-review')
-    case 'state:unrouted': return keys.stateIndex(agency, 'unrouted')
+    case 'sx:failed': return keys.stateIndex(agency, 'failed')
+    case 'sx:needs-review': return keys.stateIndex(agency, 'needs-review')
+    case 'sx:unrouted': return keys.stateIndex(agency, 'unrouted')
     case 'due': return keys.due(agency)
     case 'overdue': return keys.overdue(agency)
     case 'closed': return keys.closed(agency)
@@ -33,7 +27,7 @@ export function indexKey (keys: Keys, agency: string, name: IndexName): string {
 
 /** The record fields every per-dossier rule reads, in this order (INSPECT returns them so). */
 export const RECORD_FIELDS = ['maHoSo', 'state', 'status', 'dueAt', 'overdue', 'overdueFor', 'compactedAt', 'statsDims',
-  'revision', 'updatedAt', 'statusAt', 'created', 'contentRev', 'deliveredRev'] as const
+  'revision', 'updatedAt', 'statusAt', 'created', 'contentRev', 'deliveredRev', 'failure', 'routing'] as const
 export type RecordField = typeof RECORD_FIELDS[number]
 /** A record as the doctor reads it: absent fields are ''. */
 export type RecordView = Record<RecordField, string>

@@ -1,7 +1,7 @@
 /** What the doctor reports: one drift between a derived structure and the records it comes from. */
 
 /**
- * `structure` names the key in the store's terms (`state:failed`, `due`, `codes`, `seq:251207`,
+ * `structure` names the key in the store's terms (`sx:failed`, `due`, `codes`, `seq:251207`,
  * `whactive`, `stats:open`, …); `problem` is a stable machine code; `code` is the dossier's
  * MaHoSo when there is one. `repairable`: --repair can rebuild it from the records.
  */
@@ -43,6 +43,8 @@ export interface DoctorOptions {
   maxListed?: number
   /** Called for every drift as it is found (the CLI prints as it goes). */
   onDrift?: (d: Drift) => void
+  /** UNMATCHED_MAX_PER_AGENCY: more unmatched callbacks than this in one agency is drift (default 10,000). */
+  unmatchedCap?: number
   /** Awaited between a drift's reading and its repair (tests change the record there). */
   beforeRepair?: (d: Drift) => Promise<void>
 }
@@ -60,5 +62,7 @@ export interface DoctorReport {
   unrepairable: number
   /** Checks skipped because what they compare moved while they ran (run again). */
   skipped: string[]
+  /** Not drift, worth knowing: data written before an upgrade that the next read moves. */
+  notices: string[]
   ms: number
 }

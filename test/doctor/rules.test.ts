@@ -34,7 +34,7 @@ t.test('a final dossier is in closed only, until compacted; a discarded one may 
 t.test('state indexes and the outbox follow the state', async t => {
   for (const state of ['pending', 'delivered', 'failed', 'needs-review', 'unrouted', 'discarded']) {
     const w = expectedIndexes(rec({ state }), NOW)
-    t.same([w['state:failed'].is, w['state:needs-review'].is, w['state:unrouted'].is, w.outbox.is], [
+    t.same([w['sx:failed'].is, w['sx:needs-review'].is, w['sx:unrouted'].is, w.outbox.is], [
       state === 'failed' ? 'present' : 'absent', state === 'needs-review' ? 'present' : 'absent',
       state === 'unrouted' ? 'present' : 'absent', state === 'pending' ? 'present' : 'absent'], state)
   }
