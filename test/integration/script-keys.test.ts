@@ -19,6 +19,7 @@ import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { newKey, newWebhookSecret } from '../../support/clients-file.js'
 import { waitFor } from '../../support/wait.js'
 import { startSimulator, startSectorStub, type RunningSimulator, type SectorStub } from '../../simulator/index.js'
+import { onlineHoSo } from '../../simulator/online.js'
 import { scanDeadlines } from '../../src/queue/deadlines.js'
 import { compactAll } from '../../src/queue/compact.js'
 import { StatsStore } from '../../src/stats/stats-store.js'
@@ -138,6 +139,20 @@ async function scenario (t: Test, c: RedisClient): Promise<void> {
   stub.setBehaviour({})
   t.equal((await admin(`/v1/admin/webhooks/${w}/replay`)).status, 202)
   await stub.waitFor(rs => rs.some(x => x.type === 'dossier.delivered' && (x.data as { maHoSo: string }).maHoSo === w))
+
+  // A signed HoSoMoi that lacks a field: kept for admins as sent.
+  const partial = `${AGENCY}-250701-06661`
+  const { ChuHoSo: _dropped, ...hoSo } = onlineHoSo(partial, Date.now(), { MaTTHC: '1.001193', MaXa: '18754' })
+  t.equal((await sim.sendCallback({ url: callbacks(), event: { MaSuKien: 'kc-incomplete', LoaiSuKien: 'HoSoMoi', MaHoSo: partial, DuLieu: hoSo }, maxAttempts: 1 })).finalStatus, 200)
+
+  // Lists written by an older version (a set index, a failure hash alone, a list of callbacks):
+  // upgraded by their own scripts on the first read.
+  await c.sadd(`lt:{${AGENCY}}:state:failed`, 'civil-status:KC-LEGACY')
+  await c.hset(`lt:{${AGENCY}}:whfailed`, `${AGENCY}-250701-06662`, JSON.stringify({ at: new Date().toISOString(), code: 'HTTP_410', attempts: 1, id: 'legacy-event' }))
+  await c.rpush(`lt:{${AGENCY}}:unmatched`, JSON.stringify({ at: new Date().toISOString(), reason: 'UNKNOWN_DOSSIER', maSuKien: 'kc-legacy', type: 'RutHoSo', maHoSo: `${AGENCY}-250701-06663`, body: '{}' }))
+  const lists = await fetch(`${gw.url}/v1/admin/failed?limit=5`, { headers: { 'x-api-key': gw.keys.admin } })
+  t.equal(lists.status, 200)
+  t.equal(await c.exists(`lt:{${AGENCY}}:state:failed`, `lt:{${AGENCY}}:unmatched`), 0, 'the old keys are upgraded')
 
   // Compaction of a final, delivered dossier.
   const fin = await post(gw.url, gw.keys.canonical as string, 'canonical', { ...base, sourceId: 'KC-FINAL' })
