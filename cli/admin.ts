@@ -4,7 +4,7 @@ import { Command, Option } from 'commander'
 import { api, seg, table, type Api, type Message } from './api.js'
 import { bulkReplay, replayFilter } from './bulk.js'
 import { editableRecord } from '../src/web/record-form.js'
-import { actionName, countText, formatDate, isWord, reasonText, systemName, valueName, words, type Lang, type Word } from '../src/web/i18n.js'
+import { actionName, countText, formatDate, isWord, reasonText, registerSystemTitles, systemName, valueName, words, type Lang, type Word } from '../src/web/i18n.js'
 
 /** The CLI speaks the page's dictionary: Vietnamese unless LIENTHONG_LANG=en. */
 const lang: Lang = process.env.LIENTHONG_LANG === 'en' ? 'en' : 'vi'
@@ -84,6 +84,8 @@ export function adminCommand (): Command {
       } while (o.all === true && cursor !== undefined)
       if (o.json === true) return json(items)
       const kind = (k: string): string => isWord(`kind_${k}`) ? t(`kind_${k}` as Word) : k
+      // The systems' names are in their mappings: loaded for this table only.
+      registerSystemTitles((await (await import('../src/mappings/registry.js')).loadMappings()).titles())
       out(table([t('at'), t('code'), t('kind'), t('system'), t('reason'), t('reply')],
         items.map(i => [formatDate(i.at), i.maHoSo, kind(i.kind), i.system === undefined ? '' : systemName(i.system, lang), i.reason.message[lang], i.reply ?? ''])))
       out(countText(items.length, lang))

@@ -13,7 +13,7 @@ import type { TSchema } from 'typebox'
 import { canonicalInputSchema, type CanonicalInput } from '../schemas/canonical-dossier.js'
 import { AJV_OPTIONS } from '../schemas/schema-issues.js'
 import { issue, type FieldIssue } from '../errors.js'
-import type { MapContext, MapOutcome, SectorMapping } from './types.js'
+import type { MapContext, MapOutcome, SectorMapping, SectorWords } from './types.js'
 import type { Reader } from './reader.js'
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
@@ -41,6 +41,16 @@ export class MappingRegistry {
 
   systems (): string[] {
     return [...this.bySystem.keys()].sort()
+  }
+
+  /** Each sector's words for its own section (SectorMapping.words). */
+  words (): Record<string, SectorWords> {
+    return Object.fromEntries([...this.bySystem].flatMap(([s, m]) => m.words === undefined ? [] : [[s, m.words]]))
+  }
+
+  /** Each system's name in words, from its mapping: a new sector names itself in its own file. */
+  titles (): Record<string, { vi: string, en: string }> {
+    return Object.fromEntries([...this.bySystem].map(([s, m]) => [s, m.title]))
   }
 
   /** Runs a mapping and checks its result against the canonical schema. Pure. */

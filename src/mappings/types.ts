@@ -37,9 +37,23 @@ export interface MapContext {
   soapHeader?: Reader
 }
 
+/**
+ * A sector's words for its `details` section, by path below `details.<system>.`: field labels,
+ * which fields hold coded values (kind), and the words of its own code lists.
+ */
+export interface SectorWords {
+  labels?: Record<string, readonly [string, string]>
+  kinds?: Record<string, string>
+  values?: Record<string, Record<string, readonly [string, string]>>
+}
+
 export interface SectorMapping {
   /** The `:system` of `POST /v1/inbound/:system`. */
   system: string
+  /** The system's name as an officer reads it (the admin page, the CLI): Hộ tịch, Đất đai… */
+  title: { vi: string, en: string }
+  /** Words for its own section (`details[system]`), so that a new sector is one file. */
+  words?: SectorWords
   /** Semantic version of this mapping; stored on every dossier it produced. */
   version: string
   format: SourceFormat

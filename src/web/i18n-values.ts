@@ -6,12 +6,10 @@
 type Pair = readonly [string, string]
 
 export const VALUES = {
+  // Sector systems name themselves in their mapping (`title`, registerSystemTitles); this is the
+  // one system that is not a mapping.
   system: {
-    canonical: ['Định dạng chuẩn', 'Canonical format'],
-    'civil-status': ['Hộ tịch', 'Civil status'],
-    land: ['Đất đai', 'Land'],
-    'social-insurance': ['Bảo hiểm xã hội', 'Social insurance'],
-    'business-registration': ['Đăng ký kinh doanh', 'Business registration']
+    portal: ['Cổng Dịch vụ công quốc gia', 'National public-service portal']
   },
   channel: { 'in-person': ['Trực tiếp', 'In person'], online: ['Trực tuyến', 'Online'], postal: ['Qua bưu chính', 'By post'] },
   holderKind: { citizen: ['Công dân', 'Citizen'], enterprise: ['Doanh nghiệp', 'Enterprise'], agency: ['Cơ quan nhà nước', 'Public agency'], organisation: ['Tổ chức', 'Organisation'] },
@@ -24,7 +22,6 @@ export const VALUES = {
   nationality: { VN: ['Việt Nam', 'Vietnam'] },
   changeType: { CHUYEN_NHUONG: ['Chuyển nhượng', 'Transfer'], THUA_KE: ['Thừa kế', 'Inheritance'], TANG_CHO: ['Tặng cho', 'Gift'] },
   landPurpose: { ONT: ['Đất ở tại nông thôn', 'Rural residential land'], ODT: ['Đất ở tại đô thị', 'Urban residential land'], CLN: ['Đất trồng cây lâu năm', 'Perennial crops'], BHK: ['Đất trồng cây hằng năm khác', 'Other annual crops'], LUC: ['Đất chuyên trồng lúa', 'Rice land'], TMD: ['Đất thương mại, dịch vụ', 'Commercial land'] },
-  legalForm: { CO_PHAN: ['Công ty cổ phần', 'Joint-stock company'], TNHH_1TV: ['Công ty TNHH một thành viên', 'Single-member LLC'], TNHH_2TV: ['Công ty TNHH hai thành viên trở lên', 'Multi-member LLC'], HO_KINH_DOANH: ['Hộ kinh doanh', 'Household business'], DNTN: ['Doanh nghiệp tư nhân', 'Private enterprise'] },
   domain: { HOTICH: ['Hộ tịch', 'Civil status'], DATDAI: ['Đất đai', 'Land'], BHXH: ['Bảo hiểm xã hội', 'Social insurance'], DKKD: ['Đăng ký kinh doanh', 'Business registration'] },
   history: {
     'portal-event': ['Sự kiện từ Cổng', 'Portal event'],
@@ -89,7 +86,9 @@ export const VALUES = {
     'replay.finished': ['Gửi lại hàng loạt kết thúc', 'Bulk replay finished'],
     'payloads.read': ['Xem dữ liệu gốc', 'Payloads read'],
     'web.signin': ['Đăng nhập trang quản trị', 'Signed in to the admin page'],
-    'queues.change': ['Thay đổi hàng đợi (bull-board)', 'Queue changed (bull-board)']
+    'queues.change': ['Thay đổi hàng đợi (bull-board)', 'Queue changed (bull-board)'],
+    'callbacks.unmatched.read': ['Xem sự kiện không khớp hồ sơ', 'Unmatched callbacks read'],
+    'doctor.repair': ['Sửa chỉ mục (lienthong doctor)', 'Index repaired (lienthong doctor)']
   }
 } satisfies Record<string, Record<string, Pair>>
 
@@ -111,9 +110,6 @@ export const FIELD_KINDS: Record<string, ValueKind> = {
   'details.civil-status.persons.ids.type': 'idType',
   'details.land.changeType': 'changeType',
   'details.land.parcel.purposes': 'landPurpose',
-  'details.business-registration.legalForm': 'legalForm',
-  'details.business-registration.representative.ids.type': 'idType',
-  'details.business-registration.representative.gender': 'gender'
 }
 
 /** Names of the canonical record's fields as an officer knows them, by path with list positions taken out. */
@@ -213,16 +209,4 @@ export const FIELD_LABELS: Record<string, Pair> = {
   'details.social-insurance.insuranceNumber': ['BHXH: mã số bảo hiểm xã hội', 'Social insurance: number'],
   'details.social-insurance.reason': ['BHXH: lý do', 'Social insurance: reason'],
   'details.social-insurance.sender': ['BHXH: đơn vị gửi', 'Social insurance: sender'],
-  'details.business-registration.enterpriseCode': ['ĐKKD: mã số doanh nghiệp', 'Business: enterprise code'],
-  'details.business-registration.legalForm': ['ĐKKD: loại hình', 'Business: legal form'],
-  'details.business-registration.charterCapital': ['ĐKKD: vốn điều lệ (đồng)', 'Business: charter capital (VND)'],
-  'details.business-registration.businessLines.code': ['ĐKKD: ngành nghề — mã', 'Business: line — code'],
-  'details.business-registration.businessLines.name': ['ĐKKD: ngành nghề — tên', 'Business: line — name'],
-  'details.business-registration.businessLines.main': ['ĐKKD: ngành nghề — ngành chính', 'Business: line — main'],
-  'details.business-registration.representative.name': ['ĐKKD: người đại diện — họ tên', 'Business: representative — name'],
-  'details.business-registration.representative.title': ['ĐKKD: người đại diện — chức danh', 'Business: representative — title'],
-  'details.business-registration.representative.birthDate': ['ĐKKD: người đại diện — ngày sinh', 'Business: representative — birth date'],
-  'details.business-registration.representative.gender': ['ĐKKD: người đại diện — giới tính', 'Business: representative — gender'],
-  'details.business-registration.representative.ids.type': ['ĐKKD: người đại diện — loại giấy tờ', 'Business: representative — ID type'],
-  'details.business-registration.representative.ids.number': ['ĐKKD: người đại diện — số giấy tờ', 'Business: representative — ID number']
 }

@@ -4,6 +4,7 @@
  * the failure reasons; and the date format, local time in Asia/Ho_Chi_Minh as dd/MM/yyyy HH:mm
  * whatever the server's own time zone, shown and typed alike.
  */
+import type { SectorWords } from '../mappings/types.js'
 import { STATUS_LABELS } from '../mappings/to-portal.js'
 import { REASONS } from '../routes/failure-reasons.js'
 import { FIELD_KINDS, FIELD_LABELS, VALUES, type ValueKind } from './i18n-values.js'
@@ -208,12 +209,35 @@ export function hasValue (kind: ValueKind, code: string): boolean {
 /** An audit action in words. */
 export function actionName (action: string, lang: Lang): string { return valueName('auditAction', action, lang) }
 
+/** The sector systems' names, from their mappings (registerSystemTitles); read by systemName. */
+const SYSTEM_TITLES = new Map<string, { vi: string, en: string }>()
+
+/** Each sector's own words (SectorMapping.words), by full path `details.<system>.…`. */
+const SECTOR_LABELS = new Map<string, readonly [string, string]>()
+const SECTOR_KINDS = new Map<string, string>()
+const SECTOR_VALUES = new Map<string, Record<string, readonly [string, string]>>()
+
+/** Called with the registry's titles where the mappings are loaded (the page's plugin, the CLI). */
+export function registerSystemTitles (titles: Record<string, { vi: string, en: string }>): void {
+  for (const [s, title] of Object.entries(titles)) SYSTEM_TITLES.set(s, title)
+}
+
+/** Called with the registry's `words()` beside registerSystemTitles. */
+export function registerSectorWords (words: Record<string, SectorWords>): void {
+  for (const [system, w] of Object.entries(words)) {
+    for (const [k, v] of Object.entries(w.labels ?? {})) SECTOR_LABELS.set(`details.${system}.${k}`, v)
+    for (const [k, v] of Object.entries(w.kinds ?? {})) SECTOR_KINDS.set(`details.${system}.${k}`, v)
+    for (const [k, v] of Object.entries(w.values ?? {})) SECTOR_VALUES.set(k, v)
+  }
+}
+
 /** A sector system in words: Hộ tịch, Đất đai… */
-export function systemName (system: string, lang: Lang): string { return valueName('system', system, lang) }
+export function systemName (system: string, lang: Lang): string { return SYSTEM_TITLES.get(system)?.[lang] ?? valueName('system', system, lang) }
 
 /** A field of the canonical record by its name (`holder.ids.0.number` → Số giấy tờ tùy thân). */
 export function fieldLabel (path: string, lang: Lang): string | undefined {
-  return FIELD_LABELS[path.replace(/\.\d+(?=\.|$)/g, '')]?.[at(lang)]
+  const bare = path.replace(/\.\d+(?=\.|$)/g, '')
+  return (FIELD_LABELS[bare] ?? SECTOR_LABELS.get(bare))?.[at(lang)]
 }
 
 /** The label with the item's place in its lists, counted from 1: `documents.1.name` → "…: tên (2)". */
@@ -237,6 +261,11 @@ export function fieldValue (path: string, value: string, lang: Lang): string {
   }
   const kind = FIELD_KINDS[bare]
   if (kind !== undefined) return valueName(kind, value, lang)
+  const sectorKind = SECTOR_KINDS.get(bare)
+  if (sectorKind !== undefined) {
+    // A kind the dictionary has (idType, gender…) or one of the sector's own code lists.
+    return Object.hasOwn(VALUES, sectorKind) ? valueName(sectorKind as ValueKind, value, lang) : SECTOR_VALUES.get(sectorKind)?.[value]?.[at(lang)] ?? value
+  }
   if (value === 'true' || value === 'false') return valueName('yesNo', value, lang)
   if (ISO_INSTANT.test(value)) return formatDate(value)
   if (ISO_DAY.test(value)) return formatDay(value)

@@ -18,7 +18,7 @@ import { GatewayError } from '../errors.js'
 import { isRedisUnavailable } from '../adapters/redis-errors.js'
 import { SessionStore } from './session.js'
 import { SignInRequired, decorateRequests, loadRequest, pageData } from './context.js'
-import { words } from './i18n.js'
+import { registerSectorWords, registerSystemTitles, words } from './i18n.js'
 import signInRoutes from './routes/sign-in.js'
 import overviewRoutes from './routes/overview.js'
 import failedRoutes from './routes/failed.js'
@@ -73,6 +73,8 @@ function expiredSignIn (req: FastifyRequest): string {
 }
 
 export default async function adminWeb (app: FastifyInstance): Promise<void> {
+  registerSystemTitles(app.registry.titles())
+  registerSectorWords(app.registry.words())
   const sessions = new SessionStore(app.redis, app.config.KEY_PREFIX)
   // Pages, not API: kept out of the OpenAPI document.
   app.addHook('onRoute', (r) => { r.schema = { ...r.schema, hide: true } })

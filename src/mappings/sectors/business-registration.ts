@@ -35,7 +35,7 @@
 import { Type } from 'typebox'
 import type { CanonicalInput, DocumentRef, Fee, Holder, StatusCode } from '../../schemas/canonical-dossier.js'
 import type { Reader } from '../reader.js'
-import type { MapContext, SectorMapping } from '../types.js'
+import type { MapContext, SectorMapping, SectorWords } from '../types.js'
 import {
   agencyCode, birthDate, booleanFlag, cccd, communeCode, dateTime, decimal, email, enterpriseCode, pattern, sourceId,
   personName, phone, procedureCode, table, text, vnd, type Gender, optional
@@ -189,8 +189,36 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
   return out
 }
 
+/** How an officer reads this sector's section (`details.business-registration.*`): its own words. */
+const words: SectorWords = {
+  labels: {
+    enterpriseCode: ['ĐKKD: mã số doanh nghiệp', 'Business: enterprise code'],
+    legalForm: ['ĐKKD: loại hình', 'Business: legal form'],
+    charterCapital: ['ĐKKD: vốn điều lệ (đồng)', 'Business: charter capital (VND)'],
+    'businessLines.code': ['ĐKKD: ngành nghề — mã', 'Business: line — code'],
+    'businessLines.name': ['ĐKKD: ngành nghề — tên', 'Business: line — name'],
+    'businessLines.main': ['ĐKKD: ngành nghề — ngành chính', 'Business: line — main'],
+    'representative.name': ['ĐKKD: người đại diện — họ tên', 'Business: representative — name'],
+    'representative.title': ['ĐKKD: người đại diện — chức danh', 'Business: representative — title'],
+    'representative.birthDate': ['ĐKKD: người đại diện — ngày sinh', 'Business: representative — birth date'],
+    'representative.gender': ['ĐKKD: người đại diện — giới tính', 'Business: representative — gender'],
+    'representative.ids.type': ['ĐKKD: người đại diện — loại giấy tờ', 'Business: representative — ID type'],
+    'representative.ids.number': ['ĐKKD: người đại diện — số giấy tờ', 'Business: representative — ID number']
+  },
+  kinds: {
+    legalForm: 'legalForm',
+    'representative.ids.type': 'idType',
+    'representative.gender': 'gender'
+  },
+  values: {
+    legalForm: { CO_PHAN: ['Công ty cổ phần', 'Joint-stock company'], TNHH_1TV: ['Công ty TNHH một thành viên', 'Single-member LLC'], TNHH_2TV: ['Công ty TNHH hai thành viên trở lên', 'Multi-member LLC'], HO_KINH_DOANH: ['Hộ kinh doanh', 'Household business'], DNTN: ['Doanh nghiệp tư nhân', 'Private enterprise'] }
+  }
+}
+
 const mapping: SectorMapping = {
   system: 'business-registration',
+  title: { vi: 'Đăng ký kinh doanh', en: 'Business registration' },
+  words,
   version: '1.0.0',
   format: 'json',
   agencyField: 'coQuan/maDinhDanh',

@@ -209,6 +209,7 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
 
 const mapping: SectorMapping = {
   system: 'canonical',
+  title: { vi: 'Định dạng chuẩn', en: 'Canonical format' },
   version: '1.2.0',
   format: 'json',
   linkField: 'maHoSo',

@@ -186,6 +186,7 @@ function placeOf (body: Reader | undefined, units: MapContext['adminUnits']): { 
 
 const mapping: SectorMapping = {
   system: 'civil-status',
+  title: { vi: 'Hộ tịch', en: 'Civil status' },
   version: '1.0.0',
   format: 'json',
   agencyField: 'coQuanDangKy/maDinhDanh',

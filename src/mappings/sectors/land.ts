@@ -209,6 +209,7 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
 
 const mapping: SectorMapping = {
   system: 'land',
+  title: { vi: 'Đất đai', en: 'Land' },
   version: '1.0.0',
   format: 'xml',
   xml: { root: 'HoSoDangKyDatDai', namespace: 'urn:vn:datdai:hoso:1.2' },

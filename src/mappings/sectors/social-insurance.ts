@@ -114,6 +114,7 @@ function map (r: Reader, ctx: MapContext): CanonicalInput {
 
 const mapping: SectorMapping = {
   system: 'social-insurance',
+  title: { vi: 'Bảo hiểm xã hội', en: 'Social insurance' },
   version: '1.0.0',
   format: 'soap',
   xml: { root: 'HoSo', namespace: 'urn:vn:bhxh:tiepnhan:2.1' },
