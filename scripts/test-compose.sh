@@ -47,6 +47,12 @@ cleanup () {
   fi
   # With the most replicas any step ran, so that every container, volume and network goes.
   API_REPLICAS=2 "${compose[@]}" down -v >/dev/null 2>&1 || true
+  # podman-compose's `down` removes no network, and a container it did not start itself (the
+  # second API replica, after the project was taken down and up again) can outlive it: remove
+  # what still carries the project's label, containers first since they hold volumes and networks.
+  for c in $($engine ps -a --filter "label=com.docker.compose.project=$project" --format '{{.Names}}'); do $engine rm -f "$c" >/dev/null 2>&1 || true; done
+  for v in $($engine volume ls --filter "label=com.docker.compose.project=$project" --format '{{.Name}}'); do $engine volume rm -f "$v" >/dev/null 2>&1 || true; done
+  for n in $($engine network ls --filter "label=com.docker.compose.project=$project" --format '{{.Name}}'); do $engine network rm "$n" >/dev/null 2>&1 || true; done
   left="$($engine ps -a --filter "label=com.docker.compose.project=$project" --format '{{.Names}}')$($engine volume ls --filter "label=com.docker.compose.project=$project" --format '{{.Name}}')$($engine network ls --filter "label=com.docker.compose.project=$project" --format '{{.Name}}')"
   if [ -n "$left" ]; then echo "test:compose: FAIL: left behind: $left" >&2; [ "$status" -eq 0 ] && status=1; fi
   rm -rf "$work"
