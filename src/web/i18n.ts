@@ -8,10 +8,13 @@ import type { SectorWords } from '../mappings/types.js'
 import { STATUS_LABELS } from '../mappings/to-portal.js'
 import { REASONS } from '../routes/failure-reasons.js'
 import { FIELD_KINDS, FIELD_LABELS, VALUES, type ValueKind } from './i18n-values.js'
+import { CLI_WORDS } from './i18n-cli.js'
 
 export type Lang = 'vi' | 'en'
 
 const W = {
+  // The CLI's own words (help, messages): ./i18n-cli.ts.
+  ...CLI_WORDS,
   title: ['Cổng liên thông — Quản trị', 'Liên Thông gateway — Admin'],
   overview: ['Tổng quan', 'Overview'],
   failed: ['Đồng bộ lỗi', 'Failed syncs'],

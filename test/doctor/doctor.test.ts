@@ -33,7 +33,7 @@ t.test('a store made by intake, delivery, failures, events, deadlines, callbacks
   t.equal(r.agencies, 1)
   const run = await cli(['doctor'], env())
   t.equal(run.code, 0, run.stderr)
-  t.match(run.stdout, /no drift/)
+  t.match(run.stdout, /không có sai lệch/)
 })
 
 t.test('each kind of drift is found with its code and structure; --repair fixes what the records say', async t => {
@@ -96,7 +96,7 @@ t.test('each kind of drift is found with its code and structure; --repair fixes 
   const run = await cli(['doctor'], env())
   t.equal(run.code, 1, 'the CLI exits 1')
   t.match(run.stdout, new RegExp(`${codes.failed.replace(/\./g, '\\.')}\\s+sx:failed\\s+missing-entry`))
-  t.match(run.stdout, /notice: .*unmatched: 1 callback/, 'the legacy list is a notice')
+  t.match(run.stdout, /lưu ý: .*unmatched: 1 callback/, 'the legacy list is a notice')
   const json = await cli(['doctor', '--json'], env())
   t.equal(json.code, 1)
   t.equal((JSON.parse(json.stdout) as { found: number }).found, r.found, '--json says the same')
