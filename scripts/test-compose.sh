@@ -10,7 +10,7 @@
 # ships no tsx or esbuild; `compose up` with no clients file creates one (keys in a file,
 # never in a log); every service's healthcheck passes; a dossier posted to the API reaches the
 # simulator and is delivered; a signed portal callback is accepted (the secret is wired through);
-# the API scales to two replicas; a clients file made on the host is installed and readable; the
+# `lienthong doctor` runs in the api service; the API scales to two replicas; a clients file made on the host is installed and readable; the
 # clean-up leaves no container, volume or network of the project behind.
 set -euo pipefail
 # No reader in a pipeline stops early (head, grep -q): with pipefail, the writer's SIGPIPE would
@@ -125,6 +125,10 @@ for i in $(seq 1 60); do
 done
 [ "$state" = delivered ] || fail "$ma_ho_so is $state, not delivered"
 curl -fsS "http://127.0.0.1:$SIMULATOR_PORT/_sim/received" | grep -F "$ma_ho_so" >/dev/null || fail "the simulator did not receive $ma_ho_so"
+
+step "the image's CLI: lienthong doctor in the api service, as docs/operations.md says"
+doctor="$($engine exec "$api" lienthong doctor 2>&1)" || { echo "$doctor" | tail -5; fail "lienthong doctor found drift or could not run"; }
+grep -F "không có sai lệch" >/dev/null <<<"$doctor" || fail "lienthong doctor does not speak Vietnamese: $doctor"
 
 step "a signed portal callback (the secret reaches the gateway)"
 cb="$(curl -fsS -X POST "http://127.0.0.1:$SIMULATOR_PORT/_sim/callbacks" -H 'content-type: application/json' \
