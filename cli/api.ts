@@ -52,7 +52,8 @@ export function api (base: string, key: string | undefined): Api {
     if (res.ok) return json as T
     const e = (json ?? {}) as { code?: string, field?: string, message?: Partial<Message>, errors?: Issue[] }
     throw new ApiError(res.status, e.code ?? 'HTTP_ERROR', e.field,
-      { vi: e.message?.vi ?? res.statusText, en: e.message?.en ?? res.statusText }, Array.isArray(e.errors) ? e.errors : [])
+      // A reply that is not the gateway's (a proxy's 502, say) has no message of its own.
+      { vi: e.message?.vi ?? say('cli_httpError', { status: res.status }, 'vi'), en: e.message?.en ?? say('cli_httpError', { status: res.status }, 'en') }, Array.isArray(e.errors) ? e.errors : [])
   }
   return {
     get: async <T>(path: string, query: Record<string, string | number | undefined> = {}) => {

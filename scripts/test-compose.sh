@@ -6,12 +6,13 @@
 # On a machine without Docker, ../shared/tools/container-engine.sh (or CONTAINER_ENGINE_SETUP)
 # sets up podman and podman-compose with local stand-ins for the base images.
 #
-# Checks: the default environment (no variable set) starts everything on ports 8080 and 8090; the image builds with no registry (--pull=never) on Node 22, runs as a non-root user and
-# ships no tsx or esbuild; `compose up` with no clients file creates one (keys in a file,
-# never in a log); every service's healthcheck passes; a dossier posted to the API reaches the
-# simulator and is delivered; a signed portal callback is accepted (the secret is wired through);
-# `lienthong doctor` runs in the api service; the API scales to two replicas; a clients file made on the host is installed and readable; the
-# clean-up leaves no container, volume or network of the project behind.
+# Checks: the default environment (no variable set) starts everything on ports 8080 and 8090;
+# the image builds with no registry (--pull=never) on Node 22, runs as a non-root user and ships
+# no tsx or esbuild; `compose up` with no clients file creates one (keys in a file, never in a
+# log); every service's healthcheck passes; a dossier posted to the API reaches the simulator and
+# is delivered; `lienthong doctor` runs in the api service; a signed portal callback is accepted
+# (the secret is wired through); the API scales to two replicas; a clients file made on the host
+# is installed and readable; the clean-up leaves no container, volume or network of the project.
 set -euo pipefail
 # No reader in a pipeline stops early (head, grep -q): with pipefail, the writer's SIGPIPE would
 # end the run with 141 and no message, or turn a check's "found" into "not found".

@@ -38,6 +38,7 @@ export const CLI_WORDS = {
   cli_notInRange: ['không phải số nguyên từ 1 đến 100000: {value}', 'not an integer from 1 to 100000: {value}'],
   // Files and the network
   cli_cannotReach: ['không kết nối được {url}: {why}', 'cannot reach {url}: {why}'],
+  cli_httpError: ['máy chủ trả lời HTTP {status}', 'the server answered HTTP {status}'],
   cli_notJsonReply: ['trả lời {status} với nội dung không phải JSON', 'answered {status} with a body that is not JSON'],
   cli_cannotRead: ['không đọc được tệp {file}: {why}', 'cannot read {file}: {why}'],
   cli_noSuchFile: ['không có tệp này', 'no such file'],
