@@ -24,7 +24,7 @@ t.test('a route without config.auth is refused at start-up, by name', async t =>
     a.get('/public', { config: { auth: false } }, async () => ({ ok: true }))
     a.get('/forgot', async () => ({ ok: true }))
   })
-  await t.rejects(app.ready(), /routes without an auth decision.*GET \/forgot/)
+  await t.rejects(async () => { await app.ready() }, /routes without an auth decision.*GET \/forgot/)
 })
 
 t.test('every route decided: the app starts; roles and the caller come from the config', async t => {
