@@ -76,6 +76,8 @@ export default async function adminWeb (app: FastifyInstance): Promise<void> {
   registerSystemTitles(app.registry.titles())
   registerSectorWords(app.registry.words())
   const sessions = new SessionStore(app.redis, app.config.KEY_PREFIX)
+  // Every page is the admin page's own: its session cookie (below) signs in, not an API key.
+  app.addHook('onRoute', (r) => { r.config = { ...r.config, auth: r.config?.auth ?? 'session' } })
   // Pages, not API: kept out of the OpenAPI document.
   app.addHook('onRoute', (r) => { r.schema = { ...r.schema, hide: true } })
   await app.register(cookie)
