@@ -147,15 +147,15 @@ t.test('search: exact by code and by receipt number, nothing by a part of either
 
 t.test('bad input is a 4xx with a stable code and both languages', async t => {
   const bad: Array<[string, string]> = [
-    ['/v1/admin/dossiers/all?limit=0', ''],
-    ['/v1/admin/dossiers/all?state=lost', ''],
-    ['/v1/admin/dossiers/all?from=yesterday', ''],
+    ['/v1/admin/dossiers/all?limit=0', 'VALIDATION_FAILED'],
+    ['/v1/admin/dossiers/all?state=lost', 'VALIDATION_FAILED'],
+    ['/v1/admin/dossiers/all?from=yesterday', 'VALIDATION_FAILED'],
     ['/v1/admin/dossiers/all?cursor=xyz', 'BAD_CURSOR'],
     ['/v1/admin/dossiers/all?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'BAD_RANGE'],
-    ['/v1/admin/dossiers/search', ''],
-    ['/v1/admin/dossiers/search?q=', ''],
-    ['/v1/admin/dossiers/search?q=%20HT-1', ''],
-    [`/v1/admin/dossiers/search?q=${'x'.repeat(101)}`, '']
+    ['/v1/admin/dossiers/search', 'VALIDATION_FAILED'],
+    ['/v1/admin/dossiers/search?q=', 'VALIDATION_FAILED'],
+    ['/v1/admin/dossiers/search?q=%20HT-1', 'VALIDATION_FAILED'],
+    [`/v1/admin/dossiers/search?q=${'x'.repeat(101)}`, 'VALIDATION_FAILED']
   ]
   for (const [path, code] of bad) {
     const res = await call(path)
