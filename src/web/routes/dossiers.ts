@@ -54,4 +54,3 @@ export default async function dossierListRoutes (app: FastifyInstance): Promise<
     return await reply.code(r.ok ? 200 : r.status).view('dossiers', { ...common, listed: r.ok, items: r.ok ? r.body.items : [], total: r.ok ? r.body.items.length : 0, error: r.error })
   })
 }
-
