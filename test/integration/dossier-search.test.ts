@@ -166,3 +166,21 @@ t.test('bad input is a 4xx with a stable code and both languages', async t => {
   }
   t.equal((await call('/v1/admin/dossiers/all', gw.keys['civil-status'] as string)).status, 403, 'a sector key is refused')
 })
+
+t.test('a dossier written before the index is listed from its next change, at the time it was taken in', async t => {
+  const code = codes.get(SEVEN)?.[0] as string
+  const ref = `civil-status:${receipts.get(code) ?? ''}`
+  const key = `lt:{${SEVEN}}:all`
+  const createdAt = Number(await r.hget(`lt:{${SEVEN}}:d:${ref}`, 'createdAt'))
+  t.equal(Number(await r.zscore(key, ref)), createdAt, 'scored by when it was taken in')
+  await r.zrem(key, ref)
+  const before = await call(`/v1/admin/dossiers/all?agency=${SEVEN}`)
+  t.equal(before.json.total, 6, 'the list reads the index, not the records')
+  t.notOk(before.json.items.some((i: { maHoSo: string }) => i.maHoSo === code))
+  t.equal((await call(`/v1/admin/dossiers/search?q=${code}`)).json.items.length, 1, 'search needs no entry in it')
+  const body = civilStatus('x', { soBienNhan: receipts.get(code), coQuanDangKy: { maDinhDanh: SEVEN, maXa: '18754', ten: 'UBND' }, ngayHenTra: '2025-07-09' })
+  const res = await post(gw.url, gw.keys['civil-status'] as string, 'civil-status', body)
+  t.equal(res.json.maHoSo, code, res.text)
+  t.equal(Number(await r.zscore(key, ref)), createdAt, 'back, at the time it was first taken in')
+  t.equal((await call(`/v1/admin/dossiers/all?agency=${SEVEN}`)).json.total, 7)
+})
