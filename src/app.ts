@@ -33,6 +33,7 @@ import adminOnlineRoutes from './routes/admin-online.js'
 import adminAuditRoutes from './routes/admin-audit.js'
 import adminReplayRoutes from './routes/admin-replay.js'
 import adminFailedRoutes from './routes/admin-failed.js'
+import adminDossierRoutes from './routes/admin-dossiers.js'
 import adminBulkRoutes from './routes/admin-bulk.js'
 import adminWeb from './web/plugin.js'
 import queuesBoard, { QUEUES_PATH } from './web/queues.js'
@@ -93,6 +94,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     await app.register(adminAuditRoutes)
     await app.register(adminReplayRoutes)
     await app.register(adminFailedRoutes)
+    await app.register(adminDossierRoutes)
     await app.register(adminBulkRoutes)
     // The admin page and bull-board: each in its own context (cookies, forms, CSP stay there).
     await app.register(adminWeb, { prefix: '/admin' })

@@ -22,6 +22,7 @@ import { registerSectorWords, registerSystemTitles, words } from './i18n.js'
 import signInRoutes from './routes/sign-in.js'
 import overviewRoutes from './routes/overview.js'
 import failedRoutes from './routes/failed.js'
+import dossierListRoutes from './routes/dossiers.js'
 import dossierRoutes from './routes/dossier.js'
 import editRoutes from './routes/edit.js'
 import reviewRoutes from './routes/review.js'
@@ -132,6 +133,7 @@ export default async function adminWeb (app: FastifyInstance): Promise<void> {
   await app.register(signInRoutes, opts)
   await app.register(overviewRoutes)
   await app.register(failedRoutes)
+  await app.register(dossierListRoutes)
   await app.register(dossierRoutes)
   await app.register(editRoutes)
   await app.register(reviewRoutes)
