@@ -10,9 +10,9 @@ import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { InputError } from '../errors.js'
 import { decodePlace, encodePlace } from './cursor.js'
-import { queryErrorReplies } from '../schemas/http.js'
-import { inScope, seesAgency, type Client } from '../plugins/clients.js'
-import { adminGuard } from './admin-guard.js'
+import { queryErrorReplies, rateLimitOf } from '../schemas/http.js'
+import { callerOf } from '../plugins/auth.js'
+import { may, type Client } from '../domain/access.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import { PORTAL_SYSTEM } from '../store/keys.js'
 import { TOTAL_SCAN_MAX } from '../store/waiting-scan.js'
@@ -60,7 +60,7 @@ function matcherOf (client: Client, q: { state?: string, system?: string, commun
   if (q.state === undefined && q.system === undefined && q.commune === undefined && q.procedure === undefined && client.systems === undefined) return undefined
   return d => (q.state === undefined || d.state === q.state) && (q.system === undefined || d.system === q.system) &&
     (q.commune === undefined || d.commune === q.commune) && (q.procedure === undefined || d.procedure === q.procedure) &&
-    inScope(client, d.agency, d.system)
+    may(client, 'list', { agency: d.agency, system: d.system })
 }
 
 function badRange (): InputError {
@@ -98,13 +98,13 @@ export default async function adminDossierRoutes (app: FastifyInstance): Promise
         ...queryErrorReplies
       }
     },
-    ...adminGuard(app, 'viewer')
+    config: { auth: { roles: ['viewer'] }, rateLimit: rateLimitOf(app) }
   }, async (req) => {
-    const client = app.requireClient(req)
+    const client = callerOf(req)
     const q = req.query
     const range = { ...(q.from === undefined ? {} : { min: Date.parse(q.from) }), ...(q.to === undefined ? {} : { max: Date.parse(q.to) }) }
     if (range.min !== undefined && range.max !== undefined && range.min > range.max) throw badRange()
-    const agencies = (await app.store.agencies()).filter(a => seesAgency(client, a) &&
+    const agencies = (await app.store.agencies()).filter(a => may(client, 'list', { agency: a }) &&
       (q.agency === undefined || a === q.agency) && (q.province === undefined || a.endsWith(`.${q.province}`))).sort()
     const query: ListQuery = { agencies, range }
     const match = matcherOf(client, q)
@@ -131,16 +131,16 @@ export default async function adminDossierRoutes (app: FastifyInstance): Promise
       }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(SearchItem) }), ...queryErrorReplies }
     },
-    ...adminGuard(app, 'viewer')
+    config: { auth: { roles: ['viewer'] }, rateLimit: rateLimitOf(app) }
   }, async (req) => {
-    const client = app.requireClient(req)
-    const agencies = (await app.store.agencies()).filter(a => seesAgency(client, a)).sort()
+    const client = callerOf(req)
+    const agencies = (await app.store.agencies()).filter(a => may(client, 'list', { agency: a })).sort()
     const systems = (client.systems ?? app.registry.systems()).filter(s => s !== PORTAL_SYSTEM)
     const hits = await findExact(ctx, req.query.q, agencies, systems)
     const listed = await listedOf(ctx, hits)
     const items = []
     for (const [i, d] of listed.entries()) {
-      if (d === undefined || !inScope(client, d.agency, d.system)) continue
+      if (d === undefined || !may(client, 'read', { agency: d.agency, system: d.system })) continue
       items.push({ ...itemOf(d), matchedBy: (hits[i] as { by: 'code' | 'receipt' }).by })
     }
     return { items }
