@@ -90,10 +90,10 @@ export function fetchedNode (line) {
   mkdirSync(base, { recursive: true })
   const tmp = mkdtempSync(join(base, '.fetch-'))
   try {
-    const r = spawnSync('npm', ['pack', '--silent', spec], { cwd: tmp, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    const r = spawnSync('npm', ['pack', '--loglevel=error', spec], { cwd: tmp, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
     if (r.signal) process.exit(1)
     const tgz = readdirSync(tmp).find(f => f.endsWith('.tgz'))
-    if (r.status !== 0 || tgz === undefined) stop(`\`npm pack ${spec}\` failed: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' ')}`)
+    if (r.status !== 0 || tgz === undefined) stop(`\`npm pack ${spec}\` failed: ${(r.stderr || r.error?.message || '').split('\n').filter(l => l.trim() !== '' && !/complete log/.test(l)).slice(0, 2).join(' / ')}`)
     const x = spawnSync('tar', ['xzf', tgz], { cwd: tmp, stdio: 'inherit' })
     if (x.status !== 0) stop(`unpacking ${tgz} failed`)
     // Moved into place only once complete, so an interrupted download is fetched again next time.
