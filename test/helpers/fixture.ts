@@ -38,7 +38,7 @@ export interface StackOptions {
   /** The gateway's variables, over helpers/gateway.ts's test defaults. */
   env?: Record<string, string>
   /** Clients besides the admin and one per system; a function when they need the stub's URL. */
-  extraClients?: TestClient[] | ((s: { stub: SectorStub }) => TestClient[])
+  extraClients?: TestClient[] | ((s: BeforeGateway) => TestClient[])
   /** A client of the test's own on Redis (`db`, or `topologyDb`). */
   db?: boolean
   /** Wait until the job queues wrote their metadata (a "nothing stored" check needs it). */
@@ -60,6 +60,7 @@ export interface Stack {
 interface Hooks {
   before: (fn: () => Promise<void>) => unknown
   teardown: (fn: () => Promise<void>) => unknown
+  comment: (message: string) => unknown
 }
 
 type Started = Partial<Stack>
@@ -86,10 +87,23 @@ async function closeStarted (s: Started): Promise<void> {
   if (errors.length > 0) throw new AggregateError(errors, 'closing the test stack')
 }
 
-async function startInto (s: Started, o: StackOptions): Promise<void> {
+/** What `extraClients` may use: the parts started before the gateway. */
+export interface BeforeGateway { redis: RedisServer, sim: RunningSimulator, stub: SectorStub }
+
+function startedSoFar (s: Started): BeforeGateway {
+  const need = <K extends keyof BeforeGateway>(k: K): BeforeGateway[K] => {
+    const v = s[k]
+    if (v === undefined) throw new Error(`extraClients asks for ${k}: the options start none`)
+    return v
+  }
+  return { get redis () { return need('redis') }, get sim () { return need('sim') }, get stub () { return need('stub') } }
+}
+
+async function startInto (t: Hooks, s: Started, o: StackOptions): Promise<void> {
   let redisEnv: Record<string, string>
   if (o.redis === 'topology') {
     s.topology = await startTestRedis()
+    t.comment(`Redis: ${s.topology.kind}`)
     redisEnv = s.topology.env
   } else {
     s.redis = await RedisServer.start()
@@ -97,10 +111,7 @@ async function startInto (s: Started, o: StackOptions): Promise<void> {
   }
   if (o.simulator !== false) s.sim = await startSimulator(o.simulator ?? {})
   if (o.stub !== undefined) s.stub = await startSectorStub(o.stub)
-  const stub = s.stub
-  const extraClients = typeof o.extraClients === 'function'
-    ? o.extraClients({ get stub () { if (stub === undefined) throw new Error('extraClients asks for the stub: pass `stub` in the options'); return stub } })
-    : o.extraClients
+  const extraClients = typeof o.extraClients === 'function' ? o.extraClients(startedSoFar(s)) : o.extraClients
   const env = { redisEnv, portalUrl: s.sim?.url ?? NO_PORTAL, env: o.env, extraClients }
   const gateway = o.gateway ?? 'in-process'
   if (gateway === 'in-process') {
@@ -120,9 +131,9 @@ async function startInto (s: Started, o: StackOptions): Promise<void> {
 }
 
 /** Starts the stack; if a step fails, what was started is closed before the error is thrown. */
-async function start (s: Started, o: StackOptions): Promise<void> {
+async function start (t: Hooks, s: Started, o: StackOptions): Promise<void> {
   try {
-    await startInto(s, o)
+    await startInto(t, s, o)
   } catch (e) {
     await closeStarted(s).catch(() => {})
     throw e
@@ -133,7 +144,7 @@ async function start (s: Started, o: StackOptions): Promise<void> {
 export async function startStack (t: Hooks, o: StackOptions = {}): Promise<Stack> {
   const s: Started = {}
   t.teardown(async () => { await closeStarted(s) })
-  await start(s, o)
+  await start(t, s, o)
   return new Proxy(s, {
     get: (target, p) => {
       const v = Reflect.get(target, p)
@@ -148,7 +159,7 @@ export function useStack (t: Hooks, o: StackOptions = {}): Stack {
   const s: Started = {}
   let phase: 'waiting' | 'started' | 'closed' = 'waiting'
   t.teardown(async () => { phase = 'closed'; await closeStarted(s) })
-  t.before(async () => { await start(s, o); phase = 'started' })
+  t.before(async () => { await start(t, s, o); phase = 'started' })
   const part = <K extends keyof Stack>(name: K): Stack[K] => {
     const real = (): object => {
       const v = s[name]
