@@ -7,6 +7,8 @@
  * returns stand-ins (`const { gw, sim, db } = useStack(t, …)`) that reach the real objects once
  * they are started; touching one earlier, or one the options did not ask for, throws and says so.
  * `startStack(t, opts)` starts at once (inside a subtest) and closes in that subtest's teardown.
+ * tap runs teardowns last in, first out: one a test registers after the stack's runs before the
+ * stack closes (a BullMQ queue or worker of the test's own, say).
  */
 import { Redis, type Cluster } from 'ioredis'
 import { RedisServer } from '../../support/redis-server.js'
@@ -45,7 +47,7 @@ export interface StackOptions {
   settled?: boolean
 }
 
-export interface Stack {
+export interface StackParts {
   redis: RedisServer
   topology: TestRedis
   db: Redis
@@ -57,20 +59,30 @@ export interface Stack {
   child: ChildGateway & { keysDir: string, port: number }
 }
 
+export interface Stack extends StackParts {
+  /**
+   * One more in-process gateway on the stack's Redis and portal, with `gw`'s clients when there
+   * is a `gw`, and exactly `env` over the test defaults (the stack's `env` is not merged in): a
+   * worker or an API process started halfway through a test. The stack closes it before `gw`.
+   */
+  addGateway: (env?: Record<string, string>) => Promise<InProcessGateway>
+}
+
 interface Hooks {
   before: (fn: () => Promise<void>) => unknown
   teardown: (fn: () => Promise<void>) => unknown
   comment: (message: string) => unknown
 }
 
-type Started = Partial<Stack>
+type Started = Partial<StackParts> & { later?: InProcessGateway[], redisEnv?: Record<string, string> }
 
 /** Closes what was started, in reverse order; every step runs even if one before it throws. */
 async function closeStarted (s: Started): Promise<void> {
-  const { db, topologyDb, gw2, gw, child, stub, sim, redis, topology } = s
+  const { db, topologyDb, later = [], gw2, gw, child, stub, sim, redis, topology } = s
   const steps: Array<() => unknown> = [
     () => { db?.disconnect() },
     () => { topologyDb?.disconnect() },
+    ...later.reverse().map(g => async () => { await g.close() }),
     async () => { await gw2?.close() },
     async () => { await gw?.close() },
     async () => { await child?.stop() },
@@ -79,7 +91,7 @@ async function closeStarted (s: Started): Promise<void> {
     async () => { await redis?.close() },
     async () => { await topology?.close() }
   ]
-  for (const k of Object.keys(s) as Array<keyof Stack>) Reflect.deleteProperty(s, k)
+  for (const k of Object.keys(s)) Reflect.deleteProperty(s, k)
   const errors: unknown[] = []
   for (const step of steps) {
     try { await step() } catch (e) { errors.push(e) }
@@ -90,7 +102,7 @@ async function closeStarted (s: Started): Promise<void> {
 /** What `extraClients` may use: the parts started before the gateway. */
 export interface BeforeGateway { redis: RedisServer, sim: RunningSimulator, stub: SectorStub }
 
-function startedSoFar (s: Started): BeforeGateway {
+function startedSoFar (s: Partial<BeforeGateway>): BeforeGateway {
   const need = <K extends keyof BeforeGateway>(k: K): BeforeGateway[K] => {
     const v = s[k]
     if (v === undefined) throw new Error(`extraClients asks for ${k}: the options start none`)
@@ -109,6 +121,7 @@ async function startInto (t: Hooks, s: Started, o: StackOptions): Promise<void> 
     s.redis = await RedisServer.start()
     redisEnv = { REDIS_URL: s.redis.url }
   }
+  s.redisEnv = redisEnv
   if (o.simulator !== false) s.sim = await startSimulator(o.simulator ?? {})
   if (o.stub !== undefined) s.stub = await startSectorStub(o.stub)
   const extraClients = typeof o.extraClients === 'function' ? o.extraClients(startedSoFar(s)) : o.extraClients
@@ -130,6 +143,19 @@ async function startInto (t: Hooks, s: Started, o: StackOptions): Promise<void> 
   }
 }
 
+async function addGateway (s: Started, env: Record<string, string> = {}): Promise<InProcessGateway> {
+  if (s.redisEnv === undefined) throw new Error('addGateway: the test stack is not running')
+  const gw = s.gw
+  const g = await startGateway({
+    redisEnv: s.redisEnv,
+    portalUrl: s.sim?.url ?? NO_PORTAL,
+    env,
+    ...(gw === undefined ? {} : { clients: { file: gw.clientsFile, keys: gw.keys } })
+  })
+  ;(s.later ??= []).push(g)
+  return g
+}
+
 /** Starts the stack; if a step fails, what was started is closed before the error is thrown. */
 async function start (t: Hooks, s: Started, o: StackOptions): Promise<void> {
   try {
@@ -145,8 +171,10 @@ export async function startStack (t: Hooks, o: StackOptions = {}): Promise<Stack
   const s: Started = {}
   t.teardown(async () => { await closeStarted(s) })
   await start(t, s, o)
+  const add = async (env?: Record<string, string>): Promise<InProcessGateway> => await addGateway(s, env)
   return new Proxy(s, {
     get: (target, p) => {
+      if (p === 'addGateway') return add
       const v = Reflect.get(target, p)
       if (v === undefined && typeof p === 'string' && p !== 'then') throw new Error(`the test stack has no ${p}: ask for it in the options`)
       return v
@@ -160,7 +188,7 @@ export function useStack (t: Hooks, o: StackOptions = {}): Stack {
   let phase: 'waiting' | 'started' | 'closed' = 'waiting'
   t.teardown(async () => { phase = 'closed'; await closeStarted(s) })
   t.before(async () => { await start(t, s, o); phase = 'started' })
-  const part = <K extends keyof Stack>(name: K): Stack[K] => {
+  const part = <K extends keyof StackParts>(name: K): StackParts[K] => {
     const real = (): object => {
       const v = s[name]
       if (v !== undefined) return v
@@ -183,7 +211,7 @@ export function useStack (t: Hooks, o: StackOptions = {}): Stack {
         return d === undefined ? undefined : { ...d, configurable: true }
       },
       getPrototypeOf: () => Reflect.getPrototypeOf(real())
-    }) as Stack[K]
+    }) as StackParts[K]
   }
   return {
     redis: part('redis'),
@@ -194,6 +222,7 @@ export function useStack (t: Hooks, o: StackOptions = {}): Stack {
     stub: part('stub'),
     gw: part('gw'),
     gw2: part('gw2'),
-    child: part('child')
+    child: part('child'),
+    addGateway: async (env) => await addGateway(s, env)
   }
 }
