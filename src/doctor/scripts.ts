@@ -7,7 +7,7 @@
  */
 import type { RedisClient } from '../redis/connection.js'
 import type { Result } from 'ioredis'
-import { RECORD_FIELDS } from './structures.js'
+import { INDEXES, RECORD_FIELDS } from './structures.js'
 import { REPAIR_UNMATCHED } from './check-unmatched.js'
 
 declare module 'ioredis' {
@@ -25,6 +25,8 @@ declare module 'ioredis' {
 }
 
 const FIELDS = RECORD_FIELDS.map(f => `'${f}'`).join(', ')
+/** How many indexes INSPECT and REPAIR_DOSSIER take (structures.ts INDEXES), and where what follows them starts. */
+const N = INDEXES.length
 
 /** Membership of a sorted index: its score, absent '', '!<type>' for a key of another type. */
 const MEMBER = `
@@ -43,20 +45,20 @@ end
 `
 
 /**
- * KEYS: dossier, the seven indexes (structures.ts INDEXES order), codes, steps, the three legacy
+ * KEYS: dossier, the N indexes (structures.ts INDEXES order), codes, steps, the three legacy
  * state sets (STATE_INDEXES order). ARGV: ref.
- * Returns the record's fields (RECORD_FIELDS, '' when absent), then the seven memberships, then
+ * Returns the record's fields (RECORD_FIELDS, '' when absent), then the N memberships, then
  * what `codes` says of the record's code, then the number of pending steps, then '1'/'' for
  * each legacy set that holds the ref.
  */
 export const INSPECT = `
 ${MEMBER}
 local out = fields(KEYS[1])
-for i = 2, 8 do out[#out + 1] = member(KEYS[i], ARGV[1]) end
+for i = 2, ${N + 1} do out[#out + 1] = member(KEYS[i], ARGV[1]) end
 local code = out[1]
-out[#out + 1] = code ~= '' and (redis.call('HGET', KEYS[9], code) or '') or ''
-out[#out + 1] = tostring(redis.call('LLEN', KEYS[10]))
-for i = 11, 13 do
+out[#out + 1] = code ~= '' and (redis.call('HGET', KEYS[${N + 2}], code) or '') or ''
+out[#out + 1] = tostring(redis.call('LLEN', KEYS[${N + 3}]))
+for i = ${N + 4}, ${N + 6} do
   local legacy = redis.call('TYPE', KEYS[i]).ok == 'set' and redis.call('SISMEMBER', KEYS[i], ARGV[1]) == 1
   out[#out + 1] = legacy and '1' or ''
 end
@@ -65,8 +67,8 @@ return out
 
 /**
  * Rebuilds one dossier's index entries, if its record is still what the check read.
- * KEYS: dossier, the seven indexes, codes. ARGV: ref, fingerprint (the fields joined by \\31),
- * seven actions ('' leave, '-' remove, '=<score>' add or set the score, '+<score>' add when
+ * KEYS: dossier, the N indexes, codes. ARGV: ref, fingerprint (the fields joined by \\31),
+ * N actions ('' leave, '-' remove, '=<score>' add or set the score, '+<score>' add when
  * absent), fixCode ('1': add the record's code to codes when it is not there). An index of
  * another type than a sorted set is left alone (reported as wrong-type).
  * Returns 'repaired' or 'changed' (nothing written).
@@ -75,7 +77,7 @@ export const REPAIR_DOSSIER = `
 ${MEMBER}
 local ref = ARGV[1]
 if table.concat(fields(KEYS[1]), '\\31') ~= ARGV[2] then return 'changed' end
-for i = 1, 7 do
+for i = 1, ${N} do
   local k, a = KEYS[i + 1], ARGV[i + 2]
   local t = redis.call('TYPE', k).ok
   if a == '-' then
@@ -86,9 +88,9 @@ for i = 1, 7 do
     else redis.call('ZADD', k, score, ref) end
   end
 end
-if ARGV[10] == '1' then
+if ARGV[${N + 3}] == '1' then
   local code = redis.call('HGET', KEYS[1], 'maHoSo')
-  if code then redis.call('HSETNX', KEYS[9], code, ref) end
+  if code then redis.call('HSETNX', KEYS[${N + 2}], code, ref) end
 end
 return 'repaired'
 `
@@ -162,8 +164,8 @@ return 'repaired'
 
 export function defineDoctorCommands (redis: RedisClient): void {
   if (typeof redis.ltDoctorInspect === 'function') return
-  redis.defineCommand('ltDoctorInspect', { numberOfKeys: 13, lua: INSPECT })
-  redis.defineCommand('ltDoctorRepair', { numberOfKeys: 9, lua: REPAIR_DOSSIER })
+  redis.defineCommand('ltDoctorInspect', { numberOfKeys: N + 6, lua: INSPECT })
+  redis.defineCommand('ltDoctorRepair', { numberOfKeys: N + 2, lua: REPAIR_DOSSIER })
   redis.defineCommand('ltDoctorOrphan', { numberOfKeys: 2, lua: REPAIR_ORPHAN })
   redis.defineCommand('ltDoctorSeq', { numberOfKeys: 1, lua: REPAIR_SEQ })
   redis.defineCommand('ltDoctorWebhook', { numberOfKeys: 3, lua: INSPECT_WEBHOOK })

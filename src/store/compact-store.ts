@@ -17,7 +17,7 @@ export const RECHECK_MS = 86_400_000
 
 export class CompactStore {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys) {
-    if (typeof redis.ltCompact !== 'function') redis.defineCommand('ltCompact', { numberOfKeys: 12, lua: COMPACT })
+    if (typeof redis.ltCompact !== 'function') redis.defineCommand('ltCompact', { numberOfKeys: 13, lua: COMPACT })
   }
 
   /** Up to `max` of the agency's closed dossiers last changed before `until` (epoch ms). */
@@ -38,7 +38,7 @@ export class CompactStore {
       // A record with no code has no history or webhook queue of its own: placeholders on the same slot.
       const byCode = code === '' ? '-' : code
       p.ltCompact(k.dossier, k.doc, k.raw, k.steps, k.attempts, this.keys.history(agency, byCode), this.keys.webhookQueue(agency, byCode),
-        this.keys.outbox(agency), this.keys.webhookFailed(agency), this.keys.closed(agency), this.keys.due(agency), this.keys.overdue(agency),
+        this.keys.outbox(agency), this.keys.webhookFailed(agency), this.keys.closed(agency), this.keys.due(agency), this.keys.overdue(agency), this.keys.dossierIndex(agency),
         ref, code, now, retentionMs, now - retentionMs + RECHECK_MS)
     })
     return ((await p.exec()) ?? []).map(([err, v]) => { if (err !== null) throw err; return v as CompactResult })

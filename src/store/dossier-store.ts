@@ -66,7 +66,7 @@ declare module 'ioredis' {
 
 export function defineCommands (redis: RedisClient): void {
   if (typeof redis.ltIntake === 'function') return
-  redis.defineCommand('ltIntake', { numberOfKeys: 16 + LIFECYCLE_KEY_COUNT, lua: intakeScripts.INTAKE })
+  redis.defineCommand('ltIntake', { numberOfKeys: 17 + LIFECYCLE_KEY_COUNT, lua: intakeScripts.INTAKE })
   redis.defineCommand('ltAdminChange', { numberOfKeys: 8, lua: intakeScripts.ADMIN_CHANGE })
   redis.defineCommand('ltClaim', { numberOfKeys: 1, lua: outboxScripts.CLAIM })
   redis.defineCommand('ltRenew', { numberOfKeys: 1, lua: outboxScripts.RENEW })
@@ -77,7 +77,7 @@ export function defineCommands (redis: RedisClient): void {
   redis.defineCommand('ltFail', { numberOfKeys: 7, lua: outboxScripts.FAIL })
   redis.defineCommand('ltAttempt', { numberOfKeys: 2, lua: outboxScripts.ATTEMPT })
   redis.defineCommand('ltPortalEvent', { numberOfKeys: 8 + STATS_KEY_COUNT, lua: portalScripts.PORTAL_EVENT })
-  redis.defineCommand('ltOnlineDossier', { numberOfKeys: 12 + LIFECYCLE_KEY_COUNT, lua: portalScripts.ONLINE_DOSSIER })
+  redis.defineCommand('ltOnlineDossier', { numberOfKeys: 13 + LIFECYCLE_KEY_COUNT, lua: portalScripts.ONLINE_DOSSIER })
   // The number of keys comes first: the agency's per-ref indexes follow the fixed ones.
   redis.defineCommand('ltLink', { lua: portalScripts.LINK })
   redis.defineCommand('ltRoute', { numberOfKeys: 5, lua: portalScripts.ROUTE })
@@ -171,7 +171,7 @@ export class DossierStore {
       this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
       this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
       this.keys.due(agency), this.keys.overdue(agency), k.doc, ...lifecycleKeys(this.keys.closed(agency), a.lifecycle),
-      this.keys.sequenceOwner(agency, a.day), this.keys.sequenceEpoch(agency),
+      this.keys.dossierIndex(agency), this.keys.sequenceOwner(agency, a.day), this.keys.sequenceEpoch(agency),
       ref, agency, a.day, short(a.fullHash), short(a.contentHash), a.input.status, encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
       suspectUpTo(a.day, a.now), this.sequenceJump, a.now, this.retentionMs,
       a.review.length > 0 ? JSON.stringify(a.review) : '', JSON.stringify(a.step), a.clientId, a.system,

@@ -90,7 +90,7 @@ export class PortalStore {
       this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, k.doc, this.keys.history(a.agency, a.code),
       this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.stateIndex(a.agency, 'unrouted'),
       this.keys.unmatchedIndex(a.agency), this.keys.due(a.agency), this.keys.overdue(a.agency),
-      ...lifecycleKeys(this.keys.closed(a.agency), a.lifecycle), this.keys.unmatchedData(a.agency),
+      ...lifecycleKeys(this.keys.closed(a.agency), a.lifecycle), this.keys.unmatchedData(a.agency), this.keys.dossierIndex(a.agency),
       a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.doc, '', a.state, a.client, a.webhookBody,
       a.unmatched, ...lifecycleArgv(a.lifecycle), this.unmatchedCap, ...Object.entries(a.fields).flat())
     return { result: result as OnlineResult, head }

@@ -15,7 +15,8 @@
 export const COMPACT_KEEP = ['maHoSo', 'fullHash', 'status', 'state', 'revision', 'createdAt', 'updatedAt'] as const
 
 /**
- * KEYS: dossier, doc, raw, steps, attempts, hist, whq, outbox, whFailed, closed, due, overdue.
+ * KEYS: dossier, doc, raw, steps, attempts, hist, whq, outbox, whFailed, closed, due, overdue,
+ *       all (Keys.dossierIndex: a compacted dossier leaves it, and is found by its code or number).
  * ARGV: ref, code, now, retentionMs, recheckAt (score for a dossier to look at again).
  * Returns 'compacted'; 'gone' (no record, or already compacted: left the index); 'open' (not
  * final any more: left the index, a final status puts it back); 'recent' (changed within the
@@ -29,6 +30,7 @@ local FINAL = { ['3'] = true, ['7'] = true, ['8'] = true, ['10'] = true }
 local f = redis.call('HMGET', d, 'maHoSo', 'compactedAt', 'status', 'state', 'updatedAt', 'deliveredAt', 'statusAt')
 if not f[1] or f[2] then
   redis.call('ZREM', KEYS[10], ref)
+  redis.call('ZREM', KEYS[13], ref)
   return 'gone'
 end
 if not FINAL[f[3] or ''] then
@@ -66,5 +68,6 @@ redis.call('HSET', d, 'compactedAt', now)
 redis.call('ZREM', KEYS[10], ref)
 redis.call('ZREM', KEYS[11], ref)
 redis.call('ZREM', KEYS[12], ref)
+redis.call('ZREM', KEYS[13], ref)
 return 'compacted'
 `

@@ -11,7 +11,7 @@ import { NEXT_CODE } from './scripts-sequence.js'
  * machine runs in TS on that revision; another change in between makes this answer 'retry').
  * KEYS: dossier, raw, steps, codes, seq, outbox, flushOwner, flushGen, flushArmed,
  * idxFailed, idxReview, due, overdue, doc, then LIFECYCLE_SET's (`lifecycleKeys`) from 15, then
- * seqOwner, seqEpoch last (scripts-sequence.ts).
+ * the agency's index of all dossiers (Keys.dossierIndex), seqOwner, seqEpoch last (scripts-sequence.ts).
  * ARGV: ref, agency, day, fullHash, contentHash, status, doc (the compressed record, provenance
  *       and payload: codec.ts), upto and jump (the sequence's, scripts-sequence.ts), now,
  *       retentionMs, reviewJson, stepJson, clientId, system, sourceId, rawKeep, whClient (the
@@ -71,6 +71,8 @@ if changed then
   redis.call('HDEL', d, 'input', 'provenance', 'clientId')
   if ARGV[18] == '' then redis.call('HDEL', d, 'whClient') else redis.call('HSET', d, 'whClient', ARGV[18]) end
   lifecycleSet(20)
+  -- NX: a dossier keeps the place it was first taken in at; one written before the index gets it at its next change.
+  redis.call('ZADD', KEYS[#KEYS - 2], 'NX', redis.call('HGET', d, 'createdAt') or now, ref)
   local old = redis.call('GET', doc)
   if old then
     redis.call('LPUSH', raw, old)

@@ -92,7 +92,8 @@ return {'applied', ''}
  * compact format of every dossier (docs/architecture.md, "Storage"): small values in the record,
  * the canonical record, provenance and the HoSoMoi as received in its document.
  * KEYS: evt, codes, dossier, doc, hist, whq, active, idxUnrouted, unmatchedIndex, due, overdue,
- *       then LIFECYCLE_SET's (`lifecycleKeys`) from 12, and last unmatchedData.
+ *       then LIFECYCLE_SET's (`lifecycleKeys`) from 12, then unmatchedData, and last the index of
+ *       all dossiers (Keys.dossierIndex).
  * ARGV: code, ref, now, retentionMs, historyEntry, doc (codec.ts), '' (unused), state
  *       ('delivered' or 'unrouted'), whClient ('' none), webhookBody, unmatchedEntry,
  *       LIFECYCLE_SET's eleven (12 to 22), unmatchedCap, then field/value pairs.
@@ -115,12 +116,13 @@ if cur then
     redis.call('PEXPIRE', hist, retention)
     return {'known', ''}
   end
-  keepUnmatched(KEYS[9], KEYS[#KEYS], ARGV[3], ARGV[11], ARGV[23], retention)
+  keepUnmatched(KEYS[9], KEYS[#KEYS - 1], ARGV[3], ARGV[11], ARGV[23], retention)
   return {'conflict', ''}
 end
 redis.call('HSET', KEYS[2], code, ref)
 for i = 24, #ARGV, 2 do redis.call('HSET', d, ARGV[i], ARGV[i + 1]) end
 redis.call('HSET', d, 'state', ARGV[8], 'whClient', ARGV[9])
+redis.call('ZADD', KEYS[#KEYS], 'NX', redis.call('HGET', d, 'createdAt') or ARGV[3], ref)
 lifecycleSet(12)
 redis.call('SET', KEYS[4], ARGV[6])
 redis.call('RPUSH', hist, ARGV[5])
