@@ -15,7 +15,7 @@ export interface ListeningGateway {
   url: string
   logFile: string
   logs: () => string
-  /** Closes the app, then flushes its log. */
+  /** Closes the app, then flushes its log; later calls wait for the first. */
   close: () => Promise<void>
 }
 
@@ -25,14 +25,19 @@ export async function listenInProcess (config: Config, dir: string): Promise<Lis
   const app = await buildApp(config, { fastify: { logger: { ...loggerOptions(config.LOG_LEVEL), stream } as never } })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const addr = app.server.address()
+  // Once: a test that closes its gateway early leaves the fixture's teardown to close it again.
+  let closed: Promise<void> | undefined
   return {
     app,
     url: `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`,
     logFile,
     logs: () => readFileSync(logFile, 'utf8'),
     close: async () => {
-      await app.close()
-      await new Promise<void>(resolve => stream.end(resolve))
+      closed ??= (async () => {
+        await app.close()
+        await new Promise<void>(resolve => stream.end(resolve))
+      })()
+      await closed
     }
   }
 }

@@ -8,38 +8,20 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadClients, hashKey } from '../../src/plugins/clients.js'
-import { RedisServer } from '../../support/redis-server.js'
 import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { newKey, newWebhookSecret } from '../../support/clients-file.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, startSectorStub, type RunningSimulator, type SectorStub } from '../../simulator/index.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
+import { startGateway } from '../helpers/gateway.js'
+import { useStack } from '../helpers/fixture.js'
 import { cli, foreignWords, startCli } from '../helpers/cli.js'
 
-let redis: RedisServer
-let sim: RunningSimulator
-let stub: SectorStub
-let gw: InProcessGateway
 const key = newKey()
 const secret = newWebhookSecret()
 const dir = mkdtempSync(join(tmpdir(), 'lt-cli-actions-'))
-
-t.before(async () => {
-  redis = await RedisServer.start()
-  sim = await startSimulator()
-  stub = await startSectorStub({ secret })
-  gw = await startGateway({
-    redisUrl: redis.url,
-    portalUrl: sim.url,
-    env: { PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev' },
-    extraClients: [{ id: 'hotich-cli', key, system: 'civil-status', agencies: ['000.00.31.H42'], webhook: { url: stub.url, secret } }]
-  })
-})
-t.teardown(async () => {
-  await gw.close()
-  await stub.close()
-  await sim.close()
-  await redis.close()
+const { redis, sim, stub, gw } = useStack(t, {
+  stub: { secret },
+  env: { PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev' },
+  extraClients: ({ stub }) => [{ id: 'hotich-cli', key, system: 'civil-status', agencies: ['000.00.31.H42'], webhook: { url: stub.url, secret } }]
 })
 
 const env = (): Record<string, string> => ({ LIENTHONG_URL: gw.url, LIENTHONG_KEY: gw.keys.admin })
@@ -159,7 +141,8 @@ t.test('Ctrl-C during a bulk replay cancels the job on the gateway, then exits 1
   await waitFor(async () => (await job()).cancelRequested, { what: 'cancel requested by Ctrl-C' })
   t.match(run.stderr, /đang dừng/)
   // A worker now picks the job up and stops it; the CLI follows it to the end.
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', ROLE: 'worker' }, clients: { file: gw.clientsFile, keys: gw.keys } })
+  const worker = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', ROLE: 'worker' }, clients: { file: gw.clientsFile, keys: gw.keys } })
+  t.teardown(async () => { await worker.close() })
   const done = await run.done
   t.equal(done.code, 130, done.stderr)
   t.match(done.stdout, new RegExp(`^${id} Đã dừng: `))

@@ -7,9 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadClients } from '../../src/plugins/clients.js'
-import { RedisServer } from '../../support/redis-server.js'
 import { civilStatus, post, sample } from '../../support/samples.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
+import { startStack } from '../helpers/fixture.js'
 import { cli, foreignWords } from '../helpers/cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lt-cli-'))
@@ -89,14 +88,7 @@ t.test('keys: issue, list and revoke in a clients file the gateway loads', async
 })
 
 t.test('admin commands against a real gateway', async t => {
-  const redis = await RedisServer.start()
-  const gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api' } })
-  const workers: InProcessGateway[] = []
-  t.teardown(async () => {
-    for (const w of workers) await w.close()
-    await gw.close()
-    await redis.close()
-  })
+  const { gw, addGateway } = await startStack(t, { simulator: false, env: { ROLE: 'api' } })
   const posted = await post(gw.url, gw.keys['civil-status'] as string, 'civil-status', civilStatus('CLI-1'))
   t.equal(posted.status, 202, posted.text)
   const code = posted.json.maHoSo as string
@@ -128,7 +120,7 @@ t.test('admin commands against a real gateway', async t => {
   t.equal(queued.code, 0, queued.stderr)
   t.match(JSON.parse(queued.stdout), { state: 'queued', matched: 0 })
   // A worker on the same Redis runs it (nothing failed, so it matches none); the CLI follows it to the end.
-  workers.push(await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'worker' }, clients: { file: gw.clientsFile, keys: gw.keys } }))
+  await addGateway({ ROLE: 'worker' })
   const bulk = await cli(['admin', 'bulk-replay', '--system', 'land'], env)
   t.equal(bulk.code, 0, bulk.stderr)
   t.match(bulk.stdout, /^\S+ Hoàn tất: đã gửi lại 0, bỏ qua 0, khớp bộ lọc 0 hồ sơ$/m)

@@ -3,40 +3,21 @@
  * nothing reaches the portal twice.
  */
 import t from 'tap'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { newKey, newWebhookSecret } from '../../support/clients-file.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, startSectorStub, type RunningSimulator, type SectorStub } from '../../simulator/index.js'
+import { useStack } from '../helpers/fixture.js'
 
-let redis: RedisServer
-let sim: RunningSimulator
-let stub: SectorStub
-let gw: InProcessGateway
 const key = newKey()
 const viewer = newKey()
 const secret = newWebhookSecret()
-
-t.before(async () => {
-  redis = await RedisServer.start()
-  sim = await startSimulator()
-  stub = await startSectorStub({ secret })
-  gw = await startGateway({
-    redisUrl: redis.url,
-    portalUrl: sim.url,
-    env: { PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', WEBHOOK_RETRY_SCHEDULE_MS: '100' },
-    extraClients: [
-      { id: 'hotich-replay', key, system: 'civil-status', agencies: ['000.00.31.H42'], webhook: { url: stub.url, secret } },
-      { id: 'viewer', key: viewer, role: 'viewer' }
-    ]
-  })
-})
-t.teardown(async () => {
-  await gw.close()
-  await stub.close()
-  await sim.close()
-  await redis.close()
+const { sim, stub, gw } = useStack(t, {
+  stub: { secret },
+  env: { PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', WEBHOOK_RETRY_SCHEDULE_MS: '100' },
+  extraClients: ({ stub }) => [
+    { id: 'hotich-replay', key, system: 'civil-status', agencies: ['000.00.31.H42'], webhook: { url: stub.url, secret } },
+    { id: 'viewer', key: viewer, role: 'viewer' }
+  ]
 })
 
 async function admin (path: string, body: object = {}, k = gw.keys.admin): Promise<{ status: number, json: any }> {

@@ -3,35 +3,26 @@
  * action, and every read of payloads, is in the audit log.
  */
 import t from 'tap'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, post, sample } from '../../support/samples.js'
 import { newKey } from '../../support/clients-file.js'
+import { useStack } from '../helpers/fixture.js'
 
-let redis: RedisServer
-let gw: InProcessGateway
 const keys = { viewer: newKey(), op31: newKey(), opLand: newKey() }
 let civil = ''
 let land = ''
 
+const { redis, gw } = useStack(t, {
+  simulator: false,
+  env: { ROLE: 'api' },
+  extraClients: [
+    { id: 'viewer', key: keys.viewer, role: 'viewer' },
+    { id: 'op-31', key: keys.op31, role: 'operator', agencies: ['000.00.31.H42'] },
+    { id: 'op-land', key: keys.opLand, role: 'operator', systems: ['land'] } as never
+  ]
+})
 t.before(async () => {
-  redis = await RedisServer.start()
-  gw = await startGateway({
-    redisUrl: redis.url,
-    portalUrl: 'http://127.0.0.1:9',
-    env: { ROLE: 'api' },
-    extraClients: [
-      { id: 'viewer', key: keys.viewer, role: 'viewer' },
-      { id: 'op-31', key: keys.op31, role: 'operator', agencies: ['000.00.31.H42'] },
-      { id: 'op-land', key: keys.opLand, role: 'operator', systems: ['land'] } as never
-    ]
-  })
   civil = (await post(gw.url, gw.keys['civil-status'] as string, 'civil-status', civilStatus('ROLE-1'))).json.maHoSo as string
   land = (await post(gw.url, gw.keys.land as string, 'land', sample('land-registration.xml'), 'application/xml')).json.maHoSo as string
-})
-t.teardown(async () => {
-  await gw.close()
-  await redis.close()
 })
 
 async function call (method: string, path: string, key: string | undefined, body?: object): Promise<{ status: number, json: any }> {

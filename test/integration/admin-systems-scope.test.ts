@@ -5,19 +5,13 @@
  * the same rule (src/domain/access.ts); the failed-webhook routes once ignored `systems`.
  */
 import t from 'tap'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post, sample } from '../../support/samples.js'
 import { newKey, newWebhookSecret } from '../../support/clients-file.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, startSectorStub, type RunningSimulator, type SectorStub } from '../../simulator/index.js'
+import { useStack } from '../helpers/fixture.js'
 
 const AGENCY = '000.00.31.H42'
 const SECRET = 'portal-callback-secret-for-tests'
-let redis: RedisServer
-let sim: RunningSimulator
-let stub: SectorStub
-let gw: InProcessGateway
 const keys = { hotich: newKey(), viewLand: newKey(), opLand: newKey() }
 const webhookSecret = newWebhookSecret()
 let civil = ''
@@ -33,20 +27,17 @@ async function call (method: string, path: string, key: string, body?: object): 
 const get = async (path: string, key: string): Promise<any> => (await call('GET', path, key)).json
 const state = async (code: string): Promise<string> => (await getDossier(gw.url, gw.keys.admin, code)).json.sync?.state as string
 
+const { sim, stub, gw } = useStack(t, {
+  simulator: { callbackSecret: SECRET },
+  stub: { secret: webhookSecret },
+  env: { PORTAL_CALLBACK_SECRET: SECRET, WEBHOOK_RETRY_SCHEDULE_MS: '100', WEBHOOK_TIMEOUT_MS: '1000' },
+  extraClients: ({ stub }) => [
+    { id: 'hotich-31', key: keys.hotich, system: 'civil-status', agencies: [AGENCY], webhook: { url: stub.url, secret: webhookSecret } },
+    { id: 'view-land', key: keys.viewLand, role: 'viewer', systems: ['land'] } as never,
+    { id: 'op-land', key: keys.opLand, role: 'operator', systems: ['land'] } as never
+  ]
+})
 t.before(async () => {
-  redis = await RedisServer.start()
-  sim = await startSimulator({ callbackSecret: SECRET })
-  stub = await startSectorStub({ secret: webhookSecret })
-  gw = await startGateway({
-    redisUrl: redis.url,
-    portalUrl: sim.url,
-    env: { PORTAL_CALLBACK_SECRET: SECRET, WEBHOOK_RETRY_SCHEDULE_MS: '100', WEBHOOK_TIMEOUT_MS: '1000' },
-    extraClients: [
-      { id: 'hotich-31', key: keys.hotich, system: 'civil-status', agencies: [AGENCY], webhook: { url: stub.url, secret: webhookSecret } },
-      { id: 'view-land', key: keys.viewLand, role: 'viewer', systems: ['land'] } as never,
-      { id: 'op-land', key: keys.opLand, role: 'operator', systems: ['land'] } as never
-    ]
-  })
   // A civil-status dossier and a land dossier that the portal refuses, and the civil-status
   // receiver down: a failed delivery of each system, and a failed webhook of civil-status.
   stub.setBehaviour({ status: 500 })
@@ -59,12 +50,6 @@ t.before(async () => {
   // A callback for a code nobody here knows: no system yet.
   const r = await sim.sendCallback({ url: `${gw.url}/v1/portal/callbacks`, event: { MaSuKien: 'scope-orphan', LoaiSuKien: 'RutHoSo', MaHoSo: orphan, DuLieu: { LyDo: 'Nộp nhầm' } }, maxAttempts: 1 })
   if (r.finalStatus !== 200) throw new Error(`callback answered ${r.finalStatus}`)
-})
-t.teardown(async () => {
-  await gw?.close()
-  await stub?.close()
-  await sim?.close()
-  await redis?.close()
 })
 
 const codes = (items: Array<{ maHoSo: string }>): string[] => items.map(i => i.maHoSo)

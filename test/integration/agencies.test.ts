@@ -8,11 +8,9 @@ import t, { type Test } from 'tap'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Redis } from 'ioredis'
-import { RedisServer } from '../../support/redis-server.js'
-import { queuesSettled, startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { makeClients, newKey, type TestClient } from '../../support/clients-file.js'
 import { civilStatus, getDossier, post, sample } from '../../support/samples.js'
+import { useStack } from '../helpers/fixture.js'
 
 const k = (id: string, system: string, agencies: string[]): TestClient => ({ id, system, agencies, key: newKey() })
 const C = {
@@ -27,28 +25,11 @@ const C = {
   canonical: k('canonical-camxuyen', 'canonical', ['000.00.45.H42'])
 }
 
-let redis: RedisServer
-let gw: InProcessGateway
-let db: Redis
-let province: string
-let admin: string
-
-t.before(async () => {
-  redis = await RedisServer.start()
-  const dir = mkdtempSync(join(tmpdir(), 'lt-agencies-'))
-  const made = makeClients(dir, { extra: Object.values(C) })
-  province = made.keys['civil-status'] as string
-  admin = made.keys.admin
-  // API only: nothing is delivered, so what intake stored can be inspected as it is.
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api', CLIENTS_FILE: made.file } })
-  db = new Redis(redis.url)
-  await queuesSettled(gw, db)
-})
-t.teardown(async () => {
-  db.disconnect()
-  await gw.close()
-  await redis.close()
-})
+const made = makeClients(mkdtempSync(join(tmpdir(), 'lt-agencies-')), { extra: Object.values(C) })
+const province = made.keys['civil-status'] as string
+const admin = made.keys.admin
+// API only: nothing is delivered, so what intake stored can be inspected as it is.
+const { gw, db } = useStack(t, { simulator: false, env: { ROLE: 'api', CLIENTS_FILE: made.file }, db: true, settled: true })
 
 async function dataKeys (): Promise<string[]> {
   return (await db.keys('*')).filter(k => !k.includes(':ratelimit:')).sort()

@@ -6,28 +6,12 @@
 import t, { type Test } from 'tap'
 import { connect } from 'node:net'
 import { readFileSync } from 'node:fs'
-import { Redis } from 'ioredis'
-import { RedisServer } from '../../support/redis-server.js'
-import { queuesSettled, startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, post, sample } from '../../support/samples.js'
 import { parseXml, type XElement } from '../../src/adapters/xml.js'
 import { GATEWAY_FAULT_NS, SOAP11_NS } from '../../src/adapters/soap.js'
+import { useStack } from '../helpers/fixture.js'
 
-let redis: RedisServer
-let gw: InProcessGateway
-let client: Redis
-
-t.before(async () => {
-  redis = await RedisServer.start()
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api', BODY_LIMIT_BYTES: '65536' } })
-  client = new Redis(redis.url)
-  await queuesSettled(gw, client)
-})
-t.teardown(async () => {
-  client.disconnect()
-  await gw.close()
-  await redis.close()
-})
+const { gw, db: client } = useStack(t, { simulator: false, env: { ROLE: 'api', BODY_LIMIT_BYTES: '65536' }, db: true, settled: true })
 
 const canonicalFixture = (name: string): string => readFileSync(new URL(`../../fixtures/canonical/${name}`, import.meta.url), 'utf8')
 

@@ -4,27 +4,14 @@
  * a filter that matches nothing finishes at once with 0.
  */
 import t from 'tap'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
+import { startGateway } from '../helpers/gateway.js'
 import { civilStatus, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js'
+import { useStack } from '../helpers/fixture.js'
 
 const N = 2000
-let redis: RedisServer
-let sim: RunningSimulator
-let gw: InProcessGateway
 
-t.before(async () => {
-  redis = await RedisServer.start()
-  sim = await startSimulator({ recordBodies: false, maxRecorded: 50_000 })
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'info' } })
-})
-t.teardown(async () => {
-  await gw.close()
-  await sim.close()
-  await redis.close()
-})
+const { redis, sim, gw } = useStack(t, { simulator: { recordBodies: false, maxRecorded: 50_000 }, env: { RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'info' } })
 
 async function call (method: string, path: string, body?: object, url = gw.url): Promise<{ status: number, json: any }> {
   const res = await fetch(`${url}${path}`, { method, headers: { 'x-api-key': gw.keys.admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })

@@ -9,12 +9,12 @@ import { request } from 'node:http'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { RedisServer } from '../../support/redis-server.js'
-import { spawnGateway } from '../helpers/gateway.js'
-import { makeClients, newKey, type Keys, type TestClient } from '../../support/clients-file.js'
+import { makeClients, newKey, type TestClient } from '../../support/clients-file.js'
 import { civilStatus, post, sample } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
 import { hashKey } from '../../src/plugins/clients.js'
+import { spawnGateway } from '../helpers/gateway.js'
+import { useStack } from '../helpers/fixture.js'
 
 const oldLand: TestClient = { id: 'datdai-old', system: 'land', agencies: ['*.H42'], key: newKey() }
 const newLand: TestClient = { id: 'datdai-new', system: 'land', agencies: ['000.00.12.H42'], key: newKey() }
@@ -22,25 +22,13 @@ const land = sample('land-registration.xml')
 let seq = 0
 const landBody = (): string => land.replace('VPDK-HT-2025-004512', `VPDK-HT-2025-R${++seq}`)
 
-let redis: RedisServer
-let gw: Awaited<ReturnType<typeof spawnGateway>>
-let dir: string
-let keys: Keys
-
-t.before(async () => {
-  redis = await RedisServer.start()
-  dir = mkdtempSync(join(tmpdir(), 'lt-reload-'))
-  const made = makeClients(dir, { extra: [oldLand] })
-  keys = made.keys
-  gw = await spawnGateway({
-    redisUrl: redis.url,
-    portalUrl: 'http://127.0.0.1:9',
-    env: { ROLE: 'api', CLIENTS_FILE: made.file, RATE_LIMIT_MAX: '1000000' }
-  })
-})
-t.teardown(async () => {
-  await gw?.stop()
-  await redis?.close()
+const dir = mkdtempSync(join(tmpdir(), 'lt-reload-'))
+const made = makeClients(dir, { extra: [oldLand] })
+const keys = made.keys
+const { redis, child: gw } = useStack(t, {
+  simulator: false,
+  gateway: 'child',
+  env: { ROLE: 'api', CLIENTS_FILE: made.file, RATE_LIMIT_MAX: '1000000' }
 })
 
 const log = (): string => readFileSync(gw.logFile, 'utf8')

@@ -4,34 +4,16 @@
  * left and are told the rest is gone. And records written before compression stay readable.
  */
 import t from 'tap'
-import { Redis } from 'ioredis'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js'
 import { compactAll } from '../../src/queue/compact.js'
 import { decodeDoc } from '../../src/store/codec.js'
 import { dossierHashes } from '../../src/intake/intake-service.js'
+import { useStack } from '../helpers/fixture.js'
 
 const DAY = 86_400_000
-let redis: RedisServer
-let sim: RunningSimulator
-let gw: InProcessGateway
-let db: Redis
 
-t.before(async () => {
-  redis = await RedisServer.start()
-  sim = await startSimulator()
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { RETENTION_DAYS: '1', PORTAL_TIMEOUT_MS: '500' } })
-  db = new Redis(redis.url)
-})
-t.teardown(async () => {
-  db.disconnect()
-  await gw.close()
-  await sim.close()
-  await redis.close()
-})
+const { sim, gw, db } = useStack(t, { env: { RETENTION_DAYS: '1', PORTAL_TIMEOUT_MS: '500' }, db: true })
 
 const key = (): string => gw.keys['civil-status'] as string
 const state = async (code: string): Promise<string> => (await getDossier(gw.url, gw.keys.admin, code)).json.sync.state

@@ -1,27 +1,15 @@
 import t from 'tap'
-import { startTestRedis, type TestRedis } from '../../support/test-redis.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
 import { localDay } from '../../src/mappings/toolkit/dates.js'
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js'
+import { useStack } from '../helpers/fixture.js'
 
-let redis: TestRedis
-let sim: RunningSimulator
-let gw: InProcessGateway
 let n = 1000
 
-t.before(async () => {
-  redis = await startTestRedis()
-  t.comment(`Redis: ${redis.kind}`)
-  sim = await startSimulator()
+const { sim, gw } = useStack(t, {
+  redis: 'topology',
   // Retry-After is honoured up to BREAKER_MAX_COOLDOWN_MS: above the 1 s the 429 test asks for.
-  gw = await startGateway({ redisEnv: redis.env, portalUrl: sim.url, env: { PORTAL_TIMEOUT_MS: '500', BREAKER_MAX_COOLDOWN_MS: '1500' } })
-})
-t.teardown(async () => {
-  await gw.close()
-  await sim.close()
-  await redis.close()
+  env: { PORTAL_TIMEOUT_MS: '500', BREAKER_MAX_COOLDOWN_MS: '1500' }
 })
 t.beforeEach(() => { sim.setFaults({}, { replace: true }) })
 

@@ -6,38 +6,27 @@
  * with a stable code.
  */
 import t from 'tap'
-import { Redis } from 'ioredis'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, post } from '../../support/samples.js'
 import { newKey } from '../../support/clients-file.js'
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js'
+import { useStack } from '../helpers/fixture.js'
 
 const BIG = '000.00.31.H42'
 const SEVEN = '000.00.45.H42'
 const ONE = '000.00.47.H42'
 const landAdmin = newKey()
 const sevenAdmin = newKey()
-let redis: RedisServer
-let sim: RunningSimulator
-let gw: InProcessGateway
-let r: Redis
 const codes = new Map<string, string[]>([[BIG, []], [SEVEN, []], [ONE, []]])
 const receipts = new Map<string, string>()
 
+const { gw, db: r } = useStack(t, {
+  env: { RATE_LIMIT_MAX: '1000000' },
+  extraClients: [
+    { id: 'admin-land', key: landAdmin, role: 'admin', systems: ['land'] },
+    { id: 'admin-seven', key: sevenAdmin, role: 'admin', agencies: [SEVEN] }
+  ],
+  db: true
+})
 t.before(async () => {
-  redis = await RedisServer.start()
-  sim = await startSimulator({})
-  gw = await startGateway({
-    redisUrl: redis.url,
-    portalUrl: sim.url,
-    env: { RATE_LIMIT_MAX: '1000000' },
-    extraClients: [
-      { id: 'admin-land', key: landAdmin, role: 'admin', systems: ['land'] },
-      { id: 'admin-seven', key: sevenAdmin, role: 'admin', agencies: [SEVEN] }
-    ]
-  })
-  r = new Redis(redis.url)
   const plan: Array<[string, number]> = [[BIG, 92], [SEVEN, 7], [ONE, 1]]
   let n = 0
   for (const [agency, count] of plan) {
@@ -53,12 +42,6 @@ t.before(async () => {
   const key = `lt:{${BIG}}:all`
   const refs = await r.zrange(key, 0, 40)
   await r.zadd(key, 'XX', ...refs.flatMap(ref => [Date.now() - 60_000, ref]))
-})
-t.teardown(async () => {
-  r.disconnect()
-  await gw.close()
-  await sim.close()
-  await redis.close()
 })
 
 async function call (path: string, key = gw.keys.admin): Promise<{ status: number, json: any }> {

@@ -9,11 +9,9 @@ import t from 'tap'
 import { Redis } from 'ioredis'
 import { Worker, type Job } from 'bullmq'
 import { pino } from 'pino'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js'
+import { useStack } from '../helpers/fixture.js'
 import { DossierStore } from '../../src/store/dossier-store.js'
 import { CircuitBreaker } from '../../src/adapters/portal/circuit-breaker.js'
 import { PortalClient } from '../../src/adapters/portal/portal-client.js'
@@ -29,9 +27,6 @@ const PER_ROUND = 8
 const CHANGES = ['DANG_XU_LY', 'BO_SUNG', 'DA_CO_KET_QUA']
 const EXPECTED_STEPS = ['4', '5', '9']
 
-let redis: RedisServer
-let sim: RunningSimulator
-let api: InProcessGateway
 const closers: Array<() => Promise<void>> = []
 let stalls = 0
 let fencedOrWaiting = 0
@@ -84,19 +79,13 @@ function racingWorker (name: string): void {
   closers.push(async () => { await worker.close(true); await portal.close(); conn.disconnect() })
 }
 
+const { redis, sim, gw: api } = useStack(t, { simulator: { faults: { latencyMs: 400 } }, env: { ROLE: 'api' } })
 t.before(async () => {
-  redis = await RedisServer.start()
-  sim = await startSimulator({ faults: { latencyMs: 400 } })
-  api = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { ROLE: 'api' } })
   racingWorker('w1')
   racingWorker('w2')
 })
-t.teardown(async () => {
-  for (const c of closers) await c()
-  await api.close()
-  await sim.close()
-  await redis.close()
-})
+// Registered after the stack's, so it runs first (tap runs teardowns last in, first out).
+t.teardown(async () => { for (const c of closers) await c() })
 
 t.test(`${ROUNDS} rounds of racing runs: steps complete, in order, once`, async t => {
   const key = api.keys['civil-status'] as string

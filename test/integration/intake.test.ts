@@ -1,24 +1,13 @@
 import t from 'tap'
-import type { Cluster, Redis } from 'ioredis'
-import { startTestRedis, type TestRedis } from '../../support/test-redis.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post, sample } from '../../support/samples.js'
+import { useStack } from '../helpers/fixture.js'
 
-let redis: TestRedis
-let gw: InProcessGateway
-let client: Redis | Cluster
-
-t.before(async () => {
-  redis = await startTestRedis()
-  t.comment(`Redis: ${redis.kind}`)
+const { topology: redis, topologyDb: client, gw } = useStack(t, {
+  redis: 'topology',
   // API only: nothing is delivered, so what intake stored can be inspected as it is.
-  gw = await startGateway({ redisEnv: redis.env, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api', BODY_LIMIT_BYTES: '65536' } })
-  client = redis.client()
-})
-t.teardown(async () => {
-  client.disconnect()
-  await gw.close()
-  await redis.close()
+  simulator: false,
+  env: { ROLE: 'api', BODY_LIMIT_BYTES: '65536' },
+  db: true
 })
 
 /** Every key the gateway writes for dossiers and jobs (rate-limit counters excluded). */

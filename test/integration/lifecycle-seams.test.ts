@@ -5,23 +5,12 @@
  */
 import t from 'tap'
 import { readFileSync } from 'node:fs'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { getDossier, post } from '../../support/samples.js'
 import { scanDeadlines } from '../../src/queue/deadlines.js'
+import { useStack } from '../helpers/fixture.js'
 
-let redis: RedisServer
-let gw: InProcessGateway
-
-t.before(async () => {
-  redis = await RedisServer.start()
-  // No portal: delivery is not what this test is about (it retries in the background).
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api', DEADLINE_SCAN_INTERVAL_MS: '3600000' } })
-})
-t.teardown(async () => {
-  await gw.close()
-  await redis.close()
-})
+// No portal: delivery is not what this test is about (it retries in the background).
+const { gw } = useStack(t, { simulator: false, env: { ROLE: 'api', DEADLINE_SCAN_INTERVAL_MS: '3600000' } })
 
 const base = JSON.parse(readFileSync('fixtures/canonical/sample.input.json', 'utf8')) as Record<string, unknown>
 const AGENCY = base.agency as { code: string, communeCode: string }

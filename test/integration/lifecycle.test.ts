@@ -3,41 +3,19 @@
  */
 import t from 'tap'
 import { readFileSync } from 'node:fs'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post, sample } from '../../support/samples.js'
 import { newKey, newWebhookSecret } from '../../support/clients-file.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, startSectorStub, type RunningSimulator, type SectorStub } from '../../simulator/index.js'
+import { useStack } from '../helpers/fixture.js'
 import { scanDeadlines } from '../../src/queue/deadlines.js'
 
-let redis: RedisServer
-let sim: RunningSimulator
-let stub: SectorStub
-let gw: InProcessGateway
-let gw2: InProcessGateway
 const hotichKey = newKey()
 const secret = newWebhookSecret()
-
-t.before(async () => {
-  redis = await RedisServer.start()
-  sim = await startSimulator()
-  stub = await startSectorStub({ secret })
-  const env = { WEBHOOK_RETRY_SCHEDULE_MS: '100,200,300', DEADLINE_SCAN_INTERVAL_MS: '3600000', DUE_SOON_WINDOW: 'PT24H', PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev' }
-  gw = await startGateway({
-    redisUrl: redis.url,
-    portalUrl: sim.url,
-    env,
-    extraClients: [{ id: 'hotich-31', key: hotichKey, system: 'civil-status', agencies: ['000.00.31.H42'], webhook: { url: stub.url, secret } }]
-  })
-  gw2 = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env, clients: { file: gw.clientsFile, keys: gw.keys } })
-})
-t.teardown(async () => {
-  await gw2.close()
-  await gw.close()
-  await stub.close()
-  await sim.close()
-  await redis.close()
+const { sim, stub, gw, gw2 } = useStack(t, {
+  stub: { secret },
+  env: { WEBHOOK_RETRY_SCHEDULE_MS: '100,200,300', DEADLINE_SCAN_INTERVAL_MS: '3600000', DUE_SOON_WINDOW: 'PT24H', PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev' },
+  extraClients: ({ stub }) => [{ id: 'hotich-31', key: hotichKey, system: 'civil-status', agencies: ['000.00.31.H42'], webhook: { url: stub.url, secret } }],
+  second: true
 })
 
 async function event (maHoSo: string, body: object, key = gw.keys.admin): Promise<{ status: number, json: any }> {

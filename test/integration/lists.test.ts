@@ -3,26 +3,11 @@
  * many entries share one instant (date-only due dates all fall on 23:59:59).
  */
 import t from 'tap'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, post } from '../../support/samples.js'
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js'
 import { scanDeadlines } from '../../src/queue/deadlines.js'
+import { useStack } from '../helpers/fixture.js'
 
-let redis: RedisServer
-let sim: RunningSimulator
-let gw: InProcessGateway
-
-t.before(async () => {
-  redis = await RedisServer.start()
-  sim = await startSimulator()
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { DEADLINE_SCAN_INTERVAL_MS: '3600000', DUE_SOON_WINDOW: 'PT24H' } })
-})
-t.teardown(async () => {
-  await gw.close()
-  await sim.close()
-  await redis.close()
-})
+const { gw } = useStack(t, { env: { DEADLINE_SCAN_INTERVAL_MS: '3600000', DUE_SOON_WINDOW: 'PT24H' } })
 
 async function pageAll (path: string, limit: number): Promise<string[]> {
   const seen: string[] = []

@@ -15,6 +15,7 @@ import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { getDossier, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
 import { startSimulator } from '../../simulator/index.js'
+import { startStack } from '../helpers/fixture.js'
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname
 
@@ -80,10 +81,8 @@ t.test('the scan finds a value standing alone but not inside a longer number', a
 })
 
 t.test('no personal data in the logs after the suite\'s kinds of traffic', async t => {
-  const redis = await RedisServer.start()
-  const sim = await startSimulator()
-  const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { LOG_LEVEL: 'trace' } })
-  t.teardown(async () => { await sim.close(); await redis.close() })
+  // The test closes the gateway itself, to read its whole log; the fixture's close then does nothing.
+  const { sim, gw } = await startStack(t, { env: { LOG_LEVEL: 'trace' } })
   const all = inputs()
   const codes: string[] = []
   sim.setFaults({ script: [{ kind: 'status', status: 503 }, { kind: 'expire-session' }, { kind: 'error', code: '-1', message: 'data[0].ChuHoSo không hợp lệ' }] })

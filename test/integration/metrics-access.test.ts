@@ -3,11 +3,9 @@
  * read once per METRICS_CACHE_MS, however often they are scraped) and restrictable (METRICS_TOKEN).
  */
 import t from 'tap'
-import { Redis } from 'ioredis'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway } from '../helpers/gateway.js'
+import type { Redis } from 'ioredis'
 import { civilStatus, post } from '../../support/samples.js'
-import { startSimulator } from '../../simulator/index.js'
+import { startStack } from '../helpers/fixture.js'
 
 /** Calls of each command so far (`INFO commandstats`, Lua's calls included). */
 async function calls (r: Redis): Promise<Record<string, number>> {
@@ -17,12 +15,8 @@ async function calls (r: Redis): Promise<Record<string, number>> {
 }
 
 t.test('twenty scrapes and probes within METRICS_CACHE_MS read Redis once', async t => {
-  const redis = await RedisServer.start()
-  const sim = await startSimulator()
   // An API process: no worker touches Redis in between.
-  const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { ROLE: 'api', METRICS_CACHE_MS: '60000' } })
-  const r = new Redis(redis.url)
-  t.teardown(async () => { r.disconnect(); await gw.close(); await sim.close(); await redis.close() })
+  const { gw, db: r } = await startStack(t, { env: { ROLE: 'api', METRICS_CACHE_MS: '60000' }, db: true })
   for (let i = 0; i < 5; i++) await post(gw.url, gw.keys['civil-status'] as string, 'civil-status', civilStatus(900 + i, { coQuanDangKy: { maDinhDanh: `000.00.3${i}.H42`, maXa: '18754' } }))
   const before = await calls(r)
   for (let i = 0; i < 20; i++) {
@@ -38,11 +32,8 @@ t.test('twenty scrapes and probes within METRICS_CACHE_MS read Redis once', asyn
 })
 
 t.test('METRICS_TOKEN: /metrics needs it; /health/ready without it says only whether the gateway is ready', async t => {
-  const redis = await RedisServer.start()
-  const sim = await startSimulator()
   const token = 'metrics-token-0123456789abcdef'
-  const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { ROLE: 'api', METRICS_TOKEN: token } })
-  t.teardown(async () => { await gw.close(); await sim.close(); await redis.close() })
+  const { gw } = await startStack(t, { env: { ROLE: 'api', METRICS_TOKEN: token } })
   const none = await fetch(`${gw.url}/metrics`)
   t.equal(none.status, 401)
   t.equal(none.headers.get('www-authenticate'), 'Bearer')

@@ -5,19 +5,15 @@
  * MEMORY USAGE (SAMPLES 0). A record written in the old format (everything in the hash) still reads.
  */
 import t from 'tap'
-import { Redis } from 'ioredis'
-import { startGateway } from '../helpers/gateway.js'
-import { onlineFixture, ONLINE_AGENCY as AGENCY } from '../helpers/online.js'
+import { useStack } from '../helpers/fixture.js'
+import { onlineStack, ONLINE_AGENCY as AGENCY } from '../helpers/online.js'
 import { getDossier } from '../../support/samples.js'
 import { onlineHoSo } from '../../simulator/online.js'
 import { fromPortalHoSo } from '../../src/mappings/from-portal.js'
 
 const BUDGET = 2048
 
-const { redis, sim, env, client, close } = await onlineFixture()
-const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { ...env, ROLE: 'api' }, extraClients: [client] })
-const c = new Redis(redis.url)
-t.teardown(async () => { c.disconnect(); await gw.close(); await close() })
+const { sim, gw, db: c } = useStack(t, { ...onlineStack({ ROLE: 'api' }), db: true })
 
 async function usage (key: string): Promise<number> {
   return Number(await c.call('MEMORY', 'USAGE', key, 'SAMPLES', '0') ?? 0)

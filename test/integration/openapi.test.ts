@@ -5,9 +5,8 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { Validator } from '@seriousme/openapi-schema-validator'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { errorReplies, queryErrorReplies, readErrorReplies } from '../../src/schemas/http.js'
+import { useStack } from '../helpers/fixture.js'
 
 interface Content { schema: { $ref?: string, type?: string }, example?: unknown, examples?: Record<string, { value: unknown }> }
 interface Operation {
@@ -84,21 +83,14 @@ function servedRoutes (tree: string): Array<{ method: string, path: string }> {
   return out
 }
 
-let redis: RedisServer
-let gw: InProcessGateway
 let doc: Doc
 
+// No portal is called: nothing is submitted.
+const { gw } = useStack(t, { simulator: false })
 t.before(async () => {
-  redis = await RedisServer.start()
-  // No portal is called: nothing is submitted. The port only has to be a valid URL.
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9' })
   const res = await fetch(`${gw.url}/docs/json`)
   t.equal(res.status, 200)
   doc = await res.json() as Doc
-})
-t.teardown(async () => {
-  await gw.close()
-  await redis.close()
 })
 
 t.test('the document is valid OpenAPI', async t => {

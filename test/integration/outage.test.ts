@@ -1,24 +1,9 @@
 import t from 'tap'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js'
+import { useStack } from '../helpers/fixture.js'
 
-let redis: RedisServer
-let sim: RunningSimulator
-let gw: InProcessGateway
-
-t.before(async () => {
-  redis = await RedisServer.start()
-  sim = await startSimulator()
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url })
-})
-t.teardown(async () => {
-  await gw.close()
-  await sim.close()
-  await redis.close()
-})
+const { sim, gw } = useStack(t)
 
 /** Four agencies, so that several outboxes drain in parallel. */
 function dossier (i: number): object {

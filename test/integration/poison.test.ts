@@ -4,28 +4,18 @@
  * the bad one is `failed` with its reason (or, for portal faults, waits without failing).
  */
 import t, { type Test } from 'tap'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, PortalClient, sampleHoSo, type RunningSimulator } from '../../simulator/index.js'
+import { PortalClient, sampleHoSo } from '../../simulator/index.js'
 import { decodeDoc, encodeDoc } from '../../src/store/codec.js'
+import { useStack } from '../helpers/fixture.js'
 
-let redis: RedisServer
-let sim: RunningSimulator
-let gw: InProcessGateway
 let n = 5000
 
-t.before(async () => {
-  redis = await RedisServer.start()
+const { sim, gw } = useStack(t, {
   // Small enough that three civil-status dossiers in one call exceed it, one does not.
-  sim = await startSimulator({ bodyLimitBytes: 4000 })
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { PORTAL_TIMEOUT_MS: '1000' } })
-})
-t.teardown(async () => {
-  await gw.close()
-  await sim.close()
-  await redis.close()
+  simulator: { bodyLimitBytes: 4000 },
+  env: { PORTAL_TIMEOUT_MS: '1000' }
 })
 t.beforeEach(() => { sim.setFaults({}, { replace: true }) })
 

@@ -8,53 +8,32 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createHmac } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { RedisServer } from '../../support/redis-server.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
+import { useStack } from '../helpers/fixture.js'
 import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { newKey, newWebhookSecret } from '../../support/clients-file.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, startSectorStub, type RunningSimulator, type SectorStub } from '../../simulator/index.js'
 import { scanDeadlines } from '../../src/queue/deadlines.js'
 import { onlineHoSo } from '../../simulator/online.js'
 
 const AGENCY = '000.00.31.H42'
 const SECRET = 'portal-callback-secret-for-tests'
-let redis: RedisServer
-let sim: RunningSimulator
-let stub: SectorStub
-let gw: InProcessGateway
-let gw2: InProcessGateway
 const hotichKey = newKey()
 const webhookSecret = newWebhookSecret()
-
-t.before(async () => {
-  redis = await RedisServer.start()
-  sim = await startSimulator({ callbackSecret: SECRET })
-  stub = await startSectorStub({ secret: webhookSecret })
-  const dir = mkdtempSync(join(tmpdir(), 'lt-routing-'))
-  const routing = join(dir, 'routing.json')
-  writeFileSync(routing, JSON.stringify({ routes: [{ procedure: '1.001193', system: 'civil-status' }, { procedure: '1.004227*', system: 'land' }] }))
-  const env = {
+const routing = join(mkdtempSync(join(tmpdir(), 'lt-routing-')), 'routing.json')
+writeFileSync(routing, JSON.stringify({ routes: [{ procedure: '1.001193', system: 'civil-status' }, { procedure: '1.004227*', system: 'land' }] }))
+const { redis, sim, stub, gw, gw2 } = useStack(t, {
+  simulator: { callbackSecret: SECRET },
+  stub: { secret: webhookSecret },
+  env: {
     PORTAL_CALLBACK_SECRET: SECRET,
     ROUTING_FILE: routing,
     WEBHOOK_RETRY_SCHEDULE_MS: '100,200,300,400,500,600',
     WEBHOOK_TIMEOUT_MS: '1000',
     DELIVERY_SWEEP_INTERVAL_MS: '1000'
-  }
-  gw = await startGateway({
-    redisUrl: redis.url,
-    portalUrl: sim.url,
-    env,
-    extraClients: [{ id: 'hotich-31', key: hotichKey, system: 'civil-status', agencies: [AGENCY], webhook: { url: stub.url, secret: webhookSecret } }]
-  })
-  gw2 = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env, clients: { file: gw.clientsFile, keys: gw.keys } })
-})
-t.teardown(async () => {
-  await gw2.close()
-  await gw.close()
-  await stub.close()
-  await sim.close()
-  await redis.close()
+  },
+  extraClients: ({ stub }) => [{ id: 'hotich-31', key: hotichKey, system: 'civil-status', agencies: [AGENCY], webhook: { url: stub.url, secret: webhookSecret } }],
+  second: true
 })
 t.beforeEach(() => { stub.setBehaviour({}) })
 

@@ -11,6 +11,7 @@ import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
 import { startSimulator } from '../../simulator/index.js'
+import { startStack } from '../helpers/fixture.js'
 
 // Personal values of the civil-status sample: they travel as the intake script's arguments.
 const PERSONAL = ['042090004321', '042192007654', 'Trần Văn Bình', 'Nguyễn Thị Lan', 'binh.tv@example.vn']
@@ -45,10 +46,7 @@ function unavailable (t: Test, r: Reply, what: string): void {
 }
 
 t.test('Redis out of memory with noeviction: 503 with Retry-After, a warn line without the command, nothing written; a resend is taken', async t => {
-  const redis = await RedisServer.start()
-  const sim = await startSimulator()
-  const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url })
-  t.teardown(async () => { await gw.close(); await sim.close(); await redis.close() })
+  const { redis, sim, gw } = await startStack(t)
   const r = admin(t, redis.url)
   await r.config('SET', 'maxmemory-policy', 'noeviction')
   await r.config('SET', 'maxmemory', '1')
@@ -103,10 +101,7 @@ t.test('a read-only replica: 503 with Retry-After, a warn line without the comma
 })
 
 t.test('connections dropped while dossiers are taken in: only 202 or 503, and every dossier reaches the portal once', async t => {
-  const redis = await RedisServer.start()
-  const sim = await startSimulator()
-  const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url })
-  t.teardown(async () => { await gw.close(); await sim.close(); await redis.close() })
+  const { redis, sim, gw } = await startStack(t)
   const r = admin(t, redis.url)
 
   const docs = Array.from({ length: 40 }, (_, i) => civilStatus(100 + i))

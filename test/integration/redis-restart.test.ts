@@ -1,15 +1,10 @@
 import t from 'tap'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway } from '../helpers/gateway.js'
 import { civilStatus, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator } from '../../simulator/index.js'
+import { startStack } from '../helpers/fixture.js'
 
 t.test('Redis restarted (clean shutdown, AOF) with a backlog: nothing acknowledged is lost', async t => {
-  const redis = await RedisServer.start()
-  const sim = await startSimulator({ faults: { outage: { status: 503 } } })
-  const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url })
-  t.teardown(async () => { await gw.close(); await sim.close(); await redis.close() })
+  const { redis, sim, gw } = await startStack(t, { simulator: { faults: { outage: { status: 503 } } } })
 
   const codes: string[] = []
   for (let i = 0; i < 100; i++) {

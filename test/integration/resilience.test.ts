@@ -1,17 +1,12 @@
 import t from 'tap'
 import { Redis } from 'ioredis'
 import { Queue } from 'bullmq'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator } from '../../simulator/index.js'
+import { startStack } from '../helpers/fixture.js'
 
 t.test('after the retry window a dossier is marked failed with its reason', async t => {
-  const redis = await RedisServer.start()
-  const sim = await startSimulator({ faults: { outage: { status: 503 } } })
-  const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { DELIVERY_RETRY_WINDOW_SECONDS: '1' } })
-  t.teardown(async () => { await gw.close(); await sim.close(); await redis.close() })
+  const { gw } = await startStack(t, { simulator: { faults: { outage: { status: 503 } } }, env: { DELIVERY_RETRY_WINDOW_SECONDS: '1' } })
   const res = await post(gw.url, gw.keys['civil-status'] as string, 'civil-status', civilStatus(1))
   await waitFor(async () => (await getDossier(gw.url, gw.keys.admin, res.json.maHoSo)).json.sync.state === 'failed', { what: 'the dossier to fail' })
   const s = (await getDossier(gw.url, gw.keys.admin, res.json.maHoSo)).json
@@ -22,29 +17,20 @@ t.test('after the retry window a dossier is marked failed with its reason', asyn
 })
 
 t.test('API and worker in separate processes on one Redis; the sweeper re-arms an outbox whose job was lost', async t => {
-  const redis = await RedisServer.start()
-  const sim = await startSimulator()
-  const api = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { ROLE: 'api' } })
-  t.teardown(async () => { await api.close(); await sim.close(); await redis.close() })
+  const { redis, sim, gw: api, addGateway } = await startStack(t, { env: { ROLE: 'api' } })
   const res = await post(api.url, api.keys['civil-status'] as string, 'civil-status', civilStatus(2))
   t.equal(res.status, 202)
   // Lose the queued flush job, as a crash between intake and enqueue would.
   const q = new Queue('delivery', { connection: { url: redis.url }, prefix: '{lt-queue}' })
   await q.obliterate({ force: true })
   await q.close()
-  const worker = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { ROLE: 'worker', DELIVERY_SWEEP_INTERVAL_MS: '200' } })
-  t.teardown(async () => { await worker.close() })
+  const worker = await addGateway({ ROLE: 'worker', DELIVERY_SWEEP_INTERVAL_MS: '200' })
   t.equal((await fetch(`${worker.url}/v1/dossiers/${res.json.maHoSo}`)).status, 404, 'a worker process serves no API')
   await waitFor(() => sim.state.dossier(res.json.maHoSo)?.creates === 1, { what: 'the sweeper to deliver it' })
 })
 
 t.test('two gateways, random portal errors: every dossier once, every step in order', async t => {
-  const redis = await RedisServer.start()
-  const sim = await startSimulator({ faults: { errorRate: 0.2, seed: 42 } })
-  const a = await startGateway({ redisUrl: redis.url, portalUrl: sim.url })
-  const b = await startGateway({ redisUrl: redis.url, portalUrl: sim.url })
-  t.teardown(async () => { await a.close(); await b.close(); await sim.close(); await redis.close() })
-  // A client key is valid on either process only if both load the same file: use a's keys on a, b's on b.
+  const { sim, gw: a, gw2: b } = await startStack(t, { simulator: { faults: { errorRate: 0.2, seed: 42 } }, second: true })
   const flow = ['TIEP_NHAN', 'DANG_XU_LY', 'BO_SUNG', 'DANG_XU_LY', 'DA_CO_KET_QUA', 'DA_TRA']
   const codes: string[] = []
   for (let i = 0; i < 20; i++) {
@@ -65,9 +51,7 @@ t.test('two gateways, random portal errors: every dossier once, every step in or
 })
 
 t.test('a client over its rate limit gets 429 with Retry-After', async t => {
-  const redis = await RedisServer.start()
-  const gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api', RATE_LIMIT_MAX: '3' } })
-  t.teardown(async () => { await gw.close(); await redis.close() })
+  const { redis, gw } = await startStack(t, { simulator: false, env: { ROLE: 'api', RATE_LIMIT_MAX: '3' } })
   const statuses = []
   for (let i = 0; i < 4; i++) statuses.push(await post(gw.url, gw.keys['civil-status'] as string, 'civil-status', civilStatus(200 + i)))
   t.same(statuses.map(s => s.status), [202, 202, 202, 429])

@@ -5,19 +5,14 @@
  */
 import t from 'tap'
 import { readFileSync } from 'node:fs'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway } from '../helpers/gateway.js'
 import { getDossier, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator } from '../../simulator/index.js'
+import { startStack } from '../helpers/fixture.js'
 
 const xml = readFileSync(new URL('../../fixtures/land/split-commune-review.input.xml', import.meta.url), 'utf8')
 
 t.test('needs-review: held, listed, settled by an admin, then delivered', async t => {
-  const redis = await RedisServer.start()
-  const sim = await startSimulator()
-  const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url })
-  t.teardown(async () => { await gw.close(); await sim.close(); await redis.close() })
+  const { sim, gw } = await startStack(t)
   const key = gw.keys.land as string
   const admin = async (path: string, body?: object): Promise<{ status: number, json: any }> => {
     const res = await fetch(`${gw.url}${path}`, {
@@ -63,10 +58,7 @@ t.test('needs-review: held, listed, settled by an admin, then delivered', async 
 })
 
 t.test('settling is a compare-and-set on the revision: a sector update or another admin first makes it change nothing', async t => {
-  const redis = await RedisServer.start()
-  const sim = await startSimulator()
-  const gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url })
-  t.teardown(async () => { await gw.close(); await sim.close(); await redis.close() })
+  const { sim, gw } = await startStack(t)
   const key = gw.keys.land as string
   const settle = async (body: object): Promise<{ status: number, json: any }> => {
     const res = await fetch(`${gw.url}/v1/admin/dossiers/${maHoSo}/review`, {

@@ -13,12 +13,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { installKeyCheck, keyCheckReport } from '../../support/lua-key-check.js'
-import { startTestRedis, type TestRedis } from '../../support/test-redis.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { newKey, newWebhookSecret } from '../../support/clients-file.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, startSectorStub, type RunningSimulator, type SectorStub } from '../../simulator/index.js'
+import { useStack } from '../helpers/fixture.js'
 import { onlineHoSo } from '../../simulator/online.js'
 import { scanDeadlines } from '../../src/queue/deadlines.js'
 import { compactAll } from '../../src/queue/compact.js'
@@ -32,32 +30,16 @@ t.setTimeout(300_000)
 const AGENCY = '000.00.31.H42'
 const SECRET = 'portal-callback-secret-for-tests'
 const DAY = 86_400_000
-let redis: TestRedis
-let sim: RunningSimulator
-let stub: SectorStub
-let gw: InProcessGateway
 const hotichKey = newKey()
 const webhookSecret = newWebhookSecret()
-
-t.before(async () => {
-  redis = await startTestRedis()
-  sim = await startSimulator({ callbackSecret: SECRET })
-  stub = await startSectorStub({ secret: webhookSecret })
-  const dir = mkdtempSync(join(tmpdir(), 'lt-keycheck-'))
-  const routing = join(dir, 'routing.json')
-  writeFileSync(routing, JSON.stringify({ routes: [{ procedure: '1.001193', system: 'civil-status' }] }))
-  gw = await startGateway({
-    redisEnv: redis.env,
-    portalUrl: sim.url,
-    env: { PORTAL_CALLBACK_SECRET: SECRET, ROUTING_FILE: routing, WEBHOOK_RETRY_SCHEDULE_MS: '100,200', WEBHOOK_TIMEOUT_MS: '1000', DELIVERY_SWEEP_INTERVAL_MS: '1000', DEADLINE_SCAN_INTERVAL_MS: '3600000', BREAKER_FAILURE_THRESHOLD: '1' },
-    extraClients: [{ id: 'hotich-31', key: hotichKey, system: 'civil-status', agencies: [AGENCY], webhook: { url: stub.url, secret: webhookSecret } }]
-  })
-})
-t.teardown(async () => {
-  await gw.close()
-  await stub.close()
-  await sim.close()
-  await redis.close()
+const routing = join(mkdtempSync(join(tmpdir(), 'lt-keycheck-')), 'routing.json')
+writeFileSync(routing, JSON.stringify({ routes: [{ procedure: '1.001193', system: 'civil-status' }] }))
+const { topology: redis, sim, stub, gw } = useStack(t, {
+  redis: 'topology',
+  simulator: { callbackSecret: SECRET },
+  stub: { secret: webhookSecret },
+  env: { PORTAL_CALLBACK_SECRET: SECRET, ROUTING_FILE: routing, WEBHOOK_RETRY_SCHEDULE_MS: '100,200', WEBHOOK_TIMEOUT_MS: '1000', DELIVERY_SWEEP_INTERVAL_MS: '1000', DEADLINE_SCAN_INTERVAL_MS: '3600000', BREAKER_FAILURE_THRESHOLD: '1' },
+  extraClients: ({ stub }) => [{ id: 'hotich-31', key: hotichKey, system: 'civil-status', agencies: [AGENCY], webhook: { url: stub.url, secret: webhookSecret } }]
 })
 
 const base = JSON.parse(readFileSync('fixtures/canonical/sample.input.json', 'utf8')) as Record<string, unknown>

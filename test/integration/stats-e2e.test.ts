@@ -6,23 +6,12 @@
  */
 import t from 'tap'
 import { readFileSync } from 'node:fs'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { post } from '../../support/samples.js'
 import { prng } from '../../simulator/faults.js'
+import { useStack } from '../helpers/fixture.js'
 
-let redis: RedisServer
-let gw: InProcessGateway
-
-t.before(async () => {
-  redis = await RedisServer.start()
-  // No portal: delivery is not what this test is about (it retries in the background).
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api' } })
-})
-t.teardown(async () => {
-  await gw.close()
-  await redis.close()
-})
+// No portal: delivery is not what this test is about (it retries in the background).
+const { gw } = useStack(t, { simulator: false, env: { ROLE: 'api' } })
 
 // Seeded: the same data set on every run.
 const rnd = prng(42)

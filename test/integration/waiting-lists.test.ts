@@ -5,38 +5,21 @@
  * bulk replay that fails for good ends `failed`.
  */
 import t from 'tap'
-import { Redis } from 'ioredis'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
+import { startGateway } from '../helpers/gateway.js'
 import { civilStatus, post } from '../../support/samples.js'
 import { newKey } from '../../support/clients-file.js'
 import { waitFor } from '../../support/wait.js'
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js'
+import { useStack } from '../helpers/fixture.js'
 
 const AGENCY = '000.00.31.H42'
 const SECRET = 'lienthong-callback-test'
 const landAdmin = newKey()
-let redis: RedisServer
-let sim: RunningSimulator
-let gw: InProcessGateway
-let r: Redis
 
-t.before(async () => {
-  redis = await RedisServer.start()
-  sim = await startSimulator({ callbackSecret: SECRET })
-  gw = await startGateway({
-    redisUrl: redis.url,
-    portalUrl: sim.url,
-    env: { PORTAL_CALLBACK_SECRET: SECRET, UNMATCHED_MAX_PER_AGENCY: '5', RATE_LIMIT_MAX: '1000000' },
-    extraClients: [{ id: 'admin-land', key: landAdmin, role: 'admin', systems: ['land'] }]
-  })
-  r = new Redis(redis.url)
-})
-t.teardown(async () => {
-  r.disconnect()
-  await gw.close()
-  await sim.close()
-  await redis.close()
+const { redis, sim, gw, db: r } = useStack(t, {
+  simulator: { callbackSecret: SECRET },
+  env: { PORTAL_CALLBACK_SECRET: SECRET, UNMATCHED_MAX_PER_AGENCY: '5', RATE_LIMIT_MAX: '1000000' },
+  extraClients: [{ id: 'admin-land', key: landAdmin, role: 'admin', systems: ['land'] }],
+  db: true
 })
 
 async function call (path: string, key = gw.keys.admin, init: RequestInit = {}): Promise<{ status: number, json: any }> {

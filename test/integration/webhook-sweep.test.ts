@@ -6,20 +6,19 @@
  */
 import t from 'tap'
 import { UnrecoverableError, Worker, Queue } from 'bullmq'
-import { startGateway } from '../helpers/gateway.js'
-import { onlineFixture, ONLINE_AGENCY as AGENCY } from '../helpers/online.js'
+import { startStack } from '../helpers/fixture.js'
+import { onlineStack, ONLINE_AGENCY as AGENCY } from '../helpers/online.js'
 import { waitFor } from '../../support/wait.js'
 import { WEBHOOK_QUEUE, jobIds } from '../../src/queue/jobs.js'
 
 const PREFIX = '{lt-queue}'
 
 t.test('a head whose job sits in BullMQ\'s failed set is queued again by the sweeper and delivered', async t => {
-  const { redis, sim, stub, client, close, ...fixture } = await onlineFixture()
-  const env = { ...fixture.env, DELIVERY_SWEEP_INTERVAL_MS: '300', QUEUE_PREFIX: PREFIX }
+  const options = onlineStack({ DELIVERY_SWEEP_INTERVAL_MS: '300', QUEUE_PREFIX: PREFIX })
   // The API takes the HoSoMoi and queues its webhook job; no worker runs yet.
-  const api = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { ...env, ROLE: 'api' }, extraClients: [client] })
+  const { redis, sim, stub, gw: api, addGateway } = await startStack(t, { ...options, env: { ...options.env, ROLE: 'api' } })
   const queue = new Queue(WEBHOOK_QUEUE, { connection: { url: redis.url }, prefix: PREFIX })
-  t.teardown(async () => { await queue.close(); await api.close(); await close() })
+  t.teardown(async () => { await queue.close() })
 
   const r = await sim.submitOnline({ url: `${api.url}/v1/portal/callbacks`, agency: AGENCY, hoSo: { MaTTHC: '1.001193', MaXa: '18754' } })
   t.equal(r.callback.finalStatus, 200)
@@ -32,8 +31,7 @@ t.test('a head whose job sits in BullMQ\'s failed set is queued again by the swe
   await dying.close()
   t.equal(stub.received.length, 0, 'nothing delivered')
 
-  const worker = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { ...env, ROLE: 'worker' }, clients: { file: api.clientsFile, keys: api.keys } })
-  t.teardown(async () => { await worker.close() })
+  await addGateway({ ...options.env, ROLE: 'worker' })
   await stub.waitFor(() => stub.received.some(w => (w.data as { maHoSo?: string }).maHoSo === r.maHoSo), 20_000)
   t.equal(stub.received.filter(w => w.type === 'dossier.submitted-online').length, 1, 'delivered once')
   await waitFor(async () => (await queue.getJobState(jobId)) === 'unknown', { what: 'the delivered job removed' })

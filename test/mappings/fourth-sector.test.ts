@@ -7,29 +7,18 @@ import t, { type Test } from 'tap'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { RedisServer } from '../../support/redis-server.js'
-import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { getDossier, post, sample } from '../../support/samples.js'
 import { parseXml, type XElement } from '../../src/adapters/xml.js'
 import { GATEWAY_FAULT_NS, SOAP11_NS } from '../../src/adapters/soap.js'
 import businessRegistration from '../../src/mappings/sectors/business-registration.js'
+import { useStack } from '../helpers/fixture.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const fixture = (system: string, name: string): string => readFileSync(join(ROOT, 'fixtures', system, name), 'utf8')
 const BHXH_NS = 'urn:vn:bhxh:tiepnhan:2.1'
 
-let redis: RedisServer
-let gw: InProcessGateway
-
-t.before(async () => {
-  redis = await RedisServer.start()
-  // API only: nothing is delivered, so what intake stored can be read back as it is.
-  gw = await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'api' } })
-})
-t.teardown(async () => {
-  await gw.close()
-  await redis.close()
-})
+// API only: nothing is delivered, so what intake stored can be read back as it is.
+const { gw } = useStack(t, { simulator: false, env: { ROLE: 'api' } })
 
 function child (node: XElement | undefined, name: string): XElement | undefined {
   return node?.children.find(c => c.name === name)
