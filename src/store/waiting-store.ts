@@ -128,14 +128,14 @@ export class WaitingStore {
       const refs = await this.redis.srandmember(legacy, BATCH)
       if (refs.length === 0) return
       const keys = refs.map(r => this.keys.dossier(agency, r).dossier)
+      const fields = await valuesOf(this.redis, keys.map(k => ['hmget', k, 'failure', 'routing', 'updatedAt'])) as Array<Array<string | null>>
       const pairs: Array<string | number> = []
-      const argv: Array<string | number> = [state]
       refs.forEach((ref, i) => {
         const [failure, routing, updatedAt] = fields[i] ?? []
         const at = (state === 'failed' ? parseAt(failure) : state === 'unrouted' ? parseAt(routing) : undefined)
-        argv.push(ref, at ?? (Number(updatedAt ?? 0) || Date.now()))
+        pairs.push(ref, at ?? (Number(updatedAt ?? 0) || Date.now()))
       })
-      await this.redis.ltUpgradeState(...UPGRADE_STATE.argv({ legacy, index: this.keys.stateIndex(agency, state), dossiers: keys }, { state, pairs: argv }))
+      await this.redis.ltUpgradeState(...UPGRADE_STATE.argv({ legacy, index: this.keys.stateIndex(agency, state), dossiers: keys }, { state, pairs }))
     }
   }
 
