@@ -125,7 +125,12 @@ export function luaScript<const K extends readonly NameSpec[], const A extends r
   const lua = `${k.lua}\n${a.lua}\n${body}`
   const numberOfKeys = k.count
   return {
-    command, file, keys, args, lua, numberOfKeys,
+    command,
+    file,
+    keys,
+    args,
+    lua,
+    numberOfKeys,
     argv (kv, av) {
       const out: Value[] = []
       flatten('K', keys, kv as Record<string, readonly Value[]>, out)
