@@ -10,7 +10,7 @@ import { GAUGES } from './expect.js'
 import { statsKeys } from '../stats/stats-store.js'
 import { REPAIR_GAUGE } from './scripts.js'
 
-/** The fields one counted record adds 1 to, as STATS_APPLY writes a bump of `metric` under `dims`. */
+/** The fields one counted record adds 1 to, as lua/shared/stats-apply.lua writes a bump of `metric` under `dims`. */
 export function gaugeFields (dims: string, metric: string): string[] {
   const out = [`${dims}|${metric}`, metric]
   const parts = dims.split('|')

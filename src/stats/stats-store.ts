@@ -29,7 +29,7 @@ export const statsKeys = {
 }
 
 /**
- * The KEYS a script's STATS_APPLY may touch to apply `encoded` (`encodeBumps`), plus the buckets
+ * The KEYS a script's stats-apply.lua may touch to apply `encoded` (`encodeBumps`), plus the buckets
  * of `days` (a day the script itself may bump, e.g. the dossier's receipt day): dims, open, and
  * each day's four buckets, padded to STATS_KEY_COUNT. One transition bumps at most two days (the
  * receipt day, the day of the change); more is a programming error.

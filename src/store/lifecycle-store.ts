@@ -28,7 +28,7 @@ export interface LifecycleSnapshot {
   paidOnline: boolean
 }
 
-/** LIFECYCLE_SET's arguments: the bookkeeping of one change. */
+/** lua/shared/lifecycle-set.lua's arguments: the bookkeeping of one change. */
 export interface LifecycleArgs {
   /** When the new status was set; undefined when the status did not change. */
   statusAt?: number
