@@ -3,17 +3,18 @@
  * process starts, with KEYS and ARGV by name on both sides.
  *
  * A script's spec names its KEYS and its ARGV in order. The TS side builds the command's
- * arguments from two objects (`argv`), so no caller writes a position; the Lua side gets a
- * generated header, `local K = {dossier = KEYS[1], …}` and `local A = {ref = ARGV[1], …}`, and
- * reads `K.dossier`, `A.ref`. Loading refuses a script that reads a name its spec lacks or whose
- * spec names something it never reads, so the two cannot drift apart (a start-up error, and
+ * arguments from two objects (`argv`), so no caller writes a position. The Lua side reads
+ * `K.dossier` and `A.ref`; when the script is read these become locals, `K_dossier` and `A_ref`,
+ * set by a generated first line (`local K_dossier, … = KEYS[1], …`), so a call pays nothing for
+ * the names. Loading refuses a script that reads a name its spec lacks or whose spec names
+ * something it never reads, so the two cannot drift apart (a start-up error; and
  * test/store/lua/specs.test.ts loads every script).
  *
  * Why not one encoded argument (cjson or cmsgpack)? Intake, the hot path, carries the compressed
- * document as a binary ARGV, which JSON cannot hold, and decoding costs on every call where the
- * header is a table of ARGV references; docs/architecture.md ("Lua scripts") has the figures.
+ * document as a binary ARGV, which JSON cannot hold, and decoding costs on every call where
+ * locals cost nothing; docs/architecture.md ("Lua scripts") has the figures (bench/lua-args.ts).
  *
- * A group of keys (`['stats', 10]`) is a Lua list `K.stats`; a last group `['refIndexes', '*']`
+ * A group of keys (`['stats', 10]`) is a Lua list, `K.stats`; a last group `['refIndexes', '*']`
  * takes every key left (the command then takes the number of keys first). Same for ARGV.
  *
  * Shared snippets: Redis Lua has no `require`, so a line `--!include shared/<name>.lua` is
@@ -64,19 +65,25 @@ function luaName (n: string): string {
   return n
 }
 
-/** `local T = {a = V[1], grp = {V[2], V[3]}, rest = {unpack(V, 4)}}`; also returns the count (undefined when open-ended). */
+/**
+ * `local T_a, T_grp, T_rest = V[1], {V[2], V[3]}, {unpack(V, 4)}`: locals, not a table, so a call
+ * pays nothing for the names (bench/lua-args.ts); also returns the count (undefined when open-ended).
+ */
 function header (table: string, src: string, spec: readonly NameSpec[]): { lua: string, count: number | undefined } {
-  const fields: string[] = []
+  const names: string[] = []
+  const values: string[] = []
   let i = 1
   let open = false
   for (const s of spec) {
     if (open) throw new Error(`${table}: an open-ended group must come last`)
-    if (typeof s === 'string') { fields.push(`${luaName(s)} = ${src}[${i++}]`); continue }
-    const [name, count] = s
-    if (count === '*') { fields.push(`${luaName(name)} = {unpack(${src}, ${i})}`); open = true; continue }
-    fields.push(`${luaName(name)} = {${Array.from({ length: count }, () => `${src}[${i++}]`).join(', ')}}`)
+    const name = typeof s === 'string' ? s : s[0]
+    names.push(`${table}_${luaName(name)}`)
+    if (typeof s === 'string') { values.push(`${src}[${i++}]`); continue }
+    const count = s[1]
+    if (count === '*') { values.push(`{unpack(${src}, ${i})}`); open = true; continue }
+    values.push(`{${Array.from({ length: count }, () => `${src}[${i++}]`).join(', ')}}`)
   }
-  return { lua: `local ${table} = {${fields.join(', ')}}`, count: open ? undefined : i - 1 }
+  return { lua: names.length === 0 ? '' : `local ${names.join(', ')} = ${values.join(', ')}`, count: open ? undefined : i - 1 }
 }
 
 function names (spec: readonly NameSpec[]): string[] {
@@ -122,7 +129,8 @@ export function luaScript<const K extends readonly NameSpec[], const A extends r
   checkNames(file, 'A', args, body)
   const k = header('K', 'KEYS', keys)
   const a = header('A', 'ARGV', args)
-  const lua = `${k.lua}\n${a.lua}\n${body}`
+  // `K.name` and `A.name` are the generated locals `K_name` and `A_name`.
+  const lua = `${k.lua}\n${a.lua}\n${body.replace(/\b([KA])\.([A-Za-z_]\w*)/g, '$1_$2')}`
   const numberOfKeys = k.count
   return {
     command,
