@@ -107,18 +107,27 @@ function checkNames (file: string, table: string, spec: readonly NameSpec[], bod
   if (unread.length > 0) throw new Error(`${file}: its spec names ${unread.map(n => `${table}.${n}`).join(', ')}, never read`)
 }
 
-function flatten (table: string, spec: readonly NameSpec[], values: Record<string, Value | readonly Value[]>, out: Value[]): void {
-  for (const s of spec) {
-    const name = typeof s === 'string' ? s : s[0]
+/** A spec as flatten walks it: names, and for each its group length (-1 one value, 0 open-ended). */
+interface Plan { names: string[], counts: number[] }
+function plan (spec: readonly NameSpec[]): Plan {
+  return { names: names(spec), counts: spec.map(s => typeof s === 'string' ? -1 : s[1] === '*' ? 0 : s[1]) }
+}
+
+/** On every call: plain loops over the plan (intake is the hot path). */
+function flatten (table: string, p: Plan, values: Record<string, Value | readonly Value[] | undefined>, out: Value[]): void {
+  const { names, counts } = p
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string
+    const count = counts[i] as number
     const v = values[name]
-    if (typeof s === 'string') {
-      if (v === undefined || Array.isArray(v)) throw new TypeError(`${table}.${name}: one value expected`)
+    if (count < 0) {
+      if (v === undefined || (typeof v === 'object' && !Buffer.isBuffer(v))) throw new TypeError(`${table}.${name}: one value expected`)
       out.push(v as Value)
       continue
     }
     if (!Array.isArray(v)) throw new TypeError(`${table}.${name}: a list expected`)
-    if (s[1] !== '*' && v.length !== s[1]) throw new TypeError(`${table}.${name}: ${s[1]} values expected, got ${v.length}`)
-    for (const x of v as Value[]) out.push(x)
+    if (count > 0 && v.length !== count) throw new TypeError(`${table}.${name}: ${count} values expected, got ${v.length}`)
+    for (let j = 0; j < v.length; j++) out.push(v[j] as Value)
   }
 }
 
@@ -132,6 +141,8 @@ export function luaScript<const K extends readonly NameSpec[], const A extends r
   // `K.name` and `A.name` are the generated locals `K_name` and `A_name`.
   const lua = `${k.lua}\n${a.lua}\n${body.replace(/\b([KA])\.([A-Za-z_]\w*)/g, '$1_$2')}`
   const numberOfKeys = k.count
+  const keyPlan = plan(keys)
+  const argPlan = plan(args)
   return {
     command,
     file,
@@ -141,9 +152,9 @@ export function luaScript<const K extends readonly NameSpec[], const A extends r
     numberOfKeys,
     argv (kv, av) {
       const out: Value[] = []
-      flatten('K', keys, kv as Record<string, readonly Value[]>, out)
+      flatten('K', keyPlan, kv as Record<string, readonly Value[]>, out)
       if (numberOfKeys === undefined) out.unshift(out.length)
-      flatten('A', args, av as Record<string, readonly Value[]>, out)
+      flatten('A', argPlan, av as Record<string, readonly Value[]>, out)
       return out
     }
   }
