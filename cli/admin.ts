@@ -1,14 +1,11 @@
 /** `lienthong admin …`: what waits for a person, and what an operator does about it. */
 import { readFileSync } from 'node:fs'
-import { Command, Option } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import { api, seg, table, type Api, type Message } from './api.js'
 import { bulkReplay, replayFilter } from './bulk.js'
+import { lang as langNow, readFailure, say, t } from './lang.js'
 import { editableRecord } from '../src/web/record-form.js'
-import { actionName, countText, formatDate, isWord, reasonText, registerSystemTitles, systemName, valueName, words, type Lang, type Word } from '../src/web/i18n.js'
-
-/** The CLI speaks the page's dictionary: Vietnamese unless LIENTHONG_LANG=en. */
-const lang: Lang = process.env.LIENTHONG_LANG === 'en' ? 'en' : 'vi'
-const t = words(lang)
+import { actionName, countText, formatDate, hasValue, isWord, reasonText, registerSystemTitles, systemName, valueName, type Lang, type Word } from '../src/web/i18n.js'
 
 interface Global { url: string, key?: string }
 
@@ -23,8 +20,31 @@ function json (v: unknown): void { out(JSON.stringify(v, null, 2)) }
 
 function positiveInt (v: string): number {
   const n = Number(v)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`not a positive integer: ${v}`)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(say('cli_notPositive', { value: v }))
   return n
+}
+
+/** What an action left the dossier (or its webhook event) in, in words. */
+function stateText (state: string, lang: Lang): string {
+  if (hasValue('syncState', state)) return valueName('syncState', state, lang)
+  const w = `cli_result_${state}`
+  return isWord(w) ? t(w) : state
+}
+
+function done (r: { maHoSo: string, state: string }, lang: Lang): void { out(`${r.maHoSo}: ${stateText(r.state, lang)}`) }
+
+function readJson (file: string): Record<string, unknown> {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw readFailure(file, err)
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>
+  } catch {
+    throw new Error(say('cli_notJsonFile', { file }))
+  }
 }
 
 interface FailedItem { kind: string, maHoSo: string, at: string, system?: string, agency?: string, reply?: string, reason: { code: string, message: Message } }
@@ -44,7 +64,7 @@ async function revisionOf (a: Api, maHoSo: string): Promise<number> {
   return (await a.get<DossierView>(`/v1/dossiers/${seg(maHoSo)}`)).sync.revision
 }
 
-function showDossier (code: string, d: DossierView): void {
+function showDossier (code: string, d: DossierView, lang: Lang): void {
   const lines = [
     `${t('code')}: ${code}`,
     `${t('status')}: ${d.status[lang]}`,
@@ -67,12 +87,13 @@ function showDossier (code: string, d: DossierView): void {
 }
 
 export function adminCommand (): Command {
-  const admin = new Command('admin').description('what failed or waits for a person, and what to do about it')
+  const lang = langNow()
+  const admin = new Command('admin').description(t('cli_admin'))
 
-  admin.command('failed').description('everything that waits for a person (GET /v1/admin/failed)')
-    .addOption(new Option('--kind <kind>').choices(['delivery', 'webhook', 'review', 'unrouted', 'callback']))
-    .option('--system <system>').option('--province <province>').option('--agency <agency>').option('--reason <code>', 'a reason code')
-    .option('--limit <n>', 'items per page (1-500)', positiveInt).option('--all', 'every page').option('--json', 'JSON instead of a table')
+  admin.command('failed').description(t('cli_failed'))
+    .addOption(new Option('--kind <kind>', t('cli_optKind')).choices(['delivery', 'webhook', 'review', 'unrouted', 'callback']))
+    .option('--system <system>', t('cli_optSystem')).option('--province <province>', t('cli_optProvince')).option('--agency <agency>', t('cli_optAgency')).option('--reason <code>', t('cli_optReason'))
+    .option('--limit <n>', t('cli_optLimit'), positiveInt).option('--all', t('cli_optAll')).option('--json', t('cli_json'))
     .action(async (o: { kind?: string, system?: string, province?: string, agency?: string, reason?: string, limit?: number, all?: boolean, json?: boolean }, cmd: Command) => {
       const a = client(cmd)
       const items: FailedItem[] = []
@@ -92,65 +113,61 @@ export function adminCommand (): Command {
       if (cursor !== undefined) out(t('moreWithAll'))
     })
 
-  admin.command('show <maHoSo>').description('a dossier: state, status, failure, attempts, history').option('--json')
+  admin.command('show <maHoSo>').description(t('cli_show')).option('--json', t('cli_json'))
     .action(async (code: string, o: { json?: boolean }, cmd: Command) => {
       const d = await client(cmd).get<DossierView>(`/v1/dossiers/${seg(code)}`)
       if (o.json === true) json(d)
-      else showDossier(code, d)
+      else showDossier(code, d, lang)
     })
 
-  admin.command('replay <maHoSo>').description('send a failed dossier (or, --webhook, its failed webhook event) again now').option('--webhook')
+  admin.command('replay <maHoSo>').description(t('cli_replay')).option('--webhook', t('cli_optWebhook'))
     .action(async (code: string, o: { webhook?: boolean }, cmd: Command) => {
       const path = o.webhook === true ? `/v1/admin/webhooks/${seg(code)}/replay` : `/v1/admin/dossiers/${seg(code)}/replay`
-      const r = await client(cmd).post<{ maHoSo: string, state: string }>(path)
-      out(`${r.maHoSo} ${r.state}`)
+      done(await client(cmd).post<{ maHoSo: string, state: string }>(path), lang)
     })
 
-  admin.command('bulk-replay').description('replay every failed dossier a filter matches, with progress; Ctrl-C cancels the job')
-    .option('--system <system>').option('--agency <agency>').option('--province <province>').option('--reason <code>')
-    .option('--from <day>', 'failed on or after this day (dd/MM/yyyy or yyyy-MM-dd, Vietnam time) or instant (ISO 8601)')
-    .option('--to <day>', 'failed on or before this day (the whole day) or instant').option('--no-wait', 'print the job and return')
+  admin.command('bulk-replay').description(t('cli_bulkReplay'))
+    .option('--system <system>', t('cli_optSystem')).option('--agency <agency>', t('cli_optAgency')).option('--province <province>', t('cli_optProvince')).option('--reason <code>', t('cli_optReason'))
+    .option('--from <day>', t('cli_optFrom'))
+    .option('--to <day>', t('cli_optTo')).option('--no-wait', t('cli_optNoWait'))
     .action(async (o: { system?: string, agency?: string, province?: string, reason?: string, from?: string, to?: string, wait: boolean }, cmd: Command) => {
       process.exitCode = await bulkReplay(client(cmd), replayFilter(o), o.wait)
     })
 
-  admin.command('edit <maHoSo> <file>').description('correct a failed or held dossier with the canonical record in <file>')
-    .requiredOption('--reason <reason>', 'why (audit log)')
+  admin.command('edit <maHoSo> <file>').description(t('cli_edit'))
+    .requiredOption('--reason <reason>', t('cli_optWhy'))
     .action(async (code: string, file: string, o: { reason: string }, cmd: Command) => {
       // The record itself, or what `admin show --json` printed (the API's view of the dossier).
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+      const parsed = readJson(file)
       const dossier = editableRecord((parsed.dossier ?? parsed) as Record<string, unknown>)
       const a = client(cmd)
       const revision = await revisionOf(a, code)
-      const r = await a.post<{ maHoSo: string, state: string }>(`/v1/admin/dossiers/${seg(code)}/edit`, { revision, reason: o.reason, dossier })
-      out(`${r.maHoSo} ${r.state}`)
+      done(await a.post<{ maHoSo: string, state: string }>(`/v1/admin/dossiers/${seg(code)}/edit`, { revision, reason: o.reason, dossier }), lang)
     })
 
-  admin.command('discard <maHoSo>').description('give up on a failed or held dossier (or, --webhook, its failed webhook event)')
-    .requiredOption('--reason <reason>', 'why (audit log)').option('--webhook')
+  admin.command('discard <maHoSo>').description(t('cli_discard'))
+    .requiredOption('--reason <reason>', t('cli_optWhy')).option('--webhook', t('cli_optWebhook'))
     .action(async (code: string, o: { reason: string, webhook?: boolean }, cmd: Command) => {
       const path = o.webhook === true ? `/v1/admin/webhooks/${seg(code)}/discard` : `/v1/admin/dossiers/${seg(code)}/discard`
-      const r = await client(cmd).post<{ maHoSo: string, state: string }>(path, { reason: o.reason })
-      out(`${r.maHoSo} ${r.state}`)
+      done(await client(cmd).post<{ maHoSo: string, state: string }>(path, { reason: o.reason }), lang)
     })
 
-  admin.command('route <maHoSo> <clientId>').description('give an unrouted online dossier to a sector client')
+  admin.command('route <maHoSo> <clientId>').description(t('cli_route'))
     .action(async (code: string, clientId: string, _o: unknown, cmd: Command) => {
       const r = await client(cmd).post<{ maHoSo: string, state: string, client: string }>(`/v1/admin/dossiers/${seg(code)}/route`, { clientId })
-      out(`${r.maHoSo} ${r.state} → ${r.client}`)
+      out(`${r.maHoSo}: ${stateText(r.state, lang)} → ${r.client}`)
     })
 
-  admin.command('settle <maHoSo> <communeCode>').description('settle a split commune: choose one of the candidates')
-    .option('--target <target>', 'which review item, when there are several')
+  admin.command('settle <maHoSo> <communeCode>').description(t('cli_settle'))
+    .option('--target <target>', t('cli_optTarget'))
     .action(async (code: string, communeCode: string, o: { target?: string }, cmd: Command) => {
       const a = client(cmd)
       const revision = await revisionOf(a, code)
-      const r = await a.post<{ maHoSo: string, state: string }>(`/v1/admin/dossiers/${seg(code)}/review`, { communeCode, revision, ...(o.target === undefined ? {} : { target: o.target }) })
-      out(`${r.maHoSo} ${r.state}`)
+      done(await a.post<{ maHoSo: string, state: string }>(`/v1/admin/dossiers/${seg(code)}/review`, { communeCode, revision, ...(o.target === undefined ? {} : { target: o.target }) }), lang)
     })
 
-  admin.command('audit').description('the audit log, newest first')
-    .option('--limit <n>', 'entries per page (1-500)', positiveInt).option('--all', 'every page').option('--json')
+  admin.command('audit').description(t('cli_audit'))
+    .option('--limit <n>', t('cli_optLimit'), positiveInt).option('--all', t('cli_optAll')).option('--json', t('cli_json'))
     .action(async (o: { limit?: number, all?: boolean, json?: boolean }, cmd: Command) => {
       const a = client(cmd)
       const items: AuditEntry[] = []

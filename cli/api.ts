@@ -2,6 +2,7 @@
  * The gateway's HTTP API as the CLI speaks it: JSON in and out, the key in `X-Api-Key`, and
  * refusals turned into `ApiError` so that every command prints them the same way.
  */
+import { lang, say } from './lang.js'
 
 export interface Message { vi: string, en: string }
 export interface Issue { code: string, field: string, message: Message }
@@ -17,7 +18,7 @@ export class ApiError extends Error {
 /** The gateway could not be reached (or answered something that is not its JSON). */
 export class NetworkError extends Error {
   constructor (readonly url: string, why: string) {
-    super(`cannot reach ${url}: ${why}`)
+    super(say('cli_cannotReach', { url, why }))
     this.name = 'NetworkError'
   }
 }
@@ -46,12 +47,13 @@ export function api (base: string, key: string | undefined): Api {
     try {
       json = text === '' ? undefined : JSON.parse(text)
     } catch {
-      throw new NetworkError(`${method} ${url}`, `answered ${res.status} with a body that is not JSON`)
+      throw new NetworkError(`${method} ${url}`, say('cli_notJsonReply', { status: res.status }))
     }
     if (res.ok) return json as T
     const e = (json ?? {}) as { code?: string, field?: string, message?: Partial<Message>, errors?: Issue[] }
     throw new ApiError(res.status, e.code ?? 'HTTP_ERROR', e.field,
-      { vi: e.message?.vi ?? res.statusText, en: e.message?.en ?? res.statusText }, Array.isArray(e.errors) ? e.errors : [])
+      // A reply that is not the gateway's (a proxy's 502, say) has no message of its own.
+      { vi: e.message?.vi ?? say('cli_httpError', { status: res.status }, 'vi'), en: e.message?.en ?? say('cli_httpError', { status: res.status }, 'en') }, Array.isArray(e.errors) ? e.errors : [])
   }
   return {
     get: async <T>(path: string, query: Record<string, string | number | undefined> = {}) => {
@@ -67,14 +69,21 @@ export function api (base: string, key: string | undefined): Api {
 /** `/v1/dossiers/<code>`: codes are percent-encoded, never spliced raw into a path. */
 export function seg (s: string): string { return encodeURIComponent(s) }
 
-/** `<status> <code> <field>: <vi> / <en>`, then one line per field issue. */
+/**
+ * `<status> <code> <field>: <message>` in the CLI's language, then one line per field issue. The
+ * code and the field stay as the API names them: they are what a script or a support request
+ * quotes.
+ */
 export function formatError (err: unknown): string {
-  if (err instanceof ApiError) {
-    const lines = [`${err.status} ${err.code}${err.field === undefined ? '' : ` ${err.field}`}: ${err.messages.vi} / ${err.messages.en}`]
-    for (const i of err.issues) lines.push(`  ${i.code} ${i.field}: ${i.message.vi} / ${i.message.en}`)
-    return lines.join('\n')
-  }
+  if (err instanceof ApiError) return refusalLines(err.status, err.code, err.field, err.messages, err.issues)
   return (err as Error).message
+}
+
+export function refusalLines (status: number, code: string, field: string | undefined, message: Message, issues: readonly Issue[]): string {
+  const l = lang()
+  const lines = [`${status} ${code}${field === undefined ? '' : ` ${field}`}: ${message[l]}`]
+  for (const i of issues) lines.push(`  ${i.code} ${i.field}: ${i.message[l]}`)
+  return lines.join('\n')
 }
 
 /** Left-aligned columns, for terminals. */

@@ -5,9 +5,8 @@
  */
 import { SingleBar, Presets } from 'cli-progress'
 import { ApiError, type Api } from './api.js'
-import { countText, parseTyped, type Lang } from '../src/web/i18n.js'
-
-const lang: Lang = process.env.LIENTHONG_LANG === 'en' ? 'en' : 'vi'
+import { both, say, t } from './lang.js'
+import { isWord, parseTyped } from '../src/web/i18n.js'
 
 /** A refusal of the CLI's own options, before anything is sent: named as the option is. */
 export class OptionError extends ApiError {}
@@ -24,10 +23,7 @@ export function replayFilter (o: { system?: string, agency?: string, province?: 
     if (v === undefined) continue
     const d = parseTyped(v)
     if (d === undefined || (d.length > 10 && Number.isNaN(Date.parse(d)))) {
-      throw new OptionError(400, 'INVALID_OPTION', `--${k}`, {
-        vi: `--${k} không phải ngày hợp lệ (dd/MM/yyyy, yyyy-MM-dd hoặc thời điểm ISO 8601): ${v}`,
-        en: `--${k} is not a valid day (dd/MM/yyyy, yyyy-MM-dd or an ISO 8601 instant): ${v}`
-      })
+      throw new OptionError(400, 'INVALID_OPTION', `--${k}`, both('cli_badDayOption', { option: `--${k}`, value: v }))
     }
     f[k] = d.length > 10 ? d : k === 'from' ? `${d}T00:00:00+07:00` : `${d}T23:59:59.999+07:00`
   }
@@ -44,25 +40,31 @@ function inOptionTerms (err: unknown): unknown {
 interface Job { id: string, state: string, matched: number, done: number, skipped: number, cancelRequested: boolean, finishedAt?: string }
 
 const POLL_MS = 500
+
+/** A job's state in words (job_queued, job_running…). */
+function stateWord (state: string): string {
+  const w = `job_${state}`
+  return isWord(w) ? t(w) : state
+}
 const FINAL = new Set(['done', 'cancelled'])
 
 /** Resolves to the exit code: 0 once done, 130 once cancelled by Ctrl-C, 1 if cancelled elsewhere. */
 export async function bulkReplay (a: Api, filter: Record<string, string>, wait: boolean): Promise<number> {
   const job = await a.post<Job>('/v1/admin/replays', { filter }).catch((err: unknown) => { throw inOptionTerms(err) })
   // The job counts what it matches once a worker takes it: the count comes with the progress.
-  process.stderr.write(lang === 'vi' ? `đã tạo lần gửi lại hàng loạt ${job.id}\n` : `bulk replay ${job.id} started\n`)
+  process.stderr.write(`${say('cli_bulkStarted', { id: job.id })}\n`)
   if (!wait) {
     process.stdout.write(`${JSON.stringify(job)}\n`)
     return 0
   }
-  const bar = new SingleBar({ stream: process.stderr, format: 'replaying [{bar}] {value}/{total} ({done} done, {skipped} skipped) {state}', hideCursor: true }, Presets.shades_classic)
-  bar.start(Math.max(job.matched, 1), 0, { done: 0, skipped: 0, state: job.state })
+  const bar = new SingleBar({ stream: process.stderr, format: t('cli_progress'), hideCursor: true }, Presets.shades_classic)
+  bar.start(Math.max(job.matched, 1), 0, { done: 0, skipped: 0, state: stateWord(job.state) })
   let interrupted = false
   let cancel: Promise<unknown> | undefined
   const onInt = (): void => {
     if (interrupted) return
     interrupted = true
-    process.stderr.write(`\ncancelling ${job.id}…\n`)
+    process.stderr.write(`\n${say('cli_cancelling', { id: job.id })}\n`)
     // Settled at once so a refusal is reported by the loop, not as an unhandled rejection; a job
     // that ended meanwhile is simply followed to its end.
     cancel = a.post(`/v1/admin/replays/${encodeURIComponent(job.id)}/cancel`).then(() => undefined, (err: unknown) => err instanceof ApiError && err.code === 'REPLAY_OVER' ? undefined : err)
@@ -72,7 +74,7 @@ export async function bulkReplay (a: Api, filter: Record<string, string>, wait: 
     let j = job
     for (;;) {
       bar.setTotal(Math.max(j.matched, 1))
-      bar.update(j.done + j.skipped, { done: j.done, skipped: j.skipped, state: j.state })
+      bar.update(j.done + j.skipped, { done: j.done, skipped: j.skipped, state: stateWord(j.state) })
       if (FINAL.has(j.state)) break
       await new Promise(resolve => setTimeout(resolve, POLL_MS))
       if (cancel !== undefined) {
@@ -82,9 +84,7 @@ export async function bulkReplay (a: Api, filter: Record<string, string>, wait: 
       j = await a.get<Job>(`/v1/admin/replays/${encodeURIComponent(job.id)}`)
     }
     bar.stop()
-    process.stdout.write(lang === 'vi'
-      ? `${j.id} ${j.state}: đã gửi lại ${j.done}, bỏ qua ${j.skipped}, khớp bộ lọc ${countText(j.matched, lang)}\n`
-      : `${j.id} ${j.state}: ${j.done} replayed, ${j.skipped} skipped of ${j.matched}\n`)
+    process.stdout.write(`${say('cli_bulkEnd', { id: j.id, state: stateWord(j.state), done: j.done, skipped: j.skipped, matched: j.matched })}\n`)
     if (j.state === 'done') return 0
     return interrupted ? 130 : 1
   } finally {

@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError } from 'commander'
 import { loadConfig } from '../src/config.js'
 import { createRedis, type RedisClient } from '../src/redis/connection.js'
 import { runDoctor, type Drift, type DoctorReport } from '../src/doctor/index.js'
+import { say, t } from './lang.js'
 
 export const EXIT_CLEAN = 0
 export const EXIT_DRIFT = 1
@@ -16,22 +17,25 @@ export const EXIT_ERROR = 2
 
 function positiveInt (v: string): number {
   const n = Number(v)
-  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError(`not an integer from 1 to 100000: ${v}`)
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError(say('cli_notInRange', { value: v }))
   return n
 }
 
 function line (d: Drift): string {
-  const repair = d.repair === undefined ? (d.repairable ? '' : ' [not repairable]') : ` [${d.repair}]`
+  // Agency, code, structure and problem stay as the store names them: what an operator searches
+  // Redis and docs/operations.md for.
+  const repair = d.repair === undefined ? (d.repairable ? '' : ` [${t('cli_notRepairable')}]`) : ` [${t(`cli_repair_${d.repair}`)}]`
   return `${d.agency}  ${d.code ?? d.ref ?? '-'}  ${d.structure}  ${d.problem}: ${d.detail}${repair}\n`
 }
 
 function summary (r: DoctorReport, repair: boolean): string {
   const by = Object.entries(r.byStructure).map(([s, n]) => `${s} ${n}`).join(', ')
-  const lines = [`${r.dossiers} dossiers, ${r.agencies} agencies checked in ${r.ms} ms: ${r.found === 0 ? 'no drift' : `${r.found} drift(s) (${by})`}`]
-  if (repair) lines.push(`repaired ${r.repaired}, changed meanwhile (left alone) ${r.changed}, not repairable ${r.unrepairable}`)
-  else if (r.found > 0) lines.push(`${r.found - r.unrepairable} repairable with --repair, ${r.unrepairable} not`)
-  for (const s of r.skipped) lines.push(`skipped ${s} (run again)`)
-  for (const n of r.notices) lines.push(`notice: ${n}`)
+  const result = r.found === 0 ? t('cli_noDrift') : say('cli_drifts', { found: r.found, by })
+  const lines = [say('cli_doctorChecked', { dossiers: r.dossiers, agencies: r.agencies, ms: r.ms, result })]
+  if (repair) lines.push(say('cli_repairedSummary', { repaired: r.repaired, changed: r.changed, unrepairable: r.unrepairable }))
+  else if (r.found > 0) lines.push(say('cli_repairable', { repairable: r.found - r.unrepairable, unrepairable: r.unrepairable }))
+  for (const s of r.skipped) lines.push(say('cli_skipped', { what: s }))
+  for (const n of r.notices) lines.push(say('cli_notice', { what: n }))
   return lines.join('\n') + '\n'
 }
 
@@ -45,18 +49,18 @@ async function connect (): Promise<{ redis: RedisClient, prefix: string, unmatch
   } catch (err) {
     redis.disconnect()
     // ioredis rejects with "Connection is closed."; the reason is the last error it emitted.
-    throw new Error(`cannot reach Redis: ${(why ?? err as Error).message}`)
+    throw new Error(say('cli_cannotReachRedis', { why: (why ?? err as Error).message }))
   }
   return { redis, prefix: config.KEY_PREFIX, unmatchedCap: config.UNMATCHED_MAX_PER_AGENCY }
 }
 
 export function doctorCommand (): Command {
   return new Command('doctor')
-    .description('check every index, queue, gauge and sequence against the dossier records (Redis from REDIS_* and KEY_PREFIX)')
-    .option('--repair', 'rebuild what the records say, one compare-and-set per dossier, each audited')
-    .option('--json', 'one JSON report on stdout')
-    .option('--batch <n>', 'keys per SCAN step and checks per pipeline', positiveInt, 500)
-    .option('--max-listed <n>', 'drifts kept in the JSON report (all are counted and printed)', positiveInt, 1000)
+    .description(t('cli_doctor'))
+    .option('--repair', t('cli_optRepair'))
+    .option('--json', t('cli_optDoctorJson'))
+    .option('--batch <n>', t('cli_optBatch'), positiveInt, 500)
+    .option('--max-listed <n>', t('cli_optMaxListed'), positiveInt, 1000)
     // Commander has printed the usage error already; scripts tell it from drift by the code.
     .exitOverride(err => process.exit(err.exitCode === 0 ? EXIT_CLEAN : EXIT_ERROR))
     .action(async (o: { repair?: boolean, json?: boolean, batch: number, maxListed: number }) => {

@@ -2,8 +2,8 @@
 import { Command, Option } from 'commander'
 import { bootstrapClients, defaultClientsFile, issueClient, parseAgencies, readClientsDoc, revokeClient } from '../src/clients-file.js'
 import { table } from './api.js'
-
-const RELOAD = 'send SIGHUP to running gateways to load it'
+import { lang, say, t } from './lang.js'
+import { registerSystemTitles, systemName } from '../src/web/i18n.js'
 
 function collect (v: string, prev: string[] = []): string[] { return [...prev, v] }
 
@@ -12,35 +12,36 @@ function fileOf (cmd: Command): string {
 }
 
 export function keysCommand (): Command {
-  const keys = new Command('keys').description('API keys in the clients file')
-    .option('--file <path>', 'the clients file (default: $CLIENTS_FILE, else config/clients.json)')
+  const keys = new Command('keys').description(t('cli_keys'))
+    .option('--file <path>', t('cli_optFile'))
 
   keys.command('issue <clientId> [system]')
-    .description('a new key, shown once: a sector client (<system> --agencies) or an admin (--role viewer|operator)')
-    .option('--agencies <list>', 'agency codes or *.<province>, comma-separated or repeated', collect)
-    .addOption(new Option('--role <role>', 'an admin role').choices(['viewer', 'operator']))
-    .option('--systems <list>', 'admins: the systems they see (default: every system)', collect)
+    .description(t('cli_issue'))
+    .option('--agencies <list>', t('cli_optAgencies'), collect)
+    .addOption(new Option('--role <role>', t('cli_optRole')).choices(['viewer', 'operator']))
+    .option('--systems <list>', t('cli_optSystems'), collect)
     .action((id: string, system: string | undefined, o: { agencies?: string[], role?: string, systems?: string[] }, cmd: Command) => {
       const agencies = parseAgencies(o.agencies ?? [])
       const systems = [...new Set((o.systems ?? []).flatMap(s => s.split(',')).map(s => s.trim()).filter(s => s !== ''))]
       let entry: Record<string, unknown> & { id: string }
       if (o.role === undefined) {
-        if (system === undefined) throw new Error('a sector client needs its <system> (or give --role viewer|operator for an admin)')
-        if (agencies.length === 0) throw new Error('a sector client needs the agencies it acts for (--agencies 000.00.12.H42 or \'*.H42\')')
-        if (systems.length > 0) throw new Error('--systems is for admins: a sector client has one <system>')
+        if (system === undefined) throw new Error(t('cli_needSystem'))
+        if (agencies.length === 0) throw new Error(t('cli_needAgencies'))
+        if (systems.length > 0) throw new Error(t('cli_systemsForAdmins'))
         entry = { id, system, agencies }
       } else {
-        if (system !== undefined) throw new Error('an admin has no <system>: limit it with --systems')
+        if (system !== undefined) throw new Error(t('cli_adminNoSystem'))
         entry = { id, role: o.role, ...(agencies.length > 0 ? { agencies } : {}), ...(systems.length > 0 ? { systems } : {}) }
       }
       const file = fileOf(cmd)
+      if (readClientsDoc(file).clients.some(c => c.id === id)) throw new Error(say('cli_clientExists', { id, file }))
       const { key } = issueClient(file, entry)
-      process.stderr.write(`client ${id} added to ${file} (${RELOAD})\n`)
-      process.stdout.write(`API key (shown once, keep it secret): ${key}\n`)
+      process.stderr.write(`${say('cli_clientAdded', { id, file })}\n`)
+      process.stdout.write(`${say('cli_keyOnce', { key })}\n`)
     })
 
-  keys.command('list').description('the clients (ids, roles, systems, agencies; never keys or hashes)').option('--json')
-    .action((o: { json?: boolean }, cmd: Command) => {
+  keys.command('list').description(t('cli_list')).option('--json', t('cli_json'))
+    .action(async (o: { json?: boolean }, cmd: Command) => {
       // Only what says who may do what: hashes and webhook secrets stay in the file.
       const rows = readClientsDoc(fileOf(cmd)).clients.map(c => ({
         id: String(c.id),
@@ -54,45 +55,47 @@ export function keysCommand (): Command {
         process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
         return
       }
-      process.stdout.write(table(['id', 'role', 'systems', 'agencies', 'webhook'], rows.map(r => [
-        r.id, r.role, r.system ?? r.systems?.join(',') ?? '(all)', r.agencies?.join(',') ?? '(all)', r.webhook ?? ''
+      // The systems' names are in their mappings: loaded for this table only.
+      registerSystemTitles((await import('../src/mappings/registry.js').then(async m => await m.loadMappings())).titles())
+      const l = lang()
+      const role = (r: string): string => r === 'viewer' ? t('role_viewer') : r === 'operator' ? t('role_operator') : r === 'sector' ? t('cli_role_sector') : r
+      const names = (s: string[] | undefined): string | undefined => s?.map(x => systemName(x, l)).join(', ')
+      process.stdout.write(table([t('cli_clientId'), t('role'), t('cli_systems'), t('cli_agencies'), t('cli_webhook')], rows.map(r => [
+        r.id, role(r.role), names(r.system === undefined ? r.systems : [r.system]) ?? t('cli_allScope'), r.agencies?.join(',') ?? t('cli_allScope'), r.webhook ?? ''
       ])))
     })
 
-  keys.command('revoke <clientId>').description('remove a client and its key')
+  keys.command('revoke <clientId>').description(t('cli_revoke'))
     .action((id: string, _o: unknown, cmd: Command) => {
       const file = fileOf(cmd)
+      if (!readClientsDoc(file).clients.some(c => c.id === id)) throw new Error(say('cli_clientMissing', { id, file }))
       revokeClient(file, id)
-      process.stdout.write(`client ${id} removed from ${file} (${RELOAD}; until then running gateways still accept its key)\n`)
+      process.stdout.write(`${say('cli_clientRemoved', { id, file })}\n`)
     })
 
   keys.command('bootstrap')
-    .description('first run of a deployment: install --seed if it exists, else keep the clients file, else create one with new keys in --keys-out')
-    .option('--seed <path>', 'a clients file made with `lienthong keys issue`, installed when present')
-    .option('--keys-out <path>', 'where a first run writes its new keys (mode 0600; never printed)')
-    .option('--admin <clientId>', 'first run: an operator admin with this id')
-    .option('--sector <id:system:agencies>', 'first run: a sector client (agencies comma-separated); repeatable', collect)
-    .option('--owner <uid:gid>', 'owner of the installed files (the gateway\'s user in its container)')
+    .description(t('cli_bootstrap'))
+    .option('--seed <path>', t('cli_optSeed'))
+    .option('--keys-out <path>', t('cli_optKeysOut'))
+    .option('--admin <clientId>', t('cli_optAdmin'))
+    .option('--sector <id:system:agencies>', t('cli_optSector'), collect)
+    .option('--owner <uid:gid>', t('cli_optOwner'))
     .action((o: { seed?: string, keysOut?: string, admin?: string, sector?: string[], owner?: string }, cmd: Command) => {
       const sectors = (o.sector ?? []).map(spec => {
         const [id, system, agencies] = spec.split(':')
-        if (id === undefined || system === undefined || agencies === undefined || id === '' || system === '') throw new Error(`--sector ${spec}: expected <id>:<system>:<agencies>`)
+        if (id === undefined || system === undefined || agencies === undefined || id === '' || system === '') throw new Error(say('cli_badSector', { spec }))
         return { id, system, agencies: parseAgencies([agencies]) }
       })
       let owner: { uid: number, gid: number } | undefined
       if (o.owner !== undefined) {
         const m = /^(\d+):(\d+)$/.exec(o.owner)
-        if (m === null) throw new Error(`--owner ${o.owner}: expected <uid>:<gid>`)
+        if (m === null) throw new Error(say('cli_badOwner', { owner: o.owner }))
         owner = { uid: Number(m[1]), gid: Number(m[2]) }
       }
       const file = fileOf(cmd)
       const { action, clients } = bootstrapClients({ file, sectors, ...(o.seed === undefined ? {} : { seed: o.seed }), ...(o.keysOut === undefined ? {} : { keysOut: o.keysOut }), ...(o.admin === undefined ? {} : { admin: o.admin }), ...(owner === undefined ? {} : { owner }) })
-      const said = {
-        seeded: `installed ${o.seed ?? ''} as ${file}`,
-        kept: `kept ${file}`,
-        created: `created ${file}; its keys are in ${o.keysOut ?? ''} (read them once, then delete the file)`
-      }[action]
-      process.stdout.write(`${said}: ${clients} client(s)\n`)
+      const vars = { file, n: clients, seed: o.seed ?? '', keysOut: o.keysOut ?? '' }
+      process.stdout.write(`${say(action === 'seeded' ? 'cli_seeded' : action === 'kept' ? 'cli_kept' : 'cli_created', vars)}\n`)
     })
 
   return keys

@@ -15,6 +15,8 @@ import { toPortalHoSo } from '../src/mappings/to-portal.js'
 import type { DossierStore } from '../src/store/dossier-store.js'
 import type { JobQueues } from '../src/queue/jobs.js'
 import type { CanonicalDossier } from '../src/schemas/canonical-dossier.js'
+import { refusalLines } from './api.js'
+import { readFailure, say } from './lang.js'
 
 const TYPES: Record<string, string> = { '.json': 'application/json', '.xml': 'application/xml' }
 
@@ -26,11 +28,16 @@ export async function validateFile (system: string, file: string): Promise<numbe
     const mapping = registry.get(system)
     if (mapping === undefined) throw Errors.unknownSystem(system, registry.systems())
     const contentType = TYPES[extname(file).toLowerCase()]
-    if (contentType === undefined) throw new Error(`${file}: the file must end in .json or .xml (its content type)`)
+    if (contentType === undefined) throw new Error(say('cli_fileType', { file }))
     if ((mapping.format === 'json') !== (contentType === 'application/json')) {
       throw Errors.unsupportedMediaType(contentType, mapping.format === 'json' ? 'application/json' : 'application/xml')
     }
-    const bytes = readFileSync(file)
+    let bytes: Buffer
+    try {
+      bytes = readFileSync(file)
+    } catch (err) {
+      throw readFailure(file, err)
+    }
     const bad = firstInvalidUtf8(bytes)
     if (bad >= 0) throw Errors.badEncoding(bad, bytes[bad])
     // normalize() parses and maps only: the store and the queues are never touched.
@@ -56,9 +63,7 @@ export async function validateFile (system: string, file: string): Promise<numbe
     return 0
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err
-    const lines = [`${err.statusCode} ${err.code}${err.field === undefined ? '' : ` ${err.field}`}: ${err.messages.vi} / ${err.messages.en}`]
-    for (const i of err.issues ?? []) lines.push(`  ${i.code} ${i.field}: ${i.message.vi} / ${i.message.en}`)
-    process.stderr.write(lines.join('\n') + '\n')
+    process.stderr.write(refusalLines(err.statusCode, err.code, err.field, err.messages, err.issues ?? []) + '\n')
     return 1
   } finally {
     await closeXmlPool()

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// What `npm run demo` and `npm test` need on a fresh machine: the npm dependencies, and the
-// Debian packages behind the real processes the tests start (Redis, Sentinel, Chromium). Each is
+// What `npm run demo` and `npm test` need on a fresh machine: the Node of `engines`
+// (scripts/ensure-node.mjs), the npm dependencies, and the Debian packages behind the real processes the tests start (Redis, Sentinel, Chromium). Each is
 // installed when missing and possible (root with apt-get); otherwise the exact install line is
 // printed and the command stops, so no test fails later on a missing binary.
 // Plain JavaScript on purpose: it must run before any dependency is installed.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { reexecUnderProjectNode } from './ensure-node.mjs'
 
 function run (cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts })
@@ -44,6 +45,9 @@ export function ensureBinaries (bins, why) {
 
 // `node scripts/ensure-tools.mjs test`: npm's pretest.
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'test') {
+  // Under the Node of `engines` (fetched from npm when this one is older), so that `npm ci` runs
+  // there too: the `test` script itself goes through scripts/ensure-node.mjs.
+  await reexecUnderProjectNode()
   ensureDependencies()
   ensureBinaries(['redis-server', 'redis-sentinel', 'chromium', 'pdftotext', 'pdfinfo'], 'The tests (real Redis, Sentinel and Chromium processes; poppler for the apology letter)')
 }

@@ -6,13 +6,16 @@
 # On a machine without Docker, ../shared/tools/container-engine.sh (or CONTAINER_ENGINE_SETUP)
 # sets up podman and podman-compose with local stand-ins for the base images.
 #
-# Checks: the default environment (no variable set) starts everything on ports 8080 and 8090; the image builds with no registry (--pull=never) on Node 22, runs as a non-root user and
-# ships no tsx or esbuild; `compose up` with no clients file creates one (keys in a file,
-# never in a log); every service's healthcheck passes; a dossier posted to the API reaches the
-# simulator and is delivered; a signed portal callback is accepted (the secret is wired through);
-# the API scales to two replicas; a clients file made on the host is installed and readable; the
-# clean-up leaves no container, volume or network of the project behind.
+# Checks: the default environment (no variable set) starts everything on ports 8080 and 8090;
+# the image builds with no registry (--pull=never) on Node 22, runs as a non-root user and ships
+# no tsx or esbuild; `compose up` with no clients file creates one (keys in a file, never in a
+# log); every service's healthcheck passes; a dossier posted to the API reaches the simulator and
+# is delivered; `lienthong doctor` runs in the api service; a signed portal callback is accepted
+# (the secret is wired through); the API scales to two replicas; a clients file made on the host
+# is installed and readable; the clean-up leaves no container, volume or network of the project.
 set -euo pipefail
+# No reader in a pipeline stops early (head, grep -q): with pipefail, the writer's SIGPIPE would
+# end the run with 141 and no message, or turn a check's "found" into "not found".
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 project="lt-compose-test-$$"
 fail () { echo "test:compose: FAIL: $*" >&2; exit 1; }
@@ -47,6 +50,12 @@ cleanup () {
   fi
   # With the most replicas any step ran, so that every container, volume and network goes.
   API_REPLICAS=2 "${compose[@]}" down -v >/dev/null 2>&1 || true
+  # podman-compose's `down` removes no network, and a container it did not start itself (the
+  # second API replica, after the project was taken down and up again) can outlive it: remove
+  # what still carries the project's label, containers first since they hold volumes and networks.
+  for c in $($engine ps -a --filter "label=com.docker.compose.project=$project" --format '{{.Names}}'); do $engine rm -f "$c" >/dev/null 2>&1 || true; done
+  for v in $($engine volume ls --filter "label=com.docker.compose.project=$project" --format '{{.Name}}'); do $engine volume rm -f "$v" >/dev/null 2>&1 || true; done
+  for n in $($engine network ls --filter "label=com.docker.compose.project=$project" --format '{{.Name}}'); do $engine network rm "$n" >/dev/null 2>&1 || true; done
   left="$($engine ps -a --filter "label=com.docker.compose.project=$project" --format '{{.Names}}')$($engine volume ls --filter "label=com.docker.compose.project=$project" --format '{{.Name}}')$($engine network ls --filter "label=com.docker.compose.project=$project" --format '{{.Name}}')"
   if [ -n "$left" ]; then echo "test:compose: FAIL: left behind: $left" >&2; [ "$status" -eq 0 ] && status=1; fi
   rm -rf "$work"
@@ -65,7 +74,7 @@ done
 if grep -q '^# syntax=' Dockerfile; then fail "the Dockerfile asks BuildKit for a frontend"; fi
 
 names_of () { $engine ps -a --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$1" --format '{{.Names}}'; }
-name_of () { $engine ps -a --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$1" --format '{{.Names}}' | head -n "${2:-1}" | tail -n 1; }
+name_of () { $engine ps -a --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$1" --format '{{.Names}}' | sed -n "${2:-1}p"; }
 wait_healthy () {
   local c="$1" i
   for i in $(seq 1 60); do
@@ -97,11 +106,11 @@ restart_gateways
 for s in redis simulator api worker; do wait_healthy "$(name_of "$s")"; step "$s healthy"; done
 api="$(name_of api)"
 keys="$($engine exec "$api" cat /config/initial-keys.txt)"
-if $engine logs "$init" 2>&1 | grep -qF "$(sed -n 's/^admin ([^)]*): //p' <<<"$keys")"; then fail "a first-run key is in the init log"; fi
+if $engine logs "$init" 2>&1 | grep -F >/dev/null "$(sed -n 's/^admin ([^)]*): //p' <<<"$keys")"; then fail "a first-run key is in the init log"; fi
 admin_key="$(sed -n 's/^admin ([^)]*): //p' <<<"$keys")"
 sector_key="$(sed -n 's/^civil-status ([^)]*): //p' <<<"$keys")"
 [ -n "$admin_key" ] && [ -n "$sector_key" ] || fail "initial-keys.txt lacks the admin or the civil-status key"
-api_url="http://$($engine port "$api" 8080 | head -n 1)"
+api_url="http://$($engine port "$api" 8080 | sed -n 1p)"
 [ "$api_url" = "http://0.0.0.0:8080" ] || [ "$api_url" = "http://127.0.0.1:8080" ] || fail "the API is on $api_url, not host port 8080"
 code="$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/health/live)"
 [ "$code" = 200 ] || fail "the API does not answer on localhost:8080 ($code)"
@@ -116,7 +125,11 @@ for i in $(seq 1 60); do
   sleep 1
 done
 [ "$state" = delivered ] || fail "$ma_ho_so is $state, not delivered"
-curl -fsS "http://127.0.0.1:$SIMULATOR_PORT/_sim/received" | grep -qF "$ma_ho_so" || fail "the simulator did not receive $ma_ho_so"
+curl -fsS "http://127.0.0.1:$SIMULATOR_PORT/_sim/received" | grep -F "$ma_ho_so" >/dev/null || fail "the simulator did not receive $ma_ho_so"
+
+step "the image's CLI: lienthong doctor in the api service, as docs/operations.md says"
+doctor="$($engine exec "$api" lienthong doctor 2>&1)" || { echo "$doctor" | tail -5; fail "lienthong doctor found drift or could not run"; }
+grep -F "không có sai lệch" >/dev/null <<<"$doctor" || fail "lienthong doctor does not speak Vietnamese: $doctor"
 
 step "a signed portal callback (the secret reaches the gateway)"
 cb="$(curl -fsS -X POST "http://127.0.0.1:$SIMULATOR_PORT/_sim/callbacks" -H 'content-type: application/json' \
@@ -150,7 +163,7 @@ for i in $(seq 1 60); do [ "$($engine inspect -f '{{.State.Status}}' "$init")" =
 restart_gateways
 api="$(name_of api)"
 wait_healthy "$api"
-api_url="http://$($engine port "$api" 8080 | head -n 1)"
+api_url="http://$($engine port "$api" 8080 | sed -n 1p)"
 code="$(curl -s -o /dev/null -w '%{http_code}' "$api_url/v1/admin/audit" -H "x-api-key: $npm_key")"
 [ "$code" = 200 ] || fail "the host's clients file was not installed: the viewer key got $code"
 code="$(curl -s -o /dev/null -w '%{http_code}' "$api_url/v1/admin/audit" -H "x-api-key: $admin_key")"

@@ -11,6 +11,7 @@ import configPlugin from './plugins/config.js'
 import redisPlugin from './plugins/redis.js'
 import storePlugin from './plugins/store.js'
 import clientsPlugin from './plugins/clients.js'
+import authPlugin from './plugins/auth.js'
 import errorHandler from './plugins/error-handler.js'
 import httpRefusals, { httpRefusalOptions } from './plugins/http-refusals.js'
 import intakePlugin from './plugins/intake.js'
@@ -32,6 +33,7 @@ import adminOnlineRoutes from './routes/admin-online.js'
 import adminAuditRoutes from './routes/admin-audit.js'
 import adminReplayRoutes from './routes/admin-replay.js'
 import adminFailedRoutes from './routes/admin-failed.js'
+import adminDossierRoutes from './routes/admin-dossiers.js'
 import adminBulkRoutes from './routes/admin-bulk.js'
 import adminWeb from './web/plugin.js'
 import queuesBoard, { QUEUES_PATH } from './web/queues.js'
@@ -57,17 +59,19 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
   await app.register(configPlugin, { config })
   await app.register(errorHandler)
   await app.register(httpRefusals)
+  // Before any route (the docs' too): auth checks at start-up that every route made its decision.
+  await app.register(clientsPlugin)
+  await app.register(authPlugin)
   await app.register(openapiPlugin)
   await app.register(metricsPlugin)
   await app.register(redisPlugin)
   await app.register(storePlugin)
-  await app.register(clientsPlugin)
   await app.register(rateLimit, {
     global: false,
     redis: app.redis,
     nameSpace: `${config.KEY_PREFIX}:ratelimit:`,
     skipOnError: true,
-    // Route hooks of the same type run first: `identify` has set req.client by then.
+    // Its hook is the route's own, after the auth plugin's global one: req.client is set by then.
     hook: 'onRequest',
     keyGenerator: (req) => req.client?.id ?? req.ip
   })
@@ -90,6 +94,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     await app.register(adminAuditRoutes)
     await app.register(adminReplayRoutes)
     await app.register(adminFailedRoutes)
+    await app.register(adminDossierRoutes)
     await app.register(adminBulkRoutes)
     // The admin page and bull-board: each in its own context (cookies, forms, CSP stay there).
     await app.register(adminWeb, { prefix: '/admin' })

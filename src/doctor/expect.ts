@@ -42,7 +42,10 @@ export function expectedIndexes (r: RecordView, now: number): Record<IndexName, 
     overdue: open && overdue ? (overdueFor === undefined ? PRESENT : { is: 'present', score: overdueFor }) : ABSENT,
     // Compaction drops a discarded dossier from `closed` for good: it is never compacted.
     closed: final && !compacted ? (r.state === 'discarded' ? EITHER : PRESENT) : ABSENT,
-    outbox: when(r.state === 'pending')
+    outbox: when(r.state === 'pending'),
+    // Every dossier kept in full; scored by when it was taken in, which the record keeps, but a
+    // link keeps the online dossier's place: only the membership is checked.
+    all: when(!compacted)
   }
 }
 
@@ -50,7 +53,7 @@ export function expectedIndexes (r: RecordView, now: number): Record<IndexName, 
  * The score a repair gives an index entry the record does not fix a score for: what the script
  * that adds it scores it by. `sx:failed`: when it failed (FAIL: the failure's `at`);
  * `sx:unrouted`: when it was left unrouted (the routing's `at`); `sx:needs-review`: the record's
- * `updatedAt` (set-state.lua's default); `closed`: when it was closed.
+ * `updatedAt` (set-state.lua's default); `closed`: when it was closed; `all`: when it was taken in.
  */
 export function defaultScore (name: IndexName, r: RecordView, now: number): number {
   const updated = Number(r.updatedAt || 0)
@@ -59,6 +62,7 @@ export function defaultScore (name: IndexName, r: RecordView, now: number): numb
     case 'sx:failed': return atOf(r.failure) ?? (updated || now)
     case 'sx:unrouted': return atOf(r.routing.startsWith('{') ? r.routing : '') ?? routingAt(r.routing) ?? (updated || now)
     case 'sx:needs-review': return updated || now
+    case 'all': return Number(r.createdAt || 0) || updated || now
     default: return now
   }
 }

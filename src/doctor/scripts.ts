@@ -28,7 +28,7 @@ declare module 'ioredis' {
 /** The record's fields the doctor reads and compares, in RECORD_FIELDS order. */
 const FIELDS = ['fields', RECORD_FIELDS.length] as const
 
-/** KEYS `indexes`: the seven (structures.ts INDEXES order); `legacy`: the three state sets (STATE_INDEXES order). */
+/** KEYS `indexes`: structures.ts INDEXES, in order; `legacy`: the three state sets (STATE_INDEXES order). */
 export const INSPECT = luaScript('ltDoctorInspect', 'doctor/inspect.lua',
   ['dossier', ['indexes', INDEXES.length], 'codes', 'steps', ['legacy', STATE_INDEXES.length]], ['ref', FIELDS])
 /** `actions`: one per index (see the .lua). */

@@ -7,7 +7,7 @@
  */
 import type { Keys } from '../store/keys.js'
 
-export const INDEXES = ['sx:failed', 'sx:needs-review', 'sx:unrouted', 'due', 'overdue', 'closed', 'outbox'] as const
+export const INDEXES = ['sx:failed', 'sx:needs-review', 'sx:unrouted', 'due', 'overdue', 'closed', 'outbox', 'all'] as const
 export type IndexName = typeof INDEXES[number]
 
 /** The state indexes, in INDEXES order, with the state each holds. */
@@ -22,12 +22,13 @@ export function indexKey (keys: Keys, agency: string, name: IndexName): string {
     case 'overdue': return keys.overdue(agency)
     case 'closed': return keys.closed(agency)
     case 'outbox': return keys.outbox(agency)
+    case 'all': return keys.dossierIndex(agency)
   }
 }
 
 /** The record fields every per-dossier rule reads, in this order (INSPECT returns them so). */
 export const RECORD_FIELDS = ['maHoSo', 'state', 'status', 'dueAt', 'overdue', 'overdueFor', 'compactedAt', 'statsDims',
-  'revision', 'updatedAt', 'statusAt', 'created', 'contentRev', 'deliveredRev', 'failure', 'routing'] as const
+  'revision', 'updatedAt', 'statusAt', 'created', 'contentRev', 'deliveredRev', 'failure', 'routing', 'createdAt'] as const
 export type RecordField = typeof RECORD_FIELDS[number]
 /** A record as the doctor reads it: absent fields are ''. */
 export type RecordView = Record<RecordField, string>

@@ -13,7 +13,7 @@ import type { MapContext, ReviewItem, SectorMapping } from '../mappings/types.js
 import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
 import { type DossierStore, type IntakeOutcome, type SyncState } from '../store/dossier-store.js'
 import type { JobQueues } from '../queue/jobs.js'
-import { coversAgency, type Client } from '../plugins/clients.js'
+import { may, type Client } from '../domain/access.js'
 import { agencyOfCode, sourceRef } from '../store/keys.js'
 import { parseXml, type XmlLimits } from '../adapters/xml.js'
 import { unwrapSoap, checkNamespace } from '../adapters/soap.js'
@@ -123,7 +123,7 @@ export class IntakeService {
     const { dossier, review: raised, agencyField, statusField, linkCode } = await this.normalize(mapping, req.body)
     // The agency is known only once mapped; refused before the store is even read. A dossier's
     // key holds its agency, so a client outside it can neither create nor change that dossier.
-    if (!coversAgency(req.agencies, dossier.agency.code)) throw Errors.forbiddenAgency(dossier.agency.code, agencyField)
+    if (!may({ role: 'sector', agencies: req.agencies }, 'act', { agency: dossier.agency.code })) throw Errors.forbiddenAgency(dossier.agency.code, agencyField)
     const link = linkOf(req.linkCode, linkCode, mapping.linkField)
     const linked = link === undefined ? false : await this.link(req, dossier, link)
     const review = await this.applyResolutions(req.system, dossier, raised)

@@ -6,6 +6,7 @@
  *
  * The file is read at start-up and again by `app.reloadClients()` (SIGHUP, src/server.ts): a
  * request keeps the client it was identified as, so a reload never changes one in flight.
+ * Which routes need which role is their `auth` config, enforced by src/plugins/auth.ts.
  */
 import fp from 'fastify-plugin'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
@@ -14,7 +15,8 @@ import { resolve } from 'node:path'
 import { Type, type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import type { FastifyRequest } from 'fastify'
-import { Errors, GatewayError } from '../errors.js'
+import { Errors } from '../errors.js'
+import type { Client } from '../domain/access.js'
 
 /**
  * An exact agency code (the canonical `AgencyCode`: `000.00.12.H42`) or `*.H42`: every agency
@@ -54,45 +56,12 @@ export const ClientsFile = Type.Object({
 }, { additionalProperties: false })
 export type ClientsFile = Static<typeof ClientsFile>
 
-export interface Client {
-  id: string
-  system: string | undefined
-  role: 'sector' | 'admin'
-  /** Admins: what they may do. A viewer reads (payloads too, audited); an operator also acts. */
-  adminRole?: 'viewer' | 'operator'
-  /** Agency codes and `*.<province>` patterns; for an admin, empty means every agency. */
-  agencies: readonly string[]
-  /** Admins limited to some systems; undefined means every system. */
-  systems?: readonly string[]
-  /** The secret is used to sign, never logged or shown. */
-  webhook?: { url: string, secret: string }
-}
-
-/** An admin's scope: every agency and system unless its entry lists some. Sector clients: their own. */
-export function inScope (client: Client, agency: string, system: string): boolean {
-  if (client.role === 'sector') return client.system === system && coversAgency(client.agencies, agency)
-  return (client.agencies.length === 0 || coversAgency(client.agencies, agency)) && (client.systems === undefined || client.systems.includes(system))
-}
-
-/** Whether the client may see anything of `agency` (lists across agencies start here). */
-export function seesAgency (client: Client, agency: string): boolean {
-  return (client.role === 'admin' && client.agencies.length === 0) || coversAgency(client.agencies, agency)
-}
-
-/** Whether `agencies` (a client's patterns) cover the agency `code`. */
-export function coversAgency (agencies: readonly string[], code: string): boolean {
-  // `*.H42` keeps its dot: `.H42` can only match a whole last segment.
-  return agencies.some(p => p.startsWith('*.') ? code.endsWith(p.slice(1)) : p === code)
-}
+export type { Client } from '../domain/access.js'
 
 declare module 'fastify' {
-  interface FastifyRequest { client: Client | null, authError: GatewayError | null }
   interface FastifyInstance {
-    /** onRequest: works out who is calling, keeping any refusal for later, so that the rate
-     * limiter (which runs next) counts unauthenticated callers too, by address. */
-    identify: (req: FastifyRequest) => void
-    /** preParsing: the caller, or the refusal kept by `identify`; no body has been read yet. */
-    requireClient: (req: FastifyRequest) => Client
+    /** Who is calling (the API key, or the admin page's in-process token), or the refusal. Used by src/plugins/auth.ts only. */
+    authenticate: (req: FastifyRequest) => Client
     /** Reads the clients file again; an invalid file is refused (logged) and the clients in force stay. */
     reloadClients: () => boolean
     /** The clients in force now (a reload replaces the list; it is never changed in place). */
@@ -213,7 +182,6 @@ export default fp(async (app) => {
     if (token !== undefined) {
       const c = typeof token === 'string' ? internal.get(token) : undefined
       if (c === undefined) throw Errors.unauthenticated()
-      req.client = c
       return c
     }
     const key = req.headers['x-api-key']
@@ -225,7 +193,6 @@ export default fp(async (app) => {
       if (timingSafeEqual(c.hash, h) && found === null) found = publicView(c)
     }
     if (found === null) throw Errors.unauthenticated()
-    req.client = found
     return found
   }
 
@@ -257,19 +224,7 @@ export default fp(async (app) => {
     }
   })
 
-  app.decorateRequest('client', null)
-  app.decorateRequest('authError', null)
-  app.decorate('identify', (req: FastifyRequest) => {
-    try {
-      authenticate(req)
-    } catch (err) {
-      req.authError = err instanceof GatewayError ? err : Errors.unauthenticated()
-    }
-  })
-  app.decorate('requireClient', (req: FastifyRequest) => {
-    if (req.client !== null) return req.client
-    throw req.authError ?? Errors.unauthenticated()
-  })
+  app.decorate('authenticate', authenticate)
   app.decorate('reloadClients', () => {
     let next: LoadedClient[]
     try {

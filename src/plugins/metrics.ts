@@ -149,7 +149,7 @@ export default fp(async (app) => {
   /* eslint-enable no-new */
   app.decorate('metrics', metrics)
   app.decorate('metricsState', state)
-  app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (req, reply) => {
+  app.get('/metrics', { schema: { hide: true }, config: { auth: false, rateLimit: false } }, async (req, reply) => {
     if (!metricsAuthorized(req, app.config.METRICS_TOKEN)) return await refuse(reply)
     return await reply.type(registry.contentType).send(await registry.metrics())
   })

@@ -2,7 +2,7 @@
  * What the route schemas cannot say in the OpenAPI document: the intake and callback routes read
  * raw bytes (their format is the sender's, per system), so their request bodies, the system list,
  * the `X-Ma-Ho-So` header and the SOAP reply are described here, on the finished document.
- * Also every operation's id and security. Only the document changes, never a route.
+ * Also every operation's id, and `security: []` where a route has none. Only the document changes, never a route.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import type { SectorMapping } from '../mappings/types.js'
@@ -137,7 +137,6 @@ export function describeBodies (doc: Obj, mappings: SectorMapping[]): Obj {
       }
       if (path === '/v1/portal/callbacks') {
         op.requestBody = callbackBody()
-        op.security = [{ portalSignature: [], portalTimestamp: [] }]
       }
     }
   }

@@ -11,6 +11,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import { ErrorReply } from '../schemas/http.js'
 import type { SectorMapping } from '../mappings/types.js'
 import { PORTAL_SECURITY_SCHEMES, describeBodies } from './openapi-bodies.js'
+import { securityOf, type RouteAuth } from './auth.js'
 
 // Two levels up from src/plugins, three from the compiled dist/src/plugins.
 const pkgUrl = ['../../package.json', '../../../package.json'].map(p => new URL(p, import.meta.url)).find(u => existsSync(u))
@@ -94,7 +95,7 @@ export default fp(async (app) => {
       const mappings = (registry?.systems() ?? []).flatMap(s => registry?.get(s) ?? [])
       return describeBodies(('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as Record<string, unknown>, mappings) as never
     },
-    transform: ({ schema, url }) => ({ schema: refSharedReplies(schema as Schema | undefined, new Set(Object.keys(app.getSchemas()))) as never, url }),
+    transform: ({ schema, url, route }) => ({ schema: withSecurity(refSharedReplies(schema as Schema | undefined, new Set(Object.keys(app.getSchemas()))), route.config?.auth) as never, url }),
     // Shared schemas keep their $id as the component name (ErrorReply), not def-0.
     refResolver: {
       buildLocalReference (json, _baseUri, _fragment, i) {
@@ -102,16 +103,26 @@ export default fp(async (app) => {
       }
     }
   })
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    staticCSP: true,
-    // The UI's own policy, minus what breaks a centre's LAN: `upgrade-insecure-requests` sends
-    // its assets to https on a plain-http address (a blank page), and `https:` / the online
-    // validator are hosts on the internet; every asset is served from this package.
-    transformStaticCSP: (header: string) => header
-      .replace(/\s*upgrade-insecure-requests;?/, '')
-      .replace(/ https:/g, '')
-      .replace(/ validator\.swagger\.io/g, ''),
-    uiConfig: { deepLinking: true }
+  // In a context of its own: its routes (the UI and the document) are public, and say so.
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (r) => { r.config = { ...r.config, auth: false } })
+    await docs.register(swaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: true,
+      // The UI's own policy, minus what breaks a centre's LAN: `upgrade-insecure-requests` sends
+      // its assets to https on a plain-http address (a blank page), and `https:` / the online
+      // validator are hosts on the internet; every asset is served from this package.
+      transformStaticCSP: (header: string) => header
+        .replace(/\s*upgrade-insecure-requests;?/, '')
+        .replace(/ https:/g, '')
+        .replace(/ validator\.swagger\.io/g, ''),
+      uiConfig: { deepLinking: true }
+    })
   })
 }, { name: 'openapi' })
+
+/** An operation's `security` from the route's own auth config (src/plugins/auth.ts), so the document cannot disagree with it. */
+function withSecurity (schema: Schema | undefined, auth: RouteAuth | undefined): Schema | undefined {
+  const security = securityOf(auth)
+  return schema === undefined || security === undefined ? schema : { ...schema, security }
+}

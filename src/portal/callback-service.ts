@@ -16,7 +16,7 @@ import { PORTAL_SYSTEM, agencyOfCode, parseRef } from '../store/keys.js'
 import { encodeDoc } from '../store/codec.js'
 import type { JobQueues } from '../queue/jobs.js'
 import type { Routing } from '../routing/routing-file.js'
-import { coversAgency, type Client } from '../plugins/clients.js'
+import { may, type Client } from '../domain/access.js'
 import { dossierHashes } from '../intake/intake-service.js'
 import { decideIntake } from '../intake/transition.js'
 import { isoFromPortalDate, portalEventBody, submittedOnline, type PortalEventDetail, type PortalEventRef } from '../webhooks/events.js'
@@ -54,7 +54,7 @@ export class CallbackService {
     if (route === undefined) {
       return { routing: { state: 'unrouted', at, reason: { code: 'NO_ROUTE', message: { vi: `Không có tuyến cho thủ tục ${procedure} trong tệp định tuyến`, en: `No route for procedure ${procedure} in the routing file` } } } }
     }
-    const candidates = this.clients().filter(c => c.role === 'sector' && c.system === route.system && c.webhook !== undefined && coversAgency(c.agencies, agency))
+    const candidates = this.clients().filter(c => c.role === 'sector' && c.webhook !== undefined && may(c, 'act', { agency, system: route.system }))
     if (candidates.length === 1) {
       const client = candidates[0] as Client
       return { routing: { state: 'routed', system: route.system, client: client.id, at }, client }

@@ -11,17 +11,22 @@ import type { Log as Logger } from '../logger.js'
 import type { DossierStore } from '../store/dossier-store.js'
 import type { ReplayJob } from '../store/replay-store.js'
 import type { JobQueues } from './jobs.js'
-import { coversAgency } from '../plugins/clients.js'
+import { may, type Scope } from '../domain/access.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import { countWaiting, pageWaiting, type WaitingQuery } from '../store/waiting-scan.js'
 import { decodePlace, encodePlace } from '../routes/cursor.js'
 
 const CHUNK = 200
 
+/** The operator's scope as it was when the job was created: later changes to the clients file do not widen it. */
+function scopeOf (j: ReplayJob): Scope {
+  return { role: 'admin', adminRole: 'operator', agencies: j.scope.agencies, ...(j.scope.systems === undefined ? {} : { systems: j.scope.systems }) }
+}
+
 function matches (j: ReplayJob, agency: string): boolean {
   const f = j.filter
   return (f.agency === undefined || f.agency === agency) && (f.province === undefined || agency.endsWith(`.${f.province}`)) &&
-    (j.scope.agencies.length === 0 || coversAgency(j.scope.agencies, agency))
+    may(scopeOf(j), 'act', { agency })
 }
 
 function queryOf (j: ReplayJob, agencies: string[]): WaitingQuery {
@@ -31,10 +36,10 @@ function queryOf (j: ReplayJob, agencies: string[]): WaitingQuery {
     kinds: ['delivery'],
     range: { ...(f.from === undefined ? {} : { min: Date.parse(f.from) }), ...(f.to === undefined ? {} : { max: Date.parse(f.to) }) }
   }
-  const systems = j.scope.systems
-  if (f.system !== undefined || f.reason !== undefined || systems !== undefined) {
-    q.match = (_e, x) => (f.system === undefined || x.system === f.system) && (f.reason === undefined || x.reason === f.reason) &&
-      (systems === undefined || (x.system !== undefined && systems.includes(x.system)))
+  if (f.system !== undefined || f.reason !== undefined || j.scope.systems !== undefined) {
+    const scope = scopeOf(j)
+    q.match = (e, x) => (f.system === undefined || x.system === f.system) && (f.reason === undefined || x.reason === f.reason) &&
+      may(scope, 'act', { agency: e.agency, system: x.system ?? null })
   }
   return q
 }

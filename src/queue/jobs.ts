@@ -2,9 +2,12 @@
  * The one typed registry of queues, job names and payloads. Producers always exist (every
  * process can enqueue); workers are started only where config says so (ROLE).
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq'
 
 export const DELIVERY_QUEUE = 'delivery'
+/** How long close() waits for the queues' connections to finish starting. */
+const START_WAIT_MS = 2000
 export const WEBHOOK_QUEUE = 'webhooks'
 
 export interface JobPayloads {
@@ -125,6 +128,12 @@ export class JobQueues {
   }
 
   async close (): Promise<void> {
+    // A queue closed while its connection is still starting makes bullmq 5 emit that start's
+    // failure on a connection with no listener left, which ends the process (Node 22 does it to
+    // an app closed at once after ready: the OpenAPI lint). Let the start finish first, bounded
+    // so that an unreachable Redis does not hold the shutdown.
+    const started = Promise.all([this.delivery.waitUntilReady(), this.webhooks.waitUntilReady()]).catch(() => {})
+    await Promise.race([started, sleep(START_WAIT_MS, undefined, { ref: false })])
     await Promise.all([this.delivery.close(), this.webhooks.close()])
   }
 }

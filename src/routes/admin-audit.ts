@@ -2,8 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { queryErrorReplies } from '../schemas/http.js'
-import { adminGuard } from './admin-guard.js'
+import { queryErrorReplies, rateLimitOf } from '../schemas/http.js'
 
 const Entry = Type.Object({
   id: Type.String({ description: 'stream entry id; pass the last one as `before` for the next page' }),
@@ -23,14 +22,13 @@ export default async function adminAuditRoutes (app: FastifyInstance): Promise<v
     schema: {
       tags: ['admin'],
       summary: 'The admins\' audit log, newest first',
-      security: [{ apiKey: [] }],
       querystring: Type.Object({
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
         before: Type.Optional(Type.String({ pattern: '^\\d{1,15}-\\d{1,10}$', description: 'an entry id: the page starts after it (older)' }))
       }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(Entry), next: Type.Optional(Type.String()) }), ...queryErrorReplies }
     },
-    ...adminGuard(app, 'viewer')
+    config: { auth: { roles: ['viewer'] }, rateLimit: rateLimitOf(app) }
   }, async (req) => {
     const limit = req.query.limit ?? 100
     const items = await app.store.audit.list(limit, req.query.before)

@@ -8,10 +8,10 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { errorReplies, readErrorReplies } from '../schemas/http.js'
+import { errorReplies, rateLimitOf, readErrorReplies } from '../schemas/http.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 import { AgencyCode } from '../schemas/canonical-dossier.js'
-import { adminGuard } from './admin-guard.js'
+import { callerOf } from '../plugins/auth.js'
 
 const Filter = Type.Object({
   system: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,40}$' })),
@@ -58,13 +58,12 @@ export default async function adminBulkRoutes (app: FastifyInstance): Promise<vo
     schema: {
       tags: ['admin'],
       summary: 'Replay every failed dossier a filter matches, in the background',
-      security: [{ apiKey: [] }],
       body: Type.Object({ filter: Filter }, { additionalProperties: false }),
       response: { 202: Job, ...errorReplies }
     },
-    ...adminGuard(app, 'operator')
+    config: { auth: { roles: ['operator'] }, rateLimit: rateLimitOf(app) }
   }, async (req, reply) => {
-    const c = app.requireClient(req)
+    const c = callerOf(req)
     const id = randomUUID()
     await app.store.replays.create({
       id, filter: req.body.filter, scope: { agencies: [...c.agencies], ...(c.systems === undefined ? {} : { systems: [...c.systems] }) }, createdBy: c.id, createdAt: isoFromEpoch(Date.now())
@@ -77,8 +76,8 @@ export default async function adminBulkRoutes (app: FastifyInstance): Promise<vo
   })
 
   tp.get('/v1/admin/replays/:id', {
-    schema: { tags: ['admin'], summary: 'A bulk replay\'s progress', security: [{ apiKey: [] }], params: Id, response: { 200: Job, ...readErrorReplies } },
-    ...adminGuard(app, 'viewer')
+    schema: { tags: ['admin'], summary: 'A bulk replay\'s progress', params: Id, response: { 200: Job, ...readErrorReplies } },
+    config: { auth: { roles: ['viewer'] }, rateLimit: rateLimitOf(app) }
   }, async (req) => {
     const j = await app.store.replays.get(req.params.id)
     if (j === undefined) throw Errors.notFound(`lần gửi lại ${req.params.id}`, 'id')
@@ -86,10 +85,10 @@ export default async function adminBulkRoutes (app: FastifyInstance): Promise<vo
   })
 
   tp.post('/v1/admin/replays/:id/cancel', {
-    schema: { tags: ['admin'], summary: 'Stop a bulk replay (between chunks)', security: [{ apiKey: [] }], params: Id, response: { 202: Job, ...errorReplies } },
-    ...adminGuard(app, 'operator')
+    schema: { tags: ['admin'], summary: 'Stop a bulk replay (between chunks)', params: Id, response: { 202: Job, ...errorReplies } },
+    config: { auth: { roles: ['operator'] }, rateLimit: rateLimitOf(app) }
   }, async (req, reply) => {
-    const c = app.requireClient(req)
+    const c = callerOf(req)
     if (await app.store.replays.get(req.params.id) === undefined) throw Errors.notFound(`lần gửi lại ${req.params.id}`, 'id')
     if (!await app.store.replays.cancel(req.params.id)) {
       throw Errors.conflict('REPLAY_OVER', 'Lần gửi lại đã kết thúc', 'The replay is over already', 'id')

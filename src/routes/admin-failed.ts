@@ -9,9 +9,9 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { decodePlace, encodePlace } from './cursor.js'
-import { queryErrorReplies, readErrorReplies } from '../schemas/http.js'
-import { inScope, seesAgency, type Client } from '../plugins/clients.js'
-import { adminGuard } from './admin-guard.js'
+import { queryErrorReplies, rateLimitOf, readErrorReplies } from '../schemas/http.js'
+import { callerOf } from '../plugins/auth.js'
+import { may, type Client } from '../domain/access.js'
 import { REASONS } from './failure-reasons.js'
 import { WAITING_KINDS, type WaitingKind } from '../store/waiting-store.js'
 import { TOTAL_SCAN_MAX, countWaiting, pageWaiting, type WaitingQuery } from '../store/waiting-scan.js'
@@ -25,13 +25,13 @@ export function matcherOf (client: Client, q: { system?: string, commune?: strin
   return (e, f) => (q.system === undefined || f.system === q.system) && (q.commune === undefined || f.commune === q.commune) &&
     (q.procedure === undefined || f.procedure === q.procedure) && (q.reason === undefined || f.reason === q.reason) &&
     // An admin limited to some systems sees theirs; a callback has no system yet: unrestricted admins only.
-    (f.system === undefined ? client.systems === undefined : inScope(client, e.agency, f.system))
+    may(client, 'list', { agency: e.agency, system: f.system ?? null })
 }
 
 /** The kinds a query can match: callbacks carry no system, commune or procedure. */
 export function kindsOf (client: Client, q: { kind?: Kind, system?: string, commune?: string, procedure?: string }): WaitingKind[] {
   return WAITING_KINDS.filter(k => (q.kind === undefined || q.kind === k) &&
-    (k !== 'callback' || (client.systems === undefined && q.system === undefined && q.commune === undefined && q.procedure === undefined)))
+    (k !== 'callback' || (may(client, 'list', { system: null }) && q.system === undefined && q.commune === undefined && q.procedure === undefined)))
 }
 
 export default async function adminFailedRoutes (app: FastifyInstance): Promise<void> {
@@ -39,7 +39,6 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
     schema: {
       tags: ['admin'],
       summary: 'Everything that waits for a person, filtered and paginated',
-      security: [{ apiKey: [] }],
       querystring: Type.Object({
         kind: Type.Optional(KindSchema),
         system: Type.Optional(Type.String({ maxLength: 40 })),
@@ -63,11 +62,11 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
         ...queryErrorReplies
       }
     },
-    ...adminGuard(app, 'viewer')
+    config: { auth: { roles: ['viewer'] }, rateLimit: rateLimitOf(app) }
   }, async (req) => {
-    const client = app.requireClient(req)
+    const client = callerOf(req)
     const q = req.query
-    const agencies = (await app.store.agencies()).filter(a => seesAgency(client, a) &&
+    const agencies = (await app.store.agencies()).filter(a => may(client, 'list', { agency: a }) &&
       (q.agency === undefined || a === q.agency) && (q.province === undefined || a.endsWith(`.${q.province}`))).sort()
     await app.store.waiting.upgrade(agencies)
     const query: WaitingQuery = {
@@ -93,7 +92,6 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
       tags: ['admin'],
       summary: 'How many entries of each kind wait for a person (what the overview shows), without listing them',
       description: 'One ZCOUNT per agency and kind. For an admin limited to some systems each entry\'s system must be looked at (a scan of small record fields, bounded: see totalIsLowerBound).',
-      security: [{ apiKey: [] }],
       response: {
         200: Type.Object({
           counts: Type.Record(Type.String(), Type.Integer()),
@@ -102,10 +100,10 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
         ...readErrorReplies
       }
     },
-    ...adminGuard(app, 'viewer')
+    config: { auth: { roles: ['viewer'] }, rateLimit: rateLimitOf(app) }
   }, async (req) => {
-    const client = app.requireClient(req)
-    const agencies = (await app.store.agencies()).filter(a => seesAgency(client, a))
+    const client = callerOf(req)
+    const agencies = (await app.store.agencies()).filter(a => may(client, 'list', { agency: a }))
     await app.store.waiting.upgrade(agencies)
     const match = matcherOf(client, {})
     const counts: Record<string, number> = {}

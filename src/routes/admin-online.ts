@@ -6,11 +6,12 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { errorReplies, queryErrorReplies, readErrorReplies } from '../schemas/http.js'
-import { adminFind, adminGuard } from './admin-guard.js'
+import { errorReplies, queryErrorReplies, rateLimitOf, readErrorReplies } from '../schemas/http.js'
+import { callerOf } from '../plugins/auth.js'
+import { may } from '../domain/access.js'
+import { findDossier } from './find-dossier.js'
 import { toCanonical, type Routing } from '../store/dossier-store.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import { coversAgency, seesAgency } from '../plugins/clients.js'
 import { isoFromPortalDate, submittedOnline } from '../webhooks/events.js'
 import { decodePlace, encodePlace } from './cursor.js'
 import { pageWaiting, type WaitingEntry } from '../store/waiting-scan.js'
@@ -28,27 +29,37 @@ const WebhookFailure = Type.Object({
   lastResponse: Type.Optional(Type.String())
 })
 
+/**
+ * The system of a webhook's receiver, for scoping a failed event without loading its dossier: the
+ * receiver is the sector client that posted the dossier or was given it. A client no longer in the
+ * clients file has no system: only admins of every system see its events.
+ */
+export function receiverSystems (app: FastifyInstance): (client: string) => string | null {
+  const systems = new Map(app.clients().map(c => [c.id, c.system ?? null]))
+  return (client) => systems.get(client) ?? null
+}
+
 export default async function adminOnlineRoutes (app: FastifyInstance): Promise<void> {
-  const viewer = adminGuard(app, 'viewer')
-  const operator = adminGuard(app, 'operator')
+  const viewer = { config: { auth: { roles: ['viewer'] }, rateLimit: rateLimitOf(app) } } as const
+  const operator = { config: { auth: { roles: ['operator'] }, rateLimit: rateLimitOf(app) } } as const
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/admin/dossiers/:maHoSo/route', {
     schema: {
       tags: ['admin'],
       summary: 'Route an unrouted online dossier to a sector client',
-      security: [{ apiKey: [] }],
       params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
       body: Type.Object({ clientId: Type.String({ maxLength: 64, description: 'the sector client (with a webhook) that receives the dossier' }) }, { additionalProperties: false }),
       response: { 202: Type.Object({ maHoSo: Type.String(), state: Type.String(), client: Type.String() }), ...errorReplies }
     },
     ...operator
   }, async (req, reply) => {
-    const d = await adminFind(app, app.requireClient(req), req.params.maHoSo)
+    const actor = callerOf(req)
+    const d = await findDossier(app, actor, 'act', req.params.maHoSo)
     if (d.state !== 'unrouted') {
       throw Errors.conflict('NOT_UNROUTED', 'Hồ sơ không ở trạng thái chưa định tuyến', 'The dossier is not waiting to be routed', 'maHoSo')
     }
     const client = app.clients().find(c => c.id === req.body.clientId)
-    if (client === undefined || client.role !== 'sector' || client.webhook === undefined || !coversAgency(client.agencies, d.agency)) {
+    if (client === undefined || client.role !== 'sector' || client.webhook === undefined || !may(client, 'act', { agency: d.agency })) {
       throw Errors.conflict('NOT_A_RECEIVER', `Khách hàng ${req.body.clientId} không phải hệ thống ngành có webhook phụ trách cơ quan ${d.agency}`,
         `Client ${req.body.clientId} is not a sector client with a webhook that acts for agency ${d.agency}`, 'clientId')
     }
@@ -73,14 +84,13 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
       client: client.id,
       routing,
       webhookBody: body,
-      history: { at, kind: 'routed', client: client.id, system: client.system, by: app.requireClient(req).id },
+      history: { at, kind: 'routed', client: client.id, system: client.system, by: actor.id },
       now: Date.now()
     })
     if (r.result === 'missing') throw Errors.notFound(`hồ sơ ${d.maHoSo}`, 'maHoSo')
     if (r.result === 'state') throw Errors.conflict('NOT_UNROUTED', 'Hồ sơ không ở trạng thái chưa định tuyến', 'The dossier is not waiting to be routed', 'maHoSo')
     if (r.head !== '') await app.queues.enqueueWebhook(d.agency, d.maHoSo, r.head)
     req.log.info({ maHoSo: d.maHoSo, client: client.id }, 'online dossier routed by admin')
-    const actor = app.requireClient(req)
     await app.store.audit.append({ actor: actor.id, role: actor.adminRole ?? 'operator', action: 'route', target: d.maHoSo, count: 1, outcome: 'ok', detail: `to ${client.id}` })
     return await reply.code(202).send({ maHoSo: d.maHoSo, state: 'delivered', client: client.id })
   })
@@ -90,7 +100,6 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
       tags: ['admin'],
       summary: 'Portal callbacks for codes nobody here knows, newest first',
       description: 'They hold whole citizen records: every read is written to the audit log. A callback has no sector system yet, so an admin limited to some systems sees none. At most UNMATCHED_MAX_PER_AGENCY are kept per agency (the oldest go).',
-      security: [{ apiKey: [] }],
       querystring: Type.Object({
         agency: Type.Optional(Type.String({ maxLength: 30 })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
@@ -115,10 +124,9 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
     },
     ...viewer
   }, async (req) => {
-    const client = app.requireClient(req)
-    const agencies = client.systems !== undefined
-      ? []
-      : (await app.store.agencies()).filter(a => seesAgency(client, a) && (req.query.agency === undefined || a === req.query.agency)).sort()
+    const client = callerOf(req)
+    // A callback has no system yet: an admin limited to some systems sees none.
+    const agencies = (await app.store.agencies()).filter(a => may(client, 'list', { agency: a, system: null }) && (req.query.agency === undefined || a === req.query.agency)).sort()
     await app.store.waiting.upgrade(agencies)
     const cursor = req.query.cursor === undefined ? undefined : decodePlace(req.query.cursor)
     const { page, next } = await pageWaiting(app.store, { agencies, kinds: ['callback'], range: {} }, cursor, req.query.limit ?? 100)
@@ -137,16 +145,18 @@ export default async function adminOnlineRoutes (app: FastifyInstance): Promise<
     schema: {
       tags: ['admin'],
       summary: 'Webhook events that failed for good',
-      security: [{ apiKey: [] }],
       response: { 200: Type.Object({ items: Type.Array(WebhookFailure) }), ...readErrorReplies }
     },
     ...viewer
   }, async (req) => {
-    const client = app.requireClient(req)
+    const client = callerOf(req)
+    const systemOf = receiverSystems(app)
     const items = []
-    for (const agency of (await app.store.agencies()).filter(a => seesAgency(client, a))) {
+    for (const agency of (await app.store.agencies()).filter(a => may(client, 'list', { agency: a }))) {
       const failed = await app.store.webhooks.failedByCode(agency)
-      for (const [maHoSo, f] of failed) items.push({ maHoSo, ...f })
+      for (const [maHoSo, f] of failed) {
+        if (may(client, 'list', { agency, system: systemOf(f.client) })) items.push({ maHoSo, ...f })
+      }
       if (items.length >= 1000) break
     }
     return { items: items.slice(0, 1000) }

@@ -9,10 +9,12 @@ import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors, ValidationError } from '../errors.js'
 import { dossierHashes, sha256 } from '../intake/intake-service.js'
-import { errorReplies } from '../schemas/http.js'
+import { errorReplies, rateLimitOf } from '../schemas/http.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import { adminFind, adminGuard } from './admin-guard.js'
-import { seesAgency } from '../plugins/clients.js'
+import { callerOf } from '../plugins/auth.js'
+import { may } from '../domain/access.js'
+import { findDossier } from './find-dossier.js'
+import { receiverSystems } from './admin-online.js'
 
 const Params = Type.Object({ maHoSo: Type.String({ maxLength: 50 }) })
 const Reason = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, description: 'why, for the audit log and the dossier' }) }, { additionalProperties: false })
@@ -32,18 +34,18 @@ function changed (): Error {
 }
 
 export default async function adminReplayRoutes (app: FastifyInstance): Promise<void> {
-  const operator = adminGuard(app, 'operator')
+  const operator = { config: { auth: { roles: ['operator'] }, rateLimit: rateLimitOf(app) } } as const
   const audit = async (req: FastifyRequest, action: string, target: string, outcome: string, detail?: string): Promise<void> => {
-    const c = app.requireClient(req)
+    const c = callerOf(req)
     await app.store.audit.append({ actor: c.id, role: c.adminRole ?? 'operator', action, target, count: 1, outcome, ...(detail === undefined ? {} : { detail }) })
   }
   const tp = app.withTypeProvider<TypeBoxTypeProvider>()
 
   tp.post('/v1/admin/dossiers/:maHoSo/replay', {
-    schema: { tags: ['admin'], summary: 'Send one failed dossier to the portal again, now', security: [{ apiKey: [] }], params: Params, response: { 202: Done, ...errorReplies } },
+    schema: { tags: ['admin'], summary: 'Send one failed dossier to the portal again, now', params: Params, response: { 202: Done, ...errorReplies } },
     ...operator
   }, async (req, reply) => {
-    const d = await adminFind(app, app.requireClient(req), req.params.maHoSo)
+    const d = await findDossier(app, callerOf(req), 'act', req.params.maHoSo)
     if (d.state !== 'failed') throw notFailed('dossier')
     const r = await app.store.adminChange(d.agency, d.ref, { expectedState: 'failed', expectedRevision: d.revision, requeue: true })
     if (r.result !== 'ok') throw r.result === 'missing' ? Errors.notFound(`hồ sơ ${d.maHoSo}`, 'maHoSo') : changed()
@@ -56,7 +58,6 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
     schema: {
       tags: ['admin'],
       summary: 'Correct a failed or held dossier (the whole canonical record) and send it again',
-      security: [{ apiKey: [] }],
       params: Params,
       body: Type.Object({
         revision: Type.Integer({ minimum: 1, description: 'the revision the correction was made on; another one answers 409' }),
@@ -67,8 +68,8 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
     },
     ...operator
   }, async (req, reply) => {
-    const client = app.requireClient(req)
-    const d = await adminFind(app, client, req.params.maHoSo)
+    const client = callerOf(req)
+    const d = await findDossier(app, client, 'act', req.params.maHoSo)
     if (d.state !== 'failed' && d.state !== 'needs-review') throw notFailed('dossier')
     if (req.body.revision !== d.revision) throw changed()
     const mapping = app.registry.get('canonical')
@@ -105,11 +106,11 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
   })
 
   tp.post('/v1/admin/dossiers/:maHoSo/discard', {
-    schema: { tags: ['admin'], summary: 'Give up on a failed or held dossier, with a reason', security: [{ apiKey: [] }], params: Params, body: Reason, response: { 200: Done, ...errorReplies } },
+    schema: { tags: ['admin'], summary: 'Give up on a failed or held dossier, with a reason', params: Params, body: Reason, response: { 200: Done, ...errorReplies } },
     ...operator
   }, async (req) => {
-    const d = await adminFind(app, app.requireClient(req), req.params.maHoSo)
-    const r = await app.store.discard(d.agency, d.ref, d.revision, { by: app.requireClient(req).id, reason: req.body.reason, at: isoFromEpoch(Date.now()) })
+    const d = await findDossier(app, callerOf(req), 'act', req.params.maHoSo)
+    const r = await app.store.discard(d.agency, d.ref, d.revision, { by: callerOf(req).id, reason: req.body.reason, at: isoFromEpoch(Date.now()) })
     if (r === 'missing') throw Errors.notFound(`hồ sơ ${d.maHoSo}`, 'maHoSo')
     if (r === 'state') throw Errors.conflict('NOT_DISCARDABLE', 'Chỉ bỏ qua được hồ sơ thất bại hoặc đang chờ xem xét', 'Only a failed or held dossier can be discarded', 'maHoSo')
     if (r === 'revision') throw changed()
@@ -118,10 +119,10 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
   })
 
   tp.post('/v1/admin/webhooks/:maHoSo/replay', {
-    schema: { tags: ['admin'], summary: 'Send a dossier\'s failed webhook event again, now, with a fresh retry schedule', security: [{ apiKey: [] }], params: Params, response: { 202: Done, ...errorReplies } },
+    schema: { tags: ['admin'], summary: 'Send a dossier\'s failed webhook event again, now, with a fresh retry schedule', params: Params, response: { 202: Done, ...errorReplies } },
     ...operator
   }, async (req, reply) => {
-    const d = await adminFind(app, app.requireClient(req), req.params.maHoSo)
+    const d = await findDossier(app, callerOf(req), 'act', req.params.maHoSo)
     const failed = await app.store.webhooks.failedOf(d.agency, d.maHoSo)
     if (failed === undefined || !await app.store.webhooks.unhold(d.agency, d.maHoSo, failed.id)) throw notFailed('webhook')
     await app.queues.enqueueWebhook(d.agency, d.maHoSo, failed.id)
@@ -133,7 +134,6 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
     schema: {
       tags: ['admin'],
       summary: 'Send again every failed webhook event of one client since a time (its receiver was fixed)',
-      security: [{ apiKey: [] }],
       body: Type.Object({
         client: Type.String({ maxLength: 64 }),
         since: Type.String({ format: 'date-time', description: 'events that failed at or after this instant' })
@@ -142,15 +142,16 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
     },
     ...operator
   }, async (req, reply) => {
-    const actor = app.requireClient(req)
+    const actor = callerOf(req)
     // Failures are timed to the second: a `since` inside that second includes it.
     const since = Math.floor(Date.parse(req.body.since) / 1000) * 1000
     let matched = 0
     let queued = 0
     // Every failed head of the client in the operator's scope: each dossier's queue resumes in order.
-    for (const agency of (await app.store.agencies()).filter(a => seesAgency(actor, a))) {
+    const systemOf = receiverSystems(app)
+    for (const agency of (await app.store.agencies()).filter(a => may(actor, 'act', { agency: a }))) {
       for (const [code, f] of await app.store.webhooks.failedByCode(agency)) {
-        if (f.client !== req.body.client || Date.parse(f.at) < since) continue
+        if (f.client !== req.body.client || Date.parse(f.at) < since || !may(actor, 'act', { agency, system: systemOf(f.client) })) continue
         matched++
         if (!await app.store.webhooks.unhold(agency, code, f.id)) continue
         await app.queues.enqueueWebhook(agency, code, f.id)
@@ -162,13 +163,13 @@ export default async function adminReplayRoutes (app: FastifyInstance): Promise<
   })
 
   tp.post('/v1/admin/webhooks/:maHoSo/discard', {
-    schema: { tags: ['admin'], summary: 'Drop a dossier\'s failed webhook event, with a reason; the next one goes', security: [{ apiKey: [] }], params: Params, body: Reason, response: { 200: Done, ...errorReplies } },
+    schema: { tags: ['admin'], summary: 'Drop a dossier\'s failed webhook event, with a reason; the next one goes', params: Params, body: Reason, response: { 200: Done, ...errorReplies } },
     ...operator
   }, async (req) => {
-    const d = await adminFind(app, app.requireClient(req), req.params.maHoSo)
+    const d = await findDossier(app, callerOf(req), 'act', req.params.maHoSo)
     const failed = await app.store.webhooks.failedOf(d.agency, d.maHoSo)
     if (failed === undefined) throw notFailed('webhook')
-    const by = app.requireClient(req).id
+    const by = callerOf(req).id
     const r = await app.store.webhooks.done(d.agency, d.maHoSo, failed.id, {
       at: isoFromEpoch(Date.now()), kind: 'webhook-discarded', eventId: failed.id, type: failed.type, client: failed.client, by, reason: req.body.reason
     })

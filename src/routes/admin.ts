@@ -2,16 +2,16 @@
  * Admin routes: what failed or waits for a person, and the decisions that let it go on.
  * Viewers read (payload reads are audited); operators also decide (audited). Each sees its scope.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors } from '../errors.js'
-import { Candidate, ErrorReply, Message, SyncFailure, errorReplies, queryErrorReplies, readErrorReplies } from '../schemas/http.js'
-import { adminFind, adminGuard, scopeSystem } from './admin-guard.js'
-import { inScope, seesAgency } from '../plugins/clients.js'
+import { Candidate, ErrorReply, Message, SyncFailure, errorReplies, queryErrorReplies, rateLimitOf, readErrorReplies } from '../schemas/http.js'
+import { callerOf } from '../plugins/auth.js'
+import { may } from '../domain/access.js'
+import { findDossier } from './find-dossier.js'
 import { CommuneCode } from '../schemas/canonical-dossier.js'
 import { dossierHashes, setPath } from '../intake/intake-service.js'
-import type { StoredDossier } from '../store/dossier-store.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
 
 const Listed = Type.Object({
@@ -47,25 +47,23 @@ function revisionConflict (current?: number): Error {
 }
 
 export default async function adminRoutes (app: FastifyInstance): Promise<void> {
-  const viewer = adminGuard(app, 'viewer')
-  const operator = adminGuard(app, 'operator')
-  const find = async (req: FastifyRequest, maHoSo: string): Promise<StoredDossier> => await adminFind(app, app.requireClient(req), maHoSo)
+  const viewer = { config: { auth: { roles: ['viewer'] }, rateLimit: rateLimitOf(app) } } as const
+  const operator = { config: { auth: { roles: ['operator'] }, rateLimit: rateLimitOf(app) } } as const
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/dossiers', {
     schema: {
       tags: ['admin'],
       summary: 'Dossiers that failed, wait for review or are unrouted',
-      security: [{ apiKey: [] }],
       querystring: Type.Object({ state: Type.Union([Type.Literal('failed'), Type.Literal('needs-review'), Type.Literal('unrouted')]) }),
       response: { 200: Type.Object({ items: Type.Array(Listed) }), ...queryErrorReplies }
     },
     ...viewer
   }, async (req) => {
-    const client = app.requireClient(req)
-    const places = (await app.store.listByState(req.query.state)).filter(p => seesAgency(client, p.agency)).slice(0, 1000)
+    const client = callerOf(req)
+    const places = (await app.store.listByState(req.query.state)).filter(p => may(client, 'list', { agency: p.agency })).slice(0, 1000)
     const items = []
     for (const d of await app.store.loadEach(places, { documents: false })) {
-      if (d === undefined || d.state !== req.query.state || !inScope(client, d.agency, scopeSystem(d))) continue
+      if (d === undefined || d.state !== req.query.state || !may(client, 'list', d)) continue
       items.push({
         maHoSo: d.maHoSo,
         system: d.system,
@@ -84,7 +82,6 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
     schema: {
       tags: ['admin'],
       summary: 'Raw payloads behind each revision of a dossier',
-      security: [{ apiKey: [] }],
       params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
       response: {
         200: Type.Object({
@@ -103,8 +100,8 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
     },
     ...viewer
   }, async (req) => {
-    const d = await find(req, req.params.maHoSo)
-    const client = app.requireClient(req)
+    const client = callerOf(req)
+    const d = await findDossier(app, client, 'read', req.params.maHoSo)
     if (d.compactedAt !== undefined) throw Errors.payloadsGone(d.maHoSo)
     // The payloads hold personal data: who read them is kept.
     await app.store.audit.append({ actor: client.id, role: client.adminRole ?? 'operator', action: 'payloads.read', target: d.maHoSo, count: 1, outcome: 'ok' })
@@ -116,7 +113,6 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
     schema: {
       tags: ['admin'],
       summary: 'Settle a review: choose the commune for a split old commune',
-      security: [{ apiKey: [] }],
       params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
       body: Type.Object({
         communeCode: CommuneCode,
@@ -127,7 +123,8 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
     },
     ...operator
   }, async (req, reply) => {
-    const d = await find(req, req.params.maHoSo)
+    const client = callerOf(req)
+    const d = await findDossier(app, client, 'act', req.params.maHoSo)
     if (d.state !== 'needs-review' || d.review === undefined) throw notInReview()
     const items = req.body.target === undefined ? d.review : d.review.filter(r => r.target === req.body.target)
     const item = items.find(r => r.candidates.some(c => c.code === req.body.communeCode))
@@ -160,7 +157,6 @@ export default async function adminRoutes (app: FastifyInstance): Promise<void> 
     if (r.jobGen !== '') await app.queues.enqueueFlush(d.agency, r.jobGen)
     const state = r.state
     req.log.info({ maHoSo: d.maHoSo, target: item.target, state }, 'review settled by admin')
-    const client = app.requireClient(req)
     await app.store.audit.append({ actor: client.id, role: client.adminRole ?? 'operator', action: 'review.settle', target: d.maHoSo, count: 1, outcome: 'ok', detail: `${item.target} ${item.oldCode} → ${req.body.communeCode}` })
     return reply.code(202).send({ maHoSo: d.maHoSo, state })
   })

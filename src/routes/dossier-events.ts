@@ -7,11 +7,11 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { Errors, ValidationError } from '../errors.js'
+import { ValidationError } from '../errors.js'
 import { errorReplies, rateLimitOf } from '../schemas/http.js'
 import { parseEvent } from '../lifecycle/events.js'
-import { canSee } from './dossiers.js'
-import { forbiddenRole } from './admin-guard.js'
+import { findDossier } from './find-dossier.js'
+import { callerOf } from '../plugins/auth.js'
 
 const EventReply = Type.Object({
   maHoSo: Type.String(),
@@ -25,26 +25,17 @@ export default async function dossierEventRoutes (app: FastifyInstance): Promise
     schema: {
       tags: ['dossiers'],
       summary: 'Record a lifecycle event of a dossier',
-      security: [{ apiKey: [] }],
       params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
       body: Type.Unknown({ description: 'one lifecycle event: { "type": "step" | "status" | "supplement-requested" | "supplement-received" | "due-date" | "result", "at": ISO 8601, ... }' }),
       response: { 202: EventReply, ...errorReplies }
     },
-    onRequest: async (req) => { app.identify(req) },
-    preParsing: async (req) => { app.requireClient(req) },
-    config: { rateLimit: rateLimitOf(app) }
+    config: { auth: { roles: ['sector', 'operator'] }, rateLimit: rateLimitOf(app) }
   }, async (req, reply) => {
-    const client = app.requireClient(req)
-    if (client.role === 'admin' && client.adminRole !== 'operator') throw forbiddenRole()
+    const client = callerOf(req)
     const parsed = parseEvent(req.body)
     if (!parsed.ok) throw new ValidationError(parsed.issues)
-    const out = await app.events.apply(async () => {
-      const where = await app.store.locate(req.params.maHoSo)
-      const d = where === undefined ? undefined : await app.store.load(where.agency, where.ref)
-      // Another system's or agency's dossier is absent for this client, as for reads.
-      if (d === undefined || !canSee(client, d)) throw Errors.notFound(`hồ sơ ${req.params.maHoSo}`, 'maHoSo')
-      return d
-    }, parsed.event, client.id)
+    // Another system's or agency's dossier is absent for this client, as for reads.
+    const out = await app.events.apply(async () => await findDossier(app, client, 'act', req.params.maHoSo), parsed.event, client.id)
     req.log.info({ maHoSo: out.d.maHoSo, type: parsed.event.type, status: out.status, state: out.state }, 'dossier event')
     if (client.role === 'admin') {
       await app.store.audit.append({ actor: client.id, role: client.adminRole ?? 'operator', action: `event.${parsed.event.type}`, target: out.d.maHoSo, count: 1, outcome: 'ok', detail: `status ${out.status}` })

@@ -9,10 +9,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { InputError } from '../errors.js'
 import { decodeCursor, decodePlace, encodePlace, mergeSources, type Place } from './cursor.js'
 import { queryErrorReplies, rateLimitOf } from '../schemas/http.js'
-import { seesAgency } from '../plugins/clients.js'
+import { callerOf } from '../plugins/auth.js'
+import { may } from '../domain/access.js'
 import { durationMs } from '../adapters/iso-duration.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import { canSee } from './dossiers.js'
 
 const MAX_WINDOW_MS = 366 * 86_400_000
 
@@ -41,7 +41,6 @@ export default async function dossierListRoutes (app: FastifyInstance): Promise<
     schema: {
       tags: ['dossiers'],
       summary: 'Open dossiers overdue or due soon, earliest due first',
-      security: [{ apiKey: [] }],
       querystring: Type.Object({
         overdue: Type.Optional(Type.Boolean({ description: 'open dossiers past their due date' })),
         dueWithin: Type.Optional(Type.String({ maxLength: 40, description: 'open dossiers due within this ISO 8601 duration from now, e.g. PT24H' })),
@@ -50,11 +49,9 @@ export default async function dossierListRoutes (app: FastifyInstance): Promise<
       }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: Type.Array(Item), nextCursor: Type.Optional(Type.String()) }), ...queryErrorReplies }
     },
-    onRequest: async (req) => { app.identify(req) },
-    preParsing: async (req) => { app.requireClient(req) },
-    config: { rateLimit: rateLimitOf(app) }
+    config: { auth: { roles: ['sector', 'viewer'] }, rateLimit: rateLimitOf(app) }
   }, async (req) => {
-    const client = app.requireClient(req)
+    const client = callerOf(req)
     const q = req.query
     if ((q.overdue === true) === (q.dueWithin !== undefined)) {
       throw new InputError('FILTER_REQUIRED', 400, {
@@ -77,7 +74,7 @@ export default async function dossierListRoutes (app: FastifyInstance): Promise<
     }
     const limit = q.limit ?? 100
     const cursor = q.cursor === undefined ? undefined : decode(q.cursor)
-    const agencies = (await app.store.agencies()).filter(a => seesAgency(client, a))
+    const agencies = (await app.store.agencies()).filter(a => may(client, 'list', { agency: a }))
     const range = which === 'due' ? { min: now, max: until } : {}
     // Each agency's index paged in Redis from the cursor, merged in one order: ties on one due
     // date (every date-only due date is 23:59:59) page like any other entries.
@@ -91,7 +88,7 @@ export default async function dossierListRoutes (app: FastifyInstance): Promise<
     const records = await app.store.loadEach(page.map(x => ({ agency: x.agency, ref: x.ref })), { documents: false })
     const items = []
     for (const [i, d] of records.entries()) {
-      if (d === undefined || !canSee(client, d)) continue
+      if (d === undefined || !may(client, 'list', d)) continue
       items.push({ maHoSo: d.maHoSo, agency: d.agency, system: d.system, sourceId: d.sourceId, status: d.status, dueAt: isoFromEpoch(page[i]?.dueAt ?? 0), overdue: d.overdue })
     }
     const last = page.at(-1)

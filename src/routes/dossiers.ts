@@ -2,13 +2,13 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { Errors } from '../errors.js'
 import { Candidate, Message, SyncFailure, rateLimitOf, readErrorReplies } from '../schemas/http.js'
 import { CanonicalDossier } from '../schemas/canonical-dossier.js'
 import { toCanonical, type StoredDossier } from '../store/dossier-store.js'
 import { STATUS_LABELS } from '../mappings/to-portal.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import { coversAgency, inScope, type Client } from '../plugins/clients.js'
+import { callerOf } from '../plugins/auth.js'
+import { findDossier } from './find-dossier.js'
 
 export const Attempt = Type.Object({
   at: Type.String(),
@@ -82,17 +82,6 @@ export const DossierView = Type.Object({
   })
 })
 
-/**
- * Admins see the dossiers of their scope (every one, unless their entry lists agencies or
- * systems); a sector client, those of its system and of its agencies, and the online dossiers
- * routed to it.
- */
-export function canSee (client: Client, d: StoredDossier): boolean {
-  if (client.role === 'admin') return inScope(client, d.agency, d.routing?.system ?? d.system)
-  if (!coversAgency(client.agencies, d.agency)) return false
-  return client.system === d.system || d.routing?.client === client.id
-}
-
 /** What is left of a compacted dossier, and the API's word that the rest is gone. */
 export function compactedView (d: StoredDossier, at: number): { at: string, system: string, sourceId: string, agency: string, message: { vi: string, en: string } } {
   return {
@@ -112,19 +101,12 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
     schema: {
       tags: ['dossiers'],
       summary: 'A dossier: canonical record, sync state, attempts, history',
-      security: [{ apiKey: [] }],
       params: Type.Object({ maHoSo: Type.String({ maxLength: 50 }) }),
       response: { 200: DossierView, ...readErrorReplies }
     },
-    onRequest: async (req) => { app.identify(req) },
-    preParsing: async (req) => { app.requireClient(req) },
-    config: { rateLimit: rateLimitOf(app) }
+    config: { auth: { roles: ['sector', 'viewer'] }, rateLimit: rateLimitOf(app) }
   }, async (req) => {
-    const client = app.requireClient(req)
-    const where = await app.store.locate(req.params.maHoSo)
-    const d = where === undefined ? undefined : await app.store.load(where.agency, where.ref)
-    // Another system's or agency's dossier is reported as absent: its existence is not theirs to know.
-    if (d === undefined || !canSee(client, d)) throw Errors.notFound(`hồ sơ ${req.params.maHoSo}`, 'maHoSo')
+    const d = await findDossier(app, callerOf(req), 'read', req.params.maHoSo)
     const [attempts, pendingSteps, history, queued, failed] = await Promise.all([
       app.store.attempts(d.agency, d.ref),
       app.store.pendingStepCount(d.agency, d.ref),

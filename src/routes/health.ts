@@ -34,12 +34,12 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
 
   app.get('/health/live', {
     schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.String() }) } },
-    config: { rateLimit: false }
+    config: { auth: false, rateLimit: false }
   }, async () => ({ status: 'ok' }))
 
   app.get('/health/ready', {
     schema: { tags: ['health'], summary: 'Readiness: Redis answers and accepts writes', response: { 200: Ready, 503: Ready } },
-    config: { rateLimit: false }
+    config: { auth: false, rateLimit: false }
   }, async (req, reply) => {
     const role = app.config.ROLE
     try {

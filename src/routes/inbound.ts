@@ -17,6 +17,7 @@ import type { SourceFormat } from '../mappings/types.js'
 import type { CanonicalDossier } from '../schemas/canonical-dossier.js'
 import { toPortalHoSo } from '../mappings/to-portal.js'
 import { codeDay } from '../intake/intake-service.js'
+import { callerOf } from '../plugins/auth.js'
 
 const JSON_TYPES = ['application/json']
 const XML_TYPES = ['application/xml', 'text/xml', 'application/soap+xml']
@@ -69,29 +70,28 @@ export default async function inboundRoutes (app: FastifyInstance): Promise<void
     schema: {
       tags: ['intake'],
       summary: 'Submit a dossier from sector software (JSON, XML or SOAP, per system)',
-      security: [{ apiKey: [] }],
       params: Params,
       response: { 202: IntakeReply, ...errorReplies }
     },
     onRequest: async (req) => {
       req.speaksSoap = app.registry.get(req.params.system)?.format === 'soap'
-      app.identify(req)
+      // Before the key's system is compared with it (config.auth.system): an unknown system is
+      // 404 for every caller, as the systems are public (GET /docs/json lists them).
+      if (app.registry.get(req.params.system) === undefined) throw Errors.unknownSystem(req.params.system, app.registry.systems())
     },
-    // After the rate limit, before the body is read: strangers do not get to make us parse.
+    // After auth (src/plugins/auth.ts), before the body is read: strangers do not get to make us parse.
     preParsing: async (req) => {
-      const client = app.requireClient(req)
       const mapping = app.registry.get(req.params.system)
       if (mapping === undefined) throw Errors.unknownSystem(req.params.system, app.registry.systems())
-      if (client.role !== 'sector' || client.system !== req.params.system) throw Errors.forbiddenSystem(req.params.system)
       const type = mediaType(req)
       const accepted = mapping.format === 'json' ? JSON_TYPES : XML_TYPES
       if (!accepted.includes(type)) throw Errors.unsupportedMediaType(type === '' ? undefined : type, accepted.join(', '))
       const charset = charsetOf(req.headers['content-type'])
       if (charset !== undefined && !isUtf8Charset(charset)) throw Errors.unsupportedCharset(charset)
     },
-    config: { rateLimit: rateLimitOf(app) }
+    config: { auth: { roles: ['sector'], system: 'system' }, rateLimit: rateLimitOf(app) }
   }, async (req, reply) => {
-    const client = app.requireClient(req)
+    const client = callerOf(req)
     const body = bodyText(req.body, app.registry.get(req.params.system)?.format ?? 'json')
     const link = req.headers['x-ma-ho-so']
     const result = await app.intake.submit({
@@ -134,20 +134,17 @@ export async function validateRoute (app: FastifyInstance): Promise<void> {
     schema: {
       tags: ['intake'],
       summary: 'Check a payload as intake would, without storing or sending it',
-      security: [{ apiKey: [] }],
       params: Params,
       response: { 200: ValidateReply, ...errorReplies }
     },
-    onRequest: async (req) => { app.identify(req) },
     preParsing: async (req) => {
-      app.requireClient(req)
       const mapping = app.registry.get(req.params.system)
       if (mapping === undefined) throw Errors.unknownSystem(req.params.system, app.registry.systems())
       const type = mediaType(req)
       const accepted = mapping.format === 'json' ? JSON_TYPES : XML_TYPES
       if (!accepted.includes(type)) throw Errors.unsupportedMediaType(type === '' ? undefined : type, accepted.join(', '))
     },
-    config: { rateLimit: rateLimitOf(app) }
+    config: { auth: { roles: ['sector', 'viewer'] }, rateLimit: rateLimitOf(app) }
   }, async (req) => {
     const mapping = app.registry.get(req.params.system)
     if (mapping === undefined) throw Errors.unknownSystem(req.params.system, app.registry.systems())
@@ -160,7 +157,7 @@ export async function validateRoute (app: FastifyInstance): Promise<void> {
       ...rest,
       provenance: {
         system: mapping.system,
-        clientId: app.requireClient(req).id,
+        clientId: callerOf(req).id,
         sourceId: dossier.sourceId,
         payloadSha256: '0'.repeat(64),
         mappingVersion: `${mapping.system}@${mapping.version}`,

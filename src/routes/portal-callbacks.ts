@@ -35,7 +35,7 @@ export default async function portalCallbackRoutes (app: FastifyInstance): Promi
         'missing, wrong or stale answers 401. / Không dùng khóa API: Cổng ký từng lời gọi bằng hai tiêu đề trên; thiếu, sai hoặc quá hạn trả về 401.',
       response: { 200: CallbackReply, ...errorReplies }
     },
-    config: { rateLimit: { max: app.config.CALLBACK_RATE_LIMIT_MAX, timeWindow: app.config.RATE_LIMIT_WINDOW_MS } }
+    config: { auth: 'portal-signature', rateLimit: { max: app.config.CALLBACK_RATE_LIMIT_MAX, timeWindow: app.config.RATE_LIMIT_WINDOW_MS } }
   }, async (req, reply) => {
     const secret = app.config.PORTAL_CALLBACK_SECRET
     if (secret === undefined) throw callbacksNotConfigured()

@@ -8,7 +8,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Errors, InputError } from '../errors.js'
 import { queryErrorReplies, rateLimitOf } from '../schemas/http.js'
 import { AgencyCode, Channel, CommuneCode, ProcedureCode } from '../schemas/canonical-dossier.js'
-import { coversAgency, seesAgency } from '../plugins/clients.js'
+import { callerOf } from '../plugins/auth.js'
+import { may } from '../domain/access.js'
 import { StatsQuery, lastDays, type StatsFilter } from '../stats/query.js'
 import { isDay } from '../stats/metrics.js'
 
@@ -84,31 +85,28 @@ export async function statsRoutes (app: FastifyInstance): Promise<void> {
     schema: {
       tags: ['stats'],
       summary: 'Service-quality figures of the centre',
-      security: [{ apiKey: [] }],
       querystring: StatsQuerystring,
       response: { 200: StatsReply, ...queryErrorReplies }
     },
-    onRequest: async (req) => { app.identify(req) },
-    preParsing: async (req) => { app.requireClient(req) },
-    config: { rateLimit: rateLimitOf(app) }
+    config: { auth: { roles: ['sector', 'viewer'] }, rateLimit: rateLimitOf(app) }
   }, async (req) => {
-    const client = app.requireClient(req)
+    const client = callerOf(req)
     const q = req.query
     const filter: StatsFilter = { ...q, ...defaultRange(q.from, q.to) }
     if (client.role !== 'admin') {
       // A sector client's figures are its own: naming another system or agency is refused
       // rather than silently answered with zeros.
-      if (q.system !== undefined && q.system !== client.system) throw Errors.forbiddenSystem(q.system)
-      if (q.agency !== undefined && !coversAgency(client.agencies, q.agency)) throw Errors.forbiddenAgency(q.agency, 'agency')
+      if (q.system !== undefined && !may(client, 'list', { system: q.system })) throw Errors.forbiddenSystem(q.system)
+      if (q.agency !== undefined && !may(client, 'list', { agency: q.agency })) throw Errors.forbiddenAgency(q.agency, 'agency')
       if (client.system !== undefined) filter.system = client.system
-      filter.agencies = (a) => coversAgency(client.agencies, a)
+      filter.agencies = (a) => may(client, 'list', { agency: a })
     } else {
       // An admin limited to some agencies or systems sees their figures only.
-      if (q.agency !== undefined && !seesAgency(client, q.agency)) throw Errors.forbiddenAgency(q.agency, 'agency')
-      if (client.agencies.length > 0) filter.agencies = (a) => seesAgency(client, a)
+      if (q.agency !== undefined && !may(client, 'list', { agency: q.agency })) throw Errors.forbiddenAgency(q.agency, 'agency')
+      if (client.agencies.length > 0) filter.agencies = (a) => may(client, 'list', { agency: a })
+      if (q.system !== undefined && !may(client, 'list', { system: q.system })) throw Errors.forbiddenSystem(q.system)
       const systems = client.systems
       if (systems !== undefined) {
-        if (q.system !== undefined && !systems.includes(q.system)) throw Errors.forbiddenSystem(q.system)
         if (q.system === undefined) {
           if (systems.length !== 1) {
             throw new InputError('SYSTEM_REQUIRED', 400, {

@@ -50,7 +50,8 @@ export class CompactStore {
         whFailed: this.keys.webhookFailed(agency),
         closed: this.keys.closed(agency),
         due: this.keys.due(agency),
-        overdue: this.keys.overdue(agency)
+        overdue: this.keys.overdue(agency),
+        all: this.keys.dossierIndex(agency)
       }, { ref, code, now, retentionMs, recheckAt: now - retentionMs + RECHECK_MS }))
     })
     return ((await p.exec()) ?? []).map(([err, v]) => { if (err !== null) throw err; return v as CompactResult })

@@ -171,6 +171,7 @@ export class DossierStore {
       overdue: this.keys.overdue(agency),
       doc: k.doc,
       ...lifecycleKeys(this.keys.closed(agency), a.lifecycle),
+      all: this.keys.dossierIndex(agency),
       seqOwner: this.keys.sequenceOwner(agency, a.day),
       seqEpoch: this.keys.sequenceEpoch(agency)
     }, {

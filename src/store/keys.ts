@@ -80,13 +80,20 @@ export class Keys {
   /** Overdue open dossiers of the agency, by the due date they missed. */
   overdue (agency: string): string { return `${this.tag(agency)}:overdue` }
   /**
+   * Every dossier of the agency kept in full (not compacted), by when the gateway first took it
+   * in (the record's `createdAt`, epoch ms): the admin's list of all dossiers, paged like the
+   * others. Added by the script that creates the record (INTAKE, ONLINE_DOSSIER), moved by LINK,
+   * dropped by COMPACT: a compacted dossier keeps 512 bytes in all, and an entry here costs ~130.
+   */
+  dossierIndex (agency: string): string { return `${this.tag(agency)}:all` }
+  /**
    * Every index of the agency whose members are dossier references (sets and sorted sets): what
    * must follow a record that changes its reference (linking an online dossier). A new index
    * keyed by ref belongs here.
    */
   refIndexes (agency: string): string[] {
     return [this.outbox(agency), this.due(agency), this.overdue(agency), this.closed(agency),
-      this.stateIndex(agency, 'failed'), this.stateIndex(agency, 'needs-review'), this.stateIndex(agency, 'unrouted')]
+      this.stateIndex(agency, 'failed'), this.stateIndex(agency, 'needs-review'), this.stateIndex(agency, 'unrouted'), this.dossierIndex(agency)]
   }
 
   /** Prefix of the agency's statistics counters (src/stats): same slot as its dossiers. */

@@ -120,7 +120,8 @@ export class PortalStore {
       due: this.keys.due(a.agency),
       overdue: this.keys.overdue(a.agency),
       ...lifecycleKeys(this.keys.closed(a.agency), a.lifecycle),
-      unmatchedData: this.keys.unmatchedData(a.agency)
+      unmatchedData: this.keys.unmatchedData(a.agency),
+      all: this.keys.dossierIndex(a.agency)
     }, {
       code: a.code,
       ref,

@@ -9,7 +9,7 @@ import { LIFECYCLE_ARGS, LIFECYCLE_KEYS } from './scripts-shared.js'
 
 /**
  * KEYS: the dossier's, its codes and the day's sequence, the outbox and its claim (flush*), the
- * state and deadline indexes, LIFECYCLE_KEYS, and the sequence's owner and epoch
+ * state and deadline indexes, LIFECYCLE_KEYS, `all` (Keys.dossierIndex), and the sequence's owner and epoch
  * (lua/shared/next-code.lua). ARGV: `doc` is the compressed record, provenance and payload
  * (codec.ts); `upto` and `jump` are the sequence's (scripts-sequence.ts); `whClient` is the client
  * that hears of this dossier's events (the sender when it has a webhook, else ''); expectedRevision
@@ -17,7 +17,7 @@ import { LIFECYCLE_ARGS, LIFECYCLE_KEYS } from './scripts-shared.js'
  */
 export const INTAKE = luaScript('ltIntake', 'intake.lua',
   ['dossier', 'raw', 'steps', 'codes', 'seq', 'outbox', 'flushOwner', 'flushGen', 'flushArmed',
-    'idxFailed', 'idxReview', 'due', 'overdue', 'doc', ...LIFECYCLE_KEYS, 'seqOwner', 'seqEpoch'],
+    'idxFailed', 'idxReview', 'due', 'overdue', 'doc', ...LIFECYCLE_KEYS, 'all', 'seqOwner', 'seqEpoch'],
   ['ref', 'agency', 'day', 'fullHash', 'contentHash', 'status', 'doc', 'upto', 'jump', 'now',
     'retentionMs', 'reviewJson', 'stepJson', 'rawKeep', 'whClient', 'expectedRevision', ...LIFECYCLE_ARGS])
 

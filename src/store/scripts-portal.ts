@@ -13,10 +13,10 @@ export const PORTAL_EVENT = luaScript('ltPortalEvent', 'portal-event.lua',
   ['evt', 'codes', 'dossier', 'hist', 'whq', 'active', 'unmatchedIndex', ['stats', STATS_KEY_COUNT], 'unmatchedData'],
   ['code', 'ref', 'now', 'retentionMs', 'historyEntry', 'factField', 'factValue', 'incrField', 'webhookType', 'webhookBody',
     'unmatchedEntry', 'historyEntryNotForwarded', 'paid', 'ratingScore', 'unmatchedCap'])
-/** `fields`: the record's field/value pairs. */
+/** `fields`: the record's field/value pairs; `all`: the agency's index of all dossiers (Keys.dossierIndex). */
 export const ONLINE_DOSSIER = luaScript('ltOnlineDossier', 'online-dossier.lua',
   ['evt', 'codes', 'dossier', 'doc', 'hist', 'whq', 'active', 'idxUnrouted', 'unmatchedIndex', 'due', 'overdue',
-    ...LIFECYCLE_KEYS, 'unmatchedData'],
+    ...LIFECYCLE_KEYS, 'unmatchedData', 'all'],
   ['code', 'ref', 'now', 'retentionMs', 'historyEntry', 'doc', 'state', 'whClient', 'webhookBody', 'unmatchedEntry',
     ...LIFECYCLE_ARGS, 'unmatchedCap', ['fields', '*']])
 export const KEEP_CALLBACK = luaScript('ltKeepCallback', 'keep-callback.lua',

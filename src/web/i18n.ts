@@ -8,10 +8,13 @@ import type { SectorWords } from '../mappings/types.js'
 import { STATUS_LABELS } from '../mappings/to-portal.js'
 import { REASONS } from '../routes/failure-reasons.js'
 import { FIELD_KINDS, FIELD_LABELS, VALUES, type ValueKind } from './i18n-values.js'
+import { CLI_WORDS } from './i18n-cli.js'
 
 export type Lang = 'vi' | 'en'
 
 const W = {
+  // The CLI's own words (help, messages): ./i18n-cli.ts.
+  ...CLI_WORDS,
   title: ['Cổng liên thông — Quản trị', 'Liên Thông gateway — Admin'],
   overview: ['Tổng quan', 'Overview'],
   failed: ['Đồng bộ lỗi', 'Failed syncs'],
@@ -79,6 +82,18 @@ const W = {
   empty: ['Không có gì cần xử lý.', 'Nothing waits.'],
   status: ['Trạng thái hồ sơ', 'Dossier status'],
   syncState: ['Tình trạng đồng bộ', 'Sync state'],
+  allDossiers: ['Tất cả hồ sơ', 'All dossiers'],
+  allDossiersNote: ['Mọi hồ sơ trong phạm vi của bạn, mới nhất trước. Hồ sơ đã kết thúc, đã đồng bộ và không thay đổi quá thời hạn lưu trữ được thu gọn: không còn trong danh sách này nhưng vẫn tìm được theo mã hồ sơ hoặc số biên nhận.', 'Every dossier in your scope, newest first. Dossiers finished, on the portal and unchanged for longer than the retention period are compacted: they leave this list but are still found by code or receipt number.'],
+  findDossier: ['Tìm hồ sơ', 'Find a dossier'],
+  searchHint: ['Mã hồ sơ hoặc số biên nhận', 'Dossier code or receipt number'],
+  searchGo: ['Tìm', 'Search'],
+  searchNote: ['Tìm chính xác theo mã hồ sơ hoặc số biên nhận (số hồ sơ của hệ thống ngành). Không tìm được theo tên hay giấy tờ của người nộp: hệ thống không lưu chỉ mục dữ liệu cá nhân ở dạng đọc được.', 'Exact search by dossier code or receipt number (the sector system\'s own number). The applicant\'s name or papers cannot be searched: the gateway keeps no readable index of personal data.'],
+  searchNone: ['Không tìm thấy hồ sơ nào có mã hoặc số biên nhận này trong phạm vi của bạn.', 'No dossier in your scope has this code or receipt number.'],
+  searchFor: ['Kết quả tìm', 'Results for'],
+  noDossiers: ['Không có hồ sơ nào.', 'No dossiers.'],
+  receivedOn: ['Ngày tiếp nhận', 'Received'],
+  receipt: ['Số biên nhận', 'Receipt number'],
+  isOverdue: ['quá hạn', 'overdue'],
   state_pending: ['Đang chờ gửi', 'Waiting to be sent'],
   state_delivered: ['Đã đồng bộ lên Cổng', 'On the portal'],
   state_failed: ['Gửi thất bại', 'Failed'],

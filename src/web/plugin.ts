@@ -22,6 +22,7 @@ import { registerSectorWords, registerSystemTitles, words } from './i18n.js'
 import signInRoutes from './routes/sign-in.js'
 import overviewRoutes from './routes/overview.js'
 import failedRoutes from './routes/failed.js'
+import dossierListRoutes from './routes/dossiers.js'
 import dossierRoutes from './routes/dossier.js'
 import editRoutes from './routes/edit.js'
 import reviewRoutes from './routes/review.js'
@@ -76,6 +77,8 @@ export default async function adminWeb (app: FastifyInstance): Promise<void> {
   registerSystemTitles(app.registry.titles())
   registerSectorWords(app.registry.words())
   const sessions = new SessionStore(app.redis, app.config.KEY_PREFIX)
+  // Every page is the admin page's own: its session cookie (below) signs in, not an API key.
+  app.addHook('onRoute', (r) => { r.config = { ...r.config, auth: r.config?.auth ?? 'session' } })
   // Pages, not API: kept out of the OpenAPI document.
   app.addHook('onRoute', (r) => { r.schema = { ...r.schema, hide: true } })
   await app.register(cookie)
@@ -130,6 +133,7 @@ export default async function adminWeb (app: FastifyInstance): Promise<void> {
   await app.register(signInRoutes, opts)
   await app.register(overviewRoutes)
   await app.register(failedRoutes)
+  await app.register(dossierListRoutes)
   await app.register(dossierRoutes)
   await app.register(editRoutes)
   await app.register(reviewRoutes)

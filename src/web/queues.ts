@@ -30,7 +30,7 @@ function sameOrigin (headers: Record<string, string | string[] | undefined>): bo
 
 export default async function queuesBoard (app: FastifyInstance): Promise<void> {
   const sessions = new SessionStore(app.redis, app.config.KEY_PREFIX)
-  app.addHook('onRoute', (r) => { r.schema = { ...r.schema, hide: true } })
+  app.addHook('onRoute', (r) => { r.schema = { ...r.schema, hide: true }; r.config = { ...r.config, auth: 'session' } })
   await app.register(cookie)
   await app.register(helmet, {
     contentSecurityPolicy: {

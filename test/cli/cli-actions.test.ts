@@ -14,7 +14,7 @@ import { newKey, newWebhookSecret } from '../../support/clients-file.js'
 import { waitFor } from '../../support/wait.js'
 import { startSimulator, startSectorStub, type RunningSimulator, type SectorStub } from '../../simulator/index.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
-import { cli, startCli } from '../helpers/cli.js'
+import { cli, foreignWords, startCli } from '../helpers/cli.js'
 
 let redis: RedisServer
 let sim: RunningSimulator
@@ -59,7 +59,8 @@ t.test('replay and discard', async t => {
   const a = await failedDossier('CLI-RP-1', 'MaXa không hợp lệ')
   const r = await cli(['admin', 'replay', a], env())
   t.equal(r.code, 0, r.stderr)
-  t.match(r.stdout, new RegExp(`^${a.replaceAll('.', '\\.')} \\w+`))
+  t.match(r.stdout, new RegExp(`^${a.replaceAll('.', '\\.')}: \\S`))
+  t.same(foreignWords(r.stdout, 'vi'), [], 'the state in words')
   await waitFor(async () => await state(a) === 'delivered', { what: 'replayed dossier delivered' })
   t.equal(sim.state.dossier(a)?.creates, 1, 'on the portal once')
   const again = await cli(['admin', 'replay', a], env())
@@ -70,7 +71,7 @@ t.test('replay and discard', async t => {
   t.not((await cli(['admin', 'discard', b], env())).code, 0, 'a discard needs its reason')
   const d = await cli(['admin', 'discard', b, '--reason', 'Hồ sơ nhập trùng'], env())
   t.equal(d.code, 0, d.stderr)
-  t.equal(d.stdout, `${b} discarded\n`)
+  t.equal(d.stdout, `${b}: Đã bỏ qua\n`, 'the state in words')
   t.equal(await state(b), 'discarded')
   t.ok(await audited('dossier.replay', a) && await audited('dossier.discard', b), 'both audited')
 })
@@ -102,6 +103,7 @@ t.test('admin show --json feeds admin edit; admin failed shows the portal\'s rep
   t.equal(listed.code, 0, listed.stderr)
   t.match(listed.stdout, /TrichYeuHoSo quá dài/, 'the portal\'s reply')
   t.match(listed.stdout, /Hộ tịch/, 'the system in words')
+  t.same(foreignWords(listed.stdout, 'vi'), [])
   const shown = await cli(['admin', 'show', code, '--json'], env())
   t.equal(shown.code, 0, shown.stderr)
   const view = JSON.parse(shown.stdout) as { dossier: Record<string, unknown> }
@@ -134,7 +136,7 @@ t.test('route an unrouted online dossier', async t => {
   await waitFor(async () => await state(online.maHoSo) === 'unrouted', { what: 'unrouted' })
   const r = await cli(['admin', 'route', online.maHoSo, 'hotich-cli'], env())
   t.equal(r.code, 0, r.stderr)
-  t.match(r.stdout, /→ hotich-cli/)
+  t.match(r.stdout, /: Đã đồng bộ lên Cổng → hotich-cli$/m)
   await stub.waitFor(rs => rs.some(x => x.type === 'dossier.submitted-online' && (x.data as { maHoSo: string }).maHoSo === online.maHoSo))
   const again = await cli(['admin', 'route', online.maHoSo, 'hotich-cli'], env())
   t.match(again.stderr, /^409 NOT_UNROUTED/)
@@ -155,12 +157,12 @@ t.test('Ctrl-C during a bulk replay cancels the job on the gateway, then exits 1
   const job = async (): Promise<{ state: string, cancelRequested: boolean }> =>
     await (await fetch(`${api.url}/v1/admin/replays/${encodeURIComponent(id)}`, { headers: { 'x-api-key': gw.keys.admin } })).json() as never
   await waitFor(async () => (await job()).cancelRequested, { what: 'cancel requested by Ctrl-C' })
-  t.match(run.stderr, /cancelling/)
+  t.match(run.stderr, /đang dừng/)
   // A worker now picks the job up and stops it; the CLI follows it to the end.
   gw = await startGateway({ redisUrl: redis.url, portalUrl: sim.url, env: { PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', ROLE: 'worker' }, clients: { file: gw.clientsFile, keys: gw.keys } })
   const done = await run.done
   t.equal(done.code, 130, done.stderr)
-  t.match(done.stdout, new RegExp(`^${id} cancelled`))
+  t.match(done.stdout, new RegExp(`^${id} Đã dừng: `))
   t.equal((await job()).state, 'cancelled')
 })
 
@@ -169,7 +171,7 @@ t.test('keys bootstrap: creates once with keys in a 0600 file, then keeps; a see
   const keysOut = join(dir, 'initial-keys.txt')
   const first = await cli(['keys', '--file', file, 'bootstrap', '--keys-out', keysOut, '--admin', 'admin', '--sector', 'hotich:civil-status:*.H42'])
   t.equal(first.code, 0, first.stderr)
-  t.match(first.stdout, /created .* 2 client\(s\)/)
+  t.match(first.stdout, /^đã tạo .* với 2 ứng dụng; khóa của chúng ở /)
   const keys = readFileSync(keysOut, 'utf8')
   const adminKey = /^admin \([^)]*\): (\S+)$/m.exec(keys)?.[1] as string
   t.ok(adminKey !== undefined && !first.stdout.includes(adminKey) && !first.stderr.includes(adminKey), 'the key is in the file, not in the output')
@@ -179,7 +181,7 @@ t.test('keys bootstrap: creates once with keys in a 0600 file, then keeps; a see
   t.ok(loaded[0]?.hash.equals(hashKey(adminKey)), 'the file holds the key\'s hash')
 
   const kept = await cli(['keys', '--file', file, 'bootstrap', '--keys-out', keysOut, '--admin', 'admin'])
-  t.match(kept.stdout, /^kept /)
+  t.match(kept.stdout, /^giữ nguyên /)
   t.equal(readFileSync(keysOut, 'utf8'), keys, 'no new keys on a later run')
 
   const seed = join(dir, 'seed.json')

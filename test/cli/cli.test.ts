@@ -10,7 +10,7 @@ import { loadClients } from '../../src/plugins/clients.js'
 import { RedisServer } from '../../support/redis-server.js'
 import { civilStatus, post, sample } from '../../support/samples.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
-import { cli } from '../helpers/cli.js'
+import { cli, foreignWords } from '../helpers/cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lt-cli-'))
 
@@ -34,8 +34,13 @@ t.test('validate: the field errors of a broken payload, exit code 1', async t =>
   t.equal(r.code, 1)
   t.equal(r.stdout, '')
   t.match(r.stderr, /^422 VALIDATION_FAILED maThuTuc: /)
-  t.match(r.stderr, /REQUIRED maThuTuc: maThuTuc là trường bắt buộc \/ maThuTuc is required/)
-  t.match(r.stderr, /INVALID_DATE ngayTiepNhan: .+ \/ .+/)
+  t.match(r.stderr, /^ {2}REQUIRED maThuTuc: maThuTuc là trường bắt buộc$/m, 'in Vietnamese only')
+  t.match(r.stderr, /INVALID_DATE ngayTiepNhan: .+/)
+  t.same(foreignWords(r.stderr, 'vi'), [])
+  const en = await cli(['validate', 'civil-status', file, '--lang', 'en'])
+  t.equal(en.code, 1)
+  t.match(en.stderr, /^ {2}REQUIRED maThuTuc: maThuTuc is required$/m, '--lang en: in English')
+  t.same(foreignWords(en.stderr, 'en'), [])
 })
 
 t.test('validate: an unknown system lists the known ones', async t => {
@@ -48,7 +53,7 @@ t.test('keys: issue, list and revoke in a clients file the gateway loads', async
   const file = join(dir, 'clients.json')
   const issued = await cli(['keys', '--file', file, 'issue', 'hotich-ht', 'civil-status', '--agencies', '000.00.31.h42,*.H42'])
   t.equal(issued.code, 0, issued.stderr)
-  const key = /API key \(shown once, keep it secret\): (\S+)/.exec(issued.stdout)?.[1]
+  const key = /^Khóa API \(chỉ hiện một lần, hãy giữ bí mật\): (\S+)$/.exec(issued.stdout.trim())?.[1]
   t.ok(key !== undefined && key.length >= 32, 'the key is printed once')
   const viewer = await cli(['keys', 'issue', 'ops-viewer', '--role', 'viewer', '--systems', 'land'], { CLIENTS_FILE: file })
   t.equal(viewer.code, 0, viewer.stderr)
@@ -63,8 +68,12 @@ t.test('keys: issue, list and revoke in a clients file the gateway loads', async
 
   const list = await cli(['keys', '--file', file, 'list'])
   t.equal(list.code, 0)
-  t.match(list.stdout, /hotich-ht\s+sector\s+civil-status\s+000\.00\.31\.H42,\*\.H42/)
-  t.match(list.stdout, /ops-viewer\s+viewer\s+land\s+\(all\)/)
+  t.match(list.stdout, /hotich-ht\s+hệ thống ngành\s+Hộ tịch\s+000\.00\.31\.H42,\*\.H42/, 'roles and systems in words')
+  t.match(list.stdout, /ops-viewer\s+chỉ xem\s+Đất đai\s+\(tất cả\)/)
+  t.same(foreignWords(list.stdout + issued.stderr, 'vi'), [])
+  const listEn = await cli(['keys', '--file', file, 'list'], { LIENTHONG_LANG: 'en' })
+  t.match(listEn.stdout, /ops-viewer\s+viewer\s+Land\s+\(all\)/, 'LIENTHONG_LANG=en: in English')
+  t.same(foreignWords(listEn.stdout, 'en'), [])
   const listJson = await cli(['keys', '--file', file, 'list', '--json'])
   const written = readFileSync(file, 'utf8')
   for (const h of [...written.matchAll(/"keySha256": "([0-9a-f]{64})"/g)].map(m => m[1] as string)) {
@@ -122,8 +131,9 @@ t.test('admin commands against a real gateway', async t => {
   workers.push(await startGateway({ redisUrl: redis.url, portalUrl: 'http://127.0.0.1:9', env: { ROLE: 'worker' }, clients: { file: gw.clientsFile, keys: gw.keys } }))
   const bulk = await cli(['admin', 'bulk-replay', '--system', 'land'], env)
   t.equal(bulk.code, 0, bulk.stderr)
-  t.match(bulk.stdout, /done: đã gửi lại 0, bỏ qua 0, khớp bộ lọc 0 kết quả/)
+  t.match(bulk.stdout, /^\S+ Hoàn tất: đã gửi lại 0, bỏ qua 0, khớp bộ lọc 0 hồ sơ$/m)
   t.notMatch(bulk.stderr, /matched/, 'no count printed before the job counted')
+  t.same(foreignWords([show.stdout, audit.stdout, bulk.stdout, bulk.stderr].join('\n'), 'vi'), [], 'no English in what an officer reads')
   const byDay = await cli(['admin', 'bulk-replay', '--system', 'land', '--from', '2026-12-01', '--to', '07/12/2026'], env)
   t.equal(byDay.code, 0, byDay.stderr)
   const badDay = await cli(['admin', 'bulk-replay', '--from', '31/02/2026'], env)
@@ -148,5 +158,5 @@ t.test('admin commands against a real gateway', async t => {
 
   const dead = await cli(['admin', 'audit'], { ...env, LIENTHONG_URL: 'http://127.0.0.1:9' })
   t.not(dead.code, 0)
-  t.match(dead.stderr, /cannot reach GET http:\/\/127\.0\.0\.1:9\/v1\/admin\/audit/)
+  t.match(dead.stderr, /không kết nối được GET http:\/\/127\.0\.0\.1:9\/v1\/admin\/audit/)
 })

@@ -33,7 +33,7 @@ t.test('a store made by intake, delivery, failures, events, deadlines, callbacks
   t.equal(r.agencies, 1)
   const run = await cli(['doctor'], env())
   t.equal(run.code, 0, run.stderr)
-  t.match(run.stdout, /no drift/)
+  t.match(run.stdout, /không có sai lệch/)
 })
 
 t.test('each kind of drift is found with its code and structure; --repair fixes what the records say', async t => {
@@ -49,6 +49,8 @@ t.test('each kind of drift is found with its code and structure; --repair fixes 
     { ref: 'civil-status:NO-SUCH', structure: 'due', problem: 'orphan-entry' },
     { code: codes.final, structure: 'closed', problem: 'missing-entry' },
     { code: codes.pending, structure: 'outbox', problem: 'missing-entry' },
+    { code: codes.failed, structure: 'all', problem: 'missing-entry' },
+    { ref: 'civil-status:NO-SUCH-ALL', structure: 'all', problem: 'orphan-entry' },
     { code: d2, structure: 'codes', problem: 'missing-entry' },
     { structure: 'stats:open', problem: 'gauge-mismatch' },
     { code: codes.pending, structure: 'seq:250702', problem: 'sequence-behind' },
@@ -74,6 +76,10 @@ t.test('each kind of drift is found with its code and structure; --repair fixes 
   await db().zadd(k.due(AGENCY), 1, 'civil-status:NO-SUCH')
   await db().zrem(k.closed(AGENCY), await refOf(codes.final))
   await db().zrem(k.outbox(AGENCY), await refOf(codes.pending))
+  const failedCreatedAt = Number(await db().hget(k.dossier(AGENCY, failedRef).dossier, 'createdAt'))
+  t.equal(Number(await db().zscore(k.dossierIndex(AGENCY), failedRef)), failedCreatedAt, 'the index of all dossiers scores by when it was taken in')
+  await db().zrem(k.dossierIndex(AGENCY), failedRef)
+  await db().zadd(k.dossierIndex(AGENCY), 1, 'civil-status:NO-SUCH-ALL')
   await db().hdel(k.codes(AGENCY), d2)
   await db().hincrby(`${k.statsPrefix(AGENCY)}:open`, 'overdueOpen', 3)
   await db().set(seqKey, '2', 'KEEPTTL')
@@ -96,7 +102,7 @@ t.test('each kind of drift is found with its code and structure; --repair fixes 
   const run = await cli(['doctor'], env())
   t.equal(run.code, 1, 'the CLI exits 1')
   t.match(run.stdout, new RegExp(`${codes.failed.replace(/\./g, '\\.')}\\s+sx:failed\\s+missing-entry`))
-  t.match(run.stdout, /notice: .*unmatched: 1 callback/, 'the legacy list is a notice')
+  t.match(run.stdout, /lưu ý: .*unmatched: 1 callback/, 'the legacy list is a notice')
   const json = await cli(['doctor', '--json'], env())
   t.equal(json.code, 1)
   t.equal((JSON.parse(json.stdout) as { found: number }).found, r.found, '--json says the same')
@@ -113,6 +119,8 @@ t.test('each kind of drift is found with its code and structure; --repair fixes 
   // The kept callback says when it arrived to the second (its `at`): the index had the millisecond.
   t.equal(Number(await db().zscore(k.unmatchedIndex(AGENCY), unmId as string)), Math.floor(Number(unmAt) / 1000) * 1000, 'the callback at the time it arrived')
   t.equal(await db().zscore(k.unmatchedIndex(AGENCY), 'EVT-NOT-KEPT'), null)
+  t.equal(Number(await db().zscore(k.dossierIndex(AGENCY), failedRef)), failedCreatedAt, 'back in the list of all dossiers at the time it was taken in')
+  t.equal(await db().zscore(k.dossierIndex(AGENCY), 'civil-status:NO-SUCH-ALL'), null)
   t.ok(await db().pttl(seqKey) > 0, 'and still expires')
   t.equal(await db().sismember(k.agencies(), AGENCY), 1)
   const audit = await w.gw.app.store.audit.list(100)

@@ -28,3 +28,20 @@ export function startCli (args: string[], env: Record<string, string> = {}): Run
 export async function cli (args: string[], env: Record<string, string> = {}): Promise<Run> {
   return await startCli(args, env).done
 }
+
+/**
+ * Words of the other language in a CLI output: English words in a Vietnamese one, Vietnamese
+ * letters in an English one. Codes, options, ids, paths and numbers are taken out first (any
+ * token with a digit or one of -./:_@*$<>[]'"=), since they are the same in both languages; so are
+ * the names in `ignore` (commands, typed as they are). "in" is not listed: it is Vietnamese too.
+ */
+export function foreignWords (text: string, lang: 'vi' | 'en', ignore: ReadonlySet<string> = new Set()): string[] {
+  if (lang === 'en') return [...new Set(text.match(/[^\s]*[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ][^\s]*/giu) ?? [])]
+  const words = text.split(/[\s,;()]+/).filter(w => w !== '' && !/[\d\-./:_@*$<>[\]'"=→…]/.test(w))
+  return [...new Set(words.filter(w => ENGLISH.has(w.toLowerCase()) && !ignore.has(w)))]
+}
+
+const ENGLISH = new Set(('the and of is are not to for with every or a an its this that on by from no found failed ' +
+  'done queued cancelled discarded delivered pending replayed skipped client clients added removed created kept installed ' +
+  'drift drifts notice error unknown missing display help command options usage default choices sector all role viewer operator ' +
+  'repaired key shown once secret dossier dossiers agencies checked run again replaying cancelling started matched reply when who').split(' '))

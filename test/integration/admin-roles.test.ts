@@ -47,6 +47,8 @@ const at = (): string => `${new Date(Date.now() + 7 * 3_600_000 - 60_000).toISOS
 t.test('no key, a wrong key, a sector key: refused on every admin route, with no effect', async t => {
   const routes: Array<[string, string, object?]> = [
     ['GET', '/v1/admin/dossiers?state=failed'],
+    ['GET', '/v1/admin/dossiers/all'],
+    ['GET', `/v1/admin/dossiers/search?q=${civil}`],
     ['GET', `/v1/admin/dossiers/${civil}/payloads`],
     ['POST', `/v1/admin/dossiers/${civil}/review`, { communeCode: '18754' }],
     ['POST', `/v1/admin/dossiers/${civil}/route`, { clientId: 'x' }],
@@ -64,6 +66,8 @@ t.test('no key, a wrong key, a sector key: refused on every admin route, with no
 
 t.test('a viewer reads, payloads too (audited), but may not act', async t => {
   t.equal((await call('GET', '/v1/admin/dossiers?state=failed', keys.viewer)).status, 200)
+  t.equal((await call('GET', '/v1/admin/dossiers/all', keys.viewer)).status, 200)
+  t.equal((await call('GET', `/v1/admin/dossiers/search?q=${civil}`, keys.viewer)).json.items[0]?.maHoSo, civil, 'a viewer finds a dossier by its code')
   t.equal((await call('GET', `/v1/admin/dossiers/${civil}/payloads`, keys.viewer)).status, 200)
   for (const [method, path, body] of [
     ['POST', `/v1/admin/dossiers/${civil}/review`, { communeCode: '18754' }],

@@ -39,6 +39,8 @@ const EXPECTED: Array<{ method: string, path: string, ok: string[], security: bo
   { method: 'GET', path: '/v1/dossiers', ok: ['200'], ...QUERY },
   { method: 'GET', path: '/v1/stats', ok: ['200'], ...QUERY },
   { method: 'GET', path: '/v1/admin/dossiers', ok: ['200'], ...QUERY },
+  { method: 'GET', path: '/v1/admin/dossiers/all', ok: ['200'], ...QUERY },
+  { method: 'GET', path: '/v1/admin/dossiers/search', ok: ['200'], ...QUERY },
   { method: 'GET', path: '/v1/admin/dossiers/:maHoSo/payloads', ok: ['200'], security: true, errors: [...READ.errors, '410'] },
   { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/review', ok: ['202'], ...KEYED },
   { method: 'POST', path: '/v1/admin/dossiers/:maHoSo/route', ok: ['202'], ...KEYED },

@@ -153,11 +153,18 @@ async function scenario (t: Test, c: RedisClient): Promise<void> {
   const lists = await fetch(`${gw.url}/v1/admin/failed?limit=5`, { headers: { 'x-api-key': gw.keys.admin } })
   t.equal(lists.status, 200)
   t.equal(await c.exists(`lt:{${AGENCY}}:state:failed`, `lt:{${AGENCY}}:unmatched`), 0, 'the old keys are upgraded')
+  // The list of all dossiers pages its index with the same read-only script; the linked dossier was moved in it.
+  const everything = await fetch(`${gw.url}/v1/admin/dossiers/all?limit=2`, { headers: { 'x-api-key': gw.keys.admin } })
+  t.equal(everything.status, 200)
+  t.equal(await c.zscore(`lt:{${AGENCY}}:all`, `portal:${routed.maHoSo}`), null, 'linking moved the dossier in the index of all dossiers')
+  t.not(await c.zscore(`lt:{${AGENCY}}:all`, 'civil-status:HT-18754-2025-KC-LINK'), null)
 
   // Compaction of a final, delivered dossier.
   const fin = await post(gw.url, gw.keys.canonical as string, 'canonical', { ...base, sourceId: 'KC-FINAL' })
   await delivered(fin.json.maHoSo as string)
+  t.not(await c.zscore(`lt:{${AGENCY}}:all`, 'canonical:KC-FINAL'), null, 'listed while kept in full')
   t.ok((await compactAll(gw.app.store, DAY, { now: Date.now() + 2 * DAY })).compacted >= 1)
+  t.equal(await c.zscore(`lt:{${AGENCY}}:all`, 'canonical:KC-FINAL'), null, 'a compacted dossier leaves the list (its budget)')
 
   // A run's lease renewed, then yielded, then released (delivery does so on long runs).
   const idle = '000.00.98.H42'

@@ -15,7 +15,9 @@ import { loadConfig } from '../../src/config.js'
 import configPlugin from '../../src/plugins/config.js'
 import errorHandler from '../../src/plugins/error-handler.js'
 import redisPlugin from '../../src/plugins/redis.js'
-import clientsPlugin, { coversAgency } from '../../src/plugins/clients.js'
+import clientsPlugin from '../../src/plugins/clients.js'
+import authPlugin from '../../src/plugins/auth.js'
+import { may } from '../../src/domain/access.js'
 import { statsRoutes } from '../../src/routes/stats.js'
 import { dimsOf, encodeBumps, FINAL_STATUSES, localDay } from '../../src/stats/metrics.js'
 import { StatsQuery, figuresOf, lastDays, plan, zeroCounts, type Counts, type StatsFilter } from '../../src/stats/query.js'
@@ -124,7 +126,7 @@ function count (f: StatsFilter): { totals: Counts, groups: Map<string, Counts>, 
   return { totals, groups, overdueOpen }
 }
 
-const scope = (a: string): boolean => coversAgency(['000.00.10.H42', '*.H44'], a)
+const scope = (a: string): boolean => may({ role: 'sector', agencies: ['000.00.10.H42', '*.H44'] }, 'list', { agency: a })
 const cases: Array<[string, StatsFilter]> = [
   ['everything, the whole span and days with no data around it', { from: '2025-05-01', to: '2025-09-30' }],
   ['province, crossing months', { province: 'H42', from: '2025-05-25', to: '2025-08-10' }],
@@ -198,6 +200,7 @@ t.test('GET /v1/stats: auth, scope, validation', async t => {
   await app.register(errorHandler)
   await app.register(redisPlugin)
   await app.register(clientsPlugin)
+  await app.register(authPlugin)
   await app.register(statsRoutes)
   t.teardown(async () => { await app.close() })
   const get = async (qs: string, key?: string): Promise<{ status: number, json: any }> => {

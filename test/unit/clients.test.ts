@@ -1,9 +1,9 @@
-/** The clients file: what start-up (and a reload) accepts, and how a client's agencies match. */
+/** The clients file: what start-up (and a reload) accepts. How a client's agencies match: test/unit/access.test.ts. */
 import t from 'tap'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { coversAgency, hashKey, loadClients } from '../../src/plugins/clients.js'
+import { hashKey, loadClients } from '../../src/plugins/clients.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lt-clients-'))
 let n = 0
@@ -60,18 +60,4 @@ t.test('the reason never quotes the file (it holds key hashes)', async t => {
   } catch (err) {
     t.notMatch((err as Error).message, h)
   }
-})
-
-t.test('agency patterns: exact codes, and *.<last segment> for a whole province', async t => {
-  t.ok(coversAgency(['000.00.12.H42'], '000.00.12.H42'))
-  t.notOk(coversAgency(['000.00.12.H42'], '000.00.12.H421'))
-  t.notOk(coversAgency(['000.00.12.H42'], '000.00.13.H42'))
-  t.ok(coversAgency(['*.H42'], '000.00.31.H42'))
-  t.ok(coversAgency(['*.H42'], 'G01.H42'))
-  t.notOk(coversAgency(['*.H42'], '000.00.31.H43'))
-  t.notOk(coversAgency(['*.H42'], '000.00.31.AH42'), 'a whole last segment only')
-  t.notOk(coversAgency(['*.H42'], '000.00.H42.H44'), 'the last segment, not any segment')
-  t.notOk(coversAgency(['*.H4'], '000.00.31.H42'))
-  t.ok(coversAgency(['000.00.45.H42', '*.H44'], '000.00.01.H44'))
-  t.notOk(coversAgency([], '000.00.31.H42'))
 })

@@ -150,7 +150,7 @@ t.test('no raw code reaches a page (Vietnamese)', async t => {
   const { page } = await signIn(t, s.keys.operator)
   const code = (await seedFailed(s, 1, 'RAW-'))[0] as string
   await waitFor(async () => (await fetch(`${s.url}/v1/dossiers/${code}`, { headers: { 'x-api-key': s.keys.operator } })).ok, { what: 'the dossier' })
-  const pages = ['/admin', '/admin/failed', `/admin/dossiers/${code}`, `/admin/dossiers/${code}/edit`, `/admin/dossiers/${code}/payloads`, `/admin/dossiers/${review}`, '/admin/review', '/admin/replays', '/admin/audit']
+  const pages = ['/admin', '/admin/failed', '/admin/dossiers', `/admin/dossiers/${code}`, `/admin/dossiers/${code}/edit`, `/admin/dossiers/${code}/payloads`, `/admin/dossiers/${review}`, '/admin/review', '/admin/replays', '/admin/audit']
   for (const p of pages) {
     await page.goto(`${s.url}${p}`)
     // What an officer reads: text and the labels of choices, not values posted back; payloads

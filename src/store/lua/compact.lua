@@ -10,6 +10,7 @@ local FINAL = { ['3'] = true, ['7'] = true, ['8'] = true, ['10'] = true }
 local f = redis.call('HMGET', d, 'maHoSo', 'compactedAt', 'status', 'state', 'updatedAt', 'deliveredAt', 'statusAt')
 if not f[1] or f[2] then
   redis.call('ZREM', K.closed, ref)
+  redis.call('ZREM', K.all, ref)
   return 'gone'
 end
 if not FINAL[f[3] or ''] then
@@ -54,4 +55,5 @@ redis.call('HSET', d, 'compactedAt', now)
 redis.call('ZREM', K.closed, ref)
 redis.call('ZREM', K.due, ref)
 redis.call('ZREM', K.overdue, ref)
+redis.call('ZREM', K.all, ref)
 return 'compacted'

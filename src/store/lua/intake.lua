@@ -50,6 +50,8 @@ if changed then
   redis.call('HDEL', d, 'input', 'provenance', 'clientId')
   if A.whClient == '' then redis.call('HDEL', d, 'whClient') else redis.call('HSET', d, 'whClient', A.whClient) end
   lifecycleSet()
+  -- NX: a dossier keeps the place it was first taken in at; one written before the index gets it at its next change.
+  redis.call('ZADD', K.all, 'NX', redis.call('HGET', d, 'createdAt') or now, ref)
   local old = redis.call('GET', K.doc)
   if old then
     redis.call('LPUSH', K.raw, old)

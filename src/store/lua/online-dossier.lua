@@ -24,6 +24,7 @@ end
 redis.call('HSET', K.codes, code, ref)
 for i = 1, #A.fields, 2 do redis.call('HSET', d, A.fields[i], A.fields[i + 1]) end
 redis.call('HSET', d, 'state', A.state, 'whClient', A.whClient)
+redis.call('ZADD', K.all, 'NX', redis.call('HGET', d, 'createdAt') or A.now, ref)
 lifecycleSet()
 redis.call('SET', K.doc, A.doc)
 redis.call('RPUSH', hist, A.historyEntry)

@@ -5,7 +5,7 @@
  * buttons, and the API refuses a viewer's post anyway.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { coversAgency } from '../../plugins/clients.js'
+import { may } from '../../domain/access.js'
 import { callApi } from '../api.js'
 import { isOperator, pageData, signedIn } from '../context.js'
 import { flatten } from '../record-form.js'
@@ -52,7 +52,7 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
     const agency = String(v.dossier.agency.code)
     // Who may receive an unrouted dossier: the API checks the same when it is routed.
     const receivers = v.sync.state === 'unrouted'
-      ? app.clients().filter(c => c.role === 'sector' && c.webhook !== undefined && coversAgency(c.agencies, agency)).map(c => ({ id: c.id, system: c.system ?? '' }))
+      ? app.clients().filter(c => c.role === 'sector' && c.webhook !== undefined && may(c, 'act', { agency })).map(c => ({ id: c.id, system: c.system ?? '' }))
       : []
     return await reply.view('dossier', {
       ...pageData(req, reply),

@@ -4,7 +4,7 @@
  * centre's figures over 30 days. All within the signed-in admin's scope.
  */
 import type { FastifyInstance } from 'fastify'
-import { seesAgency } from '../../plugins/clients.js'
+import { may } from '../../domain/access.js'
 import { callApi } from '../api.js'
 import { pageData, signedIn } from '../context.js'
 import { localDay } from '../i18n.js'
@@ -21,7 +21,7 @@ export default async function overviewRoutes (app: FastifyInstance): Promise<voi
       // Counted, never listed (one ZCOUNT per agency and kind).
       callApi<{ counts: Record<string, number> }>(app, me, 'GET', '/v1/admin/failed/counts')
     ])
-    const agencies = (await app.store.agencies()).filter(a => seesAgency(me, a))
+    const agencies = (await app.store.agencies()).filter(a => may(me, 'list', { agency: a }))
     const outbox = await app.store.delivery.summary(agencies)
     const deliveredToday = await app.store.delivery.deliveredOn(agencies, today)
     const ready = await app.inject({ method: 'GET', url: '/health/ready' })

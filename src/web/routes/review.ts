@@ -3,7 +3,7 @@
  * candidates) and online dossiers no sector system was given (choose the system's client).
  */
 import type { FastifyInstance } from 'fastify'
-import { coversAgency } from '../../plugins/clients.js'
+import { may } from '../../domain/access.js'
 import { callApi } from '../api.js'
 import { pageData, signedIn } from '../context.js'
 import { reviewWords } from '../review-info.js'
@@ -29,7 +29,7 @@ export default async function reviewRoutes (app: FastifyInstance): Promise<void>
       split: splitItems,
       unrouted: (unrouted.ok ? unrouted.body.items : []).map(d => {
         const agency = d.maHoSo.split('-')[0] ?? ''
-        return { ...d, receivers: receivers.filter(c => coversAgency(c.agencies, agency)).map(c => ({ id: c.id, system: c.system ?? '' })) }
+        return { ...d, receivers: receivers.filter(c => may(c, 'act', { agency })).map(c => ({ id: c.id, system: c.system ?? '' })) }
       }),
       error: split.error ?? unrouted.error,
       done: (req.query as { done?: string }).done === '1'

@@ -25,6 +25,7 @@ const keys = (bumps = '') => ({
   overdue: key('overdue'),
   doc: key('doc:civil:1'),
   closed: key('closed'),
+  all: key('all'),
   stats: statsKeysFor(SP, bumps),
   seqOwner: key('seqowner:250615'),
   seqEpoch: key('seqepoch')
@@ -58,6 +59,7 @@ t.test('ltIntake: a new dossier gets a code, enters the outbox, and asks for a f
   t.equal(await h.redis.hget(key('codes'), 'A-250615-00001'), 'civil:1')
   t.equal(await h.redis.zscore(key('outbox'), 'civil:1'), String(NOW))
   t.equal(await h.redis.zscore(key('due'), 'civil:1'), String(NOW + 86_400_000))
+  t.equal(await h.redis.zscore(key('all'), 'civil:1'), String(NOW), 'listed among all dossiers, at its intake')
   t.same(await h.redis.getBuffer(key('doc:civil:1')), Buffer.from([0, 1, 2, 255]), 'the binary document as sent')
   t.equal(await h.redis.hget(`${SP}:dt:2025-06-15`, 'received'), '1')
   t.equal(await h.redis.get(key('armed')), '0')

@@ -128,6 +128,7 @@ t.test('ltCompact: a final delivered dossier past retention keeps only its compa
     outbox: key('outbox'),
     whFailed: key('whfailed'),
     closed: key('closed'),
+    all: key('all'),
     due: key('due'),
     overdue: key('overdue')
   }
@@ -142,7 +143,9 @@ t.test('ltCompact: a final delivered dossier past retention keeps only its compa
   t.equal(await h.run(COMPACT, k, a), 'busy')
   t.equal(await h.redis.zscore(key('closed'), 'civil:1'), '20000')
   await h.redis.del(key('steps'))
+  await h.redis.zadd(key('all'), 1, 'civil:1')
   t.equal(await h.run(COMPACT, k, a), 'compacted')
+  t.equal(await h.redis.zscore(key('all'), 'civil:1'), null, 'off the list of all dossiers')
   t.same(Object.keys(await h.redis.hgetall(d)).sort(), ['compactedAt', 'createdAt', 'fullHash', 'maHoSo', 'revision', 'state', 'status', 'updatedAt'])
   t.equal(await h.redis.exists(key('doc')), 0)
   t.equal(await h.run(COMPACT, k, a), 'gone')

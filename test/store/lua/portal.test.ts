@@ -70,6 +70,7 @@ const odKeys = (evt: string) => ({
   due: key('due'),
   overdue: key('overdue'),
   closed: key('closed'),
+  all: key('all'),
   stats: statsKeysFor(SP, '2025-06-15|received|1'),
   unmatchedData: key('unmdata')
 })
@@ -95,6 +96,7 @@ t.test('ltOnlineDossier: created unrouted, with its fields, document, indexes an
   t.equal(await h.redis.get(key('doc:portal:C1')), 'DOC')
   t.equal(await h.redis.hget(key('codes'), 'C1'), 'portal:C1')
   t.equal(await h.redis.zscore(key('sx:unrouted'), 'portal:C1'), '1000')
+  t.equal(await h.redis.zscore(key('all'), 'portal:C1'), '1000')
   t.equal(await h.redis.zscore(key('due'), 'portal:C1'), '9000')
   t.equal(await h.redis.hget(`${SP}:dt:2025-06-15`, 'received'), '1')
   t.same(await h.run(ONLINE_DOSSIER, odKeys('e1'), odArgs), ['duplicate', ''])

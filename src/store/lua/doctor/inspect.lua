@@ -1,6 +1,6 @@
--- One dossier as one reading. K.indexes: the seven indexes (structures.ts INDEXES order);
+-- One dossier as one reading. K.indexes: the indexes (structures.ts INDEXES order);
 -- K.legacy: the three legacy state sets (STATE_INDEXES order).
--- Returns the record's fields (A.fields, '' when absent), then the seven memberships, then what
+-- Returns the record's fields (A.fields, '' when absent), then one membership per index, then what
 -- K.codes says of the record's code, then the number of pending steps, then '1'/'' for each
 -- legacy set that holds the ref.
 --!include doctor/record.lua
