@@ -10,7 +10,8 @@ COPY src ./src
 COPY simulator ./simulator
 COPY cli ./cli
 COPY data ./data
-RUN npx tsc -p tsconfig.build.json && cp -r data dist/data && cp -r src/web/views src/web/public dist/src/web/
+# The Lua scripts are read at start-up from next to the compiled store (src/store/lua-script.ts).
+RUN npx tsc -p tsconfig.build.json && cp -r data dist/data && cp -r src/web/views src/web/public dist/src/web/ && cp -r src/store/lua dist/src/store/
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production

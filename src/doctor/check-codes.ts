@@ -5,6 +5,7 @@
  */
 import type { DoctorContext } from './context.js'
 import { pairBatches } from './scan.js'
+import { REPAIR_SEQ } from './scripts.js'
 
 export async function checkCodes (ctx: DoctorContext, agency: string): Promise<void> {
   const highest = new Map<string, { seq: number, code: string }>()
@@ -43,7 +44,7 @@ export async function checkCodes (ctx: DoctorContext, agency: string): Promise<v
       if (cur === null || Number(cur) >= top.seq) continue
       const key = ctx.keys.sequence(agency, day)
       await ctx.found({ agency, code: top.code, structure: `seq:${day}`, problem: 'sequence-behind', detail: `sequence ${cur}, highest code issued ${top.code}`, repairable: true },
-        async () => await ctx.redis.ltDoctorSeq(key, cur, top.seq) as 'repaired' | 'changed')
+        async () => await ctx.redis.ltDoctorSeq(...REPAIR_SEQ.argv({ seq: key }, { observed: cur, highest: top.seq })) as 'repaired' | 'changed')
     }
   }
 }

@@ -8,6 +8,7 @@ import type { Command } from '../redis/by-slot.js'
 import { defaultScore, expectedIndexes, type Want } from './expect.js'
 import { INDEXES, RECORD_FIELDS, STATE_INDEXES, indexKey, type IndexName, type RecordView } from './structures.js'
 import type { GaugeCounts } from './check-gauges.js'
+import { INSPECT, REPAIR_DOSSIER } from './scripts.js'
 
 interface Inspected { agency: string, ref: string, record: RecordView, member: Record<IndexName, string>, codeRef: string, steps: number, legacy: Set<IndexName> }
 
@@ -24,8 +25,13 @@ function parse (agency: string, ref: string, v: string[]): Inspected {
 export async function checkDossiers (ctx: DoctorContext, refs: Array<{ agency: string, ref: string }>, gauges: GaugeCounts): Promise<void> {
   const commands: Command[] = refs.map(({ agency, ref }) => {
     const k = ctx.keys.dossier(agency, ref)
-    return ['ltDoctorInspect', k.dossier, ...INDEXES.map(n => indexKey(ctx.keys, agency, n)), ctx.keys.codes(agency), k.steps,
-      ...STATE_INDEXES.map(([, state]) => ctx.keys.legacyStateIndex(agency, state)), ref]
+    return [INSPECT.command, ...INSPECT.argv({
+      dossier: k.dossier,
+      indexes: INDEXES.map(n => indexKey(ctx.keys, agency, n)),
+      codes: ctx.keys.codes(agency),
+      steps: k.steps,
+      legacy: STATE_INDEXES.map(([, state]) => ctx.keys.legacyStateIndex(agency, state))
+    }, { ref, fields: RECORD_FIELDS })]
   })
   const values = await ctx.values(commands)
   for (let i = 0; i < refs.length; i++) {
@@ -91,6 +97,7 @@ async function compare (ctx: DoctorContext, d: Inspected): Promise<void> {
 async function repairDossier (ctx: DoctorContext, d: Inspected, actions: Record<IndexName, Action>, fixCode: boolean): Promise<'repaired' | 'changed'> {
   const k = ctx.keys.dossier(d.agency, d.ref)
   const fingerprint = RECORD_FIELDS.map(f => d.record[f]).join('\x1f')
-  return await ctx.redis.ltDoctorRepair(k.dossier, ...INDEXES.map(n => indexKey(ctx.keys, d.agency, n)), ctx.keys.codes(d.agency),
-    d.ref, fingerprint, ...INDEXES.map(n => actions[n]), fixCode ? '1' : '') as 'repaired' | 'changed'
+  return await ctx.redis.ltDoctorRepair(...REPAIR_DOSSIER.argv(
+    { dossier: k.dossier, indexes: INDEXES.map(n => indexKey(ctx.keys, d.agency, n)), codes: ctx.keys.codes(d.agency) },
+    { ref: d.ref, fingerprint, actions: INDEXES.map(n => actions[n]), fixCode: fixCode ? '1' : '', fields: RECORD_FIELDS })) as 'repaired' | 'changed'
 }

@@ -8,8 +8,9 @@ import type { DoctorContext } from './context.js'
 import type { RecordView } from './structures.js'
 import { GAUGES } from './expect.js'
 import { statsKeys } from '../stats/stats-store.js'
+import { REPAIR_GAUGE } from './scripts.js'
 
-/** The fields one counted record adds 1 to, as STATS_APPLY writes a bump of `metric` under `dims`. */
+/** The fields one counted record adds 1 to, as lua/shared/stats-apply.lua writes a bump of `metric` under `dims`. */
 export function gaugeFields (dims: string, metric: string): string[] {
   const out = [`${dims}|${metric}`, metric]
   const parts = dims.split('|')
@@ -74,7 +75,7 @@ export class GaugeCounts {
     for (const g of GAUGES) if (!wrong.some(w => w[0] === g.metric)) cas.push([g.metric, after[g.metric] ?? '', String(counted.get(g.metric) ?? 0)])
     let once: Promise<'repaired' | 'changed'> | undefined
     const repair = async (): Promise<'repaired' | 'changed'> => {
-      once ??= ctx.redis.ltDoctorGauge(key, ...cas.flat()) as Promise<'repaired' | 'changed'>
+      once ??= ctx.redis.ltDoctorGauge(...REPAIR_GAUGE.argv({ gauge: key }, { triples: cas.flat() })) as Promise<'repaired' | 'changed'>
       return await once
     }
     for (const [f, have, want] of wrong) {

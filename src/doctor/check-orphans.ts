@@ -7,6 +7,7 @@
 import type { DoctorContext } from './context.js'
 import { membersOf } from './scan.js'
 import { INDEXES, STATE_INDEXES, indexKey } from './structures.js'
+import { REPAIR_ORPHAN } from './scripts.js'
 
 export async function checkOrphans (ctx: DoctorContext, agency: string): Promise<void> {
   for (const name of INDEXES) {
@@ -22,7 +23,7 @@ export async function checkOrphans (ctx: DoctorContext, agency: string): Promise
         if (exists[i] === 1) continue
         const ref = refs[i] as string
         await ctx.found({ agency, ref, structure: name, problem: 'orphan-entry', detail: `${ref} has no record`, repairable: true },
-          async () => await ctx.redis.ltDoctorOrphan(ctx.keys.dossier(agency, ref).dossier, key, ref) === 1 ? 'repaired' : 'changed')
+          async () => await ctx.redis.ltDoctorOrphan(...REPAIR_ORPHAN.argv({ dossier: ctx.keys.dossier(agency, ref).dossier, index: key }, { ref })) === 1 ? 'repaired' : 'changed')
       }
     }
   }

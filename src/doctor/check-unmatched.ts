@@ -10,6 +10,7 @@
  */
 import type { DoctorContext } from './context.js'
 import { listSlices, pairBatches } from './scan.js'
+import { REPAIR_UNMATCHED } from './scripts.js'
 
 /** UNMATCHED_MAX_PER_AGENCY's default (src/config.ts): the cap when the caller names none. */
 export const UNMATCHED_CAP = 10_000
@@ -23,13 +24,6 @@ function parsed (s: string): { at: number, id: string } | undefined {
   } catch { return undefined }
 }
 
-/** KEYS: unm, unmdata. ARGV: id, score. Indexes a kept callback, or drops an index entry without one, as the data is now. */
-export const REPAIR_UNMATCHED = `
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
-else redis.call('ZREM', KEYS[1], ARGV[1]) end
-return 'repaired'
-`
-
 async function wrongType (ctx: DoctorContext, agency: string, key: string, want: string): Promise<boolean> {
   const type = await ctx.redis.type(key)
   if (type === 'none' || type === want) return false
@@ -41,7 +35,7 @@ export async function checkUnmatched (ctx: DoctorContext, agency: string): Promi
   const k = ctx.keys
   const idx = k.unmatchedIndex(agency)
   const data = k.unmatchedData(agency)
-  const fix = (id: string, score: number) => async () => await ctx.redis.ltDoctorUnmatched(idx, data, id, score) as 'repaired' | 'changed'
+  const fix = (id: string, score: number) => async () => await ctx.redis.ltDoctorUnmatched(...REPAIR_UNMATCHED.argv({ unmatchedIndex: idx, unmatchedData: data }, { id, score })) as 'repaired' | 'changed'
   await checkLegacy(ctx, agency)
   if (await wrongType(ctx, agency, idx, 'zset') || await wrongType(ctx, agency, data, 'hash')) return
   const size = await ctx.redis.zcard(idx)

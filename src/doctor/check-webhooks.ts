@@ -7,12 +7,13 @@
  */
 import type { DoctorContext } from './context.js'
 import { pairBatches, sscanBatches } from './scan.js'
+import { INSPECT_WEBHOOK, REPAIR_WEBHOOK, REPAIR_WEBHOOK_INDEX } from './scripts.js'
 
 interface WebhookView { length: number, active: boolean, head: string, failed: string }
 
 async function inspect (ctx: DoctorContext, agency: string, codes: string[]): Promise<WebhookView[]> {
   const k = ctx.keys
-  const values = await ctx.values(codes.map(code => ['ltDoctorWebhook', k.webhookQueue(agency, code), k.webhookActive(agency), k.webhookFailed(agency), code]))
+  const values = await ctx.values(codes.map(code => [INSPECT_WEBHOOK.command, ...INSPECT_WEBHOOK.argv({ whq: k.webhookQueue(agency, code), whActive: k.webhookActive(agency), whFailed: k.webhookFailed(agency) }, { code })]))
   return values.map(v => {
     const [length, active, head, failed] = v as [string, string, string, string]
     return { length: Number(length), active: active === '1', head, failed }
@@ -28,7 +29,7 @@ function headId (head: string): string | undefined {
 
 function fix (ctx: DoctorContext, agency: string, code: string, staleFailed = ''): () => Promise<'repaired' | 'changed'> {
   const k = ctx.keys
-  return async () => await ctx.redis.ltDoctorWebhookFix(k.webhookQueue(agency, code), k.webhookActive(agency), k.webhookFailed(agency), code, staleFailed) as 'repaired' | 'changed'
+  return async () => await ctx.redis.ltDoctorWebhookFix(...REPAIR_WEBHOOK.argv({ whq: k.webhookQueue(agency, code), whActive: k.webhookActive(agency), whFailed: k.webhookFailed(agency) }, { code, staleFailed })) as 'repaired' | 'changed'
 }
 
 /** The queues the key scan found: each must be active, with a readable head, and any failure mark its head's. */
@@ -88,7 +89,7 @@ async function checkFailedIndex (ctx: DoctorContext, agency: string): Promise<vo
     if (hlen > 0) ctx.report.notices.push(`${agency} whfailed: ${hlen} failure(s) written before whfailedx, indexed on the next list read`)
     return
   }
-  const fixIndex = (code: string, score: number) => async () => await ctx.redis.ltDoctorWebhookIndex(failed, idx, code, score) as 'repaired' | 'changed'
+  const fixIndex = (code: string, score: number) => async () => await ctx.redis.ltDoctorWebhookIndex(...REPAIR_WEBHOOK_INDEX.argv({ whFailed: failed, whFailedIndex: idx }, { code, score })) as 'repaired' | 'changed'
   for await (const pairs of pairBatches(ctx.redis, 'hash', failed, ctx.batch)) {
     const scores = await ctx.values(pairs.map(([code]) => ['zscore', idx, code]))
     for (let i = 0; i < pairs.length; i++) {

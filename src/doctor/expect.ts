@@ -33,7 +33,7 @@ export function expectedIndexes (r: RecordView, now: number): Record<IndexName, 
   }
   const overdueFor = r.overdueFor === '' ? undefined : Number(r.overdueFor)
   return {
-    // Scored by when the dossier entered the state (SET_STATE adds NX): not re-derivable once
+    // Scored by when the dossier entered the state (shared/set-state.lua adds NX): not re-derivable once
     // the record moved on, so only the membership is checked; a repair scores by defaultScore.
     'sx:failed': when(r.state === 'failed'),
     'sx:needs-review': when(r.state === 'needs-review'),
@@ -53,7 +53,7 @@ export function expectedIndexes (r: RecordView, now: number): Record<IndexName, 
  * The score a repair gives an index entry the record does not fix a score for: what the script
  * that adds it scores it by. `sx:failed`: when it failed (FAIL: the failure's `at`);
  * `sx:unrouted`: when it was left unrouted (the routing's `at`); `sx:needs-review`: the record's
- * `updatedAt` (SET_STATE's default); `closed`: when it was closed; `all`: when it was taken in.
+ * `updatedAt` (set-state.lua's default); `closed`: when it was closed; `all`: when it was taken in.
  */
 export function defaultScore (name: IndexName, r: RecordView, now: number): number {
   const updated = Number(r.updatedAt || 0)

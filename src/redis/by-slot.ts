@@ -6,7 +6,7 @@
  */
 import { isCluster, type RedisClient } from './connection.js'
 
-export type Command = [string, ...Array<string | number>]
+export type Command = [string, ...Array<string | number | Buffer>]
 export type Reply = [Error | null, unknown]
 
 /** Commands per pipeline round trip: bounds the memory of one batch of replies. */

@@ -1,7 +1,7 @@
 /**
  * Centre statistics: the metrics, and how one transition of a dossier changes them. Pure: the
  * write paths compute the bumps here and apply them in the same Lua script as the transition
- * (STATS_APPLY, scripts.ts), so the counters can never disagree with the dossiers they count.
+ * (src/store/lua/shared/stats-apply.lua), so the counters can never disagree with the dossiers they count.
  *
  * Two kinds of day bucket:
  *  - cohort metrics count on the dossier's RECEIPT day (so "of the dossiers received in June,
@@ -207,7 +207,7 @@ export function parseDims (s: string): Dims | undefined {
 const METRIC_SET: ReadonlySet<string> = new Set<string>([...DAY_METRICS, 'overdueOpen'])
 
 /**
- * The ARGV STATS_APPLY reads: `<day>|<metric>|<delta>` entries joined by `;`, the day empty for
+ * The argument stats-apply.lua reads: `<day>|<metric>|<delta>` entries joined by `;`, the day empty for
  * the gauge, e.g. `2025-07-01|received|1;2025-07-01|online|1;|overdueOpen|-1`. Bumps of the same
  * bucket are summed and zero sums dropped, so an empty string means "nothing to do".
  */

@@ -1,6 +1,6 @@
 /**
- * Lua for the centre statistics. STATS_APPLY is embedded in the scripts that change a dossier
- * (like SET_STATE in src/store/scripts-shared.ts), so a transition and its counters move together
+ * Lua for the centre statistics. src/store/lua/shared/stats-apply.lua is included in the scripts
+ * that change a dossier (like shared/set-state.lua), so a transition and its counters move together
  * or not at all. Every counter it touches is in the script's KEYS: the caller names them
  * (`statsKeysFor` in stats-store.ts, from the bumps it computed) and the script only picks among
  * them, so they are on the script's own Redis Cluster slot by construction, not by naming.
@@ -21,62 +21,13 @@
  * too, whatever the number of dossiers or combinations. A field that comes back to 0 is
  * deleted, which keeps buckets small.
  */
+import { luaScript } from '../store/lua-script.js'
 
 /** How many KEYS the statistics take in a script: dims, open, and two days' four buckets. */
 export const STATS_KEY_COUNT = 10
 
 /**
- * Defines `statsKeys(first)`: the statistics keys the caller put in KEYS from `first`
- * (`statsKeysFor`: dims, open, then for each day its day, day-totals, month and month-totals
- * buckets; unused places repeat dims), and `statsApply(sk, dims, encoded)`: dims is `dimsOf(...)`,
- * encoded is `encodeBumps(...)` ('' does nothing). A bump on a day whose buckets are not in KEYS
- * is an error raised before anything is written (the caller computes the keys from the same
- * bumps, so it is a programming error); `statsCovers(sk, encoded)` says it beforehand.
+ * Applies bumps and nothing else (lua/stats-bump.lua): for the benchmark's generator, tests, and
+ * repairs. `stats`: `statsKeysFor(statsPrefix, encoded)`.
  */
-export const STATS_APPLY = `
-local function statsKeys (first)
-  local sk = { dims = KEYS[first], open = KEYS[first + 1], days = {} }
-  for j = first + 2, first + 6, 4 do
-    local day = KEYS[j] and string.match(KEYS[j], ':d:(%d%d%d%d%-%d%d%-%d%d)$')
-    if day then sk.days[day] = { KEYS[j], KEYS[j + 1], KEYS[j + 2], KEYS[j + 3] } end
-  end
-  return sk
-end
-local function statsCovers (sk, encoded)
-  for day in string.gmatch(encoded, '([%d%-]*)|%a+|%-?%d+') do
-    if day ~= '' and not sk.days[day] then return false end
-  end
-  return true
-end
-local function statsApply (sk, dims, encoded)
-  if encoded == '' then return end
-  if not statsCovers(sk, encoded) then error('STATS_KEYS: a bucket of ' .. encoded .. ' is not in KEYS') end
-  redis.call('SADD', sk.dims, dims)
-  local c, s, p, ch = string.match(dims, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)$')
-  local singles = {}
-  if c then singles = { 'c=' .. c, 's=' .. s, 'p=' .. p, 'ch=' .. ch } end
-  for day, metric, delta in string.gmatch(encoded, '([%d%-]*)|(%a+)|(%-?%d+)') do
-    local buckets
-    if day == '' then buckets = { sk.open, sk.open } else buckets = sk.days[day] end
-    for i = 1, #buckets, 2 do
-      local k, t, f = buckets[i], buckets[i + 1], dims .. '|' .. metric
-      if redis.call('HINCRBY', k, f, delta) == 0 then redis.call('HDEL', k, f) end
-      if redis.call('HINCRBY', t, metric, delta) == 0 then redis.call('HDEL', t, metric) end
-      for _, one in ipairs(singles) do
-        local sf = one .. '|' .. metric
-        if redis.call('HINCRBY', t, sf, delta) == 0 then redis.call('HDEL', t, sf) end
-      end
-    end
-  end
-end
-`
-
-/**
- * Applies bumps and nothing else: for the benchmark's generator, tests, and repairs.
- * KEYS: `statsKeysFor(statsPrefix, encoded)`. ARGV: dims, encoded.
- */
-export const STATS_BUMP = `
-${STATS_APPLY}
-statsApply(statsKeys(1), ARGV[1], ARGV[2])
-return 1
-`
+export const STATS_BUMP = luaScript('ltStatsBump', 'stats-bump.lua', [['stats', STATS_KEY_COUNT]], ['dims', 'encoded'])

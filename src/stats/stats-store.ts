@@ -6,10 +6,11 @@ import { Keys } from '../store/keys.js'
 import type { Result, ChainableCommander } from 'ioredis'
 import type { RedisClient } from '../redis/connection.js'
 import { STATS_BUMP, STATS_KEY_COUNT } from './scripts.js'
+import { defineScripts } from '../store/lua-script.js'
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    ltStatsBump: (...args: Array<string | number>) => Result<number, Context>
+    ltStatsBump: (...args: Array<string | number | Buffer>) => Result<number, Context>
   }
 }
 
@@ -28,7 +29,7 @@ export const statsKeys = {
 }
 
 /**
- * The KEYS a script's STATS_APPLY may touch to apply `encoded` (`encodeBumps`), plus the buckets
+ * The KEYS a script's stats-apply.lua may touch to apply `encoded` (`encodeBumps`), plus the buckets
  * of `days` (a day the script itself may bump, e.g. the dossier's receipt day): dims, open, and
  * each day's four buckets, padded to STATS_KEY_COUNT. One transition bumps at most two days (the
  * receipt day, the day of the change); more is a programming error.
@@ -51,7 +52,7 @@ export function statsKeysFor (sp: string, encoded: string, days: readonly string
 
 export function defineStatsCommands (redis: RedisClient): void {
   if (typeof redis.ltStatsBump === 'function') return
-  redis.defineCommand('ltStatsBump', { numberOfKeys: STATS_KEY_COUNT, lua: STATS_BUMP })
+  defineScripts(redis, [STATS_BUMP])
 }
 
 export class StatsStore {
@@ -73,7 +74,7 @@ export class StatsStore {
   /** The same, queued on a pipeline (bulk loads). */
   bumpIn (pipeline: ChainableCommander, agency: string, dims: string, encoded: string): void {
     const sp = statsPrefix(this.keyPrefix, agency)
-    for (const part of twoDaysEach(encoded)) pipeline.ltStatsBump(...statsKeysFor(sp, part), dims, part)
+    for (const part of twoDaysEach(encoded)) pipeline.ltStatsBump(...STATS_BUMP.argv({ stats: statsKeysFor(sp, part) }, { dims, encoded: part }))
   }
 }
 

@@ -3,12 +3,13 @@ import type { Result } from 'ioredis'
 import type { RedisClient } from '../redis/connection.js'
 import type { Keys } from './keys.js'
 import { COMPACT } from './scripts-compact.js'
+import { defineScripts } from './lua-script.js'
 
 export type CompactResult = 'compacted' | 'gone' | 'open' | 'recent' | 'busy'
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    ltCompact: (...args: Array<string | number>) => Result<CompactResult, Context>
+    ltCompact: (...args: Array<string | number | Buffer>) => Result<CompactResult, Context>
   }
 }
 
@@ -17,7 +18,7 @@ export const RECHECK_MS = 86_400_000
 
 export class CompactStore {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys) {
-    if (typeof redis.ltCompact !== 'function') redis.defineCommand('ltCompact', { numberOfKeys: 13, lua: COMPACT })
+    if (typeof redis.ltCompact !== 'function') defineScripts(redis, [COMPACT])
   }
 
   /** Up to `max` of the agency's closed dossiers last changed before `until` (epoch ms). */
@@ -37,9 +38,21 @@ export class CompactStore {
       const code = codes[i] ?? ''
       // A record with no code has no history or webhook queue of its own: placeholders on the same slot.
       const byCode = code === '' ? '-' : code
-      p.ltCompact(k.dossier, k.doc, k.raw, k.steps, k.attempts, this.keys.history(agency, byCode), this.keys.webhookQueue(agency, byCode),
-        this.keys.outbox(agency), this.keys.webhookFailed(agency), this.keys.closed(agency), this.keys.due(agency), this.keys.overdue(agency), this.keys.dossierIndex(agency),
-        ref, code, now, retentionMs, now - retentionMs + RECHECK_MS)
+      p.ltCompact(...COMPACT.argv({
+        dossier: k.dossier,
+        doc: k.doc,
+        raw: k.raw,
+        steps: k.steps,
+        attempts: k.attempts,
+        hist: this.keys.history(agency, byCode),
+        whq: this.keys.webhookQueue(agency, byCode),
+        outbox: this.keys.outbox(agency),
+        whFailed: this.keys.webhookFailed(agency),
+        closed: this.keys.closed(agency),
+        due: this.keys.due(agency),
+        overdue: this.keys.overdue(agency),
+        all: this.keys.dossierIndex(agency)
+      }, { ref, code, now, retentionMs, recheckAt: now - retentionMs + RECHECK_MS }))
     })
     return ((await p.exec()) ?? []).map(([err, v]) => { if (err !== null) throw err; return v as CompactResult })
   }

@@ -9,6 +9,7 @@ import type { Ack, Attempt, Failure, PendingStep } from './records.js'
 import { isoFromEpoch, localDay } from '../mappings/toolkit/dates.js'
 import { execEach, type Command } from '../redis/by-slot.js'
 import { epochOf } from './sorted-index.js'
+import { ACK, ATTEMPT, CLAIM, FAIL, RELEASE, RELEASE_IF_EMPTY, RENEW, YIELD } from './scripts-outbox.js'
 
 const ATTEMPTS_KEEP = 200
 /** A day's delivered count is kept 40 days: the admin page reads today's. */
@@ -36,31 +37,31 @@ export class DeliveryStore {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}
 
   async claim (agency: string, jobId: string, token: string, leaseMs: number, ttlMs: number, now = Date.now()): Promise<Claim> {
-    const [ok, lease] = await this.redis.ltClaim(this.keys.flushOwner(agency), jobId, token, now, leaseMs, ttlMs)
+    const [ok, lease] = await this.redis.ltClaim(...CLAIM.argv({ owner: this.keys.flushOwner(agency) }, { jobId, token, now, leaseMs, ttlMs }))
     if (ok === 1) return { ok: true }
     return lease > 0 ? { ok: false, busyUntil: lease } : { ok: false }
   }
 
   /** Extends the lease; throws FencedError when another run took the claim. */
   async renew (f: Fence, leaseMs: number, ttlMs: number): Promise<void> {
-    if (await this.redis.ltRenew(this.keys.flushOwner(f.agency), f.token, Date.now(), leaseMs, ttlMs) !== 1) throw new FencedError(f.agency)
+    if (await this.redis.ltRenew(...RENEW.argv({ owner: this.keys.flushOwner(f.agency) }, { token: f.token, now: Date.now(), leaseMs, ttlMs })) !== 1) throw new FencedError(f.agency)
   }
 
   /** Ends this run keeping the outbox for the job's next run. False when already fenced. */
   async yieldClaim (f: Fence, ttlMs: number): Promise<boolean> {
-    return await this.redis.ltYield(this.keys.flushOwner(f.agency), f.token, ttlMs) === 1
+    return await this.redis.ltYield(...YIELD.argv({ owner: this.keys.flushOwner(f.agency) }, { token: f.token, ttlMs })) === 1
   }
 
   /** 1 released, 0 work remains; throws FencedError. */
   async releaseIfEmpty (f: Fence): Promise<number> {
-    const r = await this.redis.ltReleaseIfEmpty(this.keys.flushOwner(f.agency), this.keys.outbox(f.agency), this.keys.flushGen(f.agency), f.token)
+    const r = await this.redis.ltReleaseIfEmpty(...RELEASE_IF_EMPTY.argv({ owner: this.keys.flushOwner(f.agency), outbox: this.keys.outbox(f.agency), flushGen: this.keys.flushGen(f.agency) }, { token: f.token }))
     if (r === -1) throw new FencedError(f.agency)
     return r
   }
 
   /** Gives up `jobId`'s claim; the new flush generation, or undefined when it held no claim. */
   async release (agency: string, jobId: string): Promise<string | undefined> {
-    const gen = await this.redis.ltRelease(this.keys.flushOwner(agency), this.keys.flushGen(agency), jobId)
+    const gen = await this.redis.ltRelease(...RELEASE.argv({ owner: this.keys.flushOwner(agency), flushGen: this.keys.flushGen(agency) }, { jobId }))
     return gen === 0 ? undefined : String(gen)
   }
 
@@ -121,7 +122,7 @@ export class DeliveryStore {
     const p = this.redis.pipeline()
     for (const ref of refs) {
       const k = this.keys.dossier(agency, ref)
-      p.ltAttempt(k.attempts, k.dossier, json, ATTEMPTS_KEEP, this.retentionMs, transient ? 1 : 0)
+      p.ltAttempt(...ATTEMPT.argv({ attempts: k.attempts, dossier: k.dossier }, { entryJson: json, keep: ATTEMPTS_KEEP, retentionMs: this.retentionMs, transient: transient ? 1 : 0 }))
     }
     await p.exec()
   }
@@ -160,11 +161,26 @@ export class DeliveryStore {
     const deliveredKey = this.keys.deliveredOn(f.agency, localDay(now))
     for (const a of acks) {
       const k = this.keys.dossier(f.agency, a.ref)
-      p.ltAck(k.dossier, k.steps, this.keys.outbox(f.agency), this.keys.flushOwner(f.agency),
-        this.keys.webhookQueue(f.agency, a.maHoSo ?? ''), this.keys.webhookActive(f.agency), deliveredKey, a.ref,
-        a.created === undefined ? '' : (a.created ? '1' : '0'),
-        a.deliveredRev === undefined ? '' : a.deliveredRev, a.stepsUpTo ?? 0, now, f.token,
-        a.maHoSo ?? '', stamp, isoFromEpoch(now), DELIVERED_COUNT_TTL_S)
+      p.ltAck(...ACK.argv({
+        dossier: k.dossier,
+        steps: k.steps,
+        outbox: this.keys.outbox(f.agency),
+        owner: this.keys.flushOwner(f.agency),
+        whq: this.keys.webhookQueue(f.agency, a.maHoSo ?? ''),
+        whActive: this.keys.webhookActive(f.agency),
+        deliveredOn: deliveredKey
+      }, {
+        ref: a.ref,
+        created: a.created === undefined ? '' : (a.created ? '1' : '0'),
+        deliveredRev: a.deliveredRev === undefined ? '' : a.deliveredRev,
+        stepsUpTo: a.stepsUpTo ?? 0,
+        now,
+        token: f.token,
+        code: a.maHoSo ?? '',
+        timestamp: stamp,
+        deliveredAt: isoFromEpoch(now),
+        countTtlS: DELIVERED_COUNT_TTL_S
+      }))
     }
     const res = (await p.exec()) ?? []
     const out = res.map(([err, v]) => { if (err !== null) throw err; return v as [string, string] })
@@ -183,10 +199,15 @@ export class DeliveryStore {
   /** Fails a pending dossier for good; false when it was no longer pending. Throws FencedError. */
   async fail (f: Fence, ref: string, failure: Failure, maHoSo?: string): Promise<boolean> {
     const k = this.keys.dossier(f.agency, ref)
-    const [r, head] = await this.redis.ltFail(k.dossier, this.keys.outbox(f.agency), this.keys.flushOwner(f.agency),
-      this.keys.stateIndex(f.agency, 'failed'), this.keys.stateIndex(f.agency, 'needs-review'),
-      this.keys.webhookQueue(f.agency, maHoSo ?? ''), this.keys.webhookActive(f.agency),
-      ref, JSON.stringify(failure), f.token, maHoSo ?? '', new Date().toISOString(), epochOf(failure.at))
+    const [r, head] = await this.redis.ltFail(...FAIL.argv({
+      dossier: k.dossier,
+      outbox: this.keys.outbox(f.agency),
+      owner: this.keys.flushOwner(f.agency),
+      idxFailed: this.keys.stateIndex(f.agency, 'failed'),
+      idxReview: this.keys.stateIndex(f.agency, 'needs-review'),
+      whq: this.keys.webhookQueue(f.agency, maHoSo ?? ''),
+      whActive: this.keys.webhookActive(f.agency)
+    }, { ref, failureJson: JSON.stringify(failure), token: f.token, code: maHoSo ?? '', timestamp: new Date().toISOString(), failedAt: epochOf(failure.at) }))
     if (r === -1) throw new FencedError(f.agency)
     if (head !== '' && maHoSo !== undefined) this.onWebhookHead(f.agency, maHoSo, head)
     return r === 1

@@ -15,8 +15,8 @@ import * as outboxScripts from './scripts-outbox.js'
 import * as portalScripts from './scripts-portal.js'
 import * as webhookScripts from './scripts-webhook.js'
 import * as lifecycleScripts from './scripts-lifecycle.js'
-import { LIFECYCLE_KEY_COUNT, LifecycleStore, lifecycleArgv, lifecycleKeys, type LifecycleArgs } from './lifecycle-store.js'
-import { STATS_KEY_COUNT } from '../stats/scripts.js'
+import { LifecycleStore, lifecycleArgv, lifecycleKeys, type LifecycleArgs } from './lifecycle-store.js'
+import { defineScripts, type LuaScript } from './lua-script.js'
 import { AuditStore } from './audit-store.js'
 import { ReplayStore } from './replay-store.js'
 import { PortalStore } from './portal-store.js'
@@ -42,52 +42,41 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     ltIntake: (...args: Array<string | number | Buffer>) => Result<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | ''], Context>
     ltAdminChange: (...args: Array<string | number | Buffer>) => Result<[string, string, string], Context>
-    ltClaim: (...args: Array<string | number>) => Result<[number, number], Context>
-    ltRenew: (...args: Array<string | number>) => Result<number, Context>
-    ltYield: (...args: Array<string | number>) => Result<number, Context>
-    ltReleaseIfEmpty: (...args: Array<string | number>) => Result<number, Context>
-    ltRelease: (...args: Array<string | number>) => Result<number, Context>
-    ltAck: (...args: Array<string | number>) => Result<[string, string], Context>
-    ltFail: (...args: Array<string | number>) => Result<[number, string], Context>
-    ltAttempt: (...args: Array<string | number>) => Result<number, Context>
-    ltPortalEvent: (...args: Array<string | number>) => Result<[string, string], Context>
+    ltClaim: (...args: Array<string | number | Buffer>) => Result<[number, number], Context>
+    ltRenew: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltYield: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltReleaseIfEmpty: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltRelease: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltAck: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
+    ltFail: (...args: Array<string | number | Buffer>) => Result<[number, string], Context>
+    ltAttempt: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltPortalEvent: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
     ltOnlineDossier: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
-    ltLink: (...args: Array<string | number>) => Result<string, Context>
-    ltKeepCallback: (...args: Array<string | number>) => Result<string, Context>
-    ltRoute: (...args: Array<string | number>) => Result<[string, string], Context>
-    ltWebhookDone: (...args: Array<string | number>) => Result<[string, string], Context>
-    ltWebhookFail: (...args: Array<string | number>) => Result<number, Context>
-    ltApplyEvent: (...args: Array<string | number>) => Result<[string, string, string], Context>
-    ltDeadline: (...args: Array<string | number>) => Result<[string, string], Context>
-    ltDiscard: (...args: Array<string | number>) => Result<string, Context>
-    ltWebhookUnhold: (...args: Array<string | number>) => Result<number, Context>
+    ltLink: (...args: Array<string | number | Buffer>) => Result<string, Context>
+    ltKeepCallback: (...args: Array<string | number | Buffer>) => Result<string, Context>
+    ltRoute: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
+    ltWebhookDone: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
+    ltWebhookFail: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltApplyEvent: (...args: Array<string | number | Buffer>) => Result<[string, string, string], Context>
+    ltDeadline: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
+    ltDiscard: (...args: Array<string | number | Buffer>) => Result<string, Context>
+    ltWebhookUnhold: (...args: Array<string | number | Buffer>) => Result<number, Context>
   }
 }
 
+/** Every script of the dossier store, in lua/ (lua-script.ts). */
+export const STORE_SCRIPTS: readonly LuaScript[] = [
+  intakeScripts.INTAKE, intakeScripts.ADMIN_CHANGE,
+  outboxScripts.CLAIM, outboxScripts.RENEW, outboxScripts.YIELD, outboxScripts.RELEASE_IF_EMPTY, outboxScripts.RELEASE,
+  outboxScripts.ACK, outboxScripts.FAIL, outboxScripts.ATTEMPT,
+  portalScripts.PORTAL_EVENT, portalScripts.ONLINE_DOSSIER, portalScripts.LINK, portalScripts.ROUTE, portalScripts.KEEP_CALLBACK,
+  webhookScripts.WEBHOOK_DONE, webhookScripts.WEBHOOK_FAIL,
+  lifecycleScripts.APPLY_EVENT, lifecycleScripts.DEADLINE, lifecycleScripts.DISCARD, lifecycleScripts.WEBHOOK_UNHOLD
+]
+
 export function defineCommands (redis: RedisClient): void {
   if (typeof redis.ltIntake === 'function') return
-  redis.defineCommand('ltIntake', { numberOfKeys: 17 + LIFECYCLE_KEY_COUNT, lua: intakeScripts.INTAKE })
-  redis.defineCommand('ltAdminChange', { numberOfKeys: 8, lua: intakeScripts.ADMIN_CHANGE })
-  redis.defineCommand('ltClaim', { numberOfKeys: 1, lua: outboxScripts.CLAIM })
-  redis.defineCommand('ltRenew', { numberOfKeys: 1, lua: outboxScripts.RENEW })
-  redis.defineCommand('ltYield', { numberOfKeys: 1, lua: outboxScripts.YIELD })
-  redis.defineCommand('ltReleaseIfEmpty', { numberOfKeys: 3, lua: outboxScripts.RELEASE_IF_EMPTY })
-  redis.defineCommand('ltRelease', { numberOfKeys: 2, lua: outboxScripts.RELEASE })
-  redis.defineCommand('ltAck', { numberOfKeys: 7, lua: outboxScripts.ACK })
-  redis.defineCommand('ltFail', { numberOfKeys: 7, lua: outboxScripts.FAIL })
-  redis.defineCommand('ltAttempt', { numberOfKeys: 2, lua: outboxScripts.ATTEMPT })
-  redis.defineCommand('ltPortalEvent', { numberOfKeys: 8 + STATS_KEY_COUNT, lua: portalScripts.PORTAL_EVENT })
-  redis.defineCommand('ltOnlineDossier', { numberOfKeys: 13 + LIFECYCLE_KEY_COUNT, lua: portalScripts.ONLINE_DOSSIER })
-  // The number of keys comes first: the agency's per-ref indexes follow the fixed ones.
-  redis.defineCommand('ltLink', { lua: portalScripts.LINK })
-  redis.defineCommand('ltRoute', { numberOfKeys: 5, lua: portalScripts.ROUTE })
-  redis.defineCommand('ltKeepCallback', { numberOfKeys: 3, lua: portalScripts.KEEP_CALLBACK })
-  redis.defineCommand('ltWebhookDone', { numberOfKeys: 5, lua: webhookScripts.WEBHOOK_DONE })
-  redis.defineCommand('ltWebhookFail', { numberOfKeys: 4, lua: webhookScripts.WEBHOOK_FAIL })
-  redis.defineCommand('ltApplyEvent', { numberOfKeys: 10 + LIFECYCLE_KEY_COUNT, lua: lifecycleScripts.APPLY_EVENT })
-  redis.defineCommand('ltDeadline', { numberOfKeys: 6 + STATS_KEY_COUNT, lua: lifecycleScripts.DEADLINE })
-  redis.defineCommand('ltDiscard', { numberOfKeys: 4, lua: lifecycleScripts.DISCARD })
-  redis.defineCommand('ltWebhookUnhold', { numberOfKeys: 2, lua: lifecycleScripts.WEBHOOK_UNHOLD })
+  defineScripts(redis, STORE_SCRIPTS)
 }
 
 /** An admin's change to a held or failed dossier, applied only at the revision it was read at. */
@@ -166,16 +155,44 @@ export class DossierStore {
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)
     await this.noteAgency(agency)
-    const [maHoSo, outcome, state, jobGen] = await this.runIntake(this.redis,
-      k.dossier, k.raw, k.steps, this.keys.codes(agency), this.keys.sequence(agency, a.day),
-      this.keys.outbox(agency), this.keys.flushOwner(agency), this.keys.flushGen(agency), this.keys.flushArmed(agency),
-      this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
-      this.keys.due(agency), this.keys.overdue(agency), k.doc, ...lifecycleKeys(this.keys.closed(agency), a.lifecycle),
-      this.keys.dossierIndex(agency), this.keys.sequenceOwner(agency, a.day), this.keys.sequenceEpoch(agency),
-      ref, agency, a.day, short(a.fullHash), short(a.contentHash), a.input.status, encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
-      suspectUpTo(a.day, a.now), this.sequenceJump, a.now, this.retentionMs,
-      a.review.length > 0 ? JSON.stringify(a.review) : '', JSON.stringify(a.step), a.clientId, a.system,
-      a.input.sourceId, RAW_KEEP, a.webhookClient, a.expectedRevision, ...lifecycleArgv(a.lifecycle))
+    const [maHoSo, outcome, state, jobGen] = await this.runIntake(this.redis, intakeScripts.INTAKE.argv({
+      dossier: k.dossier,
+      raw: k.raw,
+      steps: k.steps,
+      codes: this.keys.codes(agency),
+      seq: this.keys.sequence(agency, a.day),
+      outbox: this.keys.outbox(agency),
+      flushOwner: this.keys.flushOwner(agency),
+      flushGen: this.keys.flushGen(agency),
+      flushArmed: this.keys.flushArmed(agency),
+      idxFailed: this.keys.stateIndex(agency, 'failed'),
+      idxReview: this.keys.stateIndex(agency, 'needs-review'),
+      due: this.keys.due(agency),
+      overdue: this.keys.overdue(agency),
+      doc: k.doc,
+      ...lifecycleKeys(this.keys.closed(agency), a.lifecycle),
+      all: this.keys.dossierIndex(agency),
+      seqOwner: this.keys.sequenceOwner(agency, a.day),
+      seqEpoch: this.keys.sequenceEpoch(agency)
+    }, {
+      ref,
+      agency,
+      day: a.day,
+      fullHash: short(a.fullHash),
+      contentHash: short(a.contentHash),
+      status: a.input.status,
+      doc: encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
+      upto: suspectUpTo(a.day, a.now),
+      jump: this.sequenceJump,
+      now: a.now,
+      retentionMs: this.retentionMs,
+      reviewJson: a.review.length > 0 ? JSON.stringify(a.review) : '',
+      stepJson: JSON.stringify(a.step),
+      rawKeep: RAW_KEEP,
+      whClient: a.webhookClient,
+      expectedRevision: a.expectedRevision,
+      ...lifecycleArgv(a.lifecycle)
+    }))
     // A retry wrote nothing; anything else may have (a duplicate too may follow a write that
     // was answered 503 and is still not on the replicas), so it waits.
     const replicated = outcome === 'retry' || await this.replicated(agency)
@@ -190,7 +207,7 @@ export class DossierStore {
     return this.replicaWait === undefined || await this.replicaWait.replicated(this.keys.outbox(agency))
   }
 
-  private async runIntake (conn: RedisClient, ...args: Array<string | number | Buffer>): Promise<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '']> {
+  private async runIntake (conn: RedisClient, args: Array<string | number | Buffer>): Promise<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '']> {
     try {
       return await conn.ltIntake(...args)
     } catch (err) {
@@ -302,13 +319,30 @@ export class DossierStore {
     const k = this.keys.dossier(agency, ref)
     if (c.input !== undefined && c.provenance === undefined) throw new Error('a new record needs its provenance')
     const doc = c.input === undefined || c.provenance === undefined ? '' : encodeDoc({ input: c.input, provenance: c.provenance, ...(c.raw === undefined ? {} : { raw: c.raw }) })
-    const [result, state, jobGen] = await this.redis.ltAdminChange(k.dossier, this.keys.outbox(agency),
-      this.keys.flushOwner(agency), this.keys.flushGen(agency),
-      this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'), k.raw, k.doc,
-      ref, now, c.expectedState, c.expectedRevision,
-      doc, short(c.fullHash ?? ''), short(c.contentHash ?? ''),
-      c.resolutions === undefined ? '' : JSON.stringify(c.resolutions), c.requeue ? 1 : 0,
-      JSON.stringify(c.review ?? []), c.newRevision === true ? '1' : '', RAW_KEEP, this.retentionMs)
+    const [result, state, jobGen] = await this.redis.ltAdminChange(...intakeScripts.ADMIN_CHANGE.argv({
+      dossier: k.dossier,
+      outbox: this.keys.outbox(agency),
+      flushOwner: this.keys.flushOwner(agency),
+      flushGen: this.keys.flushGen(agency),
+      idxFailed: this.keys.stateIndex(agency, 'failed'),
+      idxReview: this.keys.stateIndex(agency, 'needs-review'),
+      raw: k.raw,
+      doc: k.doc
+    }, {
+      ref,
+      now,
+      expectedState: c.expectedState,
+      expectedRevision: c.expectedRevision,
+      doc,
+      fullHash: short(c.fullHash ?? ''),
+      contentHash: short(c.contentHash ?? ''),
+      resolutionsJson: c.resolutions === undefined ? '' : JSON.stringify(c.resolutions),
+      requeue: c.requeue ? 1 : 0,
+      reviewJson: JSON.stringify(c.review ?? []),
+      newRevision: c.newRevision === true ? '1' : '',
+      rawKeep: RAW_KEEP,
+      retentionMs: this.retentionMs
+    }))
     if (result === 'ok') return { result, state, jobGen }
     return { result: result as 'missing' | 'state' | 'revision', state }
   }
@@ -316,8 +350,12 @@ export class DossierStore {
   /** An operator gives up on a failed or held dossier; see DISCARD. */
   async discard (agency: string, ref: string, expectedRevision: number, discard: { by: string, reason: string, at: string }, now = Date.now()): Promise<'ok' | 'missing' | 'state' | 'revision'> {
     const k = this.keys.dossier(agency, ref)
-    return await this.redis.ltDiscard(k.dossier, this.keys.outbox(agency), this.keys.stateIndex(agency, 'failed'), this.keys.stateIndex(agency, 'needs-review'),
-      ref, expectedRevision, JSON.stringify(discard), now) as 'ok' | 'missing' | 'state' | 'revision'
+    return await this.redis.ltDiscard(...lifecycleScripts.DISCARD.argv({
+      dossier: k.dossier,
+      outbox: this.keys.outbox(agency),
+      idxFailed: this.keys.stateIndex(agency, 'failed'),
+      idxReview: this.keys.stateIndex(agency, 'needs-review')
+    }, { ref, expectedRevision, discardJson: JSON.stringify(discard), now })) as 'ok' | 'missing' | 'state' | 'revision'
   }
 
   /** An admin's earlier decisions, re-applied when the sender resends the same data. */

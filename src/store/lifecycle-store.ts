@@ -8,7 +8,9 @@ import type { Keys } from './keys.js'
 import type { HistoryEntry, PendingStep, SyncState } from './records.js'
 import type { Lifecycle } from '../lifecycle/events.js'
 import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import { STATS_KEY_COUNT } from '../stats/scripts.js'
+import type { ArgsOf, KeysOf } from './lua-script.js'
+import { APPLY_EVENT, DEADLINE } from './scripts-lifecycle.js'
+import type { LIFECYCLE_ARGS, LIFECYCLE_KEYS } from './scripts-shared.js'
 import { statsKeysFor } from '../stats/stats-store.js'
 import { pageIndex, type IndexRange } from './sorted-index.js'
 import type { Fetch } from '../routes/cursor.js'
@@ -26,7 +28,7 @@ export interface LifecycleSnapshot {
   paidOnline: boolean
 }
 
-/** LIFECYCLE_SET's arguments: the bookkeeping of one change. */
+/** lua/shared/lifecycle-set.lua's arguments: the bookkeeping of one change. */
 export interface LifecycleArgs {
   /** When the new status was set; undefined when the status did not change. */
   statusAt?: number
@@ -43,17 +45,25 @@ export interface LifecycleArgs {
   paidOnline?: boolean
 }
 
-export function lifecycleArgv (a: LifecycleArgs): Array<string | number> {
-  return [a.statusAt ?? '', a.dueAt, a.dueAtIso, a.final ? 1 : 0, a.now, a.resolved ? 1 : '',
-    '', a.dims, a.bumps, a.receivedDay ?? '', a.paidOnline === undefined ? '' : (a.paidOnline ? 1 : 0)]
+/** LIFECYCLE_ARGS (scripts-shared.ts), by name, for a script's ARGV. */
+export function lifecycleArgv (a: LifecycleArgs): ArgsOf<typeof LIFECYCLE_ARGS> {
+  return {
+    statusAt: a.statusAt ?? '',
+    dueAt: a.dueAt,
+    dueAtIso: a.dueAtIso,
+    final: a.final ? 1 : 0,
+    lcNow: a.now,
+    resolved: a.resolved ? 1 : '',
+    dims: a.dims,
+    bumps: a.bumps,
+    receivedDay: a.receivedDay ?? '',
+    paidOnline: a.paidOnline === undefined ? '' : (a.paidOnline ? 1 : 0)
+  }
 }
 
-/** How many KEYS `lifecycleKeys` gives: LIFECYCLE_SET's `closed`, then the statistics keys. */
-export const LIFECYCLE_KEY_COUNT = 1 + STATS_KEY_COUNT
-
-/** LIFECYCLE_SET's keys, appended to a script's KEYS: `closed`, then `statsKeys(first + 1)`. */
-export function lifecycleKeys (closed: string, a: LifecycleArgs): string[] {
-  return [closed, ...statsKeysFor(a.statsPrefix, a.bumps)]
+/** LIFECYCLE_KEYS (scripts-shared.ts), by name, for a script's KEYS: `closed` and the statistics keys. */
+export function lifecycleKeys (closed: string, a: LifecycleArgs): KeysOf<typeof LIFECYCLE_KEYS> {
+  return { closed, stats: statsKeysFor(a.statsPrefix, a.bumps) }
 }
 
 export interface EventChange {
@@ -98,12 +108,30 @@ export class LifecycleStore {
   async applyEvent (c: EventChange, now = Date.now()): Promise<{ result: 'ok' | 'missing' | 'revision', state: string, jobGen: string }> {
     const k = this.keys.dossier(c.agency, c.ref)
     const { step } = c
-    const [result, state, jobGen] = await this.redis.ltApplyEvent(k.dossier, k.steps, this.keys.outbox(c.agency), this.keys.flushOwner(c.agency),
-      this.keys.flushGen(c.agency), this.keys.stateIndex(c.agency, 'failed'), this.keys.stateIndex(c.agency, 'needs-review'),
-      this.keys.due(c.agency), this.keys.overdue(c.agency), this.keys.history(c.agency, c.code),
-      ...lifecycleKeys(this.keys.closed(c.agency), c.args),
-      c.ref, now, c.expectedRevision, c.status, JSON.stringify(c.lifecycle), c.contentChanged ? 1 : 0,
-      step === undefined ? '' : JSON.stringify(step), JSON.stringify(c.history), this.retentionMs, ...lifecycleArgv(c.args))
+    const [result, state, jobGen] = await this.redis.ltApplyEvent(...APPLY_EVENT.argv({
+      dossier: k.dossier,
+      steps: k.steps,
+      outbox: this.keys.outbox(c.agency),
+      flushOwner: this.keys.flushOwner(c.agency),
+      flushGen: this.keys.flushGen(c.agency),
+      idxFailed: this.keys.stateIndex(c.agency, 'failed'),
+      idxReview: this.keys.stateIndex(c.agency, 'needs-review'),
+      due: this.keys.due(c.agency),
+      overdue: this.keys.overdue(c.agency),
+      hist: this.keys.history(c.agency, c.code),
+      ...lifecycleKeys(this.keys.closed(c.agency), c.args)
+    }, {
+      ref: c.ref,
+      now,
+      expectedRevision: c.expectedRevision,
+      status: c.status,
+      lifecycleJson: JSON.stringify(c.lifecycle),
+      contentChanged: c.contentChanged ? 1 : 0,
+      stepJson: step === undefined ? '' : JSON.stringify(step),
+      historyEntry: JSON.stringify(c.history),
+      retentionMs: this.retentionMs,
+      ...lifecycleArgv(c.args)
+    }))
     return { result: result as 'ok' | 'missing' | 'revision', state, jobGen }
   }
 
@@ -121,9 +149,15 @@ export class LifecycleStore {
     const at = isoFromEpoch(now)
     refs.forEach((ref, i) => {
       const code = codes[i] ?? ''
-      p.ltDeadline(this.keys.dossier(agency, ref).dossier, this.keys.due(agency), this.keys.overdue(agency), this.keys.history(agency, code),
-        this.keys.webhookQueue(agency, code), this.keys.webhookActive(agency), ...statsKeysFor(this.keys.statsPrefix(agency), overdueBump),
-        ref, code, now, windowMs, stamp, at, this.retentionMs, overdueBump)
+      p.ltDeadline(...DEADLINE.argv({
+        dossier: this.keys.dossier(agency, ref).dossier,
+        due: this.keys.due(agency),
+        overdue: this.keys.overdue(agency),
+        hist: this.keys.history(agency, code),
+        whq: this.keys.webhookQueue(agency, code),
+        whActive: this.keys.webhookActive(agency),
+        stats: statsKeysFor(this.keys.statsPrefix(agency), overdueBump)
+      }, { ref, code, now, windowMs, timestamp: stamp, historyAt: at, retentionMs: this.retentionMs, overdueBump }))
     })
     const res = (await p.exec()) ?? []
     res.forEach(([err, v], i) => {

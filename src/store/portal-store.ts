@@ -7,6 +7,7 @@ import { type Keys, PORTAL_SYSTEM, sourceRef } from './keys.js'
 import { encodeRouting, type HistoryEntry, type Routing } from './records.js'
 import { lifecycleArgv, lifecycleKeys, type LifecycleArgs } from './lifecycle-store.js'
 import { statsKeysFor } from '../stats/stats-store.js'
+import { KEEP_CALLBACK, LINK, ONLINE_DOSSIER, PORTAL_EVENT, ROUTE } from './scripts-portal.js'
 
 export interface PortalEventArgs {
   agency: string
@@ -70,13 +71,33 @@ export class PortalStore {
       const k = this.keys.dossier(a.agency, ref === '' ? '-' : ref)
       // Set once, at the first intake: the day whose counters a payment or a rating moves.
       const day = ref === '' ? null : await this.redis.hget(k.dossier, 'receivedDay')
-      const [result, head] = await this.redis.ltPortalEvent(
-        this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, this.keys.history(a.agency, a.code),
-        this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.unmatchedIndex(a.agency),
-        ...statsKeysFor(this.keys.statsPrefix(a.agency), '', day === null ? [] : [day]), this.keys.unmatchedData(a.agency),
-        a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.fact?.field ?? '', a.fact?.value ?? '',
-        a.count ?? '', a.webhook.type, ref === '' ? '' : a.webhook.body(ref), a.unmatched, JSON.stringify(a.historyNotForwarded),
-        '', a.stats?.paid === true ? 1 : 0, a.stats?.rating ?? '', this.unmatchedCap)
+      const [result, head] = await this.redis.ltPortalEvent(...PORTAL_EVENT.argv({
+        evt: this.keys.portalEvent(a.agency, a.maSuKien),
+        codes: this.keys.codes(a.agency),
+        dossier: k.dossier,
+        hist: this.keys.history(a.agency, a.code),
+        whq: this.keys.webhookQueue(a.agency, a.code),
+        active: this.keys.webhookActive(a.agency),
+        unmatchedIndex: this.keys.unmatchedIndex(a.agency),
+        stats: statsKeysFor(this.keys.statsPrefix(a.agency), '', day === null ? [] : [day]),
+        unmatchedData: this.keys.unmatchedData(a.agency)
+      }, {
+        code: a.code,
+        ref,
+        now: a.now,
+        retentionMs: this.retentionMs,
+        historyEntry: JSON.stringify(a.history),
+        factField: a.fact?.field ?? '',
+        factValue: a.fact?.value ?? '',
+        incrField: a.count ?? '',
+        webhookType: a.webhook.type,
+        webhookBody: ref === '' ? '' : a.webhook.body(ref),
+        unmatchedEntry: a.unmatched,
+        historyEntryNotForwarded: JSON.stringify(a.historyNotForwarded),
+        paid: a.stats?.paid === true ? 1 : 0,
+        ratingScore: a.stats?.rating ?? '',
+        unmatchedCap: this.unmatchedCap
+      }))
       if (result !== 'moved') return { result: result as PortalEventResult, ...(ref === '' ? {} : { ref }), head }
     }
     throw new Error('the dossier kept moving while a callback was applied')
@@ -86,13 +107,36 @@ export class PortalStore {
     await this.noteAgency(a.agency)
     const ref = sourceRef(PORTAL_SYSTEM, a.code)
     const k = this.keys.dossier(a.agency, ref)
-    const [result, head] = await this.redis.ltOnlineDossier(
-      this.keys.portalEvent(a.agency, a.maSuKien), this.keys.codes(a.agency), k.dossier, k.doc, this.keys.history(a.agency, a.code),
-      this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency), this.keys.stateIndex(a.agency, 'unrouted'),
-      this.keys.unmatchedIndex(a.agency), this.keys.due(a.agency), this.keys.overdue(a.agency),
-      ...lifecycleKeys(this.keys.closed(a.agency), a.lifecycle), this.keys.unmatchedData(a.agency), this.keys.dossierIndex(a.agency),
-      a.code, ref, a.now, this.retentionMs, JSON.stringify(a.history), a.doc, '', a.state, a.client, a.webhookBody,
-      a.unmatched, ...lifecycleArgv(a.lifecycle), this.unmatchedCap, ...Object.entries(a.fields).flat())
+    const [result, head] = await this.redis.ltOnlineDossier(...ONLINE_DOSSIER.argv({
+      evt: this.keys.portalEvent(a.agency, a.maSuKien),
+      codes: this.keys.codes(a.agency),
+      dossier: k.dossier,
+      doc: k.doc,
+      hist: this.keys.history(a.agency, a.code),
+      whq: this.keys.webhookQueue(a.agency, a.code),
+      active: this.keys.webhookActive(a.agency),
+      idxUnrouted: this.keys.stateIndex(a.agency, 'unrouted'),
+      unmatchedIndex: this.keys.unmatchedIndex(a.agency),
+      due: this.keys.due(a.agency),
+      overdue: this.keys.overdue(a.agency),
+      ...lifecycleKeys(this.keys.closed(a.agency), a.lifecycle),
+      unmatchedData: this.keys.unmatchedData(a.agency),
+      all: this.keys.dossierIndex(a.agency)
+    }, {
+      code: a.code,
+      ref,
+      now: a.now,
+      retentionMs: this.retentionMs,
+      historyEntry: JSON.stringify(a.history),
+      doc: a.doc,
+      state: a.state,
+      whClient: a.client,
+      webhookBody: a.webhookBody,
+      unmatchedEntry: a.unmatched,
+      ...lifecycleArgv(a.lifecycle),
+      unmatchedCap: this.unmatchedCap,
+      fields: Object.entries(a.fields).flat()
+    }))
     return { result: result as OnlineResult, head }
   }
 
@@ -103,24 +147,43 @@ export class PortalStore {
     const p = this.keys.dossier(a.agency, portalRef)
     const unrouted = this.keys.stateIndex(a.agency, 'unrouted')
     const indexes = this.keys.refIndexes(a.agency).filter(k => k !== unrouted)
-    return await this.redis.ltLink(13 + indexes.length, this.keys.codes(a.agency), s.dossier, s.raw, s.steps, s.attempts, s.doc, p.dossier, p.raw, p.steps, p.attempts, p.doc,
-      unrouted, this.keys.history(a.agency, a.code), ...indexes,
-      a.code, sectorRef, portalRef, a.system, a.sourceId, a.clientId, a.webhookClient, encodeRouting(a.routing), JSON.stringify(a.history),
-      a.now, this.retentionMs) as LinkResult
+    return await this.redis.ltLink(...LINK.argv({
+      codes: this.keys.codes(a.agency),
+      sector: [s.dossier, s.raw, s.steps, s.attempts, s.doc],
+      portal: [p.dossier, p.raw, p.steps, p.attempts, p.doc],
+      idxUnrouted: unrouted,
+      hist: this.keys.history(a.agency, a.code),
+      refIndexes: indexes
+    }, {
+      code: a.code,
+      sectorRef,
+      portalRef,
+      clientId: a.clientId,
+      whClient: a.webhookClient,
+      routing: encodeRouting(a.routing),
+      historyEntry: JSON.stringify(a.history),
+      now: a.now,
+      retentionMs: this.retentionMs
+    })) as LinkResult
   }
 
   async route (a: { agency: string, ref: string, code: string, client: string, routing: Routing, webhookBody: string, history: HistoryEntry, now: number }): Promise<{ result: 'ok' | 'missing' | 'state', head: string }> {
-    const [result, head] = await this.redis.ltRoute(this.keys.dossier(a.agency, a.ref).dossier, this.keys.stateIndex(a.agency, 'unrouted'),
-      this.keys.history(a.agency, a.code), this.keys.webhookQueue(a.agency, a.code), this.keys.webhookActive(a.agency),
-      a.ref, a.code, a.client, encodeRouting(a.routing), a.webhookBody, JSON.stringify(a.history), a.now, this.retentionMs)
+    const [result, head] = await this.redis.ltRoute(...ROUTE.argv({
+      dossier: this.keys.dossier(a.agency, a.ref).dossier,
+      idxUnrouted: this.keys.stateIndex(a.agency, 'unrouted'),
+      hist: this.keys.history(a.agency, a.code),
+      whq: this.keys.webhookQueue(a.agency, a.code),
+      active: this.keys.webhookActive(a.agency)
+    }, { ref: a.ref, code: a.code, client: a.client, routing: encodeRouting(a.routing), webhookBody: a.webhookBody, historyEntry: JSON.stringify(a.history), now: a.now, retentionMs: this.retentionMs }))
     return { result: result as 'ok' | 'missing' | 'state', head }
   }
 
   /** A signed callback that cannot take effect, kept as sent for admins (the unmatched list), once per event id. */
   async keepUnmatched (a: { agency: string, maSuKien: string, entry: string }): Promise<'kept' | 'duplicate'> {
     await this.noteAgency(a.agency)
-    return await this.redis.ltKeepCallback(this.keys.portalEvent(a.agency, a.maSuKien), this.keys.unmatchedIndex(a.agency),
-      this.keys.unmatchedData(a.agency), this.retentionMs, a.entry, Date.now(), this.unmatchedCap) as 'kept' | 'duplicate'
+    return await this.redis.ltKeepCallback(...KEEP_CALLBACK.argv(
+      { evt: this.keys.portalEvent(a.agency, a.maSuKien), unmatchedIndex: this.keys.unmatchedIndex(a.agency), unmatchedData: this.keys.unmatchedData(a.agency) },
+      { retentionMs: this.retentionMs, unmatchedEntry: a.entry, now: Date.now(), unmatchedCap: this.unmatchedCap })) as 'kept' | 'duplicate'
   }
 
   async history (agency: string, code: string): Promise<HistoryEntry[]> {

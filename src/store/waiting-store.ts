@@ -19,6 +19,7 @@ import type { After } from '../routes/cursor.js'
 import { execEach, valuesOf, type Command } from '../redis/by-slot.js'
 import { epochOf, pageIndex, type IndexRange } from './sorted-index.js'
 import { decodeRouting } from './records.js'
+import { defineScripts, luaScript } from './lua-script.js'
 
 export const WAITING_KINDS = ['delivery', 'webhook', 'review', 'unrouted', 'callback'] as const
 export type WaitingKind = typeof WAITING_KINDS[number]
@@ -27,37 +28,16 @@ const STATE_OF = { delivery: 'failed', review: 'needs-review', unrouted: 'unrout
 export type DossierKind = keyof typeof STATE_OF
 export function isDossierKind (k: WaitingKind): k is DossierKind { return k in STATE_OF }
 
-/** KEYS: legacy set, index, then one dossier key per ref. ARGV: state, then ref, score pairs. */
-const UPGRADE_STATE = `
-for k = 1, (#ARGV - 1) / 2 do
-  local ref, score = ARGV[2 * k], ARGV[2 * k + 1]
-  if redis.call('HGET', KEYS[2 + k], 'state') == ARGV[1] then redis.call('ZADD', KEYS[2], 'NX', score, ref) end
-  redis.call('SREM', KEYS[1], ref)
-end
-return 1
-`
-/** KEYS: whfailed, whfailedx. ARGV: code, score pairs. */
-const UPGRADE_WEBHOOK = `
-for i = 1, #ARGV, 2 do
-  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then redis.call('ZADD', KEYS[2], 'NX', ARGV[i + 1], ARGV[i]) end
-end
-return 1
-`
-/** KEYS: legacy list, index, data. ARGV: n (entries taken from the list's head), then id, score, entry triples. */
-const UPGRADE_UNMATCHED = `
-for i = 2, #ARGV, 3 do
-  redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 2])
-  redis.call('ZADD', KEYS[2], 'NX', ARGV[i + 1], ARGV[i])
-end
-redis.call('LTRIM', KEYS[1], tonumber(ARGV[1]), -1)
-return 1
-`
+/** lua/upgrade-*.lua: data written before these indexes, moved in (see above). */
+export const UPGRADE_STATE = luaScript('ltUpgradeState', 'upgrade-state.lua', ['legacy', 'index', ['dossiers', '*']], ['state', ['pairs', '*']])
+export const UPGRADE_WEBHOOK = luaScript('ltUpgradeWebhook', 'upgrade-webhook.lua', ['whFailed', 'whFailedIndex'], [['pairs', '*']])
+export const UPGRADE_UNMATCHED = luaScript('ltUpgradeUnmatched', 'upgrade-unmatched.lua', ['legacy', 'index', 'data'], ['taken', ['triples', '*']])
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    ltUpgradeState: (...args: Array<string | number>) => Result<number, Context>
-    ltUpgradeWebhook: (...args: Array<string | number>) => Result<number, Context>
-    ltUpgradeUnmatched: (...args: Array<string | number>) => Result<number, Context>
+    ltUpgradeState: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltUpgradeWebhook: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltUpgradeUnmatched: (...args: Array<string | number | Buffer>) => Result<number, Context>
   }
 }
 
@@ -66,9 +46,7 @@ const BATCH = 200
 export class WaitingStore {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys) {
     if (typeof redis.ltUpgradeState === 'function') return
-    redis.defineCommand('ltUpgradeState', { lua: UPGRADE_STATE })
-    redis.defineCommand('ltUpgradeWebhook', { numberOfKeys: 2, lua: UPGRADE_WEBHOOK })
-    redis.defineCommand('ltUpgradeUnmatched', { numberOfKeys: 3, lua: UPGRADE_UNMATCHED })
+    defineScripts(redis, [UPGRADE_STATE, UPGRADE_WEBHOOK, UPGRADE_UNMATCHED])
   }
 
   indexKey (agency: string, kind: WaitingKind): string {
@@ -151,13 +129,13 @@ export class WaitingStore {
       if (refs.length === 0) return
       const keys = refs.map(r => this.keys.dossier(agency, r).dossier)
       const fields = await valuesOf(this.redis, keys.map(k => ['hmget', k, 'failure', 'routing', 'updatedAt'])) as Array<Array<string | null>>
-      const argv: Array<string | number> = [state]
+      const pairs: Array<string | number> = []
       refs.forEach((ref, i) => {
         const [failure, routing, updatedAt] = fields[i] ?? []
         const at = (state === 'failed' ? parseAt(failure) : state === 'unrouted' ? parseAt(routing) : undefined)
-        argv.push(ref, at ?? (Number(updatedAt ?? 0) || Date.now()))
+        pairs.push(ref, at ?? (Number(updatedAt ?? 0) || Date.now()))
       })
-      await this.redis.ltUpgradeState(2 + keys.length, legacy, this.keys.stateIndex(agency, state), ...keys, ...argv)
+      await this.redis.ltUpgradeState(...UPGRADE_STATE.argv({ legacy, index: this.keys.stateIndex(agency, state), dossiers: keys }, { state, pairs }))
     }
   }
 
@@ -168,7 +146,7 @@ export class WaitingStore {
       cursor = next
       const argv: Array<string | number> = []
       for (let i = 0; i + 1 < flat.length; i += 2) argv.push(flat[i] as string, parseAt(flat[i + 1] ?? null) ?? Date.now())
-      if (argv.length > 0) await this.redis.ltUpgradeWebhook(this.keys.webhookFailed(agency), this.keys.webhookFailedIndex(agency), ...argv)
+      if (argv.length > 0) await this.redis.ltUpgradeWebhook(...UPGRADE_WEBHOOK.argv({ whFailed: this.keys.webhookFailed(agency), whFailedIndex: this.keys.webhookFailedIndex(agency) }, { pairs: argv }))
     } while (cursor !== '0')
   }
 
@@ -176,13 +154,14 @@ export class WaitingStore {
     for (let guard = 0; guard < 100_000; guard++) {
       const items = await this.redis.lrange(this.keys.unmatched(agency), 0, BATCH - 1)
       if (items.length === 0) return
-      const argv: Array<string | number> = [items.length]
+      const triples: Array<string | number> = []
       for (const s of items) {
         let e: { at?: string, maSuKien?: string } = {}
         try { e = JSON.parse(s) as typeof e } catch {}
-        argv.push(e.maSuKien ?? `legacy-${epochOf(e.at)}-${argv.length}`, epochOf(e.at), s)
+        // 1 + …: the id legacy entries got when the count led the same list.
+        triples.push(e.maSuKien ?? `legacy-${epochOf(e.at)}-${1 + triples.length}`, epochOf(e.at), s)
       }
-      await this.redis.ltUpgradeUnmatched(this.keys.unmatched(agency), this.keys.unmatchedIndex(agency), this.keys.unmatchedData(agency), ...argv)
+      await this.redis.ltUpgradeUnmatched(...UPGRADE_UNMATCHED.argv({ legacy: this.keys.unmatched(agency), index: this.keys.unmatchedIndex(agency), data: this.keys.unmatchedData(agency) }, { taken: items.length, triples }))
     }
   }
 }

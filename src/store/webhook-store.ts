@@ -6,6 +6,8 @@ import type { RedisClient } from '../redis/connection.js'
 import type { Keys } from './keys.js'
 import type { HistoryEntry } from './records.js'
 import { epochOf } from './sorted-index.js'
+import { WEBHOOK_DONE, WEBHOOK_FAIL } from './scripts-webhook.js'
+import { WEBHOOK_UNHOLD } from './scripts-lifecycle.js'
 
 export interface WebhookEntry { id: string, client: string, type: string, body: unknown }
 
@@ -47,21 +49,30 @@ export class WebhookStore {
 
   /** The receiver took `eventId`: pops it; the id of the next event to send, or ''. */
   async done (agency: string, code: string, eventId: string, history: HistoryEntry): Promise<{ result: 'ok' | 'stale', next: string }> {
-    const [result, next] = await this.redis.ltWebhookDone(this.keys.webhookQueue(agency, code), this.keys.webhookActive(agency),
-      this.keys.webhookFailed(agency), this.keys.history(agency, code), this.keys.webhookFailedIndex(agency), code, eventId, JSON.stringify(history), this.retentionMs)
+    const [result, next] = await this.redis.ltWebhookDone(...WEBHOOK_DONE.argv({
+      whq: this.keys.webhookQueue(agency, code),
+      active: this.keys.webhookActive(agency),
+      failed: this.keys.webhookFailed(agency),
+      hist: this.keys.history(agency, code),
+      failedIndex: this.keys.webhookFailedIndex(agency)
+    }, { code, eventId, historyEntry: JSON.stringify(history), retentionMs: this.retentionMs }))
     return { result: result as 'ok' | 'stale', next }
   }
 
   /** Marks the head failed for good; false when `eventId` is no longer the head. */
   async fail (agency: string, code: string, failure: WebhookFailure, history: HistoryEntry): Promise<boolean> {
-    return await this.redis.ltWebhookFail(this.keys.webhookQueue(agency, code), this.keys.webhookFailed(agency),
-      this.keys.history(agency, code), this.keys.webhookFailedIndex(agency), code, failure.id, JSON.stringify(failure), JSON.stringify(history), this.retentionMs,
-      epochOf(failure.at)) === 1
+    return await this.redis.ltWebhookFail(...WEBHOOK_FAIL.argv({
+      whq: this.keys.webhookQueue(agency, code),
+      failed: this.keys.webhookFailed(agency),
+      hist: this.keys.history(agency, code),
+      failedIndex: this.keys.webhookFailedIndex(agency)
+    }, { code, eventId: failure.id, failureJson: JSON.stringify(failure), historyEntry: JSON.stringify(history), retentionMs: this.retentionMs, failedAt: epochOf(failure.at) })) === 1
   }
 
   /** Clears the failure of a held head so it is sent again; false when it was not held for `eventId`. */
   async unhold (agency: string, code: string, eventId: string): Promise<boolean> {
-    return await this.redis.ltWebhookUnhold(this.keys.webhookFailed(agency), this.keys.webhookFailedIndex(agency), code, eventId) === 1
+    return await this.redis.ltWebhookUnhold(...WEBHOOK_UNHOLD.argv(
+      { whFailed: this.keys.webhookFailed(agency), whFailedIndex: this.keys.webhookFailedIndex(agency) }, { code, eventId })) === 1
   }
 
   /** Every event of the dossier not delivered yet, oldest first. */

@@ -1,0 +1,42 @@
+/**
+ * One redis-server for a file of script tests, every script of the gateway defined on one
+ * client, and `run(script, keys, args)`: the script's own contract, by name, without the stores.
+ */
+import type { Test } from 'tap'
+import { Redis } from 'ioredis'
+import { RedisServer } from '../../../support/redis-server.js'
+import { defineScripts, type ArgsOf, type KeysOf, type LuaScript, type NameSpec } from '../../../src/store/lua-script.js'
+import { STORE_SCRIPTS } from '../../../src/store/dossier-store.js'
+import { DOCTOR_SCRIPTS } from '../../../src/doctor/scripts.js'
+import { STATS_BUMP } from '../../../src/stats/scripts.js'
+import { COMPACT } from '../../../src/store/scripts-compact.js'
+import { PAGE } from '../../../src/store/sorted-index.js'
+import { UPGRADE_STATE, UPGRADE_UNMATCHED, UPGRADE_WEBHOOK } from '../../../src/store/waiting-store.js'
+
+/** Every script the gateway and the doctor define. */
+export const ALL_SCRIPTS: readonly LuaScript[] = [...STORE_SCRIPTS, ...DOCTOR_SCRIPTS, STATS_BUMP, COMPACT, PAGE, UPGRADE_STATE, UPGRADE_WEBHOOK, UPGRADE_UNMATCHED]
+
+/** Keys of one agency (one hash tag), as the stores name them or near enough: the scripts only see strings. */
+export const key = (name: string): string => `t:{A}:${name}`
+
+export interface Harness {
+  redis: Redis
+  run: <K extends readonly NameSpec[], A extends readonly NameSpec[]>(s: LuaScript<K, A>, keys: KeysOf<K>, args: ArgsOf<A>) => Promise<any>
+}
+
+export function harness (t: Test): Harness {
+  let server: RedisServer
+  const h = { redis: undefined as unknown as Redis } as Harness
+  t.before(async () => {
+    server = await RedisServer.start()
+    h.redis = new Redis(server.url)
+    defineScripts(h.redis, ALL_SCRIPTS)
+  })
+  t.beforeEach(async () => { await h.redis.flushdb() })
+  t.teardown(async () => {
+    h.redis.disconnect()
+    await server.close()
+  })
+  h.run = async (s, keys, args) => await (h.redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[s.command]?.(...s.argv(keys, args))
+  return h
+}
