@@ -21,7 +21,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY cli/lienthong.mjs ./cli/lienthong.mjs
 COPY docker/healthcheck.mjs ./docker/healthcheck.mjs
-# The OpenAPI document's request examples are the fixtures' samples (src/plugins/openapi-bodies.ts).
+# The OpenAPI document's request examples are the fixtures' samples (src/http/plugins/openapi-bodies.ts).
 COPY fixtures ./fixtures
 RUN ln -s /app/cli/lienthong.mjs /usr/local/bin/lienthong
 # The clients file (API key hashes) comes from a volume at run time: see docs/operations.md.

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { makeClients, newKey } from '../support/clients-file.js'
 import { waitFor } from '../support/wait.js'
 import { callbackBody, signCallback, startSimulator, startSectorStub, type ReceivedWebhook } from '../simulator/index.js'
-import { WebhookSender } from '../src/adapters/webhook/webhook-sender.js'
+import { WebhookSender } from '../src/adapters/webhooks/webhook-sender.js'
 import { fmt, load, spawnServer, type LoadResult } from './load.js'
 
 const SECRET = 'bench-callback-secret-0123456789'

@@ -4,7 +4,7 @@
  * `BENCH_DOCTOR_N=1000000 node --import tsx bench/doctor-main.ts --generate`.
  */
 import { Redis } from 'ioredis'
-import { runDoctor } from '../src/doctor/index.js'
+import { runDoctor } from '../src/services/doctor/index.js'
 import { benchDoctor } from './doctor.js'
 
 if (process.argv.includes('--generate')) {

@@ -12,8 +12,8 @@
 import { spawnSync } from 'node:child_process'
 import { Redis } from 'ioredis'
 import { Keys } from '../src/store/keys.js'
-import { gaugeFields } from '../src/doctor/check-gauges.js'
-import { statsKeys } from '../src/stats/stats-store.js'
+import { gaugeFields } from '../src/services/doctor/check-gauges.js'
+import { statsKeys } from '../src/store/stats/stats-store.js'
 import { RedisServer } from '../support/redis-server.js'
 
 const AGENCIES = 30

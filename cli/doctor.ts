@@ -7,8 +7,8 @@
  */
 import { Command, InvalidArgumentError } from 'commander'
 import { loadConfig } from '../src/config.js'
-import { createRedis, type RedisClient } from '../src/redis/connection.js'
-import { runDoctor, type Drift, type DoctorReport } from '../src/doctor/index.js'
+import { createRedis, type RedisClient } from '../src/store/redis/connection.js'
+import { runDoctor, type Drift, type DoctorReport } from '../src/services/doctor/index.js'
 import { say, t } from './lang.js'
 
 export const EXIT_CLEAN = 0

@@ -1,6 +1,6 @@
 /** `lienthong keys …`: API keys in the clients file (offline; a running gateway loads it on SIGHUP). */
 import { Command, Option } from 'commander'
-import { bootstrapClients, defaultClientsFile, issueClient, parseAgencies, readClientsDoc, revokeClient } from '../src/clients-file.js'
+import { bootstrapClients, defaultClientsFile, issueClient, parseAgencies, readClientsDoc, revokeClient } from '../src/http/clients-file.js'
 import { table } from './api.js'
 import { lang, say, t } from './lang.js'
 import { registerSystemTitles, systemName } from '../src/web/i18n.js'

@@ -3,7 +3,7 @@
  * one in docs/screenshots/13-apology-letter.png), to look at the layout after a change.
  */
 import { writeFileSync } from 'node:fs'
-import { renderApologyLetter, type ApologyLetter } from '../src/notices/letter/apology-letter.js'
+import { renderApologyLetter, type ApologyLetter } from '../src/adapters/notices/letter/apology-letter.js'
 
 export const SAMPLE_LETTER: ApologyLetter = {
   parentAgency: 'UBND thị xã Kỳ Anh',

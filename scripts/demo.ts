@@ -11,7 +11,7 @@ import { Redis } from 'ioredis'
 import { startSimulator, startSectorStub } from '../simulator/index.js'
 import { onlineRoundTrip } from './demo-online.js'
 import { datedToday } from './demo-dates.js'
-import { hashKey } from '../src/plugins/clients.js'
+import { hashKey } from '../src/http/plugins/clients.js'
 import { freePort } from '../support/redis-server.js'
 import { waitFor } from '../support/wait.js'
 

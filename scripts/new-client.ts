@@ -8,7 +8,7 @@
  * rename: a gateway reloading it (SIGHUP) never reads half of it.
  */
 import { parseArgs } from 'node:util'
-import { defaultClientsFile, issueClient, parseAgencies } from '../src/clients-file.js'
+import { defaultClientsFile, issueClient, parseAgencies } from '../src/http/clients-file.js'
 
 const USAGE = 'usage: npm run client -- <client-id> <system> --agencies <agency>[,<agency>…]   (agency: 000.00.12.H42, or \'*.H42\' for a whole province)\n' +
   '       npm run client -- <client-id> --admin\n'

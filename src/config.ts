@@ -4,7 +4,7 @@
  */
 import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
-import { redisTopology } from './redis/topology.js'
+import { redisTopology } from './store/redis/topology.js'
 
 export const ConfigSchema = Type.Object({
   HOST: Type.String({ default: '0.0.0.0' }),
@@ -18,7 +18,7 @@ export const ConfigSchema = Type.Object({
 
   /**
    * Exactly one of REDIS_URL, REDIS_SENTINELS (+ REDIS_SENTINEL_NAME) or REDIS_CLUSTER_NODES
-   * (src/redis/topology.ts); none: redis://127.0.0.1:6379.
+   * (src/store/redis/topology.ts); none: redis://127.0.0.1:6379.
    */
   REDIS_URL: Type.Optional(Type.String({ minLength: 1 })),
   /** Sentinels watching the primary, `host:port,host:port`. */

@@ -5,7 +5,7 @@
 import { writeFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { hashKey } from '../src/plugins/clients.js'
+import { hashKey } from '../src/http/plugins/clients.js'
 
 export const SYSTEMS = ['canonical', 'civil-status', 'land', 'social-insurance', 'business-registration'] as const
 

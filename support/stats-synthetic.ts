@@ -5,8 +5,8 @@
  * failing run can be replayed.
  */
 import { prng } from '../simulator/faults.js'
-import { isoFromEpoch } from '../src/mappings/toolkit/dates.js'
-import { becameOverdue, bumpsFor, FINAL_STATUSES, type Bump, type Channel, type StatusCode } from '../src/stats/metrics.js'
+import { isoFromEpoch } from '../src/domain/toolkit/dates.js'
+import { becameOverdue, bumpsFor, FINAL_STATUSES, type Bump, type Channel, type StatusCode } from '../src/domain/stats-dimensions.js'
 
 export interface World {
   agencies: Array<{ code: string, communes: string[] }>

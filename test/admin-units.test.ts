@@ -2,7 +2,7 @@ import t from 'tap'
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildAdminUnits, loadAdminUnits, type Commune, type LegacyTranslation } from '../src/admin-units/index.js'
+import { buildAdminUnits, loadAdminUnits, type Commune, type LegacyTranslation } from '../src/domain/admin-units/index.js'
 
 const DATA = new URL('../data/admin-units/', import.meta.url)
 const units = loadAdminUnits()

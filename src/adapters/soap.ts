@@ -4,7 +4,7 @@
  * that every value from a sender is escaped by the library, never spliced into a string.
  */
 import xml2js from 'xml2js'
-import { Errors, InputError, type ErrorBody, type FieldIssue } from '../errors.js'
+import { Errors, InputError, type ErrorBody, type FieldIssue } from '../domain/errors.js'
 import type { XElement, XmlDocument } from './xml.js'
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/'

@@ -17,7 +17,7 @@
  * tests fail at once if a later version changes that.
  */
 import xml2js from 'xml2js'
-import { Errors, GatewayError } from '../errors.js'
+import { Errors, GatewayError } from '../domain/errors.js'
 import type { XElement, XmlDocument, XmlLimits } from './xml.js'
 import { checkCharacters, installWellFormedness } from './xml-wellformed.js'
 import { firstInvalidUtf8 } from './utf8.js'

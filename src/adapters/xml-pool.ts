@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os'
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
-import { Errors, GatewayError, InputError, type Message } from '../errors.js'
+import { Errors, GatewayError, InputError, type Message } from '../domain/errors.js'
 import type { XElement, XmlDocument, XmlLimits } from './xml.js'
 
 export type WorkerReply =

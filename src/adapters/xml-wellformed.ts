@@ -15,7 +15,7 @@
  * replaced, so `&lt;` and `<` look alike): they look at the span of the document sax has just
  * read, using the position sax keeps, so each character is looked at a bounded number of times.
  */
-import { Errors } from '../errors.js'
+import { Errors } from '../domain/errors.js'
 import type { SaxAttr, SaxParser } from './xml-parse.js'
 
 // Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]

@@ -2,7 +2,7 @@
  * Piscina worker: parses one body off the main thread. Errors are returned as data, because a
  * thrown GatewayError loses its class and fields when it crosses the thread boundary.
  */
-import { GatewayError } from '../errors.js'
+import { GatewayError } from '../domain/errors.js'
 import type { XmlLimits } from './xml.js'
 import { parseXmlSync } from './xml-parse.js'
 import type { WorkerReply } from './xml-pool.js'

@@ -6,7 +6,7 @@
  * bodies are parsed in a worker pool because xml2js needs roughly 120 ms for 1 MB, which would
  * otherwise stall every other request on the event loop (see bench/xml-parse.ts).
  */
-import { Errors } from '../errors.js'
+import { Errors } from '../domain/errors.js'
 import type { XNode } from '../mappings/types.js'
 import { parseXmlSync } from './xml-parse.js'
 import { parseInPool } from './xml-pool.js'

@@ -2,10 +2,10 @@
  * Who may read, list or act on what: the one rule every route, list filter and service asks.
  * Pure and import-free, so any layer may use it and a table test covers every case
  * (test/unit/access.test.ts). Roles are checked before this, by the route's `auth` config
- * (src/plugins/auth.ts); this decides scope: agencies and systems.
+ * (src/http/plugins/auth.ts); this decides scope: agencies and systems.
  */
 
-/** An API client as the rule needs it (src/plugins/clients.ts loads them from the clients file). */
+/** An API client as the rule needs it (src/http/plugins/clients.ts loads them from the clients file). */
 export interface Client {
   id: string
   system: string | undefined

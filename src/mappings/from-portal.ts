@@ -8,13 +8,13 @@
  * intake checks it (ajv with formats), every issue named by the HoSo field it comes from,
  * `DuLieu.<field>`, as the portal sent it in the callback.
  */
-import { issue, type FieldIssue } from '../errors.js'
-import { CanonicalInputBase, type CanonicalInput, type DocumentRef, type Fee, type Holder } from '../schemas/canonical-dossier.js'
-import { hoSoIssues, type PortalHoSoInput } from '../schemas/portal-hoso.js'
-import { compileSchema, schemaIssues } from '../schemas/schema-issues.js'
+import { issue, type FieldIssue } from '../domain/errors.js'
+import { CanonicalInputBase, type CanonicalInput, type DocumentRef, type Fee, type Holder } from '../domain/canonical-dossier.js'
+import { hoSoIssues, type PortalHoSoInput } from './schemas/portal-hoso.js'
+import { compileSchema, schemaIssues } from './schemas/schema-issues.js'
 import { agencyOfCode } from '../store/keys.js'
-import { fromPortalDate } from './toolkit/dates.js'
-import { optional } from './toolkit/optional.js'
+import { fromPortalDate } from '../domain/toolkit/dates.js'
+import { optional } from '../domain/toolkit/optional.js'
 
 export type FromPortalResult = { ok: true, dossier: CanonicalInput } | { ok: false, issues: FieldIssue[] }
 

@@ -6,7 +6,7 @@
  * JSON `nguoiYeuCau.giayTo.so`, `tepDinhKem[0].ten`; XML `HoSoDangKyDatDai/NguoiNop/GiayTo/@so`,
  * `GiayToKemTheo/TepTin[2]/@ten` (1-based, as XPath).
  */
-import { issue, type FieldIssue } from '../errors.js'
+import { issue, type FieldIssue } from '../domain/errors.js'
 import type { ReviewItem, XNode } from './types.js'
 
 export type ConvResult<T> = { ok: true, value: T } | { ok: false, code: string, vi: string, en: string }

@@ -2,9 +2,9 @@
  * Canonical dossier → the portal's records (HoSo, TienDo). Pure; the field table is in
  * docs/canonical-dossier.md. Empty optional fields are omitted, never null (protocol rule).
  */
-import type { CanonicalDossier } from '../schemas/canonical-dossier.js'
+import type { CanonicalDossier } from '../domain/canonical-dossier.js'
 import type { PendingStep } from '../store/dossier-store.js'
-import { toPortalDate } from './toolkit/dates.js'
+import { toPortalDate } from '../domain/toolkit/dates.js'
 
 export interface PortalDocument {
   TepDinhKemId: string

@@ -3,10 +3,10 @@
  * from a sender's document to the canonical dossier). Mappings do no I/O and no logging.
  */
 import type { TSchema } from 'typebox'
-import type { CanonicalInput } from '../schemas/canonical-dossier.js'
-import type { FieldIssue } from '../errors.js'
+import type { CanonicalInput } from '../domain/canonical-dossier.js'
+import type { FieldIssue } from '../domain/errors.js'
 import type { Reader } from './reader.js'
-import type { AdminUnits } from '../admin-units/index.js'
+import type { AdminUnits } from '../domain/admin-units/index.js'
 
 export type SourceFormat = 'json' | 'xml' | 'soap'
 

@@ -12,9 +12,9 @@ import type { DossierStore } from '../store/dossier-store.js'
 import type { ReplayJob } from '../store/replay-store.js'
 import type { JobQueues } from './jobs.js'
 import { may, type Scope } from '../domain/access.js'
-import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import { isoFromEpoch } from '../domain/toolkit/dates.js'
 import { countWaiting, pageWaiting, type WaitingQuery } from '../store/waiting-scan.js'
-import { decodePlace, encodePlace } from '../routes/cursor.js'
+import { decodePlace, encodePlace } from '../domain/cursor.js'
 
 const CHUNK = 200
 

@@ -6,7 +6,7 @@
 import type { Log as Logger } from '../logger.js'
 import type { DossierStore } from '../store/dossier-store.js'
 import type { JobQueues } from './jobs.js'
-import { encodeBumps } from '../stats/metrics.js'
+import { encodeBumps } from '../domain/stats-dimensions.js'
 
 const PAGE = 1000
 

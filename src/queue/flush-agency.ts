@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto'
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq'
 import type { Log as Logger } from '../logger.js'
-import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import { isoFromEpoch } from '../domain/toolkit/dates.js'
 import { FencedError, type DossierStore, type Fence } from '../store/dossier-store.js'
 import type { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
 import { PortalSync, TransientFailure } from './portal-sync.js'

@@ -12,8 +12,8 @@ import { PortalTransportError } from '../adapters/portal/portal-client.js'
 import type { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
 import type { Attempt, Fence, StoredDossier } from '../store/dossier-store.js'
 import type { DeliveryStore } from '../store/delivery-store.js'
-import { isoFromEpoch } from '../mappings/toolkit/dates.js'
-import { portalCodeLabel, type Metrics } from '../plugins/metrics.js'
+import { isoFromEpoch } from '../domain/toolkit/dates.js'
+import { portalCodeLabel, type Metrics } from '../http/plugins/metrics.js'
 
 export class TransientFailure extends Error {
   readonly code: string

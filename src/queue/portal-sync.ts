@@ -7,14 +7,14 @@
  * whole batch wait (TransientFailure, see portal-calls.ts).
  */
 import type { Log as Logger } from '../logger.js'
-import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import { isoFromEpoch } from '../domain/toolkit/dates.js'
 import type { StoredDossier, PendingStep, Failure } from '../store/dossier-store.js'
 import { toCanonical } from '../store/dossier-store.js'
 import type { DossierStore } from '../store/dossier-store.js'
 import { toPortalHoSo, toPortalTienDo, type PortalHoSo, type PortalTienDo } from '../mappings/to-portal.js'
 import { BatchTooLarge, TransientFailure, type CallContext, type PortalCalls } from './portal-calls.js'
 import { identityDifferences, sameContent } from './code-identity.js'
-import type { Metrics } from '../plugins/metrics.js'
+import type { Metrics } from '../http/plugins/metrics.js'
 
 export { TransientFailure } from './portal-calls.js'
 export type SyncContext = CallContext

@@ -3,7 +3,7 @@
  * action (and per read of payloads, which hold personal data): who, when, what, on which
  * dossiers or filter, how many, and how it ended. Its own key, outside any agency's slot.
  */
-import type { RedisClient } from '../redis/connection.js'
+import type { RedisClient } from './redis/connection.js'
 
 export interface AuditEntry {
   actor: string

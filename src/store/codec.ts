@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import { DICTIONARY_V1 } from './codec-dictionary.js'
-import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
+import type { CanonicalInput, Provenance } from '../domain/canonical-dossier.js'
 
 export interface RawMeta { receivedAt: string, clientId: string, contentType: string, sha256: string, mappingVersion: string }
 export type RawPayload = RawMeta & { body: string }

@@ -1,6 +1,6 @@
 /** Compaction in the store: the agency's closed dossiers past retention, and the script per dossier. See scripts-compact.ts. */
 import type { Result } from 'ioredis'
-import type { RedisClient } from '../redis/connection.js'
+import type { RedisClient } from './redis/connection.js'
 import type { Keys } from './keys.js'
 import { COMPACT } from './scripts-compact.js'
 import { defineScripts } from './lua-script.js'

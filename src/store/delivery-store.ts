@@ -3,11 +3,11 @@
  * pending steps, and the recording of the portal's answers. Every acknowledging or failing call
  * carries the claim's token; a run that lost its claim gets `FencedError` and must stop.
  */
-import type { RedisClient } from '../redis/connection.js'
+import type { RedisClient } from './redis/connection.js'
 import type { Keys } from './keys.js'
 import type { Ack, Attempt, Failure, PendingStep } from './records.js'
-import { isoFromEpoch, localDay } from '../mappings/toolkit/dates.js'
-import { execEach, type Command } from '../redis/by-slot.js'
+import { isoFromEpoch, localDay } from '../domain/toolkit/dates.js'
+import { execEach, type Command } from './redis/by-slot.js'
 import { epochOf } from './sorted-index.js'
 import { ACK, ATTEMPT, CLAIM, FAIL, RELEASE, RELEASE_IF_EMPTY, RENEW, YIELD } from './scripts-outbox.js'
 

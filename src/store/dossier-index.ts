@@ -11,13 +11,13 @@
  * (`d:<system>:<number>`), so it is one HMGET per agency and system in scope. No personal data
  * (the holder's name, ids) is indexed, so it cannot be searched.
  */
-import type { RedisClient } from '../redis/connection.js'
+import type { RedisClient } from './redis/connection.js'
 import type { Keys } from './keys.js'
 import { pageIndex, type IndexRange } from './sorted-index.js'
-import { valuesOf, type Command } from '../redis/by-slot.js'
+import { valuesOf, type Command } from './redis/by-slot.js'
 import { decodeRouting, type SyncState } from './records.js'
 import { agencyOfCode, parseRef, sourceRef } from './keys.js'
-import { mergeSources, type Place } from '../routes/cursor.js'
+import { mergeSources, type Place } from '../domain/cursor.js'
 import { PAGE_SCAN_MAX, SCAN_BATCH, TOTAL_SCAN_MAX } from './waiting-scan.js'
 
 /** What the list shows and filters on, from the record's small fields. */

@@ -4,8 +4,8 @@
  * the key design.
  */
 import type { Result } from 'ioredis'
-import type { RedisClient } from '../redis/connection.js'
-import type { CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
+import type { RedisClient } from './redis/connection.js'
+import type { CanonicalInput, Provenance } from '../domain/canonical-dossier.js'
 import type { ReviewItem } from '../mappings/types.js'
 import { Keys, agencyOfCode, sourceRef, type IndexedState } from './keys.js'
 import { CorruptRecordError, parseDossier, type Attempt, type IntakeArgs, type IntakeOutcome, type RawPayload, type Resolution, type StoredDossier, type SyncState } from './records.js'
@@ -24,9 +24,9 @@ import { WebhookStore } from './webhook-store.js'
 import { DeliveryStore } from './delivery-store.js'
 import { CompactStore } from './compact-store.js'
 import { WaitingStore } from './waiting-store.js'
-import { Errors } from '../errors.js'
-import { execEach, type Command } from '../redis/by-slot.js'
-import type { ReplicaWait } from '../redis/replica-wait.js'
+import { Errors } from '../domain/errors.js'
+import { execEach, type Command } from './redis/by-slot.js'
+import type { ReplicaWait } from './redis/replica-wait.js'
 import { DEFAULT_SEQUENCE_JUMP, suspectUpTo } from './scripts-sequence.js'
 
 export * from './records.js'

@@ -96,7 +96,7 @@ export class Keys {
       this.stateIndex(agency, 'failed'), this.stateIndex(agency, 'needs-review'), this.stateIndex(agency, 'unrouted'), this.dossierIndex(agency)]
   }
 
-  /** Prefix of the agency's statistics counters (src/stats): same slot as its dossiers. */
+  /** Prefix of the agency's statistics counters (src/store/stats): same slot as its dossiers. */
   statsPrefix (agency: string): string { return `${this.tag(agency)}:stats` }
   /**
    * How many of the agency's dossiers the portal took in full on one local day (`yyyy-mm-dd`,

@@ -3,17 +3,17 @@
  * revision), events applied as a compare-and-set on that revision, the deadline scan, and the
  * lists of overdue and soon-due dossiers. See scripts-lifecycle.ts.
  */
-import type { RedisClient } from '../redis/connection.js'
+import type { RedisClient } from './redis/connection.js'
 import type { Keys } from './keys.js'
 import type { HistoryEntry, PendingStep, SyncState } from './records.js'
-import type { Lifecycle } from '../lifecycle/events.js'
-import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import type { Lifecycle } from '../services/lifecycle/events.js'
+import { isoFromEpoch } from '../domain/toolkit/dates.js'
 import type { ArgsOf, KeysOf } from './lua-script.js'
 import { APPLY_EVENT, DEADLINE } from './scripts-lifecycle.js'
 import type { LIFECYCLE_ARGS, LIFECYCLE_KEYS } from './scripts-shared.js'
-import { statsKeysFor } from '../stats/stats-store.js'
+import { statsKeysFor } from './stats/stats-store.js'
 import { pageIndex, type IndexRange } from './sorted-index.js'
-import type { Fetch } from '../routes/cursor.js'
+import type { Fetch } from '../domain/cursor.js'
 
 /** What a transition needs to know of the dossier as it is. */
 export interface LifecycleSnapshot {

@@ -2,11 +2,11 @@
  * What the portal starts, in the store: callbacks, online dossiers, the sector's link to one,
  * and an admin's routing. See scripts-portal.ts; each call is one script on the agency's slot.
  */
-import type { RedisClient } from '../redis/connection.js'
+import type { RedisClient } from './redis/connection.js'
 import { type Keys, PORTAL_SYSTEM, sourceRef } from './keys.js'
 import { encodeRouting, type HistoryEntry, type Routing } from './records.js'
 import { lifecycleArgv, lifecycleKeys, type LifecycleArgs } from './lifecycle-store.js'
-import { statsKeysFor } from '../stats/stats-store.js'
+import { statsKeysFor } from './stats/stats-store.js'
 import { KEEP_CALLBACK, LINK, ONLINE_DOSSIER, PORTAL_EVENT, ROUTE } from './scripts-portal.js'
 
 export interface PortalEventArgs {

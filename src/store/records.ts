@@ -1,10 +1,10 @@
 /** The stored shapes of the dossier store, and their (de)serialisation. */
-import type { CanonicalDossier, CanonicalInput, Provenance } from '../schemas/canonical-dossier.js'
+import type { CanonicalDossier, CanonicalInput, Provenance } from '../domain/canonical-dossier.js'
 import type { ReviewItem } from '../mappings/types.js'
 import { parseRef } from './keys.js'
-import { withLifecycle, type Lifecycle } from '../lifecycle/events.js'
+import { withLifecycle, type Lifecycle } from '../services/lifecycle/events.js'
 import { decodeDoc, type RawPayload } from './codec.js'
-import { isoFromEpoch } from '../mappings/toolkit/dates.js'
+import { isoFromEpoch } from '../domain/toolkit/dates.js'
 
 /** `unrouted`: an online dossier (already on the portal) that no sector system has been given yet. */
 export type SyncState = 'pending' | 'delivered' | 'failed' | 'needs-review' | 'unrouted' | 'discarded'

@@ -4,7 +4,7 @@
  * that restarts (a crashed worker) goes on where it was, and a cancel is seen between chunks.
  * A job that fails for good (every BullMQ attempt) ends `failed`, with its reason.
  */
-import type { RedisClient } from '../redis/connection.js'
+import type { RedisClient } from './redis/connection.js'
 
 export interface ReplayFilter {
   system?: string

@@ -3,7 +3,7 @@
  * the deadline scan, an operator's discard, and the release of a held webhook (lua/apply-event.lua
  * and the others named here). Each runs on the dossier's agency slot, with the change it records.
  */
-import { STATS_KEY_COUNT } from '../stats/scripts.js'
+import { STATS_KEY_COUNT } from './stats/scripts.js'
 import { luaScript } from './lua-script.js'
 import { LIFECYCLE_ARGS, LIFECYCLE_KEYS } from './scripts-shared.js'
 

@@ -5,7 +5,7 @@
  * and its effect together: an event either took effect once, with its history line and its
  * webhook event, or not at all.
  */
-import { STATS_KEY_COUNT } from '../stats/scripts.js'
+import { STATS_KEY_COUNT } from './stats/scripts.js'
 import { luaScript } from './lua-script.js'
 import { LIFECYCLE_ARGS, LIFECYCLE_KEYS } from './scripts-shared.js'
 

@@ -3,7 +3,7 @@
  * its KEYS, appended to a script's (`closed`, then the statistics keys as one group), and its
  * ARGV (`lifecycleArgv` in lifecycle-store.ts builds them).
  */
-import { STATS_KEY_COUNT } from '../stats/scripts.js'
+import { STATS_KEY_COUNT } from './stats/scripts.js'
 
 export const LIFECYCLE_KEYS = ['closed', ['stats', STATS_KEY_COUNT]] as const
 export const LIFECYCLE_ARGS = ['statusAt', 'dueAt', 'dueAtIso', 'final', 'lcNow', 'resolved', 'dims', 'bumps', 'receivedDay', 'paidOnline'] as const

@@ -2,11 +2,11 @@
  * One page of a sorted-set index after an exclusive (score, member) place, in one read-only
  * script: O(log N + page) whatever the index's size and however many entries share a score
  * (date-only due dates all fall on 23:59:59; a batch fails at one instant). Members of one score
- * are in byte order, as Redis keeps them; `src/routes/cursor.ts` compares the same way.
+ * are in byte order, as Redis keeps them; `src/domain/cursor.ts` compares the same way.
  */
 import type { Result } from 'ioredis'
-import type { RedisClient } from '../redis/connection.js'
-import type { After, Direction } from '../routes/cursor.js'
+import type { RedisClient } from './redis/connection.js'
+import type { After, Direction } from '../domain/cursor.js'
 import { defineScripts, luaScript } from './lua-script.js'
 
 /** lua/page.lua. */

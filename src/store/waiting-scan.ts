@@ -13,7 +13,7 @@
 import type { DossierStore } from './dossier-store.js'
 import type { IndexRange } from './sorted-index.js'
 import { isDossierKind, type Fact, type WaitingKind } from './waiting-store.js'
-import { mergeSources, type Place } from '../routes/cursor.js'
+import { mergeSources, type Place } from '../domain/cursor.js'
 
 export const SCAN_BATCH = 200
 /** Entries one filtered page may look at. */

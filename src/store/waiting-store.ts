@@ -13,10 +13,10 @@
  * is idempotent and checks the record's current state, so it is safe while the gateway runs.
  */
 import type { Result } from 'ioredis'
-import type { RedisClient } from '../redis/connection.js'
+import type { RedisClient } from './redis/connection.js'
 import type { Keys } from './keys.js'
-import type { After } from '../routes/cursor.js'
-import { execEach, valuesOf, type Command } from '../redis/by-slot.js'
+import type { After } from '../domain/cursor.js'
+import { execEach, valuesOf, type Command } from './redis/by-slot.js'
 import { epochOf, pageIndex, type IndexRange } from './sorted-index.js'
 import { decodeRouting } from './records.js'
 import { defineScripts, luaScript } from './lua-script.js'

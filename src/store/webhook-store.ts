@@ -2,7 +2,7 @@
  * Webhook events waiting for their receiver, per dossier (see scripts-webhook.ts), and the
  * health of each receiver. Only the head of a dossier's queue is ever sent.
  */
-import type { RedisClient } from '../redis/connection.js'
+import type { RedisClient } from './redis/connection.js'
 import type { Keys } from './keys.js'
 import type { HistoryEntry } from './records.js'
 import { epochOf } from './sorted-index.js'

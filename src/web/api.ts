@@ -4,7 +4,7 @@
  * entries as a call with that client's key.
  */
 import type { FastifyInstance } from 'fastify'
-import type { Client } from '../plugins/clients.js'
+import type { Client } from '../http/plugins/clients.js'
 
 export interface ApiError {
   code: string

@@ -3,7 +3,7 @@
  * signed in, and the helpers the templates use. Shared by the page and bull-board's mount.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Client } from '../plugins/clients.js'
+import type { Client } from '../http/plugins/clients.js'
 import { actionName, countText, fieldLabelAt, fieldValue, formatDate, formatDay, isWord, reasonText, statusName, systemName, valueName, words, type Lang } from './i18n.js'
 import type { ValueKind } from './i18n-values.js'
 import { filterText, historyDetail } from './history-text.js'

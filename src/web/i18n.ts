@@ -6,7 +6,7 @@
  */
 import type { SectorWords } from '../mappings/types.js'
 import { STATUS_LABELS } from '../mappings/to-portal.js'
-import { REASONS } from '../routes/failure-reasons.js'
+import { REASONS } from '../http/routes/failure-reasons.js'
 import { FIELD_KINDS, FIELD_LABELS, VALUES, type ValueKind } from './i18n-values.js'
 import { CLI_WORDS } from './i18n-cli.js'
 
@@ -354,4 +354,4 @@ export function parseTyped (text: string): string | undefined {
 }
 
 /** Today in Asia/Ho_Chi_Minh, yyyy-mm-dd. */
-export { localDay } from '../mappings/toolkit/dates.js'
+export { localDay } from '../domain/toolkit/dates.js'

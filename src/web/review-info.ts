@@ -3,7 +3,7 @@
  * legacy map) and the address the sender gave beside the code (the parcel's, for land), instead
  * of the old code and the sender's field path.
  */
-import type { AdminUnits } from '../admin-units/index.js'
+import type { AdminUnits } from '../domain/admin-units/index.js'
 
 export interface ReviewItem { target: string, oldCode: string }
 export interface ReviewWords { oldName: string, address?: string }

@@ -6,7 +6,7 @@
  * A session before sign-in carries only the CSRF secret of the sign-in form.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import type { RedisClient } from '../redis/connection.js'
+import type { RedisClient } from '../store/redis/connection.js'
 
 export interface WebSession {
   id: string

@@ -3,7 +3,7 @@ import { parseXml, type XElement } from '../../src/adapters/xml.js'
 import {
   checkNamespace, GATEWAY_FAULT_NS, SOAP11_NS, SOAP_CONTENT_TYPE, soapFault, soapSuccess, unwrapSoap
 } from '../../src/adapters/soap.js'
-import { Errors, GatewayError, ValidationError, issue } from '../../src/errors.js'
+import { Errors, GatewayError, ValidationError, issue } from '../../src/domain/errors.js'
 import { sample } from '../../support/samples.js'
 
 const social = sample('social-insurance.xml')

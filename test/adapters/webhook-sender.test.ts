@@ -7,7 +7,7 @@ import { Webhook } from 'standardwebhooks'
 import { freePort } from '../../support/redis-server.js'
 import {
   checkWebhookSecret, parseRetryAfterMs, RESPONSE_SNIPPET_CHARS, WebhookSender, type WebhookRequest
-} from '../../src/adapters/webhook/webhook-sender.js'
+} from '../../src/adapters/webhooks/webhook-sender.js'
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`
 

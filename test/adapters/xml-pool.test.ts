@@ -1,6 +1,6 @@
 import t from 'tap'
 import { closeXmlPool, defaultXmlLimits, parseXml, parseXmlSync, xmlPoolThreads, type XmlLimits } from '../../src/adapters/xml.js'
-import { GatewayError, InputError } from '../../src/errors.js'
+import { GatewayError, InputError } from '../../src/domain/errors.js'
 import { bigLandDossier, sample } from '../../support/samples.js'
 
 const land = sample('land-registration.xml')

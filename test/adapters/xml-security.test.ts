@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { defaultXmlLimits, parseXml, type XmlLimits } from '../../src/adapters/xml.js'
-import { GatewayError } from '../../src/errors.js'
+import { GatewayError } from '../../src/domain/errors.js'
 
 const onMain: XmlLimits = { ...defaultXmlLimits, offloadAboveBytes: undefined }
 const tight: XmlLimits = { maxBytes: 4096, maxDepth: 3, maxNodes: 5, maxAttributes: 2, maxTextLength: 8 }

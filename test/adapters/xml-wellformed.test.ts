@@ -4,7 +4,7 @@
  */
 import t from 'tap'
 import { defaultXmlLimits, parseXml, type XmlLimits } from '../../src/adapters/xml.js'
-import { GatewayError } from '../../src/errors.js'
+import { GatewayError } from '../../src/domain/errors.js'
 
 const onMain: XmlLimits = { ...defaultXmlLimits, offloadAboveBytes: undefined }
 const inPool: XmlLimits = { ...defaultXmlLimits, offloadAboveBytes: 0 }

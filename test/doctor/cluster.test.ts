@@ -6,8 +6,8 @@ import t from 'tap'
 import { RedisCluster } from '../../support/redis-cluster.js'
 import { startGateway, type InProcessGateway } from '../helpers/gateway.js'
 import { civilStatus, post } from '../../support/samples.js'
-import { runDoctor } from '../../src/doctor/index.js'
-import { primaries } from '../../src/redis/connection.js'
+import { runDoctor } from '../../src/services/doctor/index.js'
+import { primaries } from '../../src/store/redis/connection.js'
 import { installKeyCheck, keyCheckReport } from '../../support/lua-key-check.js'
 
 // Every script, the doctor's included, fails on a key not in its KEYS.

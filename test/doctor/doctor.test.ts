@@ -6,7 +6,7 @@
  */
 import t from 'tap'
 import { buildWorld, AGENCY, type World } from './world.js'
-import { runDoctor, type Drift, type DoctorOptions } from '../../src/doctor/index.js'
+import { runDoctor, type Drift, type DoctorOptions } from '../../src/services/doctor/index.js'
 import { cli } from '../helpers/cli.js'
 import { civilStatus, post } from '../../support/samples.js'
 import { scanDeadlines } from '../../src/queue/deadlines.js'

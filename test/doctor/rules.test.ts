@@ -1,8 +1,8 @@
 /** The doctor's pure rules: what a record says of each index, key classification, gauge fields. */
 import t from 'tap'
-import { expectedIndexes } from '../../src/doctor/expect.js'
-import { classify, RECORD_FIELDS, type RecordView } from '../../src/doctor/structures.js'
-import { gaugeFields } from '../../src/doctor/check-gauges.js'
+import { expectedIndexes } from '../../src/services/doctor/expect.js'
+import { classify, RECORD_FIELDS, type RecordView } from '../../src/services/doctor/structures.js'
+import { gaugeFields } from '../../src/services/doctor/check-gauges.js'
 
 const NOW = Date.UTC(2026, 11, 7)
 function rec (o: Partial<RecordView>): RecordView {

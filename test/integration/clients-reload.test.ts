@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { makeClients, newKey, type TestClient } from '../../support/clients-file.js'
 import { civilStatus, post, sample } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { hashKey } from '../../src/plugins/clients.js'
+import { hashKey } from '../../src/http/plugins/clients.js'
 import { spawnGateway } from '../helpers/gateway.js'
 import { useStack } from '../helpers/fixture.js'
 

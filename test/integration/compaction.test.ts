@@ -8,7 +8,7 @@ import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
 import { compactAll } from '../../src/queue/compact.js'
 import { decodeDoc } from '../../src/store/codec.js'
-import { dossierHashes } from '../../src/intake/intake-service.js'
+import { dossierHashes } from '../../src/services/intake/intake-service.js'
 import { useStack } from '../helpers/fixture.js'
 
 const DAY = 86_400_000

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { civilStatus, getDossier, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { localDay } from '../../src/mappings/toolkit/dates.js'
+import { localDay } from '../../src/domain/toolkit/dates.js'
 import { useStack } from '../helpers/fixture.js'
 
 let n = 1000

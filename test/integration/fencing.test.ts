@@ -18,7 +18,7 @@ import { PortalClient } from '../../src/adapters/portal/portal-client.js'
 import { PortalCalls } from '../../src/queue/portal-calls.js'
 import { PortalSync } from '../../src/queue/portal-sync.js'
 import { AgencyFlusher, backoffDelay } from '../../src/queue/flush-agency.js'
-import { leaseFor } from '../../src/plugins/delivery-workers.js'
+import { leaseFor } from '../../src/http/plugins/delivery-workers.js'
 import { DELIVERY_QUEUE, type JobPayloads } from '../../src/queue/jobs.js'
 
 const PORTAL_TIMEOUT_MS = 1500

@@ -5,7 +5,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { Validator } from '@seriousme/openapi-schema-validator'
-import { errorReplies, queryErrorReplies, readErrorReplies } from '../../src/schemas/http.js'
+import { errorReplies, queryErrorReplies, readErrorReplies } from '../../src/http/schemas.js'
 import { useStack } from '../helpers/fixture.js'
 
 interface Content { schema: { $ref?: string, type?: string }, example?: unknown, examples?: Record<string, { value: unknown }> }

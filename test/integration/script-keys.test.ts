@@ -20,8 +20,8 @@ import { useStack } from '../helpers/fixture.js'
 import { onlineHoSo } from '../../simulator/online.js'
 import { scanDeadlines } from '../../src/queue/deadlines.js'
 import { compactAll } from '../../src/queue/compact.js'
-import { StatsStore } from '../../src/stats/stats-store.js'
-import type { RedisClient } from '../../src/redis/connection.js'
+import { StatsStore } from '../../src/store/stats/stats-store.js'
+import type { RedisClient } from '../../src/store/redis/connection.js'
 
 // Before any client defines its commands.
 const defined = installKeyCheck()

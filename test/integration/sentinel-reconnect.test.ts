@@ -7,7 +7,7 @@
 import t from 'tap'
 import type { Redis } from 'ioredis'
 import { SentinelSet } from '../../support/redis-sentinel.js'
-import { createRedis } from '../../src/redis/connection.js'
+import { createRedis } from '../../src/store/redis/connection.js'
 import { waitFor } from '../../support/wait.js'
 
 t.test('a Sentinel client whose reconnect is cut short connects again; one closed by us stays closed', async t => {

@@ -3,9 +3,9 @@
  * (events applied one after the other, as the routes will) rendered for the portal.
  */
 import t from 'tap'
-import { applyEvent, emptyLifecycle, parseEvent, withLifecycle, type Lifecycle } from '../../src/lifecycle/events.js'
+import { applyEvent, emptyLifecycle, parseEvent, withLifecycle, type Lifecycle } from '../../src/services/lifecycle/events.js'
 import { toPortalHoSo, toPortalTienDo } from '../../src/mappings/to-portal.js'
-import type { CanonicalDossier, StatusCode } from '../../src/schemas/canonical-dossier.js'
+import type { CanonicalDossier, StatusCode } from '../../src/domain/canonical-dossier.js'
 import { findNullOrNonNfc, validateData, validateHoSo, validateTienDo } from '../../simulator/validate.js'
 
 const base: CanonicalDossier = {

@@ -4,7 +4,7 @@
  */
 import { HOUR, localDate, type Model } from './model.js'
 import { settled, expect } from './run.js'
-import { runDoctor, type Drift } from '../../src/doctor/index.js'
+import { runDoctor, type Drift } from '../../src/services/doctor/index.js'
 import { COMMUNES, type World } from './world.js'
 
 export const PAGE_SIZES = [1, 7, 100] as const

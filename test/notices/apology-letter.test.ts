@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { letterFileName, renderApologyLetter } from '../../src/notices/letter/apology-letter.js'
-import { letterLink, verifyLetterLink } from '../../src/notices/letter/letter-link.js'
+import { letterFileName, renderApologyLetter } from '../../src/adapters/notices/letter/apology-letter.js'
+import { letterLink, verifyLetterLink } from '../../src/adapters/notices/letter/letter-link.js'
 import { SAMPLE_LETTER } from '../../scripts/apology-letter.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lt-letter-'))

@@ -6,7 +6,7 @@ import t from 'tap'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadNotices, parseNotices } from '../../src/notices/notices-file.js'
+import { loadNotices, parseNotices } from '../../src/adapters/notices/notices-file.js'
 import { loadConfig } from '../../src/config.js'
 import { SAMPLE_NOTICES_FILE } from '../../simulator/notice-samples.js'
 

@@ -3,9 +3,9 @@
  * channel's form, SMS text (diacritics, GSM-7 segments) and ZNS template data.
  */
 import t from 'tap'
-import { mayGoAt, heldByQuietHours } from '../../src/notices/quiet-hours.js'
-import { internationalPhone, nationalPhone, optOutHash } from '../../src/notices/contacts.js'
-import { nextLocalMidnight, localDateVn } from '../../src/notices/local-time.js'
+import { mayGoAt, heldByQuietHours } from '../../src/adapters/notices/quiet-hours.js'
+import { internationalPhone, nationalPhone, optOutHash } from '../../src/adapters/notices/contacts.js'
+import { nextLocalMidnight, localDateVn } from '../../src/adapters/notices/local-time.js'
 import { fillSmsTemplate, segments, septets, toGsmAscii } from '../../src/adapters/notices/sms-text.js'
 import { checkZnsData } from '../../src/adapters/notices/zns-template.js'
 import { RECEIVED_DATA, RECEIVED_TEMPLATE } from './helpers.js'

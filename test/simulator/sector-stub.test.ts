@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { randomBytes } from 'node:crypto'
-import { WebhookSender, type WebhookRequest } from '../../src/adapters/webhook/webhook-sender.js'
+import { WebhookSender, type WebhookRequest } from '../../src/adapters/webhooks/webhook-sender.js'
 import { startSectorStub, type SectorStub, type StubBehaviour } from '../../simulator/index.js'
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { agencyCode, booleanFlag, echo, pattern, procedureCode, sourceId, table } from '../../src/mappings/toolkit/codes.js'
+import { agencyCode, booleanFlag, echo, pattern, procedureCode, sourceId, table } from '../../src/domain/toolkit/codes.js'
 
 t.test('table', async t => {
   const channel = table('hình thức nộp', { TrucTiep: 'in-person', TrucTuyen: 'online', BuuChinh: 'postal' } as const)

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { Reader } from '../../src/mappings/reader.js'
 import type { XNode } from '../../src/mappings/types.js'
-import { loadAdminUnits } from '../../src/admin-units/index.js'
-import { communeCode, legacyCommune, legacyCommuneCode, provinceCode } from '../../src/mappings/toolkit/communes.js'
+import { loadAdminUnits } from '../../src/domain/admin-units/index.js'
+import { communeCode, legacyCommune, legacyCommuneCode, provinceCode } from '../../src/mappings/communes.js'
 
 const units = loadAdminUnits()
 const target = 'holder.address.communeCode'

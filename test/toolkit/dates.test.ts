@@ -1,5 +1,5 @@
 import t from 'tap'
-import { birthDate, dateTime, isoBirthDate, isoDateTime, isoFromEpoch, toPortalDate } from '../../src/mappings/toolkit/dates.js'
+import { birthDate, dateTime, isoBirthDate, isoDateTime, isoFromEpoch, toPortalDate } from '../../src/domain/toolkit/dates.js'
 
 t.test('dateTime accepts every notation of the sector systems as local time', async t => {
   const conv = dateTime()

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { cccd, cccdCenturySex, cmnd, enterpriseCode, socialInsuranceNumber } from '../../src/mappings/toolkit/identity.js'
-import { loadAdminUnits } from '../../src/admin-units/index.js'
+import { cccd, cccdCenturySex, cmnd, enterpriseCode, socialInsuranceNumber } from '../../src/domain/toolkit/identity.js'
+import { loadAdminUnits } from '../../src/domain/admin-units/index.js'
 
 const prefixes = loadAdminUnits().cccdProvincePrefixes
 

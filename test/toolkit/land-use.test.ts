@@ -1,5 +1,5 @@
 import t from 'tap'
-import { CURRENT_LAND_USE_CODES, LAND_USE_PURPOSES, landUsePurpose } from '../../src/mappings/toolkit/land-use.js'
+import { CURRENT_LAND_USE_CODES, LAND_USE_PURPOSES, landUsePurpose } from '../../src/domain/toolkit/land-use.js'
 
 t.test('landUsePurpose accepts the codes of the classification', async t => {
   const conv = landUsePurpose()

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { decimal, vnd } from '../../src/mappings/toolkit/numbers.js'
+import { decimal, vnd } from '../../src/domain/toolkit/numbers.js'
 
 t.test('decimal reads the Vietnamese decimal comma and dot thousands', async t => {
   const conv = decimal()

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { phone } from '../../src/mappings/toolkit/phone.js'
+import { phone } from '../../src/domain/toolkit/phone.js'
 
 t.test('phone gives the national form', async t => {
   const conv = phone()

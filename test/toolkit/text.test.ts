@@ -1,5 +1,5 @@
 import t from 'tap'
-import { email, normalizeText, personName, text, truncate } from '../../src/mappings/toolkit/text.js'
+import { email, normalizeText, personName, text, truncate } from '../../src/domain/toolkit/text.js'
 
 t.test('text: NFC, one space, trimmed', async t => {
   const conv = text()

@@ -2,8 +2,8 @@
 import t from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import authPlugin, { callerOf } from '../../src/plugins/auth.js'
-import { Errors } from '../../src/errors.js'
+import authPlugin, { callerOf } from '../../src/http/plugins/auth.js'
+import { Errors } from '../../src/domain/errors.js'
 import type { Client } from '../../src/domain/access.js'
 
 const sector: Client = { id: 'land-1', system: 'land', role: 'sector', agencies: ['*.H42'] }

@@ -3,7 +3,7 @@ import t from 'tap'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { hashKey, loadClients } from '../../src/plugins/clients.js'
+import { hashKey, loadClients } from '../../src/http/plugins/clients.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lt-clients-'))
 let n = 0

@@ -2,7 +2,7 @@ import t from 'tap'
 import { createHash } from 'node:crypto'
 import { decodeDoc, decodeRaw, encodeDoc, encodeRaw, type RawMeta } from '../../src/store/codec.js'
 import { CorruptRecordError, parseDossier } from '../../src/store/records.js'
-import type { CanonicalInput, Provenance } from '../../src/schemas/canonical-dossier.js'
+import type { CanonicalInput, Provenance } from '../../src/domain/canonical-dossier.js'
 import { sample } from '../../support/samples.js'
 
 const body = sample('civil-status.json')

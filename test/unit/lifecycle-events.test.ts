@@ -1,6 +1,6 @@
 import t from 'tap'
-import { applyEvent, emptyLifecycle, parseEvent, type ApplyResult, type Lifecycle, type LifecycleEvent, type LifecycleState } from '../../src/lifecycle/events.js'
-import type { CanonicalDossier, StatusCode } from '../../src/schemas/canonical-dossier.js'
+import { applyEvent, emptyLifecycle, parseEvent, type ApplyResult, type Lifecycle, type LifecycleEvent, type LifecycleState } from '../../src/services/lifecycle/events.js'
+import type { CanonicalDossier, StatusCode } from '../../src/domain/canonical-dossier.js'
 
 const dossier: CanonicalDossier = {
   schemaVersion: 1,

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { ReplyError } from 'ioredis'
 import { loggerOptions, safeText } from '../../src/logger.js'
-import { Errors } from '../../src/errors.js'
+import { Errors } from '../../src/domain/errors.js'
 import { PortalTransportError } from '../../src/adapters/portal/portal-client.js'
 
 const CCCD = '042186001234'

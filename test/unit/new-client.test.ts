@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { hashKey, loadClients } from '../../src/plugins/clients.js'
+import { hashKey, loadClients } from '../../src/http/plugins/clients.js'
 
 const file = join(mkdtempSync(join(tmpdir(), 'lt-new-client-')), 'clients.json')
 function run (...args: string[]): { status: number | null, out: string, err: string } {

@@ -2,8 +2,8 @@ import t from 'tap'
 import { Compile } from 'typebox/compile'
 import {
   CALLBACK_DATA_SCHEMAS, CALLBACK_TYPES, MAX_CALLBACK_ISSUES, PortalCallbackEnvelopeSchema, parseCallback, type PortalCallback
-} from '../../src/schemas/portal-callback.js'
-import type { FieldIssue } from '../../src/errors.js'
+} from '../../src/mappings/schemas/portal-callback.js'
+import type { FieldIssue } from '../../src/domain/errors.js'
 import { sampleHoSo, sampleMaHoSo } from '../../simulator/fixtures.js'
 
 const MA = sampleMaHoSo(17)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { loadConfig } from '../../src/config.js'
-import { redisTopology } from '../../src/redis/topology.js'
-import { hashTagOf } from '../../src/redis/by-slot.js'
+import { redisTopology } from '../../src/store/redis/topology.js'
+import { hashTagOf } from '../../src/store/redis/by-slot.js'
 import { Keys } from '../../src/store/keys.js'
 
 t.test('exactly one Redis topology, or a clear refusal naming the variables', async t => {

@@ -2,7 +2,7 @@ import t from 'tap'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MAX_ROUTES, Routing, loadRouting, type Route } from '../../src/routing/routing-file.js'
+import { MAX_ROUTES, Routing, loadRouting, type Route } from '../../src/services/routing/routing-file.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-routing-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))

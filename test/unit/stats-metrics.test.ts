@@ -1,7 +1,7 @@
 import t from 'tap'
-import { bumpsFor, cohortBumps, dimsOf, encodeBumps, localDay, parseDims, type Transition } from '../../src/stats/metrics.js'
-import { checkRange, lastDays, plan } from '../../src/stats/query.js'
-import { defaultRange } from '../../src/routes/stats.js'
+import { bumpsFor, cohortBumps, dimsOf, encodeBumps, localDay, parseDims, type Transition } from '../../src/domain/stats-dimensions.js'
+import { checkRange, lastDays, plan } from '../../src/store/stats/query.js'
+import { defaultRange } from '../../src/http/routes/stats.js'
 
 const base: Transition = {
   isNew: false,

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { allowedFrom, classify, illegalTransition, isFinal, isStatusCode, STATUS_CODES } from '../../src/lifecycle/status-machine.js'
-import type { StatusCode } from '../../src/schemas/canonical-dossier.js'
+import { allowedFrom, classify, illegalTransition, isFinal, isStatusCode, STATUS_CODES } from '../../src/domain/lifecycle/status-machine.js'
+import type { StatusCode } from '../../src/domain/canonical-dossier.js'
 
 // Written by hand from the table in docs/lifecycle.md, not derived from the code.
 const EDGES: Record<StatusCode, StatusCode[]> = {

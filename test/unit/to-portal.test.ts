@@ -1,7 +1,7 @@
 import t from 'tap'
 import { toPortalHoSo, toPortalTienDo } from '../../src/mappings/to-portal.js'
 import { sameContent } from '../../src/queue/code-identity.js'
-import type { CanonicalDossier } from '../../src/schemas/canonical-dossier.js'
+import type { CanonicalDossier } from '../../src/domain/canonical-dossier.js'
 
 const base: CanonicalDossier = {
   schemaVersion: 1,

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { DEFAULT_WEBHOOK_SCHEDULE_MS, MAX_RETRY_AFTER_MS, parseSchedule, retryDelay } from '../../src/queue/webhook-schedule.js'
+import { DEFAULT_WEBHOOK_SCHEDULE_MS, MAX_RETRY_AFTER_MS, parseSchedule, retryDelay } from '../../src/domain/webhook-schedule.js'
 
 const lo = (): number => 0
 const mid = (): number => 0.5

@@ -13,7 +13,7 @@ import { waitFor } from '../../support/wait.js'
 import { localDay } from '../../src/web/i18n.js'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { buildApp } from '../../src/app.js'
-import { hashKey } from '../../src/plugins/clients.js'
+import { hashKey } from '../../src/http/plugins/clients.js'
 import { newKey } from '../../support/clients-file.js'
 
 let s: WebScenario

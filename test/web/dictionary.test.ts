@@ -9,8 +9,8 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { ALL_WORDS, countText, fieldLabel, fieldValue, hasValue, parseTyped, registerSectorWords, registerSystemTitles, statusName } from '../../src/web/i18n.js'
 import { FIELD_KINDS, FIELD_LABELS, VALUES, type ValueKind } from '../../src/web/i18n-values.js'
 import { loadMappings } from '../../src/mappings/registry.js'
-import { EVENT_TYPES } from '../../src/lifecycle/schemas.js'
-import { CALLBACK_TYPES } from '../../src/schemas/portal-callback.js'
+import { EVENT_TYPES } from '../../src/domain/lifecycle/schemas.js'
+import { CALLBACK_TYPES } from '../../src/mappings/schemas/portal-callback.js'
 
 const src = (p: string): string => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8')
 /** The string literals of a TypeScript union member `name: 'a' | 'b'` in a source file. */
@@ -46,19 +46,19 @@ t.test('every code the gateway produces has words', async t => {
   // Sector systems name themselves in their mapping, in both languages.
   for (const [system, title] of Object.entries(registry.titles())) t.ok(title.vi !== '' && title.en !== '' && title.vi !== title.en, `${system} has a name in words`)
   const need: Array<[ValueKind, string[]]> = [
-    ['channel', literals('src/schemas/canonical-dossier.ts', 'export const Channel')],
-    ['holderKind', literals('src/schemas/canonical-dossier.ts', 'export const HolderKind')],
-    ['idType', literals('src/schemas/canonical-dossier.ts', 'export const IdType')],
-    ['collectedAt', literals('src/schemas/canonical-dossier.ts', 'collectedAt:')],
+    ['channel', literals('src/domain/canonical-dossier.ts', 'export const Channel')],
+    ['holderKind', literals('src/domain/canonical-dossier.ts', 'export const HolderKind')],
+    ['idType', literals('src/domain/canonical-dossier.ts', 'export const IdType')],
+    ['collectedAt', literals('src/domain/canonical-dossier.ts', 'collectedAt:')],
     ['history', union('src/store/records.ts', 'kind')],
     ['attemptOutcome', union('src/store/records.ts', 'outcome')],
     ['operation', union('src/store/records.ts', 'operation')],
     ['eventType', [...EVENT_TYPES, ...CALLBACK_TYPES]],
-    ['eventType', [...src('src/webhooks/events.ts').matchAll(/'(dossier\.[a-z-]+)'/g)].map(m => m[1] ?? '')],
+    ['eventType', [...src('src/domain/webhook-events.ts').matchAll(/'(dossier\.[a-z-]+)'/g)].map(m => m[1] ?? '')],
     ['routingState', union('src/store/records.ts', 'state')]
   ]
   // Audit actions: every literal the source appends, and the page's own.
-  const files = ['src/routes', 'src/web', 'src/queue'].flatMap(d => readdirSync(new URL(`../../${d}`, import.meta.url)).filter(f => f.endsWith('.ts')).map(f => `${d}/${f}`))
+  const files = ['src/http/routes', 'src/web', 'src/queue'].flatMap(d => readdirSync(new URL(`../../${d}`, import.meta.url)).filter(f => f.endsWith('.ts')).map(f => `${d}/${f}`))
   const actions = new Set(files.flatMap(f => [...src(f).matchAll(/action: '([a-z.-]+)'|audit\(req, '([a-z.-]+)'/g)].map(m => m[1] ?? m[2] ?? '')))
   need.push(['auditAction', [...actions]])
   t.ok(actions.size >= 10, `audit actions found in the source (${actions.size})`)

@@ -5,7 +5,7 @@
  * sent). `100` means received by the provider, not delivered: the delivery report decides.
  */
 import type { Agent } from 'undici'
-import { nationalPhone } from '../../notices/contacts.js'
+import { nationalPhone } from './contacts.js'
 import { callJson, isObject, str } from './http-json.js'
 import type { SendOutcome } from './outcome.js'
 import { fillSmsTemplate } from './sms-text.js'

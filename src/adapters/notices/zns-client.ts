@@ -7,8 +7,8 @@
  */
 import type { Agent } from 'undici'
 import { safeText } from '../../logger.js'
-import { internationalPhone } from '../../notices/contacts.js'
-import { nextLocalMidnight } from '../../notices/local-time.js'
+import { internationalPhone } from './contacts.js'
+import { nextLocalMidnight } from './local-time.js'
 import { callJson, isObject, str } from './http-json.js'
 import type { SendOutcome, ZnsQuota } from './outcome.js'
 import { checkZnsData, ZNS_MAX_TRACKING_ID, type ZnsTemplate, type ZnsValue } from './zns-template.js'

@@ -3,7 +3,7 @@
  * the template declares, none empty, each of its type and within its length, the rendered
  * message at most 400 characters. Pure; lengths count code points of NFC text.
  */
-import { localDateVn } from '../../notices/local-time.js'
+import { localDateVn } from './local-time.js'
 
 export type ZnsParamType = 'STRING' | 'NUMBER' | 'DATE'
 

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Agent } from 'undici'
-import type { RedisClient } from '../../redis/connection.js'
+import type { RedisClient } from '../../store/redis/connection.js'
 import type { SendOutcome } from './outcome.js'
 import { refreshZnsToken, type ZnsOAuthOptions, type ZnsTokenPair } from './zns-oauth.js'
 

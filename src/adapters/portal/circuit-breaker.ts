@@ -5,7 +5,7 @@
  * hammer a recovering portal N times over.)
  */
 import type { Result } from 'ioredis'
-import type { RedisClient } from '../../redis/connection.js'
+import type { RedisClient } from '../../store/redis/connection.js'
 
 const ADMIT = `
 local st = redis.call('HGET', KEYS[1], 'state')

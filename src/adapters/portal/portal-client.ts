@@ -5,7 +5,7 @@
  * application replies (error_code) are returned for the caller to interpret.
  */
 import { Pool } from 'undici'
-import type { RedisClient } from '../../redis/connection.js'
+import type { RedisClient } from '../../store/redis/connection.js'
 import { safeText, type Log as Logger } from '../../logger.js'
 import { parseRetryAfter } from '../retry-after.js'
 

@@ -33,13 +33,13 @@
  * (without files the flag is left out: the format does not say the papers were not scanned).
  */
 import { Type } from 'typebox'
-import type { CanonicalInput, DocumentRef, Fee, Holder, StatusCode } from '../../schemas/canonical-dossier.js'
+import type { CanonicalInput, DocumentRef, Fee, Holder, StatusCode } from '../../domain/canonical-dossier.js'
 import type { Reader } from '../reader.js'
 import type { MapContext, SectorMapping, SectorWords } from '../types.js'
 import {
   agencyCode, birthDate, booleanFlag, cccd, communeCode, dateTime, decimal, email, enterpriseCode, pattern, sourceId,
   personName, phone, procedureCode, table, text, vnd, type Gender, optional
-} from '../toolkit/index.js'
+} from '../../domain/toolkit/index.js'
 
 // Each legal form with the wording of a summary when the procedure name is not sent.
 const LEGAL_FORM = table('loaiHinh', {

@@ -15,14 +15,14 @@
  * must already be in the canonical form (`yyyy-MM-ddTHH:mm:ss+07:00`, birth dates `yyyy-MM-dd`
  * or `yyyy`): a canonical sender has no notation of its own to be translated.
  */
-import type { CanonicalInput } from '../../schemas/canonical-dossier.js'
-import type { AdminUnits } from '../../admin-units/index.js'
+import type { CanonicalInput } from '../../domain/canonical-dossier.js'
+import type { AdminUnits } from '../../domain/admin-units/index.js'
 import type { Conv, Reader } from '../reader.js'
 import type { MapContext, SectorMapping } from '../types.js'
 import {
   agencyCode, cccd, cmnd, communeCode, email, enterpriseCode, isoBirthDate, isoDateTime, legacyCommune,
   legacyCommuneCode, personName, phone, procedureCode, socialInsuranceNumber, sourceId, text, type Gender
-} from '../toolkit/index.js'
+} from '../../domain/toolkit/index.js'
 
 type Obj = Record<string, unknown>
 

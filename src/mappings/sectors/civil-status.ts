@@ -4,13 +4,13 @@
  * (`nguoiYeuCau.giayTo.so`).
  */
 import { Type } from 'typebox'
-import type { CanonicalInput, DocumentRef, Fee, StatusCode } from '../../schemas/canonical-dossier.js'
+import type { CanonicalInput, DocumentRef, Fee, StatusCode } from '../../domain/canonical-dossier.js'
 import type { Reader } from '../reader.js'
 import type { MapContext, SectorMapping } from '../types.js'
 import {
   agencyCode, birthDate, booleanFlag, cccd, cmnd, communeCode, dateTime, email, personName, phone,
   procedureCode, table, text, vnd, type Gender, optional
-} from '../toolkit/index.js'
+} from '../../domain/toolkit/index.js'
 
 const KIND = table('loaiViec', {
   KHAI_SINH: { vi: 'Đăng ký khai sinh', subject: 'treEm' },

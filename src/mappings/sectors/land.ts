@@ -20,14 +20,14 @@
  *   flag is left out (the format does not say the papers were not scanned).
  */
 import { Type } from 'typebox'
-import type { CanonicalInput, DocumentRef, Fee, Holder, StatusCode } from '../../schemas/canonical-dossier.js'
-import type { AdminUnits } from '../../admin-units/index.js'
+import type { CanonicalInput, DocumentRef, Fee, Holder, StatusCode } from '../../domain/canonical-dossier.js'
+import type { AdminUnits } from '../../domain/admin-units/index.js'
 import type { Conv, Reader } from '../reader.js'
 import type { MapContext, SectorMapping } from '../types.js'
 import {
   agencyCode, birthDate, booleanFlag, cccd, cmnd, communeCode, dateTime, decimal, email, enterpriseCode,
   landUsePurpose, legacyCommune, pattern, personName, phone, procedureCode, sourceId, table, text, vnd, optional
-} from '../toolkit/index.js'
+} from '../../domain/toolkit/index.js'
 
 const CHANNEL = table<CanonicalInput['channel']>('HinhThucNop', { TrucTiep: 'in-person', TrucTuyen: 'online', BuuChinh: 'postal' } as const)
 const STATUS = table<StatusCode>('TrangThai', {

@@ -15,13 +15,13 @@
  *   SOAP header to the mapping as `soapHeader` in the context; without it, it is left out.
  */
 import { Type } from 'typebox'
-import type { CanonicalInput, Holder, StatusCode } from '../../schemas/canonical-dossier.js'
+import type { CanonicalInput, Holder, StatusCode } from '../../domain/canonical-dossier.js'
 import type { Reader } from '../reader.js'
 import type { MapContext, SectorMapping } from '../types.js'
 import {
   agencyCode, birthDate, cccd, communeCode, dateTime, email, personName, sourceId, phone, procedureCode,
   socialInsuranceNumber, table, text, truncate, type Gender, optional
-} from '../toolkit/index.js'
+} from '../../domain/toolkit/index.js'
 
 const CHANNEL = table<CanonicalInput['channel']>('KenhNop', { TT: 'in-person', DVC: 'online', BCCI: 'postal' } as const, { caseInsensitive: true })
 const STATUS = table<StatusCode>('TrangThai', { 1: '2', 2: '4', 3: '5', 4: '9', 5: '10', 6: '3' } as const)

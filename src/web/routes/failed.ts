@@ -3,7 +3,7 @@
  * plain words. Dates in the filter are local days (Asia/Ho_Chi_Minh).
  */
 import type { FastifyInstance } from 'fastify'
-import { REASONS } from '../../routes/failure-reasons.js'
+import { REASONS } from '../../http/routes/failure-reasons.js'
 import { callApi, query } from '../api.js'
 import { pageData, signedIn } from '../context.js'
 import { parseTyped } from '../i18n.js'

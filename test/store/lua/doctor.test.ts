@@ -1,8 +1,8 @@
 /** The doctor's scripts on their own: one reading of a dossier or queue, and compare-and-set repairs. */
 import t from 'tap'
 import { harness, key } from './harness.js'
-import { INSPECT, INSPECT_WEBHOOK, REPAIR_DOSSIER, REPAIR_GAUGE, REPAIR_ORPHAN, REPAIR_SEQ, REPAIR_UNMATCHED, REPAIR_WEBHOOK, REPAIR_WEBHOOK_INDEX } from '../../../src/doctor/scripts.js'
-import { INDEXES, RECORD_FIELDS } from '../../../src/doctor/structures.js'
+import { INSPECT, INSPECT_WEBHOOK, REPAIR_DOSSIER, REPAIR_GAUGE, REPAIR_ORPHAN, REPAIR_SEQ, REPAIR_UNMATCHED, REPAIR_WEBHOOK, REPAIR_WEBHOOK_INDEX } from '../../../src/services/doctor/scripts.js'
+import { INDEXES, RECORD_FIELDS } from '../../../src/services/doctor/structures.js'
 
 const h = harness(t)
 const d = key('d:civil:1')

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { harness, key } from './harness.js'
 import { INTAKE, ADMIN_CHANGE } from '../../../src/store/scripts-intake.js'
-import { statsKeysFor } from '../../../src/stats/stats-store.js'
+import { statsKeysFor } from '../../../src/store/stats/stats-store.js'
 import { lifecycleArgv } from '../../../src/store/lifecycle-store.js'
 
 const h = harness(t)

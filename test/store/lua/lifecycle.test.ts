@@ -4,8 +4,8 @@ import { harness, key } from './harness.js'
 import { APPLY_EVENT, DEADLINE, DISCARD, WEBHOOK_UNHOLD } from '../../../src/store/scripts-lifecycle.js'
 import { WEBHOOK_DONE, WEBHOOK_FAIL } from '../../../src/store/scripts-webhook.js'
 import { COMPACT } from '../../../src/store/scripts-compact.js'
-import { STATS_BUMP } from '../../../src/stats/scripts.js'
-import { statsKeysFor } from '../../../src/stats/stats-store.js'
+import { STATS_BUMP } from '../../../src/store/stats/scripts.js'
+import { statsKeysFor } from '../../../src/store/stats/stats-store.js'
 import { lifecycleArgv } from '../../../src/store/lifecycle-store.js'
 
 const h = harness(t)

@@ -1,0 +1,72 @@
+/** The dossier store and the job producers: every process has them, whatever its role. */
+import fp from 'fastify-plugin'
+import { DossierStore } from '../../store/dossier-store.js'
+import { JobQueues } from '../../queue/jobs.js'
+import { CircuitBreaker } from '../../adapters/portal/circuit-breaker.js'
+import { createRedis } from '../../store/redis/connection.js'
+import { ReplicaWait } from '../../store/redis/replica-wait.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: DossierStore
+    queues: JobQueues
+    breaker: CircuitBreaker
+  }
+}
+
+export default fp(async (app) => {
+  const c = app.config
+  let replicaWait: ReplicaWait | undefined
+  if (c.REDIS_WAIT_REPLICAS > 0) {
+    replicaWait = new ReplicaWait(() => {
+      const conn = createRedis(c, 'store', { lazyConnect: true })
+      conn.on('error', (err: Error) => { app.log.warn({ err: err.message }, 'redis connection error (replica wait)') })
+      return conn
+    }, c.REDIS_WAIT_REPLICAS, c.REDIS_WAIT_TIMEOUT_MS)
+    await replicaWait.connect()
+  }
+  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, unmatchedMax: c.UNMATCHED_MAX_PER_AGENCY, sequenceJump: c.CODE_SEQUENCE_FAILOVER_JUMP, ...(replicaWait === undefined ? {} : { replicaWait }) })
+  // The producer's connection is ours, not BullMQ's: requests fail fast while Redis is away (as
+  // BullMQ recommends for queues used in handlers), and shutdown can drop it even then.
+  const producer = createRedis(c, 'producer')
+  producer.on('error', (err) => { app.log.warn({ err: err.message }, 'queue connection error') })
+  const queues = new JobQueues(producer, c.QUEUE_PREFIX)
+  queues.delivery.on('error', (err) => { app.log.warn({ err: err.message }, 'queue error') })
+  queues.webhooks.on('error', (err) => { app.log.warn({ err: err.message }, 'queue error') })
+  const breaker = new CircuitBreaker(app.redis, store.keys.breaker(), {
+    threshold: c.BREAKER_FAILURE_THRESHOLD,
+    cooldownMs: c.BREAKER_COOLDOWN_MS,
+    maxCooldownMs: c.BREAKER_MAX_COOLDOWN_MS,
+    probeTimeoutMs: c.PORTAL_TIMEOUT_MS * 2
+  })
+  // Scripts that emit a webhook event tell which one became the head of its queue; its job is
+  // queued here. A job lost to a crash in between is re-queued by the webhook sweeper.
+  store.delivery.onWebhookHead = (agency, maHoSo, eventId) => {
+    queues.enqueueWebhook(agency, maHoSo, eventId).catch((err: Error) => { app.log.warn({ err: err.message, maHoSo }, 'webhook job not queued: the sweeper will') })
+  }
+  // What /metrics reads from Redis when scraped: the same fleet-wide values from every process.
+  app.metricsState.shared = {
+    outboxes: async () => {
+      const { depth, oldest } = await store.delivery.summary(await store.agencies())
+      return { depth, oldestAgeSeconds: oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000) }
+    },
+    queues: async () => {
+      const out: Array<{ queue: string, state: string, count: number }> = []
+      for (const q of [queues.delivery, queues.webhooks]) {
+        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized')
+        for (const [state, count] of Object.entries(counts)) out.push({ queue: q.name, state, count })
+      }
+      return out
+    },
+    breaker: async () => (await breaker.state()).state
+  }
+  app.decorate('store', store)
+  app.decorate('queues', queues)
+  app.decorate('breaker', breaker)
+  app.addHook('onClose', async () => {
+    await queues.close()
+    // With Redis unreachable a graceful QUIT cannot be sent: drop the connection instead.
+    await producer.quit().catch(() => { producer.disconnect() })
+    await replicaWait?.close()
+  })
+}, { name: 'store', dependencies: ['config', 'redis', 'metrics'] })

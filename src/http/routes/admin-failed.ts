@@ -1,0 +1,119 @@
+/**
+ * `GET /v1/admin/failed`: everything that waits for a person, in one list: portal deliveries that
+ * failed, webhook events that failed, dossiers held for review, online dossiers nobody was given,
+ * and callbacks for codes nobody here knows. Filtered, newest first, paginated with a cursor over
+ * every match (not a first page of each kind). Reasons are the gateway's classified codes with a
+ * message in Vietnamese and English, and the portal's or the receiver's own reply beside them.
+ */
+import type { FastifyInstance } from 'fastify'
+import { Type, type Static } from 'typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { decodePlace, encodePlace } from '../../domain/cursor.js'
+import { queryErrorReplies, rateLimitOf, readErrorReplies } from '../schemas.js'
+import { callerOf } from '../plugins/auth.js'
+import { may, type Client } from '../../domain/access.js'
+import { REASONS } from './failure-reasons.js'
+import { WAITING_KINDS, type WaitingKind } from '../../store/waiting-store.js'
+import { TOTAL_SCAN_MAX, countWaiting, pageWaiting, type WaitingQuery } from '../../store/waiting-scan.js'
+import { Item, KindSchema, itemsOf } from './admin-failed-items.js'
+
+type Kind = Static<typeof KindSchema>
+
+/** The admin's scope and the query's filters as one test of an entry's facts; none when nothing needs reading. */
+export function matcherOf (client: Client, q: { system?: string, commune?: string, procedure?: string, reason?: string }): WaitingQuery['match'] {
+  if (q.system === undefined && q.commune === undefined && q.procedure === undefined && q.reason === undefined && client.systems === undefined) return undefined
+  return (e, f) => (q.system === undefined || f.system === q.system) && (q.commune === undefined || f.commune === q.commune) &&
+    (q.procedure === undefined || f.procedure === q.procedure) && (q.reason === undefined || f.reason === q.reason) &&
+    // An admin limited to some systems sees theirs; a callback has no system yet: unrestricted admins only.
+    may(client, 'list', { agency: e.agency, system: f.system ?? null })
+}
+
+/** The kinds a query can match: callbacks carry no system, commune or procedure. */
+export function kindsOf (client: Client, q: { kind?: Kind, system?: string, commune?: string, procedure?: string }): WaitingKind[] {
+  return WAITING_KINDS.filter(k => (q.kind === undefined || q.kind === k) &&
+    (k !== 'callback' || (may(client, 'list', { system: null }) && q.system === undefined && q.commune === undefined && q.procedure === undefined)))
+}
+
+export default async function adminFailedRoutes (app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/failed', {
+    schema: {
+      tags: ['admin'],
+      summary: 'Everything that waits for a person, filtered and paginated',
+      querystring: Type.Object({
+        kind: Type.Optional(KindSchema),
+        system: Type.Optional(Type.String({ maxLength: 40 })),
+        province: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{1,5}$' })),
+        agency: Type.Optional(Type.String({ maxLength: 30 })),
+        commune: Type.Optional(Type.String({ pattern: '^\\d{5}$' })),
+        procedure: Type.Optional(Type.String({ maxLength: 50 })),
+        reason: Type.Optional(Type.String({ maxLength: 40, description: `a reason code: ${Object.keys(REASONS).join(', ')}` })),
+        from: Type.Optional(Type.String({ format: 'date-time' })),
+        to: Type.Optional(Type.String({ format: 'date-time' })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+        cursor: Type.Optional(Type.String({ maxLength: 500 }))
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          items: Type.Array(Item),
+          total: Type.Integer({ description: 'every match of the filter, on all pages' }),
+          totalIsLowerBound: Type.Optional(Type.Boolean({ description: `present when a filter on system, commune, procedure or reason (or the admin's systems) had more than ${TOTAL_SCAN_MAX} entries to look at: total counts those seen` })),
+          nextCursor: Type.Optional(Type.String())
+        }),
+        ...queryErrorReplies
+      }
+    },
+    config: { auth: { roles: ['viewer'] }, rateLimit: rateLimitOf(app) }
+  }, async (req) => {
+    const client = callerOf(req)
+    const q = req.query
+    const agencies = (await app.store.agencies()).filter(a => may(client, 'list', { agency: a }) &&
+      (q.agency === undefined || a === q.agency) && (q.province === undefined || a.endsWith(`.${q.province}`))).sort()
+    await app.store.waiting.upgrade(agencies)
+    const query: WaitingQuery = {
+      agencies,
+      kinds: kindsOf(client, q),
+      range: { ...(q.from === undefined ? {} : { min: Date.parse(q.from) }), ...(q.to === undefined ? {} : { max: Date.parse(q.to) }) }
+    }
+    const match = matcherOf(client, q)
+    if (match !== undefined) query.match = match
+    const cursor = q.cursor === undefined ? undefined : decodePlace(q.cursor)
+    const [{ page, next }, count] = await Promise.all([pageWaiting(app.store, query, cursor, q.limit ?? 100), countWaiting(app.store, query)])
+    const items = await itemsOf(app, page)
+    return {
+      items,
+      total: count.total,
+      ...(count.exact ? {} : { totalIsLowerBound: true }),
+      ...(next === undefined ? {} : { nextCursor: encodePlace(next) })
+    }
+  })
+
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/failed/counts', {
+    schema: {
+      tags: ['admin'],
+      summary: 'How many entries of each kind wait for a person (what the overview shows), without listing them',
+      description: 'One ZCOUNT per agency and kind. For an admin limited to some systems each entry\'s system must be looked at (a scan of small record fields, bounded: see totalIsLowerBound).',
+      response: {
+        200: Type.Object({
+          counts: Type.Record(Type.String(), Type.Integer()),
+          totalIsLowerBound: Type.Optional(Type.Boolean())
+        }),
+        ...readErrorReplies
+      }
+    },
+    config: { auth: { roles: ['viewer'] }, rateLimit: rateLimitOf(app) }
+  }, async (req) => {
+    const client = callerOf(req)
+    const agencies = (await app.store.agencies()).filter(a => may(client, 'list', { agency: a }))
+    await app.store.waiting.upgrade(agencies)
+    const match = matcherOf(client, {})
+    const counts: Record<string, number> = {}
+    let exact = true
+    for (const kind of WAITING_KINDS) {
+      const kinds = kindsOf(client, { kind })
+      const c = await countWaiting(app.store, { agencies, kinds, range: {}, ...(match === undefined ? {} : { match }) })
+      counts[kind] = c.total
+      exact &&= c.exact
+    }
+    return { counts, ...(exact ? {} : { totalIsLowerBound: true }) }
+  })
+}

@@ -1,0 +1,96 @@
+/**
+ * The statistics' keys and the standalone bump command. The counters share the agency's hash tag
+ * with its dossiers (src/store/keys.ts), so the scripts that change a dossier update them too.
+ */
+import { Keys } from '../keys.js'
+import type { Result, ChainableCommander } from 'ioredis'
+import type { RedisClient } from '../redis/connection.js'
+import { STATS_BUMP, STATS_KEY_COUNT } from './scripts.js'
+import { defineScripts } from '../lua-script.js'
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    ltStatsBump: (...args: Array<string | number | Buffer>) => Result<number, Context>
+  }
+}
+
+/** The agency's statistics prefix, as the store's key design names it (Keys.statsPrefix). */
+export function statsPrefix (keyPrefix: string, agency: string): string {
+  return new Keys(keyPrefix).statsPrefix(agency)
+}
+
+export const statsKeys = {
+  day: (sp: string, day: string): string => `${sp}:d:${day}`,
+  dayTotals: (sp: string, day: string): string => `${sp}:dt:${day}`,
+  month: (sp: string, month: string): string => `${sp}:m:${month}`,
+  monthTotals: (sp: string, month: string): string => `${sp}:mt:${month}`,
+  open: (sp: string): string => `${sp}:open`,
+  dims: (sp: string): string => `${sp}:dims`
+}
+
+/**
+ * The KEYS a script's stats-apply.lua may touch to apply `encoded` (`encodeBumps`), plus the buckets
+ * of `days` (a day the script itself may bump, e.g. the dossier's receipt day): dims, open, and
+ * each day's four buckets, padded to STATS_KEY_COUNT. One transition bumps at most two days (the
+ * receipt day, the day of the change); more is a programming error.
+ */
+export function statsKeysFor (sp: string, encoded: string, days: readonly string[] = []): string[] {
+  const all = new Set(days)
+  for (const entry of encoded === '' ? [] : encoded.split(';')) {
+    const day = entry.slice(0, entry.indexOf('|'))
+    if (day !== '') all.add(day)
+  }
+  if (all.size > (STATS_KEY_COUNT - 2) / 4) throw new RangeError(`bumps on more than two days: ${encoded}`)
+  const keys = [statsKeys.dims(sp), statsKeys.open(sp)]
+  for (const day of all) {
+    const month = day.slice(0, 7)
+    keys.push(statsKeys.day(sp, day), statsKeys.dayTotals(sp, day), statsKeys.month(sp, month), statsKeys.monthTotals(sp, month))
+  }
+  while (keys.length < STATS_KEY_COUNT) keys.push(statsKeys.dims(sp))
+  return keys
+}
+
+export function defineStatsCommands (redis: RedisClient): void {
+  if (typeof redis.ltStatsBump === 'function') return
+  defineScripts(redis, [STATS_BUMP])
+}
+
+export class StatsStore {
+  constructor (private readonly redis: RedisClient, readonly keyPrefix: string) {
+    defineStatsCommands(redis)
+  }
+
+  /**
+   * Applies encoded bumps (encodeBumps) under one agency and dims, as the write paths' scripts do:
+   * one script per two days of buckets (a script's KEYS hold two days), so bumps of a dossier's
+   * whole life may be given at once.
+   */
+  async bump (agency: string, dims: string, encoded: string): Promise<void> {
+    const p = this.redis.pipeline()
+    this.bumpIn(p, agency, dims, encoded)
+    for (const [err] of await p.exec() ?? []) if (err !== null) throw err
+  }
+
+  /** The same, queued on a pipeline (bulk loads). */
+  bumpIn (pipeline: ChainableCommander, agency: string, dims: string, encoded: string): void {
+    const sp = statsPrefix(this.keyPrefix, agency)
+    for (const part of twoDaysEach(encoded)) pipeline.ltStatsBump(...STATS_BUMP.argv({ stats: statsKeysFor(sp, part) }, { dims, encoded: part }))
+  }
+}
+
+/** `encoded` split into parts naming at most two days each (the gauge goes with the first). */
+function twoDaysEach (encoded: string): string[] {
+  const byDay = new Map<string, string[]>()
+  for (const entry of encoded === '' ? [] : encoded.split(';')) {
+    const day = entry.slice(0, entry.indexOf('|'))
+    byDay.set(day, [...(byDay.get(day) ?? []), entry])
+  }
+  const gauge = byDay.get('') ?? []
+  byDay.delete('')
+  const days = [...byDay.values()]
+  const parts: string[] = []
+  for (let i = 0; i < days.length || (i === 0 && gauge.length > 0); i += 2) {
+    parts.push([...(i === 0 ? gauge : []), ...(days[i] ?? []), ...(days[i + 1] ?? [])].join(';'))
+  }
+  return parts
+}
