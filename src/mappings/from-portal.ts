@@ -12,7 +12,7 @@ import { issue, type FieldIssue } from '../domain/errors.js'
 import { CanonicalInputBase, type CanonicalInput, type DocumentRef, type Fee, type Holder } from '../domain/canonical-dossier.js'
 import { hoSoIssues, type PortalHoSoInput } from './schemas/portal-hoso.js'
 import { compileSchema, schemaIssues } from './schemas/schema-issues.js'
-import { agencyOfCode } from '../store/keys.js'
+import { agencyOfCode } from '../domain/dossier-code.js'
 import { fromPortalDate } from '../domain/toolkit/dates.js'
 import { optional } from '../domain/toolkit/optional.js'
 

@@ -7,11 +7,11 @@
  * `GiayToKemTheo/TepTin[2]/@ten` (1-based, as XPath).
  */
 import { issue, type FieldIssue } from '../domain/errors.js'
-import type { ReviewItem, XNode } from './types.js'
+import type { ReviewItem } from '../domain/review.js'
+import type { XNode } from './xnode.js'
+import type { Conv } from '../domain/toolkit/conv.js'
 
-export type ConvResult<T> = { ok: true, value: T } | { ok: false, code: string, vi: string, en: string }
-/** A converter: a pure function from the sender's text to a canonical value. */
-export type Conv<T> = (raw: string) => ConvResult<T>
+export type { Conv, ConvResult } from '../domain/toolkit/conv.js'
 
 interface Sink { issues: FieldIssue[], reviews: ReviewItem[] }
 

@@ -3,7 +3,8 @@
  * docs/canonical-dossier.md. Empty optional fields are omitted, never null (protocol rule).
  */
 import type { CanonicalDossier } from '../domain/canonical-dossier.js'
-import type { PendingStep } from '../store/dossier-store.js'
+import type { PendingStep } from '../domain/status-step.js'
+import { STATUS_LABELS } from '../domain/lifecycle/status-machine.js'
 import { toPortalDate } from '../domain/toolkit/dates.js'
 
 export interface PortalDocument {
@@ -77,18 +78,8 @@ const HOLDER_KIND = { citizen: '1', enterprise: '2', agency: '3', organisation: 
 const ID_TYPE: Record<string, string | undefined> = { cccd: '1', cmnd: '2', enterprise: '3' }
 const FEE_WHEN = { intake: '1', supplement: '2', return: '4' } as const
 
-export const STATUS_LABELS: Record<string, { vi: string, en: string }> = {
-  1: { vi: 'Mới đăng ký', en: 'newly submitted' },
-  2: { vi: 'Được tiếp nhận', en: 'received' },
-  3: { vi: 'Không được tiếp nhận', en: 'refused at intake' },
-  4: { vi: 'Đang xử lý', en: 'being processed' },
-  5: { vi: 'Yêu cầu bổ sung giấy tờ', en: 'supplement requested' },
-  6: { vi: 'Yêu cầu thực hiện nghĩa vụ tài chính', en: 'payment requested' },
-  7: { vi: 'Công dân yêu cầu rút hồ sơ', en: 'withdrawn by the applicant' },
-  8: { vi: 'Dừng xử lý', en: 'processing stopped' },
-  9: { vi: 'Đã xử lý xong', en: 'processed, result ready' },
-  10: { vi: 'Đã trả kết quả', en: 'result returned' }
-}
+// The labels are the status machine's (src/domain); re-exported for the mapping's readers.
+export { STATUS_LABELS }
 
 function put<T extends object, K extends keyof T> (o: T, k: K, v: T[K] | undefined): void {
   if (v !== undefined && v !== '') o[k] = v

@@ -10,26 +10,9 @@ import type { AdminUnits } from '../domain/admin-units/index.js'
 
 export type SourceFormat = 'json' | 'xml' | 'soap'
 
-/** A parsed XML element, namespace prefixes removed (the adapter checks the namespace URI). */
-export interface XNode {
-  name: string
-  attrs: Record<string, string>
-  /** Concatenated character data (text and CDATA) directly inside this element. */
-  text: string
-  children: XNode[]
-}
-
-/** A commune the mapping could not settle on its own: the dossier is held for an admin. */
-export interface ReviewItem {
-  code: 'COMMUNE_SPLIT'
-  /** Sender-term path of the field that needs a decision. */
-  field: string
-  /** The canonical field the decision fills, e.g. `agency.communeCode`. */
-  target: string
-  oldCode: string
-  candidates: Array<{ code: string, name: string }>
-  message: { vi: string, en: string }
-}
+export type { XNode } from './xnode.js'
+import type { ReviewItem } from '../domain/review.js'
+export type { ReviewItem }
 
 export interface MapContext {
   adminUnits: AdminUnits

@@ -6,7 +6,7 @@
 import type { Result } from 'ioredis'
 import type { RedisClient } from './redis/connection.js'
 import type { CanonicalInput, Provenance } from '../domain/canonical-dossier.js'
-import type { ReviewItem } from '../mappings/types.js'
+import type { ReviewItem } from '../domain/review.js'
 import { Keys, agencyOfCode, sourceRef, type IndexedState } from './keys.js'
 import { CorruptRecordError, parseDossier, type Attempt, type IntakeArgs, type IntakeOutcome, type RawPayload, type Resolution, type StoredDossier, type SyncState } from './records.js'
 import { decodeRaw, encodeDoc } from './codec.js'

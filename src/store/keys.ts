@@ -132,8 +132,5 @@ export function parseRef (ref: string): { system: string, sourceId: string } {
   return { system: ref.slice(0, i), sourceId: ref.slice(i + 1) }
 }
 
-const CODE = /^(.+)-(\d{6})-(\d{5})$/
-/** The agency code embedded in a MaHoSo (`<agency>-<yyMMdd>-<seq>`), or undefined. */
-export function agencyOfCode (maHoSo: string): string | undefined {
-  return CODE.exec(maHoSo)?.[1]
-}
+// A pure rule of the code's format, in src/domain; re-exported for the store's readers.
+export { agencyOfCode } from '../domain/dossier-code.js'

@@ -6,7 +6,7 @@
 import type { RedisClient } from './redis/connection.js'
 import type { Keys } from './keys.js'
 import type { HistoryEntry, PendingStep, SyncState } from './records.js'
-import type { Lifecycle } from '../services/lifecycle/events.js'
+import type { Lifecycle } from '../domain/lifecycle/schemas.js'
 import { isoFromEpoch } from '../domain/toolkit/dates.js'
 import type { ArgsOf, KeysOf } from './lua-script.js'
 import { APPLY_EVENT, DEADLINE } from './scripts-lifecycle.js'

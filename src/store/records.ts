@@ -1,8 +1,9 @@
 /** The stored shapes of the dossier store, and their (de)serialisation. */
 import type { CanonicalDossier, CanonicalInput, Provenance } from '../domain/canonical-dossier.js'
-import type { ReviewItem } from '../mappings/types.js'
+import type { ReviewItem } from '../domain/review.js'
 import { parseRef } from './keys.js'
-import { withLifecycle, type Lifecycle } from '../services/lifecycle/events.js'
+import type { Lifecycle } from '../domain/lifecycle/schemas.js'
+import { withLifecycle } from '../domain/lifecycle/overlay.js'
 import { decodeDoc, type RawPayload } from './codec.js'
 import { isoFromEpoch } from '../domain/toolkit/dates.js'
 
@@ -11,8 +12,8 @@ export type SyncState = 'pending' | 'delivered' | 'failed' | 'needs-review' | 'u
 /** `stale`: a late resend of a state the dossier has moved past: recorded, nothing changed. */
 export type IntakeOutcome = 'new' | 'updated' | 'duplicate' | 'stale'
 
-/** A status change waiting to be pushed to the portal as a TienDo step; `id` rises per dossier. */
-export interface PendingStep { id?: number, status: string, at: string, step?: CanonicalInput['step'] }
+import type { PendingStep } from '../domain/status-step.js'
+export type { PendingStep }
 
 /** An admin's decision on a review item, re-applied when the sender sends the same data again. */
 export interface Resolution { target: string, oldCode: string, code: string }

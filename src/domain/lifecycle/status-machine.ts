@@ -8,8 +8,21 @@
  * The table and the reasons for each move are in docs/lifecycle.md.
  */
 import { InputError } from '../errors.js'
-import { STATUS_LABELS } from '../../mappings/to-portal.js'
 import type { StatusCode } from '../canonical-dossier.js'
+
+/** The portal's names of its ten status codes (portal-protocol.md), in both languages. */
+export const STATUS_LABELS: Record<string, { vi: string, en: string }> = {
+  1: { vi: 'Mới đăng ký', en: 'newly submitted' },
+  2: { vi: 'Được tiếp nhận', en: 'received' },
+  3: { vi: 'Không được tiếp nhận', en: 'refused at intake' },
+  4: { vi: 'Đang xử lý', en: 'being processed' },
+  5: { vi: 'Yêu cầu bổ sung giấy tờ', en: 'supplement requested' },
+  6: { vi: 'Yêu cầu thực hiện nghĩa vụ tài chính', en: 'payment requested' },
+  7: { vi: 'Công dân yêu cầu rút hồ sơ', en: 'withdrawn by the applicant' },
+  8: { vi: 'Dừng xử lý', en: 'processing stopped' },
+  9: { vi: 'Đã xử lý xong', en: 'processed, result ready' },
+  10: { vi: 'Đã trả kết quả', en: 'result returned' }
+}
 
 export const STATUS_CODES: readonly StatusCode[] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']
 

@@ -2,7 +2,7 @@
  * Code tables and code-shaped identifiers. The values a sender may use are listed in the
  * refusal, so that the officer who typed a wrong one sees the right ones.
  */
-import type { Conv, ConvResult } from '../../mappings/reader.js'
+import type { Conv, ConvResult } from './conv.js'
 
 /** Longest list of allowed values spelled out in a message; longer tables are cut short. */
 const MAX_LISTED = 30

@@ -3,7 +3,7 @@
  * saving since 1975), whatever the notation; the gateway keeps ISO 8601 with an explicit
  * `+07:00` and the portal wants `yyyyMMddHHmmss` in that same local time.
  */
-import type { Conv, ConvResult } from '../../mappings/reader.js'
+import type { Conv, ConvResult } from './conv.js'
 
 const LOCAL_OFFSET_MIN = 7 * 60
 const MINUTE_MS = 60_000

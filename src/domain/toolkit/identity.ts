@@ -7,7 +7,7 @@
  * code before 1 July 2025, `001` Hà Nội … `096` Cà Mau), 1 for century and sex, 2 for the last
  * digits of the birth year, 6 random.
  */
-import type { Conv, ConvResult } from '../../mappings/reader.js'
+import type { Conv, ConvResult } from './conv.js'
 
 export type Gender = 'male' | 'female'
 

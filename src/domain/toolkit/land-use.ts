@@ -14,7 +14,7 @@
  * they are accepted and marked `current: false`, with the code that replaced them where the
  * replacement is one-to-one. Whether to accept them is a choice `landUsePurpose` exposes.
  */
-import type { Conv } from '../../mappings/reader.js'
+import type { Conv } from './conv.js'
 import { echo } from './codes.js'
 
 export type LandGroup = 'agricultural' | 'non-agricultural' | 'unused'

@@ -12,7 +12,7 @@
  *   ambiguous and each converter settles it its own way, see `decimal` and `vnd`;
  * - spaces (also no-break and thin spaces) may group thousands (`1 250 000`).
  */
-import type { Conv, ConvResult } from '../../mappings/reader.js'
+import type { Conv, ConvResult } from './conv.js'
 
 interface Parsed { negative: boolean, int: string, frac: string }
 

@@ -6,7 +6,7 @@
  * as the retired 11-digit 01x mobile numbers, is refused rather than rewritten: converting an
  * old number is a guess about which network renumbered it.
  */
-import type { Conv } from '../../mappings/reader.js'
+import type { Conv } from './conv.js'
 
 const SEPARATORS = /[\s.\-()/\u00A0]/g
 

@@ -6,7 +6,7 @@
  * character outside the Basic Multilingual Plane, some chữ Nôm, counts as two), and as the
  * canonical schema's `maxLength` does (ajv with `unicode: false`, schema-issues.ts).
  */
-import type { Conv, ConvResult } from '../../mappings/reader.js'
+import type { Conv, ConvResult } from './conv.js'
 
 // Invisible format characters with no meaning in Vietnamese text: zero-width space and
 // (non-)joiner, word joiner, soft hyphen. Removed so that two spellings of a name compare equal.

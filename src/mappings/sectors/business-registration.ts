@@ -37,9 +37,10 @@ import type { CanonicalInput, DocumentRef, Fee, Holder, StatusCode } from '../..
 import type { Reader } from '../reader.js'
 import type { MapContext, SectorMapping, SectorWords } from '../types.js'
 import {
-  agencyCode, birthDate, booleanFlag, cccd, communeCode, dateTime, decimal, email, enterpriseCode, pattern, sourceId,
+  agencyCode, birthDate, booleanFlag, cccd, dateTime, decimal, email, enterpriseCode, pattern, sourceId,
   personName, phone, procedureCode, table, text, vnd, type Gender, optional
 } from '../../domain/toolkit/index.js'
+import { communeCode } from '../communes.js'
 
 // Each legal form with the wording of a summary when the procedure name is not sent.
 const LEGAL_FORM = table('loaiHinh', {

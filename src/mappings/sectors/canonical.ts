@@ -20,9 +20,9 @@ import type { AdminUnits } from '../../domain/admin-units/index.js'
 import type { Conv, Reader } from '../reader.js'
 import type { MapContext, SectorMapping } from '../types.js'
 import {
-  agencyCode, cccd, cmnd, communeCode, email, enterpriseCode, isoBirthDate, isoDateTime, legacyCommune,
-  legacyCommuneCode, personName, phone, procedureCode, socialInsuranceNumber, sourceId, text, type Gender
+  agencyCode, cccd, cmnd, email, enterpriseCode, isoBirthDate, isoDateTime, personName, phone, procedureCode, socialInsuranceNumber, sourceId, text, type Gender
 } from '../../domain/toolkit/index.js'
+import { communeCode, legacyCommune, legacyCommuneCode } from '../communes.js'
 
 type Obj = Record<string, unknown>
 

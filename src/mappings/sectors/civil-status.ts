@@ -8,9 +8,10 @@ import type { CanonicalInput, DocumentRef, Fee, StatusCode } from '../../domain/
 import type { Reader } from '../reader.js'
 import type { MapContext, SectorMapping } from '../types.js'
 import {
-  agencyCode, birthDate, booleanFlag, cccd, cmnd, communeCode, dateTime, email, personName, phone,
+  agencyCode, birthDate, booleanFlag, cccd, cmnd, dateTime, email, personName, phone,
   procedureCode, table, text, vnd, type Gender, optional
 } from '../../domain/toolkit/index.js'
+import { communeCode } from '../communes.js'
 
 const KIND = table('loaiViec', {
   KHAI_SINH: { vi: 'Đăng ký khai sinh', subject: 'treEm' },

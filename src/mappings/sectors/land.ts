@@ -25,9 +25,10 @@ import type { AdminUnits } from '../../domain/admin-units/index.js'
 import type { Conv, Reader } from '../reader.js'
 import type { MapContext, SectorMapping } from '../types.js'
 import {
-  agencyCode, birthDate, booleanFlag, cccd, cmnd, communeCode, dateTime, decimal, email, enterpriseCode,
-  landUsePurpose, legacyCommune, pattern, personName, phone, procedureCode, sourceId, table, text, vnd, optional
+  agencyCode, birthDate, booleanFlag, cccd, cmnd, dateTime, decimal, email, enterpriseCode,
+  landUsePurpose, pattern, personName, phone, procedureCode, sourceId, table, text, vnd, optional
 } from '../../domain/toolkit/index.js'
+import { communeCode, legacyCommune } from '../communes.js'
 
 const CHANNEL = table<CanonicalInput['channel']>('HinhThucNop', { TrucTiep: 'in-person', TrucTuyen: 'online', BuuChinh: 'postal' } as const)
 const STATUS = table<StatusCode>('TrangThai', {

@@ -19,9 +19,10 @@ import type { CanonicalInput, Holder, StatusCode } from '../../domain/canonical-
 import type { Reader } from '../reader.js'
 import type { MapContext, SectorMapping } from '../types.js'
 import {
-  agencyCode, birthDate, cccd, communeCode, dateTime, email, personName, sourceId, phone, procedureCode,
+  agencyCode, birthDate, cccd, dateTime, email, personName, sourceId, phone, procedureCode,
   socialInsuranceNumber, table, text, truncate, type Gender, optional
 } from '../../domain/toolkit/index.js'
+import { communeCode } from '../communes.js'
 
 const CHANNEL = table<CanonicalInput['channel']>('KenhNop', { TT: 'in-person', DVC: 'online', BCCI: 'postal' } as const, { caseInsensitive: true })
 const STATUS = table<StatusCode>('TrangThai', { 1: '2', 2: '4', 3: '5', 4: '9', 5: '10', 6: '3' } as const)
