@@ -18,37 +18,9 @@
  */
 import xml2js from 'xml2js'
 import { Errors, GatewayError } from '../domain/errors.js'
-import type { XElement, XmlDocument, XmlLimits } from './xml.js'
+import type { SaxAttr, SaxParser, XElement, XmlDocument, XmlLimits } from './xml-types.js'
 import { checkCharacters, installWellFormedness } from './xml-wellformed.js'
 import { firstInvalidUtf8 } from './utf8.js'
-
-/** A sax attribute in xmlns mode. `uri` is whatever sax's prefix lookup found, not always a string. */
-export interface SaxAttr { name: string, value: string, prefix: string, local: string, uri: unknown }
-interface SaxTag { name: string, prefix: string, local: string, uri: unknown, attributes: Record<string, SaxAttr> }
-
-/** The parts of sax's parser that xml2js 0.6 drives and that we hook. */
-export interface SaxParser {
-  write: (chunk: string) => SaxParser
-  close: () => SaxParser
-  attribList: unknown[]
-  /** Offset in the document just past the `<` of the markup being read or just read. */
-  startTagPosition: number
-  /** Offset in the document just past the last character read. */
-  position: number
-  onopentagstart?: (tag: { name: string }) => void
-  onattribute?: (attr: SaxAttr) => void
-  onopentag: (tag: SaxTag) => void
-  onclosetag: (name: string) => void
-  ontext: (text: string) => void
-  oncdata: (text: string) => void
-  onopencdata?: () => void
-  onclosecdata?: () => void
-  oncomment?: (text: string) => void
-  ondoctype?: (body: string) => void
-  onprocessinginstruction?: (pi: { name: string, body: string }) => void
-  onsgmldeclaration?: (body: string) => void
-  onerror: (err: Error) => void
-}
 
 /** An element as xml2js builds it with the options below. */
 interface X2jNode {
@@ -256,3 +228,5 @@ function toElement (node: X2jNode): XElement {
 function clip (s: string): string {
   return s.length > 200 ? `…${s.slice(-199)}` : s
 }
+
+export type { SaxAttr, SaxParser } from './xml-types.js'

@@ -7,7 +7,7 @@ import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
 import { Errors, GatewayError, InputError, type Message } from '../domain/errors.js'
-import type { XElement, XmlDocument, XmlLimits } from './xml.js'
+import type { XElement, XmlDocument, XmlLimits } from './xml-types.js'
 
 export type WorkerReply =
   | { ok: true, doc: XmlDocument }

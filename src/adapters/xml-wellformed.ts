@@ -16,7 +16,7 @@
  * read, using the position sax keeps, so each character is looked at a bounded number of times.
  */
 import { Errors } from '../domain/errors.js'
-import type { SaxAttr, SaxParser } from './xml-parse.js'
+import type { SaxAttr, SaxParser } from './xml-types.js'
 
 // Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u

@@ -7,24 +7,9 @@
  * otherwise stall every other request on the event loop (see bench/xml-parse.ts).
  */
 import { Errors } from '../domain/errors.js'
-import type { XNode } from '../mappings/types.js'
+import type { XmlDocument, XmlLimits } from './xml-types.js'
 import { parseXmlSync } from './xml-parse.js'
 import { parseInPool } from './xml-pool.js'
-
-export interface XmlLimits {
-  /** Size of the body in UTF-8 bytes. */
-  maxBytes: number
-  /** Nesting of elements; the root is depth 1. */
-  maxDepth: number
-  /** Elements in the whole document. */
-  maxNodes: number
-  /** Attributes on one element, namespace declarations included. */
-  maxAttributes: number
-  /** Characters of text (text and CDATA together) directly in one element, and of one attribute value. */
-  maxTextLength: number
-  /** Bodies larger than this many bytes are parsed in a worker thread; absent: never. */
-  offloadAboveBytes?: number
-}
 
 export const defaultXmlLimits: Readonly<XmlLimits> = Object.freeze({
   maxBytes: 2 * 1024 * 1024,
@@ -49,18 +34,6 @@ export function xmlLimitsFrom (c: { BODY_LIMIT_BYTES: number, XML_MAX_DEPTH: num
   }
 }
 
-/** An element with its namespace URI kept (`''` when it has none), so adapters can check it. */
-export interface XElement extends XNode {
-  ns: string
-  children: XElement[]
-}
-
-export interface XmlDocument {
-  root: XElement
-  /** Namespace URI of the root element; undefined when it has none. */
-  namespace: string | undefined
-}
-
 /**
  * Parses a UTF-8 XML body. Every refusal is an `InputError` (400): `BAD_XML`,
  * `XML_FORBIDDEN_CONSTRUCT` or `XML_LIMIT_EXCEEDED`. Through the pool, a full queue is
@@ -77,4 +50,5 @@ export async function parseXml (input: string | Uint8Array, limits: XmlLimits = 
 }
 
 export { parseXmlSync } from './xml-parse.js'
+export type { XElement, XmlDocument, XmlLimits } from './xml-types.js'
 export { closeXmlPool, xmlPoolThreads } from './xml-pool.js'

@@ -19,7 +19,7 @@
  * naming the old commune would "match" the new one; and many new communes are named after the
  * old district, which addresses also name, often without its type word.
  */
-import type { Commune } from './index.js'
+import type { Commune } from './types.js'
 
 export interface MatchOptions {
   /**

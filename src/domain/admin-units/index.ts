@@ -10,12 +10,12 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { matchByAddress, type MatchOptions } from './address-match.js'
+import type { Commune, Province } from './types.js'
 import { parseCurrent, parseLegacy, type LegacyCommuneRecord } from './raw-data.js'
 
 export type { MatchOptions } from './address-match.js'
 
-export interface Province { code: string, name: string, fullName: string }
-export interface Commune { code: string, name: string, fullName: string, provinceCode: string }
+export type { Commune, Province } from './types.js'
 
 /** An old commune as the legacy map names it. */
 export interface LegacyCommuneInfo {

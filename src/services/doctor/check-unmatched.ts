@@ -12,8 +12,7 @@ import type { DoctorContext } from './context.js'
 import { listSlices, pairBatches } from './scan.js'
 import { REPAIR_UNMATCHED } from './scripts.js'
 
-/** UNMATCHED_MAX_PER_AGENCY's default (src/config.ts): the cap when the caller names none. */
-export const UNMATCHED_CAP = 10_000
+export { UNMATCHED_CAP } from './types.js'
 
 function parsed (s: string): { at: number, id: string } | undefined {
   try {

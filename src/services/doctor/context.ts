@@ -3,8 +3,7 @@ import type { RedisClient } from '../../store/redis/connection.js'
 import { Keys } from '../../store/keys.js'
 import { AuditStore } from '../../store/audit-store.js'
 import { valuesOf, execEach, type Command, type Reply } from '../../store/redis/by-slot.js'
-import type { Drift, DoctorOptions, DoctorReport } from './types.js'
-import { UNMATCHED_CAP } from './check-unmatched.js'
+import { UNMATCHED_CAP, type Drift, type DoctorOptions, type DoctorReport } from './types.js'
 
 export class DoctorContext {
   readonly keys: Keys

@@ -66,3 +66,6 @@ export interface DoctorReport {
   notices: string[]
   ms: number
 }
+
+/** UNMATCHED_MAX_PER_AGENCY's default (src/config.ts): the cap when the caller names none. */
+export const UNMATCHED_CAP = 10_000
