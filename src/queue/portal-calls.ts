@@ -13,7 +13,7 @@ import type { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
 import type { Attempt, Fence, StoredDossier } from '../store/dossier-store.js'
 import type { DeliveryStore } from '../store/delivery-store.js'
 import { isoFromEpoch } from '../domain/toolkit/dates.js'
-import { portalCodeLabel, type Metrics } from '../http/plugins/metrics.js'
+import { portalCodeLabel, type Metrics } from '../adapters/metrics.js'
 
 export class TransientFailure extends Error {
   readonly code: string

@@ -14,7 +14,7 @@ import type { DossierStore } from '../store/dossier-store.js'
 import { toPortalHoSo, toPortalTienDo, type PortalHoSo, type PortalTienDo } from '../mappings/to-portal.js'
 import { BatchTooLarge, TransientFailure, type CallContext, type PortalCalls } from './portal-calls.js'
 import { identityDifferences, sameContent } from './code-identity.js'
-import type { Metrics } from '../http/plugins/metrics.js'
+import type { Metrics } from '../adapters/metrics.js'
 
 export { TransientFailure } from './portal-calls.js'
 export type SyncContext = CallContext

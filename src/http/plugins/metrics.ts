@@ -9,26 +9,10 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { portalCodeLabel, type Metrics } from '../../adapters/metrics.js'
 
-export interface Metrics {
-  registry: Registry
-  /** Dossiers taken in, by system and outcome (new, updated, duplicate, stale). */
-  intake: Counter<'system' | 'outcome'>
-  /** Intake requests refused, by system and HTTP status. */
-  intakeRefused: Counter<'system' | 'status'>
-  /** From the intake that made a change to the portal's acknowledgement of all of it. */
-  deliveryLatency: Histogram
-  /** Dossiers that failed for good, by reason code. */
-  deliveryFailed: Counter<'reason'>
-  /** Portal replies by operation and error_code (or the transport's HTTP status). */
-  portalReplies: Counter<'operation' | 'code'>
-  /** Callbacks refused before they could take effect: unsigned, forged or stale. */
-  callbacksRefused: Counter<'reason'>
-  /** Callbacks taken in, by type and what they did. */
-  callbacks: Counter<'type' | 'result'>
-  /** Webhook delivery attempts, by event type, receiving client and outcome. */
-  webhookAttempts: Counter<'type' | 'client' | 'outcome'>
-}
+export type { Metrics }
+export { portalCodeLabel }
 
 /** What the scrape-time gauges read; set once the resources exist. */
 export interface SharedState {
@@ -39,12 +23,6 @@ export interface SharedState {
 
 declare module 'fastify' {
   interface FastifyInstance { metrics: Metrics, metricsState: { shared?: SharedState } }
-}
-
-const PORTAL_CODES = new Set(['0', '-1', '-3', '-4', '99', '401'])
-/** A portal code as a label: one of the protocol's, else `other` (a bounded label set). */
-export function portalCodeLabel (code: string): string {
-  return PORTAL_CODES.has(code) ? code : 'other'
 }
 
 const BREAKER = { closed: 0, 'half-open': 1, open: 2 } as Record<string, number>
