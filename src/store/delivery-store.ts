@@ -27,14 +27,20 @@ export class FencedError extends Error {
 
 export type Claim = { ok: true } | { ok: false, busyUntil?: number }
 
-/** Told of each webhook event that became the head of its dossier's queue: a job must send it. */
-export type WebhookHeadListener = (agency: string, maHoSo: string, eventId: string) => void
+/**
+ * Told of each webhook event that became the head of its dossier's queue: a job must send it.
+ * Given to the store when it is built (queue/webhook-heads.ts queues the job), never assigned
+ * afterwards; the webhook sweeper covers a head whose job was lost.
+ */
+export interface WebhookHeads {
+  moved: (agency: string, maHoSo: string, eventId: string) => void
+}
+
+/** A process that queues no jobs (the CLI, the doctor, tests of the store alone). */
+export const IGNORE_WEBHOOK_HEADS: WebhookHeads = { moved: () => {} }
 
 export class DeliveryStore {
-  /** Set by the process that queues jobs; the webhook sweeper covers a head whose job was lost. */
-  onWebhookHead: WebhookHeadListener = () => {}
-
-  constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}
+  constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number, private readonly heads: WebhookHeads = IGNORE_WEBHOOK_HEADS) {}
 
   async claim (agency: string, jobId: string, token: string, leaseMs: number, ttlMs: number, now = Date.now()): Promise<Claim> {
     const [ok, lease] = await this.redis.ltClaim(...CLAIM.argv({ owner: this.keys.flushOwner(agency) }, { jobId, token, now, leaseMs, ttlMs }))
@@ -187,7 +193,7 @@ export class DeliveryStore {
     if (out.some(([state]) => state === 'fenced')) throw new FencedError(f.agency)
     out.forEach(([, head], i) => {
       const code = acks[i]?.maHoSo
-      if (head !== '' && code !== undefined) this.onWebhookHead(f.agency, code, head)
+      if (head !== '' && code !== undefined) this.heads.moved(f.agency, code, head)
     })
     return out.map(([state]) => state)
   }
@@ -209,7 +215,7 @@ export class DeliveryStore {
       whActive: this.keys.webhookActive(f.agency)
     }, { ref, failureJson: JSON.stringify(failure), token: f.token, code: maHoSo ?? '', timestamp: new Date().toISOString(), failedAt: epochOf(failure.at) }))
     if (r === -1) throw new FencedError(f.agency)
-    if (head !== '' && maHoSo !== undefined) this.onWebhookHead(f.agency, maHoSo, head)
+    if (head !== '' && maHoSo !== undefined) this.heads.moved(f.agency, maHoSo, head)
     return r === 1
   }
 }

@@ -21,7 +21,7 @@ import { AuditStore } from './audit-store.js'
 import { ReplayStore } from './replay-store.js'
 import { PortalStore } from './portal-store.js'
 import { WebhookStore } from './webhook-store.js'
-import { DeliveryStore } from './delivery-store.js'
+import { DeliveryStore, type WebhookHeads } from './delivery-store.js'
 import { CompactStore } from './compact-store.js'
 import { WaitingStore } from './waiting-store.js'
 import { Errors } from '../domain/errors.js'
@@ -118,13 +118,13 @@ export class DossierStore {
   private readonly sequenceJump: number
 
   /** With `replicaWait`, intake and the workers wait for the replicas (REDIS_WAIT_REPLICAS): `replicated`. */
-  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait, sequenceJump?: number, unmatchedMax?: number }) {
+  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait, sequenceJump?: number, unmatchedMax?: number, webhookHeads?: WebhookHeads }) {
     defineCommands(redis)
     this.replicaWait = opts.replicaWait
     this.sequenceJump = opts.sequenceJump ?? DEFAULT_SEQUENCE_JUMP
     this.keys = new Keys(opts.prefix)
     this.retentionMs = opts.retentionDays * 86_400_000
-    this.delivery = new DeliveryStore(redis, this.keys, this.retentionMs)
+    this.delivery = new DeliveryStore(redis, this.keys, this.retentionMs, opts.webhookHeads)
     this.portal = new PortalStore(redis, this.keys, this.retentionMs, async (a) => { await this.noteAgency(a) }, opts.unmatchedMax)
     this.webhooks = new WebhookStore(redis, this.keys, this.retentionMs)
     this.lifecycle = new LifecycleStore(redis, this.keys, this.retentionMs)

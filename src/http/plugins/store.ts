@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin'
 import { DossierStore } from '../../store/dossier-store.js'
 import { JobQueues } from '../../queue/jobs.js'
+import { queueWebhookHeads } from '../../queue/webhook-heads.js'
 import { CircuitBreaker } from '../../adapters/portal/circuit-breaker.js'
 import { createRedis } from '../../store/redis/connection.js'
 import { ReplicaWait } from '../../store/redis/replica-wait.js'
@@ -25,7 +26,6 @@ export default fp(async (app) => {
     }, c.REDIS_WAIT_REPLICAS, c.REDIS_WAIT_TIMEOUT_MS)
     await replicaWait.connect()
   }
-  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, unmatchedMax: c.UNMATCHED_MAX_PER_AGENCY, sequenceJump: c.CODE_SEQUENCE_FAILOVER_JUMP, ...(replicaWait === undefined ? {} : { replicaWait }) })
   // The producer's connection is ours, not BullMQ's: requests fail fast while Redis is away (as
   // BullMQ recommends for queues used in handlers), and shutdown can drop it even then.
   const producer = createRedis(c, 'producer')
@@ -33,17 +33,16 @@ export default fp(async (app) => {
   const queues = new JobQueues(producer, c.QUEUE_PREFIX)
   queues.delivery.on('error', (err) => { app.log.warn({ err: err.message }, 'queue error') })
   queues.webhooks.on('error', (err) => { app.log.warn({ err: err.message }, 'queue error') })
+  // Scripts that emit a webhook event tell which one became the head of its queue; its job is
+  // queued by the webhooks' listener, given to the store as it is built.
+  const webhookHeads = queueWebhookHeads(queues, (fields, msg) => { app.log.warn(fields, msg) })
+  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, unmatchedMax: c.UNMATCHED_MAX_PER_AGENCY, sequenceJump: c.CODE_SEQUENCE_FAILOVER_JUMP, webhookHeads, ...(replicaWait === undefined ? {} : { replicaWait }) })
   const breaker = new CircuitBreaker(app.redis, store.keys.breaker(), {
     threshold: c.BREAKER_FAILURE_THRESHOLD,
     cooldownMs: c.BREAKER_COOLDOWN_MS,
     maxCooldownMs: c.BREAKER_MAX_COOLDOWN_MS,
     probeTimeoutMs: c.PORTAL_TIMEOUT_MS * 2
   })
-  // Scripts that emit a webhook event tell which one became the head of its queue; its job is
-  // queued here. A job lost to a crash in between is re-queued by the webhook sweeper.
-  store.delivery.onWebhookHead = (agency, maHoSo, eventId) => {
-    queues.enqueueWebhook(agency, maHoSo, eventId).catch((err: Error) => { app.log.warn({ err: err.message, maHoSo }, 'webhook job not queued: the sweeper will') })
-  }
   // What /metrics reads from Redis when scraped: the same fleet-wide values from every process.
   app.metricsState.shared = {
     outboxes: async () => {
