@@ -16,7 +16,7 @@ const JSON_TYPES = ['application/json']
 const XML_TYPES = ['application/xml', 'text/xml']
 const SOAP_TYPES = ['text/xml', 'application/soap+xml']
 
-// Two levels up from src/http/plugins, three from the compiled dist/src/http/plugins.
+// Three levels up from src/http/plugins, four from the compiled dist/src/http/plugins.
 const fixturesDir = ['../../../fixtures/', '../../../../fixtures/'].map(p => new URL(p, import.meta.url)).find(u => existsSync(u))
 
 /** The sample a system's fixtures hold (fixtures/<system>/sample.input.*), if this install has them. */

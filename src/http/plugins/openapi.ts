@@ -13,7 +13,7 @@ import type { SectorMapping } from '../../mappings/types.js'
 import { PORTAL_SECURITY_SCHEMES, describeBodies } from './openapi-bodies.js'
 import { securityOf, type RouteAuth } from './auth.js'
 
-// Two levels up from src/http/plugins, three from the compiled dist/src/http/plugins.
+// Three levels up from src/http/plugins, four from the compiled dist/src/http/plugins.
 const pkgUrl = ['../../../package.json', '../../../../package.json'].map(p => new URL(p, import.meta.url)).find(u => existsSync(u))
 const pkg = (pkgUrl === undefined ? { version: '0.0.0' } : JSON.parse(readFileSync(pkgUrl, 'utf8'))) as { version: string }
 
