@@ -13,7 +13,7 @@
  */
 import type { RedisClient } from './redis/connection.js'
 import type { Keys } from './keys.js'
-import { pageIndex, type IndexRange } from './sorted-index.js'
+import { countMatches, pageIndex, pageOfMatches, type IndexRange } from './sorted-index.js'
 import { valuesOf, type Command } from './redis/by-slot.js'
 import { decodeRouting, type SyncState } from './records.js'
 import { agencyOfCode, parseRef, sourceRef } from './keys.js'
@@ -111,17 +111,7 @@ async function * examine (store: IndexCtx, q: ListQuery, cursor: Place | undefin
 
 /** One page after `cursor`, and where the next starts (absent: no more). */
 export async function pageDossiers (store: IndexCtx, q: ListQuery, cursor: Place | undefined, limit: number, budget = PAGE_SCAN_MAX): Promise<{ page: ListEntry[], next?: Place }> {
-  const page: ListEntry[] = []
-  let looked = 0
-  for await (const { e, ok } of examine(store, q, cursor)) {
-    looked++
-    if (ok) {
-      if (page.length === limit) return { page, next: page.at(-1) as ListEntry }
-      page.push(e)
-    }
-    if (looked >= budget) return { page, next: page.length === limit ? page.at(-1) as ListEntry : e }
-  }
-  return { page }
+  return await pageOfMatches(examine(store, q, cursor), limit, budget)
 }
 
 /** Every match: one ZCOUNT per agency without a filter; with one, exact up to `budget` entries looked at. */
@@ -130,13 +120,7 @@ export async function countDossiers (store: IndexCtx, q: ListQuery, budget = TOT
     const counts = await valuesOf(store.redis, q.agencies.map(a => ['zcount', store.keys.dossierIndex(a), q.range.min ?? '-inf', q.range.max ?? '+inf']))
     return { total: counts.reduce<number>((n, c) => n + Number(c), 0), exact: true }
   }
-  let total = 0
-  let looked = 0
-  for await (const { ok } of examine(store, q, undefined)) {
-    if (ok) total++
-    if (++looked >= budget) return { total, exact: false }
-  }
-  return { total, exact: true }
+  return await countMatches(examine(store, q, undefined), budget)
 }
 
 /**

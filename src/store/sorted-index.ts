@@ -41,3 +41,36 @@ export function epochOf (iso: string | undefined): number {
   const t = Date.parse(iso ?? '')
   return Number.isFinite(t) ? t : Date.now()
 }
+
+/** What a filtered walk over merged indexes yields: each entry looked at, and whether it matched. */
+export interface Examined<E> { e: E, ok: boolean }
+
+/**
+ * One page of the matches after the walk's start, and where the next starts (absent: no more).
+ * A walk that looks at `budget` entries stops there, so one page never reads a whole agency: the
+ * next cursor is then the last entry looked at, matched or not.
+ */
+export async function pageOfMatches<E> (walk: AsyncIterable<Examined<E>>, limit: number, budget: number): Promise<{ page: E[], next?: E }> {
+  const page: E[] = []
+  let looked = 0
+  for await (const { e, ok } of walk) {
+    looked++
+    if (ok) {
+      if (page.length === limit) return { page, next: page.at(-1) as E }
+      page.push(e)
+    }
+    if (looked >= budget) return { page, next: page.length === limit ? page.at(-1) as E : e }
+  }
+  return { page }
+}
+
+/** How many of the walk's entries match: exact unless it had to look at more than `budget`. */
+export async function countMatches (walk: AsyncIterable<Examined<unknown>>, budget: number): Promise<{ total: number, exact: boolean }> {
+  let total = 0
+  let looked = 0
+  for await (const { ok } of walk) {
+    if (ok) total++
+    if (++looked >= budget) return { total, exact: false }
+  }
+  return { total, exact: true }
+}

@@ -11,7 +11,7 @@
  * lower bound flagged as such.
  */
 import type { DossierStore } from './dossier-store.js'
-import type { IndexRange } from './sorted-index.js'
+import { countMatches, pageOfMatches, type IndexRange } from './sorted-index.js'
 import { isDossierKind, type Fact, type WaitingKind } from './waiting-store.js'
 import { mergeSources, type Place } from '../domain/cursor.js'
 
@@ -77,17 +77,7 @@ export async function factsOf (store: DossierStore, entries: WaitingEntry[]): Pr
 
 /** One page after `cursor`, and where the next starts (absent: no more). */
 export async function pageWaiting (store: DossierStore, q: WaitingQuery, cursor: Place | undefined, limit: number, budget = PAGE_SCAN_MAX): Promise<{ page: WaitingEntry[], next?: Place }> {
-  const page: WaitingEntry[] = []
-  let looked = 0
-  for await (const { e, ok } of examine(store, q, cursor)) {
-    looked++
-    if (ok) {
-      if (page.length === limit) return { page, next: page.at(-1) as WaitingEntry }
-      page.push(e)
-    }
-    if (looked >= budget) return { page, next: page.length === limit ? page.at(-1) as WaitingEntry : e }
-  }
-  return { page }
+  return await pageOfMatches(examine(store, q, cursor), limit, budget)
 }
 
 /** Every match: exact unless a filtered count had to look at more than `budget` entries. */
@@ -96,11 +86,5 @@ export async function countWaiting (store: DossierStore, q: WaitingQuery, budget
     const counts = await store.waiting.counts(q.agencies.flatMap(agency => q.kinds.map(kind => ({ agency, kind }))), q.range)
     return { total: counts.reduce((a, b) => a + b, 0), exact: true }
   }
-  let total = 0
-  let looked = 0
-  for await (const { ok } of examine(store, q, undefined)) {
-    if (ok) total++
-    if (++looked >= budget) return { total, exact: false }
-  }
-  return { total, exact: true }
+  return await countMatches(examine(store, q, undefined), budget)
 }

@@ -75,6 +75,8 @@ t.test('the failed list pages exactly its set at sizes 1, 7 and 100, with ties o
   const from = new Date(instant - 1).toISOString()
   const to = new Date(instant + 1).toISOString()
   t.equal((await call(`/v1/admin/failed?from=${from}&to=${to}`)).json.total, N / 2, 'from/to are score bounds')
+  const reversed = await call(`/v1/admin/failed?from=${to}&to=${from}`)
+  t.same([reversed.status, reversed.json.code, reversed.json.field], [400, 'BAD_RANGE', 'from'], 'a range that ends before it starts is refused, not empty')
 })
 
 t.test('the overview counts without listing', async t => {

@@ -8,8 +8,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { InputError } from '../../domain/errors.js'
-import { decodePlace, encodePlace } from '../../domain/cursor.js'
+import { decodePlace } from '../../domain/cursor.js'
+import { agenciesOf, pageReply, rangeOf } from './list-query.js'
 import { queryErrorReplies, rateLimitOf } from '../schemas.js'
 import { callerOf } from '../plugins/auth.js'
 import { may, type Client } from '../../domain/access.js'
@@ -63,10 +63,6 @@ function matcherOf (client: Client, q: { state?: string, system?: string, commun
     may(client, 'list', { agency: d.agency, system: d.system })
 }
 
-function badRange (): InputError {
-  return new InputError('BAD_RANGE', 400, { vi: '"Từ ngày" phải trước "đến ngày"', en: '"from" must not be after "to"' }, { field: 'from' })
-}
-
 export default async function adminDossierRoutes (app: FastifyInstance): Promise<void> {
   const ctx = { redis: app.redis, keys: app.store.keys }
 
@@ -102,22 +98,14 @@ export default async function adminDossierRoutes (app: FastifyInstance): Promise
   }, async (req) => {
     const client = callerOf(req)
     const q = req.query
-    const range = { ...(q.from === undefined ? {} : { min: Date.parse(q.from) }), ...(q.to === undefined ? {} : { max: Date.parse(q.to) }) }
-    if (range.min !== undefined && range.max !== undefined && range.min > range.max) throw badRange()
-    const agencies = (await app.store.agencies()).filter(a => may(client, 'list', { agency: a }) &&
-      (q.agency === undefined || a === q.agency) && (q.province === undefined || a.endsWith(`.${q.province}`))).sort()
-    const query: ListQuery = { agencies, range }
+    const range = rangeOf(q)
+    const query: ListQuery = { agencies: await agenciesOf(app, client, q), range }
     const match = matcherOf(client, q)
     if (match !== undefined) query.match = match
     const cursor = q.cursor === undefined ? undefined : decodePlace(q.cursor)
     const [{ page, next }, count] = await Promise.all([pageDossiers(ctx, query, cursor, q.limit ?? 100), countDossiers(ctx, query)])
     const listed = await listedOf(ctx, page)
-    return {
-      items: listed.flatMap(d => d === undefined ? [] : [itemOf(d)]),
-      total: count.total,
-      ...(count.exact ? {} : { totalIsLowerBound: true }),
-      ...(next === undefined ? {} : { nextCursor: encodePlace(next) })
-    }
+    return pageReply(listed.flatMap(d => d === undefined ? [] : [itemOf(d)]), count, next)
   })
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/dossiers/search', {

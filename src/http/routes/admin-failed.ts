@@ -8,7 +8,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { decodePlace, encodePlace } from '../../domain/cursor.js'
+import { decodePlace } from '../../domain/cursor.js'
+import { agenciesOf, pageReply, rangeOf } from './list-query.js'
 import { queryErrorReplies, rateLimitOf, readErrorReplies } from '../schemas.js'
 import { callerOf } from '../plugins/auth.js'
 import { may, type Client } from '../../domain/access.js'
@@ -66,25 +67,15 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
   }, async (req) => {
     const client = callerOf(req)
     const q = req.query
-    const agencies = (await app.store.agencies()).filter(a => may(client, 'list', { agency: a }) &&
-      (q.agency === undefined || a === q.agency) && (q.province === undefined || a.endsWith(`.${q.province}`))).sort()
+    const range = rangeOf(q)
+    const agencies = await agenciesOf(app, client, q)
     await app.store.waiting.upgrade(agencies)
-    const query: WaitingQuery = {
-      agencies,
-      kinds: kindsOf(client, q),
-      range: { ...(q.from === undefined ? {} : { min: Date.parse(q.from) }), ...(q.to === undefined ? {} : { max: Date.parse(q.to) }) }
-    }
+    const query: WaitingQuery = { agencies, kinds: kindsOf(client, q), range }
     const match = matcherOf(client, q)
     if (match !== undefined) query.match = match
     const cursor = q.cursor === undefined ? undefined : decodePlace(q.cursor)
     const [{ page, next }, count] = await Promise.all([pageWaiting(app.store, query, cursor, q.limit ?? 100), countWaiting(app.store, query)])
-    const items = await itemsOf(app, page)
-    return {
-      items,
-      total: count.total,
-      ...(count.exact ? {} : { totalIsLowerBound: true }),
-      ...(next === undefined ? {} : { nextCursor: encodePlace(next) })
-    }
+    return pageReply(await itemsOf(app, page), count, next)
   })
 
   app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/admin/failed/counts', {

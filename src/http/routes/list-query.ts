@@ -1,0 +1,36 @@
+/**
+ * What the admin lists share (the failed list and the list of all dossiers): the agencies a
+ * query reaches within the caller's scope, its time range, and the reply of one page.
+ */
+import type { FastifyInstance } from 'fastify'
+import { InputError } from '../../domain/errors.js'
+import { encodePlace, type Place } from '../../domain/cursor.js'
+import { may, type Client } from '../../domain/access.js'
+import type { IndexRange } from '../../store/sorted-index.js'
+
+export interface PlaceFilter { agency?: string, province?: string, from?: string, to?: string }
+
+/** The known agencies the caller may list and the query names, sorted (the merge's tie order). */
+export async function agenciesOf (app: FastifyInstance, client: Client, q: PlaceFilter): Promise<string[]> {
+  return (await app.store.agencies()).filter(a => may(client, 'list', { agency: a }) &&
+    (q.agency === undefined || a === q.agency) && (q.province === undefined || a.endsWith(`.${q.province}`))).sort()
+}
+
+/** The query's from/to as score bounds; a range that ends before it starts is refused, not empty. */
+export function rangeOf (q: PlaceFilter): IndexRange {
+  const range: IndexRange = { ...(q.from === undefined ? {} : { min: Date.parse(q.from) }), ...(q.to === undefined ? {} : { max: Date.parse(q.to) }) }
+  if (range.min !== undefined && range.max !== undefined && range.min > range.max) {
+    throw new InputError('BAD_RANGE', 400, { vi: '"Từ ngày" phải trước "đến ngày"', en: '"from" must not be after "to"' }, { field: 'from' })
+  }
+  return range
+}
+
+/** One page's reply: its items, the total (a lower bound when counting stopped), the next cursor. */
+export function pageReply<T> (items: T[], count: { total: number, exact: boolean }, next: Place | undefined): { items: T[], total: number, totalIsLowerBound?: true, nextCursor?: string } {
+  return {
+    items,
+    total: count.total,
+    ...(count.exact ? {} : { totalIsLowerBound: true as const }),
+    ...(next === undefined ? {} : { nextCursor: encodePlace(next) })
+  }
+}
