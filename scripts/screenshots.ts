@@ -67,6 +67,13 @@ try {
   await shot(page, '09-payloads')
   await page.goto(`${s.url}/admin/audit`)
   await shot(page, '10-audit')
+  await page.goto(`${s.url}/admin/dossiers`)
+  await shot(page, '14-all-dossiers')
+  // A receipt number typed in the header's search box: one match opens the dossier.
+  await page.fill('input[name="q"]', 'HT-18754-2025-00OK-0')
+  await shot(page, '15-search', false)
+  await page.click('form.top-search button[type=submit]')
+  await page.waitForURL(`${s.url}/admin/dossiers/${ok[0] ?? ''}`)
   await page.goto(`${s.url}/admin/queues/queue/delivery?status=completed`)
   await page.waitForLoadState('networkidle')
   await shot(page, '11-queues', false)
