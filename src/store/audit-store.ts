@@ -8,7 +8,6 @@ import type { AuditEntry, AuditLog, AuditRecord } from './ports/audit.js'
 
 export type { AuditEntry, AuditLog, AuditRecord } from './ports/audit.js'
 
-
 export class AuditStore implements AuditLog {
   constructor (private readonly redis: RedisClient, private readonly key: string) {}
 

@@ -16,7 +16,6 @@ const ATTEMPTS_KEEP = 200
 /** A day's delivered count is kept 40 days: the admin page reads today's. */
 const DELIVERED_COUNT_TTL_S = 40 * 86_400
 
-
 export type { Claim, Fence, Outbox, WebhookHeads } from './ports/outbox.js'
 
 export class FencedError extends Error {
@@ -25,8 +24,6 @@ export class FencedError extends Error {
     this.name = 'FencedError'
   }
 }
-
-
 
 /** A process that queues no jobs (the CLI, the doctor, tests of the store alone). */
 export const IGNORE_WEBHOOK_HEADS: WebhookHeads = { moved: () => {} }

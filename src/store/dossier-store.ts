@@ -26,7 +26,7 @@ import { Errors } from '../domain/errors.js'
 import { execEach, type Command } from './redis/by-slot.js'
 import type { ReplicaWait } from './redis/replica-wait.js'
 import { DEFAULT_SEQUENCE_JUMP, suspectUpTo } from './scripts-sequence.js'
-import type { AdminChange, AdminChangeResult, IntakeResult, LoadedBatch } from './ports/dossiers.js'
+import type { AdminChange, AdminChangeResult, IntakeWrite, LoadedBatch } from './ports/dossiers.js'
 import type { Store } from './ports/store.js'
 
 export * from './records.js'
@@ -79,7 +79,7 @@ export function defineCommands (redis: RedisClient): void {
   defineScripts(redis, STORE_SCRIPTS)
 }
 
-export type { AdminChange, AdminChangeResult, Dossiers, IntakeResult, LoadedBatch } from './ports/dossiers.js'
+export type { AdminChange, AdminChangeResult, Dossiers, IntakeWrite, LoadedBatch } from './ports/dossiers.js'
 export type { Store } from './ports/store.js'
 
 export class DossierStore implements Store {
@@ -130,7 +130,7 @@ export class DossierStore implements Store {
    * One intake, at the revision the status machine decided on: 'retry' when the dossier changed
    * in between (the caller decides again on the new revision).
    */
-  async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<IntakeResult> {
+  async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<IntakeWrite> {
     const agency = a.input.agency.code
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)

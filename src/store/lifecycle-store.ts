@@ -18,8 +18,6 @@ import type { Deadlines, EventChange, LifecycleArgs, LifecycleEvents, LifecycleS
 
 export type { Deadlines, EventChange, LifecycleArgs, LifecycleEvents, LifecycleSnapshot } from './ports/lifecycle.js'
 
-
-
 /** LIFECYCLE_ARGS (scripts-shared.ts), by name, for a script's ARGV. */
 export function lifecycleArgv (a: LifecycleArgs): ArgsOf<typeof LIFECYCLE_ARGS> {
   return {
@@ -40,7 +38,6 @@ export function lifecycleArgv (a: LifecycleArgs): ArgsOf<typeof LIFECYCLE_ARGS> 
 export function lifecycleKeys (closed: string, a: LifecycleArgs): KeysOf<typeof LIFECYCLE_KEYS> {
   return { closed, stats: statsKeysFor(a.statsPrefix, a.bumps) }
 }
-
 
 export class LifecycleStore implements LifecycleEvents, Deadlines {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}

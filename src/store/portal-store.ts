@@ -12,7 +12,6 @@ import type { Callbacks, LinkArgs, LinkResult, OnlineDossierArgs, OnlineResult, 
 
 export type { Callbacks, LinkArgs, LinkResult, OnlineDossierArgs, OnlineResult, PortalEventArgs, PortalEventResult } from './ports/callbacks.js'
 
-
 export class PortalStore implements Callbacks {
   constructor (
     private readonly redis: RedisClient,

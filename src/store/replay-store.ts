@@ -9,7 +9,6 @@ import type { ReplayFilter, ReplayJob, Replays, ReplayState } from './ports/repl
 
 export type { ReplayFilter, ReplayJob, Replays, ReplayState } from './ports/replays.js'
 
-
 export class ReplayStore implements Replays {
   constructor (private readonly redis: RedisClient, private readonly prefix: string) {}
 

@@ -24,10 +24,10 @@ import type { Fact, WaitingKind, WaitingLists } from './ports/lists.js'
 
 export type { Fact, WaitingKind, WaitingLists } from './ports/lists.js'
 
-export const WAITING_KINDS = ['delivery', 'webhook', 'review', 'unrouted', 'callback'] as const satisfies readonly WaitingKind[]
-// Every kind of the port is listed (a kind added there and not here does not compile).
-const ALL_KINDS: Exclude<WaitingKind, typeof WAITING_KINDS[number]> extends never ? true : never = true
-void ALL_KINDS
+const KINDS = ['delivery', 'webhook', 'review', 'unrouted', 'callback'] as const satisfies readonly WaitingKind[]
+/** Never when a kind of the port (ports/lists.ts) is missing here, so the list cannot fall behind it. */
+type AllOf<T extends readonly WaitingKind[]> = Exclude<WaitingKind, T[number]> extends never ? T : never
+export const WAITING_KINDS: AllOf<typeof KINDS> = KINDS
 
 const STATE_OF = { delivery: 'failed', review: 'needs-review', unrouted: 'unrouted' } as const
 export type DossierKind = keyof typeof STATE_OF
@@ -170,7 +170,6 @@ export class WaitingStore implements WaitingLists {
     }
   }
 }
-
 
 function parseJson<T> (v: string | null | undefined): T | undefined {
   if (v === null || v === undefined) return undefined

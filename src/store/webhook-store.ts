@@ -12,7 +12,6 @@ import type { ReceiverHealth, WebhookEntry, WebhookFailure, WebhookQueue } from 
 
 export type { ReceiverHealth, WebhookEntry, WebhookFailure, WebhookQueue } from './ports/webhooks.js'
 
-
 export class WebhookStore implements WebhookQueue {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}
 

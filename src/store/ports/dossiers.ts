@@ -31,11 +31,12 @@ export type AdminChangeResult = { result: 'ok', state: string, jobGen: string } 
 /** Delivery's view of a batch of outbox refs. */
 export interface LoadedBatch { dossiers: StoredDossier[], missing: string[], corrupt: Array<{ ref: string, maHoSo: string | undefined }> }
 
-export interface IntakeResult { maHoSo: string, outcome: IntakeOutcome | 'retry' | 'compacted', state: SyncState, jobGen: string, replicated: boolean }
+/** What one intake script wrote (or `retry`: nothing, decide again). */
+export interface IntakeWrite { maHoSo: string, outcome: IntakeOutcome | 'retry' | 'compacted', state: SyncState, jobGen: string, replicated: boolean }
 
 export interface Dossiers {
   /** 'retry' when the dossier changed since the status machine decided (decide again). */
-  intake: (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }) => Promise<IntakeResult>
+  intake: (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }) => Promise<IntakeWrite>
   /** Waits for the replicas (REDIS_WAIT_REPLICAS) after a write to the agency: false when they lag. */
   replicated: (agency: string) => Promise<boolean>
   locate: (maHoSo: string) => Promise<{ agency: string, ref: string } | undefined>
