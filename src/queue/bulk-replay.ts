@@ -8,8 +8,8 @@
  * already is no duplicate there (`-3`, looked up).
  */
 import type { Log as Logger } from '../logger.js'
-import type { DossierStore } from '../store/dossier-store.js'
-import type { ReplayJob } from '../store/replay-store.js'
+import type { Store } from '../store/ports/store.js'
+import type { ReplayJob } from '../store/ports/replays.js'
 import type { JobQueues } from './jobs.js'
 import { may, type Scope } from '../domain/access.js'
 import { isoFromEpoch } from '../domain/toolkit/dates.js'
@@ -44,8 +44,11 @@ function queryOf (j: ReplayJob, agencies: string[]): WaitingQuery {
   return q
 }
 
+/** What a bulk replay reads and writes. */
+type ReplayStores = Pick<Store, 'replays' | 'audit' | 'agencies' | 'waiting' | 'loadEach' | 'adminChange'>
+
 /** BullMQ gave up on the job (every attempt failed): it ends `failed`, with the last error. */
-export async function bulkReplayFailed (id: string, err: Error, store: DossierStore, log: Logger): Promise<void> {
+export async function bulkReplayFailed (id: string, err: Error, store: Pick<Store, 'replays' | 'audit'>, log: Logger): Promise<void> {
   if (!await store.replays.fail(id, err.message, isoFromEpoch(Date.now()))) return
   // The job itself may be what cannot be read.
   const j = await store.replays.get(id).catch(() => undefined)
@@ -53,7 +56,7 @@ export async function bulkReplayFailed (id: string, err: Error, store: DossierSt
   log.warn({ replay: id, err: err.message }, 'bulk replay failed for good')
 }
 
-export async function runBulkReplay (id: string, store: DossierStore, queues: JobQueues, log: Logger): Promise<string> {
+export async function runBulkReplay (id: string, store: ReplayStores, queues: JobQueues, log: Logger): Promise<string> {
   const replays = store.replays
   let j = await replays.get(id)
   if (j === undefined) return 'gone'

@@ -6,12 +6,12 @@
  * past the window, so a run always ends. Idempotent: two processes running it at once compact
  * each dossier once (the script checks and compacts in one step).
  */
-import type { DossierStore } from '../store/dossier-store.js'
-import type { CompactResult } from '../store/compact-store.js'
+import type { Store } from '../store/ports/store.js'
+import type { CompactResult } from '../store/ports/compaction.js'
 
 export interface CompactOptions { now?: number, batch?: number, max?: number }
 
-export async function compactAll (store: DossierStore, retentionMs: number, o: CompactOptions = {}): Promise<{ compacted: number, skipped: number }> {
+export async function compactAll (store: Pick<Store, 'agencies' | 'compaction'>, retentionMs: number, o: CompactOptions = {}): Promise<{ compacted: number, skipped: number }> {
   const now = o.now ?? Date.now()
   const batch = o.batch ?? 200
   let budget = o.max ?? Number.POSITIVE_INFINITY

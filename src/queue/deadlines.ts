@@ -4,13 +4,13 @@
  * script decides atomically, so two processes scanning at once still emit one event).
  */
 import type { Log as Logger } from '../logger.js'
-import type { DossierStore } from '../store/dossier-store.js'
+import type { Store } from '../store/ports/store.js'
 import type { JobQueues } from './jobs.js'
 import { encodeBumps } from '../domain/stats-dimensions.js'
 
 const PAGE = 1000
 
-export async function scanDeadlines (store: DossierStore, queues: JobQueues, windowMs: number, log: Logger, now = Date.now()): Promise<{ overdue: number, dueSoon: number }> {
+export async function scanDeadlines (store: Pick<Store, 'agencies' | 'lifecycle'>, queues: JobQueues, windowMs: number, log: Logger, now = Date.now()): Promise<{ overdue: number, dueSoon: number }> {
   const overdueBump = encodeBumps([{ metric: 'overdueOpen', delta: 1 }])
   const total = { overdue: 0, dueSoon: 0 }
   for (const agency of await store.agencies()) {

@@ -10,7 +10,10 @@ import { randomUUID } from 'node:crypto'
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq'
 import type { Log as Logger } from '../logger.js'
 import { isoFromEpoch } from '../domain/toolkit/dates.js'
-import { FencedError, type DossierStore, type Fence } from '../store/dossier-store.js'
+import { FencedError } from '../store/delivery-store.js'
+import type { Fence, Outbox } from '../store/ports/outbox.js'
+import type { LoadedBatch } from '../store/ports/dossiers.js'
+import type { Store } from '../store/ports/store.js'
 import type { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
 import { PortalSync, TransientFailure } from './portal-sync.js'
 import type { JobPayloads } from './jobs.js'
@@ -46,14 +49,14 @@ export class AgencyFlusher {
   stop (): void { this.stopping = true }
 
   constructor (
-    private readonly store: DossierStore,
+    private readonly store: Pick<Store, 'delivery' | 'loadBatch' | 'replicated'>,
     private readonly sync: PortalSync,
     private readonly breaker: CircuitBreaker,
     private readonly opts: FlushOptions,
     private readonly log: Logger
   ) {}
 
-  private get delivery (): DossierStore['delivery'] { return this.store.delivery }
+  private get delivery (): Outbox { return this.store.delivery }
 
   async process (job: Job<JobPayloads['flush-agency']>, token?: string): Promise<FlushResult> {
     const agency = job.data?.agency
@@ -158,7 +161,7 @@ export class AgencyFlusher {
   }
 
   /** Outbox entries whose record is gone are dropped (once); unreadable records fail alone. */
-  private async dropUnreadable (fence: Fence, batch: Awaited<ReturnType<DossierStore['loadBatch']>>): Promise<void> {
+  private async dropUnreadable (fence: Fence, batch: LoadedBatch): Promise<void> {
     if (batch.missing.length > 0) {
       const states = await this.delivery.ackMany(fence, batch.missing.map(ref => ({ ref })))
       batch.missing.forEach((ref, i) => {

@@ -10,8 +10,8 @@
 import type { PortalClient, PortalReply } from '../adapters/portal/portal-client.js'
 import { PortalTransportError } from '../adapters/portal/portal-client.js'
 import type { CircuitBreaker } from '../adapters/portal/circuit-breaker.js'
-import type { Attempt, Fence, StoredDossier } from '../store/dossier-store.js'
-import type { DeliveryStore } from '../store/delivery-store.js'
+import type { Attempt, StoredDossier } from '../store/records.js'
+import type { Fence, Outbox } from '../store/ports/outbox.js'
 import { isoFromEpoch } from '../domain/toolkit/dates.js'
 import { portalCodeLabel, type Metrics } from '../adapters/metrics.js'
 
@@ -49,7 +49,7 @@ export type Operation = Attempt['operation']
 
 export class PortalCalls {
   constructor (
-    private readonly delivery: DeliveryStore,
+    private readonly delivery: Pick<Outbox, 'recordAttempts'>,
     private readonly portal: PortalClient,
     private readonly breaker: CircuitBreaker,
     private readonly metrics?: Pick<Metrics, 'portalReplies'>

@@ -8,9 +8,9 @@
  */
 import type { Log as Logger } from '../logger.js'
 import { isoFromEpoch } from '../domain/toolkit/dates.js'
-import type { StoredDossier, PendingStep, Failure } from '../store/dossier-store.js'
-import { toCanonical } from '../store/dossier-store.js'
-import type { DossierStore } from '../store/dossier-store.js'
+import { toCanonical, type StoredDossier, type PendingStep, type Failure } from '../store/records.js'
+import type { Store } from '../store/ports/store.js'
+import type { Outbox } from '../store/ports/outbox.js'
 import { toPortalHoSo, toPortalTienDo, type PortalHoSo, type PortalTienDo } from '../mappings/to-portal.js'
 import { BatchTooLarge, TransientFailure, type CallContext, type PortalCalls } from './portal-calls.js'
 import { identityDifferences, sameContent } from './code-identity.js'
@@ -34,13 +34,13 @@ async function bisect<T> (items: T[], send: (part: T[]) => Promise<'ok' | 'refus
 
 export class PortalSync {
   constructor (
-    private readonly store: DossierStore,
+    private readonly store: Pick<Store, 'delivery' | 'loadBatch'>,
     private readonly calls: PortalCalls,
     private readonly log: Logger,
     private readonly metrics?: Pick<Metrics, 'deliveryLatency' | 'deliveryFailed'>
   ) {}
 
-  private get delivery (): DossierStore['delivery'] { return this.store.delivery }
+  private get delivery (): Outbox { return this.store.delivery }
 
   async syncBatch (agency: string, dossiers: StoredDossier[], ctx: SyncContext): Promise<void> {
     // Dossiers that failed, or must be created again, during this batch: nothing more is sent for them.

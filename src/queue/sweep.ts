@@ -4,12 +4,12 @@
  * never needs it; it bounds how long a rare lost wake-up can delay delivery.
  */
 import type { Log as Logger } from '../logger.js'
-import type { DossierStore } from '../store/dossier-store.js'
+import type { Store } from '../store/ports/store.js'
 import { jobIds, type JobQueues } from './jobs.js'
 
 const ALIVE = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'])
 
-export async function sweepOutboxes (store: DossierStore, queues: JobQueues, log: Logger): Promise<{ rearmed: number }> {
+export async function sweepOutboxes (store: Pick<Store, 'agencies' | 'delivery'>, queues: JobQueues, log: Logger): Promise<{ rearmed: number }> {
   let rearmed = 0
   for (const agency of await store.agencies()) {
     if (await store.delivery.size(agency) === 0) continue

@@ -8,8 +8,8 @@
  */
 import { DelayedError, type Job } from 'bullmq'
 import type { Log as Logger } from '../logger.js'
-import type { DossierStore } from '../store/dossier-store.js'
-import type { WebhookEntry, WebhookFailure } from '../store/webhook-store.js'
+import type { Store } from '../store/ports/store.js'
+import type { WebhookEntry, WebhookFailure, WebhookQueue } from '../store/ports/webhooks.js'
 import type { Client } from '../domain/access.js'
 import type { Metrics } from '../adapters/metrics.js'
 import { isoFromEpoch } from '../domain/toolkit/dates.js'
@@ -19,7 +19,7 @@ import { RetryLater, jobIds, type JobPayloads, type JobQueues } from './jobs.js'
 
 export class WebhookDeliverer {
   constructor (
-    private readonly store: DossierStore,
+    private readonly store: Pick<Store, 'webhooks' | 'replicated'>,
     private readonly queues: JobQueues,
     private readonly sender: WebhookSender,
     private readonly clients: () => readonly Client[],
@@ -28,7 +28,7 @@ export class WebhookDeliverer {
     private readonly log: Logger
   ) {}
 
-  private get webhooks (): DossierStore['webhooks'] { return this.store.webhooks }
+  private get webhooks (): WebhookQueue { return this.store.webhooks }
 
   async process (job: Job<JobPayloads['deliver-webhook']>, token?: string): Promise<string> {
     const { agency, maHoSo, eventId } = job.data
@@ -104,7 +104,7 @@ const FINISHED = new Set(['failed', 'completed'])
  * the 7 days BullMQ keeps failed jobs, since adding its id again does nothing: it is removed and
  * queued afresh, its retry schedule started again.
  */
-export async function sweepWebhooks (store: DossierStore, queues: JobQueues, log: Logger): Promise<number> {
+export async function sweepWebhooks (store: Pick<Store, 'agencies' | 'webhooks'>, queues: JobQueues, log: Logger): Promise<number> {
   let queued = 0
   for (const agency of await store.agencies()) {
     for (const { code, eventId } of await store.webhooks.sendableHeads(agency)) {

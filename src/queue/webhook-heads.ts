@@ -4,7 +4,7 @@
  * when it is built (http/plugins/store.ts), so delivery never calls back into a module that
  * assigned itself at run time. A job lost in between (a crash) is re-queued by the sweeper.
  */
-import type { WebhookHeads } from '../store/delivery-store.js'
+import type { WebhookHeads } from '../store/ports/outbox.js'
 import type { JobQueues } from './jobs.js'
 
 export function queueWebhookHeads (queues: JobQueues, warn: (fields: { err: string, maHoSo: string }, msg: string) => void): WebhookHeads {

@@ -4,23 +4,11 @@
  * dossiers or filter, how many, and how it ended. Its own key, outside any agency's slot.
  */
 import type { RedisClient } from './redis/connection.js'
+import type { AuditEntry, AuditLog, AuditRecord } from './ports/audit.js'
 
-export interface AuditEntry {
-  actor: string
-  role: string
-  action: string
-  /** The dossier (MaHoSo), webhook event or job acted on. */
-  target?: string
-  /** The filter of a bulk action, as given. */
-  filter?: unknown
-  count?: number
-  outcome: string
-  detail?: string
-}
+export type { AuditEntry, AuditLog, AuditRecord } from './ports/audit.js'
 
-export interface AuditRecord extends AuditEntry { id: string, at: string }
-
-export class AuditStore {
+export class AuditStore implements AuditLog {
   constructor (private readonly redis: RedisClient, private readonly key: string) {}
 
   async append (e: AuditEntry): Promise<string> {

@@ -5,7 +5,9 @@ import type { Keys } from './keys.js'
 import { COMPACT } from './scripts-compact.js'
 import { defineScripts } from './lua-script.js'
 
-export type CompactResult = 'compacted' | 'gone' | 'open' | 'recent' | 'busy'
+import type { CompactResult, Compaction } from './ports/compaction.js'
+
+export type { CompactResult, Compaction } from './ports/compaction.js'
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -16,7 +18,7 @@ declare module 'ioredis' {
 /** A dossier kept from compaction (not delivered yet, webhooks waiting) is looked at again after this long. */
 export const RECHECK_MS = 86_400_000
 
-export class CompactStore {
+export class CompactStore implements Compaction {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys) {
     if (typeof redis.ltCompact !== 'function') defineScripts(redis, [COMPACT])
   }

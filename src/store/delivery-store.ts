@@ -6,6 +6,7 @@
 import type { RedisClient } from './redis/connection.js'
 import type { Keys } from './keys.js'
 import type { Ack, Attempt, Failure, PendingStep } from './records.js'
+import type { Claim, Fence, Outbox, WebhookHeads } from './ports/outbox.js'
 import { isoFromEpoch, localDay } from '../domain/toolkit/dates.js'
 import { execEach, type Command } from './redis/by-slot.js'
 import { epochOf } from './sorted-index.js'
@@ -15,8 +16,7 @@ const ATTEMPTS_KEEP = 200
 /** A day's delivered count is kept 40 days: the admin page reads today's. */
 const DELIVERED_COUNT_TTL_S = 40 * 86_400
 
-/** A run's hold on an agency's outbox. */
-export interface Fence { agency: string, token: string }
+export type { Claim, Fence, Outbox, WebhookHeads } from './ports/outbox.js'
 
 export class FencedError extends Error {
   constructor (agency: string) {
@@ -25,21 +25,10 @@ export class FencedError extends Error {
   }
 }
 
-export type Claim = { ok: true } | { ok: false, busyUntil?: number }
-
-/**
- * Told of each webhook event that became the head of its dossier's queue: a job must send it.
- * Given to the store when it is built (queue/webhook-heads.ts queues the job), never assigned
- * afterwards; the webhook sweeper covers a head whose job was lost.
- */
-export interface WebhookHeads {
-  moved: (agency: string, maHoSo: string, eventId: string) => void
-}
-
 /** A process that queues no jobs (the CLI, the doctor, tests of the store alone). */
 export const IGNORE_WEBHOOK_HEADS: WebhookHeads = { moved: () => {} }
 
-export class DeliveryStore {
+export class DeliveryStore implements Outbox {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number, private readonly heads: WebhookHeads = IGNORE_WEBHOOK_HEADS) {}
 
   async claim (agency: string, jobId: string, token: string, leaseMs: number, ttlMs: number, now = Date.now()): Promise<Claim> {

@@ -5,8 +5,6 @@
  */
 import type { Result } from 'ioredis'
 import type { RedisClient } from './redis/connection.js'
-import type { CanonicalInput, Provenance } from '../domain/canonical-dossier.js'
-import type { ReviewItem } from '../domain/review.js'
 import { Keys, agencyOfCode, sourceRef, type IndexedState } from './keys.js'
 import { CorruptRecordError, parseDossier, type Attempt, type IntakeArgs, type IntakeOutcome, type RawPayload, type Resolution, type StoredDossier, type SyncState } from './records.js'
 import { decodeRaw, encodeDoc } from './codec.js'
@@ -28,6 +26,8 @@ import { Errors } from '../domain/errors.js'
 import { execEach, type Command } from './redis/by-slot.js'
 import type { ReplicaWait } from './redis/replica-wait.js'
 import { DEFAULT_SEQUENCE_JUMP, suspectUpTo } from './scripts-sequence.js'
+import type { AdminChange, AdminChangeResult, IntakeWrite, LoadedBatch } from './ports/dossiers.js'
+import type { Store } from './ports/store.js'
 
 export * from './records.js'
 export { FencedError, type Fence } from './delivery-store.js'
@@ -79,30 +79,10 @@ export function defineCommands (redis: RedisClient): void {
   defineScripts(redis, STORE_SCRIPTS)
 }
 
-/** An admin's change to a held or failed dossier, applied only at the revision it was read at. */
-export interface AdminChange {
-  expectedState: 'needs-review' | 'failed'
-  expectedRevision: number
-  /** A new canonical record, stored with `provenance` and `raw` (the payload it came from, if any). */
-  input?: CanonicalInput
-  provenance?: Provenance
-  raw?: RawPayload
-  fullHash?: string
-  contentHash?: string
-  resolutions?: Resolution[]
-  /** Back to the outbox; otherwise the dossier stays held with these review items. */
-  requeue: boolean
-  review?: ReviewItem[]
-  /** `raw` is a new payload (an operator's edited record): the previous document becomes an earlier revision. */
-  newRevision?: boolean
-}
+export type { AdminChange, AdminChangeResult, Dossiers, IntakeWrite, LoadedBatch } from './ports/dossiers.js'
+export type { Store } from './ports/store.js'
 
-export type AdminChangeResult = { result: 'ok', state: string, jobGen: string } | { result: 'missing' | 'state' | 'revision', state: string }
-
-/** Delivery's view of a batch of outbox refs. */
-export interface LoadedBatch { dossiers: StoredDossier[], missing: string[], corrupt: Array<{ ref: string, maHoSo: string | undefined }> }
-
-export class DossierStore {
+export class DossierStore implements Store {
   readonly keys: Keys
   readonly delivery: DeliveryStore
   readonly portal: PortalStore
@@ -150,7 +130,7 @@ export class DossierStore {
    * One intake, at the revision the status machine decided on: 'retry' when the dossier changed
    * in between (the caller decides again on the new revision).
    */
-  async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<{ maHoSo: string, outcome: IntakeOutcome | 'retry' | 'compacted', state: SyncState, jobGen: string, replicated: boolean }> {
+  async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<IntakeWrite> {
     const agency = a.input.agency.code
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)

@@ -5,7 +5,7 @@
  */
 import type { RedisClient } from './redis/connection.js'
 import type { Keys } from './keys.js'
-import type { HistoryEntry, PendingStep, SyncState } from './records.js'
+import type { HistoryEntry, SyncState } from './records.js'
 import type { Lifecycle } from '../domain/lifecycle/schemas.js'
 import { isoFromEpoch } from '../domain/toolkit/dates.js'
 import type { ArgsOf, KeysOf } from './lua-script.js'
@@ -14,36 +14,9 @@ import type { LIFECYCLE_ARGS, LIFECYCLE_KEYS } from './scripts-shared.js'
 import { statsKeysFor } from './stats/stats-store.js'
 import { pageIndex, type IndexRange } from './sorted-index.js'
 import type { Fetch } from '../domain/cursor.js'
+import type { Deadlines, EventChange, LifecycleArgs, LifecycleEvents, LifecycleSnapshot } from './ports/lifecycle.js'
 
-/** What a transition needs to know of the dossier as it is. */
-export interface LifecycleSnapshot {
-  maHoSo: string
-  state: SyncState
-  revision: number
-  status: string
-  statusAt: number | undefined
-  lifecycle: Lifecycle | undefined
-  overdue: boolean
-  resolved: boolean
-  paidOnline: boolean
-}
-
-/** lua/shared/lifecycle-set.lua's arguments: the bookkeeping of one change. */
-export interface LifecycleArgs {
-  /** When the new status was set; undefined when the status did not change. */
-  statusAt?: number
-  dueAt: number
-  dueAtIso: string
-  final: boolean
-  /** Epoch ms: a due date after it takes an overdue dossier out of the overdue list. */
-  now: number
-  resolved: boolean
-  statsPrefix: string
-  dims: string
-  bumps: string
-  receivedDay?: string
-  paidOnline?: boolean
-}
+export type { Deadlines, EventChange, LifecycleArgs, LifecycleEvents, LifecycleSnapshot } from './ports/lifecycle.js'
 
 /** LIFECYCLE_ARGS (scripts-shared.ts), by name, for a script's ARGV. */
 export function lifecycleArgv (a: LifecycleArgs): ArgsOf<typeof LIFECYCLE_ARGS> {
@@ -66,20 +39,7 @@ export function lifecycleKeys (closed: string, a: LifecycleArgs): KeysOf<typeof 
   return { closed, stats: statsKeysFor(a.statsPrefix, a.bumps) }
 }
 
-export interface EventChange {
-  agency: string
-  ref: string
-  code: string
-  expectedRevision: number
-  status: string
-  lifecycle: Lifecycle
-  contentChanged: boolean
-  step?: PendingStep
-  history: HistoryEntry
-  args: LifecycleArgs
-}
-
-export class LifecycleStore {
+export class LifecycleStore implements LifecycleEvents, Deadlines {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}
 
   async snapshot (agency: string, ref: string): Promise<LifecycleSnapshot | undefined> {

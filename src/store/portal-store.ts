@@ -5,53 +5,14 @@
 import type { RedisClient } from './redis/connection.js'
 import { type Keys, PORTAL_SYSTEM, sourceRef } from './keys.js'
 import { encodeRouting, type HistoryEntry, type Routing } from './records.js'
-import { lifecycleArgv, lifecycleKeys, type LifecycleArgs } from './lifecycle-store.js'
+import { lifecycleArgv, lifecycleKeys } from './lifecycle-store.js'
 import { statsKeysFor } from './stats/stats-store.js'
 import { KEEP_CALLBACK, LINK, ONLINE_DOSSIER, PORTAL_EVENT, ROUTE } from './scripts-portal.js'
+import type { Callbacks, LinkArgs, LinkResult, OnlineDossierArgs, OnlineResult, PortalEventArgs, PortalEventResult } from './ports/callbacks.js'
 
-export interface PortalEventArgs {
-  agency: string
-  code: string
-  maSuKien: string
-  now: number
-  history: HistoryEntry
-  /** The history line when the dossier has no webhook receiver to forward the event to. */
-  historyNotForwarded: HistoryEntry
-  /** A fact the callback sets on the record (`payment`, `withdrawal`, `rating`). */
-  fact?: { field: string, value: string }
-  /** A counter the callback raises on the record (`supplements`). */
-  count?: string
-  /** The event for the dossier's webhook receiver; its body may name the dossier's source reference. */
-  webhook: { type: string, body: (ref: string) => string }
-  /** What is kept when the code is unknown. */
-  unmatched: string
-  /** The centre's figures: a payment (paid online), a rating (1..5). */
-  stats?: { paid?: boolean, rating?: number }
-}
+export type { Callbacks, LinkArgs, LinkResult, OnlineDossierArgs, OnlineResult, PortalEventArgs, PortalEventResult } from './ports/callbacks.js'
 
-export type PortalEventResult = 'applied' | 'duplicate' | 'unmatched'
-
-export interface OnlineDossierArgs {
-  agency: string
-  code: string
-  maSuKien: string
-  now: number
-  history: HistoryEntry
-  /** The canonical record, provenance and the HoSoMoi as received (codec.ts encodeDoc). */
-  doc: Buffer
-  state: 'delivered' | 'unrouted'
-  /** The routed client; '' when unrouted. */
-  client: string
-  webhookBody: string
-  unmatched: string
-  lifecycle: LifecycleArgs
-  fields: Record<string, string | number>
-}
-
-export type OnlineResult = 'created' | 'duplicate' | 'known' | 'conflict'
-export type LinkResult = 'linked' | 'already' | 'unknown' | 'sector-elsewhere' | 'code-elsewhere'
-
-export class PortalStore {
+export class PortalStore implements Callbacks {
   constructor (
     private readonly redis: RedisClient,
     private readonly keys: Keys,
@@ -140,7 +101,7 @@ export class PortalStore {
     return { result: result as OnlineResult, head }
   }
 
-  async link (a: { agency: string, code: string, system: string, sourceId: string, clientId: string, webhookClient: string, routing: Routing, history: HistoryEntry, now: number }): Promise<LinkResult> {
+  async link (a: LinkArgs): Promise<LinkResult> {
     const sectorRef = sourceRef(a.system, a.sourceId)
     const portalRef = sourceRef(PORTAL_SYSTEM, a.code)
     const s = this.keys.dossier(a.agency, sectorRef)

@@ -5,39 +5,11 @@
  * A job that fails for good (every BullMQ attempt) ends `failed`, with its reason.
  */
 import type { RedisClient } from './redis/connection.js'
+import type { ReplayFilter, ReplayJob, Replays, ReplayState } from './ports/replays.js'
 
-export interface ReplayFilter {
-  system?: string
-  agency?: string
-  province?: string
-  reason?: string
-  from?: string
-  to?: string
-}
+export type { ReplayFilter, ReplayJob, Replays, ReplayState } from './ports/replays.js'
 
-export type ReplayState = 'queued' | 'running' | 'done' | 'cancelled' | 'failed'
-
-export interface ReplayJob {
-  id: string
-  state: ReplayState
-  filter: ReplayFilter
-  /** The creator's scope, fixed with the filter. */
-  scope: { agencies: string[], systems?: string[] }
-  createdBy: string
-  createdAt: string
-  matched: number
-  done: number
-  skipped: number
-  position: number
-  cancelled: boolean
-  /** Where the walk goes on from (an encoded cursor); '' from the start. */
-  cursor: string
-  finishedAt?: string
-  /** Why a `failed` job stopped. */
-  reason?: string
-}
-
-export class ReplayStore {
+export class ReplayStore implements Replays {
   constructor (private readonly redis: RedisClient, private readonly prefix: string) {}
 
   private key (id: string): string { return `${this.prefix}:replay:${id}` }

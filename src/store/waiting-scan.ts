@@ -10,8 +10,11 @@
  * total then needs every entry in range looked at: exact up to TOTAL_SCAN_MAX, beyond that a
  * lower bound flagged as such.
  */
-import type { DossierStore } from './dossier-store.js'
+import type { Store } from './ports/store.js'
 import { countMatches, pageOfMatches, type IndexRange } from './sorted-index.js'
+
+/** What the scans read: the lists, and the records of the dossier kinds. */
+export type WaitingSource = Pick<Store, 'waiting' | 'loadEach'>
 import { isDossierKind, type Fact, type WaitingKind } from './waiting-store.js'
 import { mergeSources, type Place } from '../domain/cursor.js'
 
@@ -33,7 +36,7 @@ export interface WaitingQuery {
 }
 
 /** Every entry after `cursor`, newest first, with whether it matches. */
-async function * examine (store: DossierStore, q: WaitingQuery, cursor: Place | undefined): AsyncGenerator<{ e: WaitingEntry, ok: boolean }> {
+async function * examine (store: WaitingSource, q: WaitingQuery, cursor: Place | undefined): AsyncGenerator<{ e: WaitingEntry, ok: boolean }> {
   const pairs = q.agencies.flatMap(agency => q.kinds.map(kind => ({ agency, kind })))
   const sources = pairs.map(p => ({ prefix: [p.agency, p.kind], fetch: store.waiting.source(p.agency, p.kind, q.range) }))
   const match = q.match
@@ -57,7 +60,7 @@ async function * examine (store: DossierStore, q: WaitingQuery, cursor: Place | 
 }
 
 /** Facts with commune and procedure: from the statistics dimensions, or (older records) the document. */
-export async function factsOf (store: DossierStore, entries: WaitingEntry[]): Promise<WaitingFacts[]> {
+export async function factsOf (store: WaitingSource, entries: WaitingEntry[]): Promise<WaitingFacts[]> {
   const facts: WaitingFacts[] = await store.waiting.facts(entries)
   const old = facts.flatMap((f, i) => f.dims === undefined && isDossierKind((entries[i] as WaitingEntry).kind) ? [i] : [])
   const records = await store.loadEach(old.map(i => ({ agency: (entries[i] as WaitingEntry).agency, ref: (entries[i] as WaitingEntry).member })))
@@ -76,12 +79,12 @@ export async function factsOf (store: DossierStore, entries: WaitingEntry[]): Pr
 }
 
 /** One page after `cursor`, and where the next starts (absent: no more). */
-export async function pageWaiting (store: DossierStore, q: WaitingQuery, cursor: Place | undefined, limit: number, budget = PAGE_SCAN_MAX): Promise<{ page: WaitingEntry[], next?: Place }> {
+export async function pageWaiting (store: WaitingSource, q: WaitingQuery, cursor: Place | undefined, limit: number, budget = PAGE_SCAN_MAX): Promise<{ page: WaitingEntry[], next?: Place }> {
   return await pageOfMatches(examine(store, q, cursor), limit, budget)
 }
 
 /** Every match: exact unless a filtered count had to look at more than `budget` entries. */
-export async function countWaiting (store: DossierStore, q: WaitingQuery, budget = TOTAL_SCAN_MAX): Promise<{ total: number, exact: boolean }> {
+export async function countWaiting (store: WaitingSource, q: WaitingQuery, budget = TOTAL_SCAN_MAX): Promise<{ total: number, exact: boolean }> {
   if (q.match === undefined) {
     const counts = await store.waiting.counts(q.agencies.flatMap(agency => q.kinds.map(kind => ({ agency, kind }))), q.range)
     return { total: counts.reduce((a, b) => a + b, 0), exact: true }

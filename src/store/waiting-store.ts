@@ -20,9 +20,14 @@ import { execEach, valuesOf, type Command } from './redis/by-slot.js'
 import { epochOf, pageIndex, type IndexRange } from './sorted-index.js'
 import { decodeRouting } from './records.js'
 import { defineScripts, luaScript } from './lua-script.js'
+import type { Fact, WaitingKind, WaitingLists } from './ports/lists.js'
 
-export const WAITING_KINDS = ['delivery', 'webhook', 'review', 'unrouted', 'callback'] as const
-export type WaitingKind = typeof WAITING_KINDS[number]
+export type { Fact, WaitingKind, WaitingLists } from './ports/lists.js'
+
+const KINDS = ['delivery', 'webhook', 'review', 'unrouted', 'callback'] as const satisfies readonly WaitingKind[]
+/** Never when a kind of the port (ports/lists.ts) is missing here, so the list cannot fall behind it. */
+type AllOf<T extends readonly WaitingKind[]> = Exclude<WaitingKind, T[number]> extends never ? T : never
+export const WAITING_KINDS: AllOf<typeof KINDS> = KINDS
 
 const STATE_OF = { delivery: 'failed', review: 'needs-review', unrouted: 'unrouted' } as const
 export type DossierKind = keyof typeof STATE_OF
@@ -43,7 +48,7 @@ declare module 'ioredis' {
 
 const BATCH = 200
 
-export class WaitingStore {
+export class WaitingStore implements WaitingLists {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys) {
     if (typeof redis.ltUpgradeState === 'function') return
     defineScripts(redis, [UPGRADE_STATE, UPGRADE_WEBHOOK, UPGRADE_UNMATCHED])
@@ -165,9 +170,6 @@ export class WaitingStore {
     }
   }
 }
-
-/** `maHoSo` (dossier kinds: absent when the record is gone) and `reply` (a delivery's failure, as the portal said it) are what the list shows besides. */
-export interface Fact { system: string | undefined, dims: string | undefined, reason: string, maHoSo?: string, reply?: string }
 
 function parseJson<T> (v: string | null | undefined): T | undefined {
   if (v === null || v === undefined) return undefined

@@ -8,26 +8,11 @@ import type { HistoryEntry } from './records.js'
 import { epochOf } from './sorted-index.js'
 import { WEBHOOK_DONE, WEBHOOK_FAIL } from './scripts-webhook.js'
 import { WEBHOOK_UNHOLD } from './scripts-lifecycle.js'
+import type { ReceiverHealth, WebhookEntry, WebhookFailure, WebhookQueue } from './ports/webhooks.js'
 
-export interface WebhookEntry { id: string, client: string, type: string, body: unknown }
+export type { ReceiverHealth, WebhookEntry, WebhookFailure, WebhookQueue } from './ports/webhooks.js'
 
-/** Why a head event stopped being retried; it holds its dossier's later events until replayed. */
-export interface WebhookFailure {
-  id: string
-  type: string
-  client: string
-  code: 'RETRIES_EXHAUSTED' | 'RECEIVER_GONE' | 'NO_RECEIVER'
-  reason: string
-  at: string
-  attempts: number
-  lastStatus?: number
-  /** The start of the receiver's last answer, scrubbed (webhook-sender.ts). */
-  lastResponse?: string
-}
-
-export interface ReceiverHealth { client: string, consecutiveFailures: number, failingSince: string, lastError: string }
-
-export class WebhookStore {
+export class WebhookStore implements WebhookQueue {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}
 
   /** The head event of the dossier's queue, and its failure when it failed for good. */

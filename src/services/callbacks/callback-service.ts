@@ -11,7 +11,8 @@ import type { IncompleteEnvelope, PortalCallback } from '../../mappings/schemas/
 import type { CanonicalInput, Provenance } from '../../domain/canonical-dossier.js'
 import { GatewayError, type FieldIssue } from '../../domain/errors.js'
 import type { EventService } from '../lifecycle/event-service.js'
-import { encodeRouting, toCanonical, type DossierStore, type HistoryEntry, type Routing as RoutingRecord, type StoredDossier } from '../../store/dossier-store.js'
+import { encodeRouting, toCanonical, type HistoryEntry, type Routing as RoutingRecord, type StoredDossier } from '../../store/records.js'
+import type { Store } from '../../store/ports/store.js'
 import { PORTAL_SYSTEM, agencyOfCode, parseRef } from '../../store/keys.js'
 import { encodeDoc } from '../../store/codec.js'
 import type { JobQueues } from '../../queue/jobs.js'
@@ -36,7 +37,7 @@ type Detailed = Exclude<PortalCallback, { LoaiSuKien: 'HoSoMoi' }>
 
 export class CallbackService {
   constructor (
-    private readonly store: DossierStore,
+    private readonly store: Pick<Store, 'locate' | 'load' | 'keys' | 'portal'>,
     private readonly queues: JobQueues,
     private readonly routing: () => Routing,
     private readonly clients: () => readonly Client[],

@@ -2,6 +2,7 @@
 import type { RedisClient } from '../../store/redis/connection.js'
 import { Keys } from '../../store/keys.js'
 import { AuditStore } from '../../store/audit-store.js'
+import type { AuditLog } from '../../store/ports/audit.js'
 import { valuesOf, execEach, type Command, type Reply } from '../../store/redis/by-slot.js'
 import { UNMATCHED_CAP, type Drift, type DoctorOptions, type DoctorReport } from './types.js'
 
@@ -13,7 +14,7 @@ export class DoctorContext {
   readonly unmatchedCap: number
   readonly report: DoctorReport
   private readonly maxListed: number
-  private readonly audit: AuditStore
+  private readonly audit: AuditLog
   private readonly actor: string
 
   constructor (readonly redis: RedisClient, private readonly opts: DoctorOptions) {

@@ -11,7 +11,9 @@ import { Reader } from '../../mappings/reader.js'
 import type { MappingRegistry } from '../../mappings/registry.js'
 import type { MapContext, ReviewItem, SectorMapping } from '../../mappings/types.js'
 import type { CanonicalInput, Provenance } from '../../domain/canonical-dossier.js'
-import { type DossierStore, type IntakeOutcome, type SyncState } from '../../store/dossier-store.js'
+import type { IntakeOutcome, SyncState } from '../../store/records.js'
+import type { IntakeWrite } from '../../store/ports/dossiers.js'
+import type { Store } from '../../store/ports/store.js'
 import type { JobQueues } from '../../queue/jobs.js'
 import { may, type Client } from '../../domain/access.js'
 import { agencyOfCode, sourceRef } from '../../store/keys.js'
@@ -94,7 +96,7 @@ export function setPath (obj: Record<string, unknown>, path: string, value: unkn
 export class IntakeService {
   constructor (
     private readonly registry: MappingRegistry,
-    private readonly store: DossierStore,
+    private readonly store: Pick<Store, 'intake' | 'resolutions' | 'keys' | 'lifecycle' | 'portal'>,
     private readonly queues: JobQueues,
     private readonly ctx: MapContext,
     private readonly xmlLimits: XmlLimits
@@ -141,7 +143,7 @@ export class IntakeService {
     }
     const ref = sourceRef(req.system, dossier.sourceId)
     const agency = dossier.agency.code
-    let r: Awaited<ReturnType<DossierStore['intake']>> | undefined
+    let r: IntakeWrite | undefined
     // The status machine decides on the dossier at one revision; the script applies the
     // decision only at that revision, so a change in between makes it decide again.
     for (let attempt = 0; attempt < 8 && (r === undefined || r.outcome === 'retry'); attempt++) {

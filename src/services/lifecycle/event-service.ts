@@ -5,7 +5,8 @@
  * `POST /v1/dossiers/:maHoSo/events` and by the portal's `NopBoSung` callback.
  */
 import { Errors } from '../../domain/errors.js'
-import { toCanonical, type DossierStore, type StoredDossier } from '../../store/dossier-store.js'
+import { toCanonical, type StoredDossier } from '../../store/records.js'
+import type { Store } from '../../store/ports/store.js'
 import type { JobQueues } from '../../queue/jobs.js'
 import { isoFromEpoch } from '../../domain/toolkit/dates.js'
 import { applyEvent, emptyLifecycle, type LifecycleEvent } from './events.js'
@@ -16,7 +17,7 @@ import type { StatusCode } from '../../domain/canonical-dossier.js'
 export interface EventOutcome { d: StoredDossier, status: string, state: string, dueAt: string }
 
 export class EventService {
-  constructor (private readonly store: DossierStore, private readonly queues: JobQueues) {}
+  constructor (private readonly store: Pick<Store, 'keys' | 'lifecycle'>, private readonly queues: JobQueues) {}
 
   /**
    * `find` loads the dossier afresh on each try (and refuses one the caller may not see);

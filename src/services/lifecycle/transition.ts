@@ -3,7 +3,7 @@
  * one revision (the intake script applies it only at that revision). Pure.
  */
 import type { CanonicalInput, StatusCode } from '../../domain/canonical-dossier.js'
-import type { LifecycleArgs, LifecycleSnapshot } from '../../store/lifecycle-store.js'
+import type { LifecycleArgs, LifecycleSnapshot } from '../../store/ports/lifecycle.js'
 import { classify, illegalTransition, isFinal } from '../../domain/lifecycle/status-machine.js'
 import { bumpsFor, dimsOf, encodeBumps } from '../../domain/stats-dimensions.js'
 import type { GatewayError } from '../../domain/errors.js'
