@@ -17,7 +17,9 @@ import { World } from './world.js'
 import { tally } from './run.js'
 
 const num = (v: string | undefined, d: number): number => v === undefined || v === '' ? d : Number(v)
-const seed = num(process.env.MODEL_SEED, Date.now() % 2_147_483_647)
+// CI replays one fixed seed, so a landing never depends on the draw; elsewhere each run draws a
+// new one (printed), which is how the test keeps finding sequences nobody wrote.
+const seed = num(process.env.MODEL_SEED, process.env.CI === 'true' ? 20261208 : Date.now() % 2_147_483_647)
 const runs = num(process.env.MODEL_RUNS, 6)
 const maxCommands = num(process.env.MODEL_MAX_COMMANDS, 20)
 const timeLimit = num(process.env.MODEL_TIME_LIMIT_MS, 150_000)

@@ -67,6 +67,10 @@ export async function execute (m: Model, w: World, c: Cmd): Promise<void> {
     case 'resend': return await resend(m, w, c)
     case 'event': return await runEvent(m, w, c)
     case 'outage': {
+      // The portal goes down with nothing in flight: a change the gateway delivered in the moment
+      // before would otherwise still be pending in the model (it cannot see that race). Work
+      // caught in flight by an outage is test/integration/outage.test.ts's.
+      if (c.on) await settled(m, w, 'everything sent before the portal goes down')
       await w.outage(c.on)
       m.outage = c.on
       if (!c.on) await settled(m, w, 'the portal back')
