@@ -1,0 +1,66 @@
+/**
+ * What went wrong below the CLI, in the dictionary's words (src/web/i18n-problems.ts): the lower
+ * layers give codes and values, never the words, so that the CLI can say them in its language.
+ */
+import { ClientsFileError } from '../src/http/clients-file-error.js'
+import { ConfigError, type ConfigIssue } from '../src/domain/config-error.js'
+import type { Said } from '../src/services/doctor/texts.js'
+import { isWord } from '../src/web/i18n.js'
+import { say } from './lang.js'
+
+type Params = Record<string, string | number>
+
+/** A doctor's text (a drift's detail, a notice, a skipped check). */
+export function doctorText (s: Said): string { return say(`doctor_${s.text}`, s.params) }
+
+/** A file system's refusal by its code (EACCES…); a code without words is printed as it is. */
+function fsWhy (why: string | number | undefined): string {
+  const w = `fs_${String(why)}`
+  return isWord(w) ? say(w) : String(why ?? '')
+}
+
+export function clientsFileText (e: ClientsFileError): string {
+  const cause = e.cause instanceof ClientsFileError ? clientsFileText(e.cause) : undefined
+  const params: Params = { ...e.params }
+  if (cause !== undefined) params.why = cause
+  else if (e.problem === 'cannotRead' || e.problem === 'cannotWrite') params.why = fsWhy(e.params.why)
+  return say(`cf_${e.problem}`, params)
+}
+
+function configIssue (i: ConfigIssue): string {
+  const w = `cfg_${i.rule}`
+  return isWord(w) ? say(w, { ...i.params, variable: i.variable }) : say('cfg_other', { variable: i.variable, rule: i.rule })
+}
+
+export function configText (e: ConfigError): string {
+  return say('cfg_invalid', { list: e.issues.map(configIssue).join('; ') })
+}
+
+/**
+ * Why a connection failed: undici (fetch) and ioredis give the system's code (ECONNREFUSED,
+ * ENOTFOUND…); fetch's own refusals of an address are known by their (stable) English form.
+ */
+export function networkWhy (err: unknown): string {
+  const e = err as { code?: unknown, message?: unknown, address?: unknown, port?: unknown, cause?: unknown } | undefined
+  const cause = e?.cause as { code?: unknown, message?: unknown, address?: unknown, port?: unknown } | undefined
+  const code = typeof cause?.code === 'string' ? cause.code : typeof e?.code === 'string' ? e.code : undefined
+  const message = String(cause?.message ?? e?.message ?? '')
+  const at = cause?.address ?? e?.address
+  const where = at === undefined ? '' : ` (${String(at)}${(cause?.port ?? e?.port) === undefined ? '' : `:${String(cause?.port ?? e?.port)}`})`
+  if (code !== undefined) {
+    const w = `net_${code}`
+    if (code === 'ERR_INVALID_URL') return say('net_badUrl')
+    return (isWord(w) ? say(w) : say('net_other', { code })) + where
+  }
+  if (/^bad port$/i.test(message)) return say('net_badPort')
+  if (/^Invalid URL/i.test(message)) return say('net_badUrl')
+  if (/^Connection is closed/i.test(message)) return say('net_redisClosed')
+  return say('net_unknown')
+}
+
+/** The words of an error from below the CLI, or undefined when it is not one of them. */
+export function problemText (err: unknown): string | undefined {
+  if (err instanceof ClientsFileError) return clientsFileText(err)
+  if (err instanceof ConfigError) return configText(err)
+  return undefined
+}
