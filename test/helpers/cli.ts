@@ -44,4 +44,8 @@ export function foreignWords (text: string, lang: 'vi' | 'en', ignore: ReadonlyS
 const ENGLISH = new Set(('the and of is are not to for with every or a an its this that on by from no found failed ' +
   'done queued cancelled discarded delivered pending replayed skipped client clients added removed created kept installed ' +
   'drift drifts notice error unknown missing display help command options usage default choices sector all role viewer operator ' +
-  'repaired key shown once secret dossier dossiers agencies checked run again replaying cancelling started matched reply when who').split(' '))
+  'repaired key shown once secret dossier dossiers agencies checked run again replaying cancelling started matched reply when who ' +
+  // What the lower layers say in English (logs, doctor --json): the clients file, configuration, doctor, network.
+  'written would refuse file gateway must match pattern neither nor agency code province has record cannot ' +
+  'callback callbacks entry entries before sorted index moved into next list read bad port connection refused ' +
+  'invalid configuration required exist give waiting event marks failure state status score permission denied such').split(' '))
