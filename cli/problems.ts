@@ -2,39 +2,13 @@
  * What went wrong below the CLI, in the dictionary's words (src/web/i18n-problems.ts): the lower
  * layers give codes and values, never the words, so that the CLI can say them in its language.
  */
-import { ClientsFileError } from '../src/http/clients-file-error.js'
-import { ConfigError, type ConfigIssue } from '../src/domain/config-error.js'
 import type { Said } from '../src/services/doctor/texts.js'
 import { isWord } from '../src/web/i18n.js'
-import { say } from './lang.js'
-
-type Params = Record<string, string | number>
+import * as text from '../src/web/problem-text.js'
+import { lang, say } from './lang.js'
 
 /** A doctor's text (a drift's detail, a notice, a skipped check). */
-export function doctorText (s: Said): string { return say(`doctor_${s.text}`, s.params) }
-
-/** A file system's refusal by its code (EACCES…); a code without words is printed as it is. */
-function fsWhy (why: string | number | undefined): string {
-  const w = `fs_${String(why)}`
-  return isWord(w) ? say(w) : String(why ?? '')
-}
-
-export function clientsFileText (e: ClientsFileError): string {
-  const cause = e.cause instanceof ClientsFileError ? clientsFileText(e.cause) : undefined
-  const params: Params = { ...e.params }
-  if (cause !== undefined) params.why = cause
-  else if (e.problem === 'cannotRead' || e.problem === 'cannotWrite') params.why = fsWhy(e.params.why)
-  return say(`cf_${e.problem}`, params)
-}
-
-function configIssue (i: ConfigIssue): string {
-  const w = `cfg_${i.rule}`
-  return isWord(w) ? say(w, { ...i.params, variable: i.variable }) : say('cfg_other', { variable: i.variable, rule: i.rule })
-}
-
-export function configText (e: ConfigError): string {
-  return say('cfg_invalid', { list: e.issues.map(configIssue).join('; ') })
-}
+export function doctorText (s: Said): string { return text.doctorText(s, lang()) }
 
 /**
  * Why a connection failed: undici (fetch) and ioredis give the system's code (ECONNREFUSED,
@@ -59,8 +33,4 @@ export function networkWhy (err: unknown): string {
 }
 
 /** The words of an error from below the CLI, or undefined when it is not one of them. */
-export function problemText (err: unknown): string | undefined {
-  if (err instanceof ClientsFileError) return clientsFileText(err)
-  if (err instanceof ConfigError) return configText(err)
-  return undefined
-}
+export function problemText (err: unknown): string | undefined { return text.problemText(err, lang()) }
