@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.js'
 import { createRedis, type RedisClient } from '../src/store/redis/connection.js'
 import { runDoctor, type Drift, type DoctorReport } from '../src/services/doctor/index.js'
 import { say, t } from './lang.js'
-import { doctorText, networkWhy, problemText } from './problems.js'
+import { doctorText, networkCause, networkWhy, problemText } from './problems.js'
 
 export const EXIT_CLEAN = 0
 export const EXIT_DRIFT = 1
@@ -87,7 +87,8 @@ export function doctorCommand (): Command {
         else process.stdout.write(summary(report, o.repair === true))
         process.exitCode = report.found === 0 ? EXIT_CLEAN : EXIT_DRIFT
       } catch (err) {
-        process.stderr.write(`doctor: ${problemText(err) ?? (err instanceof Error ? err.message : String(err))}\n`)
+        // Redis lost midway is said in words; a reply of Redis itself (WRONGTYPE…) is printed as Redis wrote it.
+        process.stderr.write(`doctor: ${networkCause(err) ?? (err instanceof Error ? err.message : String(err))}\n`)
         process.exitCode = EXIT_ERROR
       } finally {
         conn.redis.disconnect()

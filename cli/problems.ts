@@ -14,7 +14,10 @@ export function doctorText (s: Said): string { return text.doctorText(s, lang())
  * Why a connection failed: undici (fetch) and ioredis give the system's code (ECONNREFUSED,
  * ENOTFOUND…); fetch's own refusals of an address are known by their (stable) English form.
  */
-export function networkWhy (err: unknown): string {
+export function networkWhy (err: unknown): string { return networkCause(err) ?? say('net_unknown') }
+
+/** The words of a connection's failure, or undefined when `err` is not one. */
+export function networkCause (err: unknown): string | undefined {
   const e = err as { code?: unknown, message?: unknown, address?: unknown, port?: unknown, cause?: unknown } | undefined
   const cause = e?.cause as { code?: unknown, message?: unknown, address?: unknown, port?: unknown } | undefined
   const code = typeof cause?.code === 'string' ? cause.code : typeof e?.code === 'string' ? e.code : undefined
@@ -29,7 +32,7 @@ export function networkWhy (err: unknown): string {
   if (/^bad port$/i.test(message)) return say('net_badPort')
   if (/^Invalid URL/i.test(message)) return say('net_badUrl')
   if (/^Connection is closed/i.test(message)) return say('net_redisClosed')
-  return say('net_unknown')
+  return undefined
 }
 
 /** The words of an error from below the CLI, or undefined when it is not one of them. */

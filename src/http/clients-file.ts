@@ -136,8 +136,12 @@ export function bootstrapClients (o: BootstrapOptions): { action: BootstrapActio
   }
   if (o.owner !== undefined) {
     for (const f of [o.file, ...(action === 'created' && o.keysOut !== undefined ? [o.keysOut] : [])]) {
-      chownSync(f, o.owner.uid, o.owner.gid)
-      chmodSync(f, 0o600)
+      try {
+        chownSync(f, o.owner.uid, o.owner.gid)
+        chmodSync(f, 0o600)
+      } catch (err) {
+        throw cannotWrite(f, err)
+      }
     }
   }
   return { action, clients: readClientsDoc(o.file).clients.length }
