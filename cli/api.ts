@@ -3,6 +3,7 @@
  * refusals turned into `ApiError` so that every command prints them the same way.
  */
 import { lang, say } from './lang.js'
+import { networkWhy, problemText } from './problems.js'
 
 export interface Message { vi: string, en: string }
 export interface Issue { code: string, field: string, message: Message }
@@ -30,7 +31,12 @@ export interface Api {
 
 export function api (base: string, key: string | undefined): Api {
   async function call<T> (method: string, path: string, body?: unknown): Promise<T> {
-    const url = new URL(path, base.endsWith('/') ? base : `${base}/`).toString()
+    let url: string
+    try {
+      url = new URL(path, base.endsWith('/') ? base : `${base}/`).toString()
+    } catch (err) {
+      throw new NetworkError(`${method} ${base}`, networkWhy(err))
+    }
     const headers: Record<string, string> = { accept: 'application/json' }
     if (key !== undefined && key !== '') headers['x-api-key'] = key
     if (body !== undefined) headers['content-type'] = 'application/json'
@@ -38,9 +44,8 @@ export function api (base: string, key: string | undefined): Api {
     try {
       res = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
     } catch (err) {
-      // undici hides the reason (ECONNREFUSED, ENOTFOUND…) in `cause`.
-      const cause = (err as { cause?: { code?: string, message?: string } }).cause
-      throw new NetworkError(`${method} ${url}`, cause?.code ?? cause?.message ?? (err as Error).message)
+      // undici hides the reason (ECONNREFUSED, ENOTFOUND…) in `cause`: said in words.
+      throw new NetworkError(`${method} ${url}`, networkWhy(err))
     }
     const text = await res.text()
     let json: unknown
@@ -76,7 +81,7 @@ export function seg (s: string): string { return encodeURIComponent(s) }
  */
 export function formatError (err: unknown): string {
   if (err instanceof ApiError) return refusalLines(err.status, err.code, err.field, err.messages, err.issues)
-  return (err as Error).message
+  return problemText(err) ?? (err as Error).message
 }
 
 export function refusalLines (status: number, code: string, field: string | undefined, message: Message, issues: readonly Issue[]): string {

@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config.js'
 import { createRedis, type RedisClient } from '../src/store/redis/connection.js'
 import { runDoctor, type Drift, type DoctorReport } from '../src/services/doctor/index.js'
 import { say, t } from './lang.js'
+import { doctorText, networkCause, networkWhy, problemText } from './problems.js'
 
 export const EXIT_CLEAN = 0
 export const EXIT_DRIFT = 1
@@ -25,7 +26,7 @@ function line (d: Drift): string {
   // Agency, code, structure and problem stay as the store names them: what an operator searches
   // Redis and docs/operations.md for.
   const repair = d.repair === undefined ? (d.repairable ? '' : ` [${t('cli_notRepairable')}]`) : ` [${t(`cli_repair_${d.repair}`)}]`
-  return `${d.agency}  ${d.code ?? d.ref ?? '-'}  ${d.structure}  ${d.problem}: ${d.detail}${repair}\n`
+  return `${d.agency}  ${d.code ?? d.ref ?? '-'}  ${d.structure}  ${d.problem}: ${doctorText(d.why)}${repair}\n`
 }
 
 function summary (r: DoctorReport, repair: boolean): string {
@@ -34,8 +35,8 @@ function summary (r: DoctorReport, repair: boolean): string {
   const lines = [say('cli_doctorChecked', { dossiers: r.dossiers, agencies: r.agencies, ms: r.ms, result })]
   if (repair) lines.push(say('cli_repairedSummary', { repaired: r.repaired, changed: r.changed, unrepairable: r.unrepairable }))
   else if (r.found > 0) lines.push(say('cli_repairable', { repairable: r.found - r.unrepairable, unrepairable: r.unrepairable }))
-  for (const s of r.skipped) lines.push(say('cli_skipped', { what: s }))
-  for (const n of r.notices) lines.push(say('cli_notice', { what: n }))
+  for (const s of r.reasons.skipped) lines.push(say('cli_skipped', { what: doctorText(s) }))
+  for (const n of r.reasons.notices) lines.push(say('cli_notice', { what: doctorText(n) }))
   return lines.join('\n') + '\n'
 }
 
@@ -49,7 +50,7 @@ async function connect (): Promise<{ redis: RedisClient, prefix: string, unmatch
   } catch (err) {
     redis.disconnect()
     // ioredis rejects with "Connection is closed."; the reason is the last error it emitted.
-    throw new Error(say('cli_cannotReachRedis', { why: (why ?? err as Error).message }))
+    throw new Error(say('cli_cannotReachRedis', { why: networkWhy(why ?? err) }))
   }
   return { redis, prefix: config.KEY_PREFIX, unmatchedCap: config.UNMATCHED_MAX_PER_AGENCY }
 }
@@ -68,7 +69,7 @@ export function doctorCommand (): Command {
       try {
         conn = await connect()
       } catch (err) {
-        process.stderr.write(`doctor: ${err instanceof Error ? err.message : String(err)}\n`)
+        process.stderr.write(`doctor: ${problemText(err) ?? (err instanceof Error ? err.message : String(err))}\n`)
         process.exitCode = EXIT_ERROR
         return
       }
@@ -81,11 +82,13 @@ export function doctorCommand (): Command {
           maxListed: o.maxListed,
           ...(o.json === true ? {} : { onDrift: (d: Drift) => { process.stdout.write(line(d)) } })
         })
-        if (o.json === true) process.stdout.write(JSON.stringify(report, null, 2) + '\n')
+        // The report's JSON as the doctor writes it: its English details, without the text codes the words come from.
+        if (o.json === true) process.stdout.write(JSON.stringify(report, (k, v: unknown) => k === 'why' || k === 'reasons' ? undefined : v, 2) + '\n')
         else process.stdout.write(summary(report, o.repair === true))
         process.exitCode = report.found === 0 ? EXIT_CLEAN : EXIT_DRIFT
       } catch (err) {
-        process.stderr.write(`doctor: ${err instanceof Error ? err.message : String(err)}\n`)
+        // Redis lost midway is said in words; a reply of Redis itself (WRONGTYPE…) is printed as Redis wrote it.
+        process.stderr.write(`doctor: ${networkCause(err) ?? (err instanceof Error ? err.message : String(err))}\n`)
         process.exitCode = EXIT_ERROR
       } finally {
         conn.redis.disconnect()

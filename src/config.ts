@@ -5,6 +5,7 @@
 import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
 import { redisTopology } from './store/redis/topology.js'
+import { ConfigError, type ConfigIssue } from './domain/config-error.js'
 
 export const ConfigSchema = Type.Object({
   HOST: Type.String({ default: '0.0.0.0' }),
@@ -171,12 +172,31 @@ export type Config = Static<typeof ConfigSchema> & { PORTAL_PASSWORD: string }
 
 /** Throws with every invalid variable named; `data` defaults to process.env. */
 export function loadConfig (data: Record<string, unknown> = process.env, opts: { dotenv?: boolean } = {}): Config {
-  const parsed = envSchema<Static<typeof ConfigSchema>>({ schema: ConfigSchema, data, dotenv: opts.dotenv ?? false })
+  let parsed: Static<typeof ConfigSchema>
+  try {
+    parsed = envSchema<Static<typeof ConfigSchema>>({ schema: ConfigSchema, data, dotenv: opts.dotenv ?? false })
+  } catch (err) {
+    const errors = (err as { errors?: AjvIssue[] }).errors
+    throw Array.isArray(errors) ? new ConfigError((err as Error).message, errors.map(issueOf)) : err
+  }
   // NODE_ENV as given, or from .env (which env-schema has just loaded into process.env).
   const c = { ...parsed, PORTAL_PASSWORD: portalPassword(parsed.PORTAL_PASSWORD, data.NODE_ENV ?? (opts.dotenv === true ? process.env.NODE_ENV : undefined)) }
   // One topology, checked here so that a process with two never starts.
   redisTopology(c)
   return c
+}
+
+interface AjvIssue { instancePath: string, keyword: string, params: Record<string, unknown> }
+
+/** An issue of env-schema's validation (ajv) as a variable, the rule it breaks and its values. */
+function issueOf (e: AjvIssue): ConfigIssue {
+  const params: Record<string, string | number> = {}
+  for (const [k, v] of Object.entries(e.params)) {
+    if (typeof v === 'string' || typeof v === 'number') params[k] = v
+    else if (Array.isArray(v)) params[k] = v.join(', ')
+  }
+  const variable = e.keyword === 'required' ? String(e.params.missingProperty) : e.instancePath.replace(/^\//, '')
+  return { variable, rule: e.keyword, params }
 }
 
 /** The simulator's password, the default only outside production. */
@@ -186,7 +206,8 @@ export const DEV_PORTAL_PASSWORD = 'lienthong-dev'
 function portalPassword (given: string | undefined, nodeEnv: unknown): string {
   if (given !== undefined) return given
   if (nodeEnv === 'production') {
-    throw new Error('PORTAL_PASSWORD is required when NODE_ENV=production: set it to the password the portal issued to this gateway (there is no default in production)')
+    throw new ConfigError('PORTAL_PASSWORD is required when NODE_ENV=production: set it to the password the portal issued to this gateway (there is no default in production)',
+      [{ variable: 'PORTAL_PASSWORD', rule: 'requiredInProduction', params: {} }])
   }
   return DEV_PORTAL_PASSWORD
 }

@@ -7,12 +7,15 @@ import { constants } from 'node:os'
 import closeWithGrace from 'close-with-grace'
 import { loadConfig } from './config.js'
 import { buildApp } from './app.js'
+import { problemText } from './web/problem-text.js'
 
 let config
 try {
   config = loadConfig(process.env, { dotenv: true })
 } catch (err) {
-  process.stderr.write(`invalid configuration: ${(err as Error).message}\n`)
+  // For operators: both languages when the refusal carries a code (every one of ours does).
+  const vi = problemText(err, 'vi')
+  process.stderr.write(vi === undefined ? `invalid configuration: ${(err as Error).message}\n` : `${vi}\n${problemText(err, 'en') ?? ''}\n`)
   process.exit(1)
 }
 

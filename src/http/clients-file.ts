@@ -7,6 +7,9 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, chownSync, existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import { hashKey, loadClients } from './plugins/clients.js'
+import { ClientsFileError } from './clients-file-error.js'
+
+export { ClientsFileError, type ClientsFileProblem } from './clients-file-error.js'
 
 export interface ClientsDoc { clients: Array<Record<string, unknown>> }
 
@@ -17,7 +20,14 @@ export function defaultClientsFile (env: NodeJS.ProcessEnv = process.env): strin
 
 /** The file as written (a missing file is an empty list). */
 export function readClientsDoc (file: string): ClientsDoc {
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as ClientsDoc : { clients: [] }
+  if (!existsSync(file)) return { clients: [] }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ClientsDoc
+  } catch (err) {
+    const code = (err as { code?: unknown }).code
+    throw new ClientsFileError(`${file} cannot be read: ${(err as Error).message}`, err instanceof SyntaxError ? 'notJson' : 'cannotRead',
+      { file, why: typeof code === 'string' ? code : (err as Error).message })
+  }
 }
 
 /** `A, b ,B` → `['A', 'B']`: agency codes are upper case; repeated flags and commas both work. */
@@ -28,14 +38,32 @@ export function parseAgencies (values: readonly string[]): string[] {
 /** Writes `doc` to `file` if the gateway would load it; throws (nothing written) otherwise. */
 export function writeClientsDoc (file: string, doc: ClientsDoc): void {
   const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, JSON.stringify(doc, null, 2) + '\n', { mode: 0o600 })
+  try {
+    writeFileSync(tmp, JSON.stringify(doc, null, 2) + '\n', { mode: 0o600 })
+  } catch (err) {
+    throw cannotWrite(file, err)
+  }
   try {
     loadClients(tmp)
   } catch (err) {
     unlinkSync(tmp)
-    throw new Error(`not written, the gateway would refuse the file: ${(err as Error).message.replace(tmp, file)}`)
+    const message = `not written, the gateway would refuse the file: ${(err as Error).message.replace(tmp, file)}`
+    if (!(err instanceof ClientsFileError)) throw new Error(message)
+    const params = Object.fromEntries(Object.entries(err.params).map(([k, v]) => [k, v === tmp ? file : v]))
+    throw new ClientsFileError(message, 'notWritten', { file }, new ClientsFileError(err.message.replace(tmp, file), err.problem, params))
   }
-  renameSync(tmp, file)
+  try {
+    renameSync(tmp, file)
+  } catch (err) {
+    unlinkSync(tmp)
+    throw cannotWrite(file, err)
+  }
+}
+
+/** A file system's refusal (EACCES, ENOENT…) by its code, the only part that is not English. */
+function cannotWrite (file: string, err: unknown): ClientsFileError {
+  const code = (err as { code?: unknown }).code
+  return new ClientsFileError(`${file} cannot be written: ${(err as Error).message}`, 'cannotWrite', { file, why: typeof code === 'string' ? code : (err as Error).message })
 }
 
 /**
@@ -44,7 +72,7 @@ export function writeClientsDoc (file: string, doc: ClientsDoc): void {
  */
 export function issueClient (file: string, entry: Record<string, unknown> & { id: string }): { key: string } {
   const doc = readClientsDoc(file)
-  if (doc.clients.some(c => c.id === entry.id)) throw new Error(`client ${entry.id} already exists in ${file}`)
+  if (doc.clients.some(c => c.id === entry.id)) throw new ClientsFileError(`client ${entry.id} already exists in ${file}`, 'exists', { id: entry.id, file })
   const key = randomBytes(32).toString('base64url')
   doc.clients.push({ ...entry, keySha256: hashKey(key).toString('hex') })
   writeClientsDoc(file, doc)
@@ -55,7 +83,7 @@ export function issueClient (file: string, entry: Record<string, unknown> & { id
 export function revokeClient (file: string, id: string): void {
   const doc = readClientsDoc(file)
   const rest = doc.clients.filter(c => c.id !== id)
-  if (rest.length === doc.clients.length) throw new Error(`client ${id} is not in ${file}`)
+  if (rest.length === doc.clients.length) throw new ClientsFileError(`client ${id} is not in ${file}`, 'missing', { id, file })
   writeClientsDoc(file, { ...doc, clients: rest })
 }
 
@@ -90,8 +118,8 @@ export function bootstrapClients (o: BootstrapOptions): { action: BootstrapActio
     loadClients(o.file)
     action = 'kept'
   } else {
-    if (o.keysOut === undefined) throw new Error(`${o.file} does not exist and no --keys-out is given for the keys of a first run`)
-    if (o.admin === undefined && (o.sectors ?? []).length === 0) throw new Error(`${o.file} does not exist: give --admin or --sector to create it`)
+    if (o.keysOut === undefined) throw new ClientsFileError(`${o.file} does not exist and no --keys-out is given for the keys of a first run`, 'noKeysOut', { file: o.file })
+    if (o.admin === undefined && (o.sectors ?? []).length === 0) throw new ClientsFileError(`${o.file} does not exist: give --admin or --sector to create it`, 'noFirstClient', { file: o.file })
     const doc: ClientsDoc = { clients: [] }
     const lines: string[] = ['# lienthong first-run API keys: shown nowhere else. Store them safely, then delete this file.']
     const add = (entry: Record<string, unknown> & { id: string }, what: string): void => {
@@ -108,8 +136,12 @@ export function bootstrapClients (o: BootstrapOptions): { action: BootstrapActio
   }
   if (o.owner !== undefined) {
     for (const f of [o.file, ...(action === 'created' && o.keysOut !== undefined ? [o.keysOut] : [])]) {
-      chownSync(f, o.owner.uid, o.owner.gid)
-      chmodSync(f, 0o600)
+      try {
+        chownSync(f, o.owner.uid, o.owner.gid)
+        chmodSync(f, 0o600)
+      } catch (err) {
+        throw cannotWrite(f, err)
+      }
     }
   }
   return { action, clients: readClientsDoc(o.file).clients.length }

@@ -9,12 +9,15 @@ import { STATUS_LABELS } from '../mappings/to-portal.js'
 import { REASONS } from '../http/routes/failure-reasons.js'
 import { FIELD_KINDS, FIELD_LABELS, VALUES, type ValueKind } from './i18n-values.js'
 import { CLI_WORDS } from './i18n-cli.js'
+import { PROBLEM_WORDS } from './i18n-problems.js'
 
 export type Lang = 'vi' | 'en'
 
 const W = {
   // The CLI's own words (help, messages): ./i18n-cli.ts.
   ...CLI_WORDS,
+  // What goes wrong below the CLI (the doctor, the clients file, the configuration, the network): ./i18n-problems.ts.
+  ...PROBLEM_WORDS,
   title: ['Cổng liên thông — Quản trị', 'Liên Thông gateway — Admin'],
   overview: ['Tổng quan', 'Overview'],
   failed: ['Đồng bộ lỗi', 'Failed syncs'],

@@ -102,7 +102,7 @@ t.test('each kind of drift is found with its code and structure; --repair fixes 
   const run = await cli(['doctor'], env())
   t.equal(run.code, 1, 'the CLI exits 1')
   t.match(run.stdout, new RegExp(`${codes.failed.replace(/\./g, '\\.')}\\s+sx:failed\\s+missing-entry`))
-  t.match(run.stdout, /lưu ý: .*unmatched: 1 callback/, 'the legacy list is a notice')
+  t.match(run.stdout, /lưu ý: .*unmatched: 1 phản hồi/, 'the legacy list is a notice, in words')
   const json = await cli(['doctor', '--json'], env())
   t.equal(json.code, 1)
   t.equal((JSON.parse(json.stdout) as { found: number }).found, r.found, '--json says the same')

@@ -17,6 +17,7 @@ import { Compile } from 'typebox/compile'
 import type { FastifyRequest } from 'fastify'
 import { Errors } from '../../domain/errors.js'
 import type { Client } from '../../domain/access.js'
+import { ClientsFileError, type ClientsFileProblem } from '../clients-file-error.js'
 
 /**
  * An exact agency code (the canonical `AgencyCode`: `000.00.12.H42`) or `*.H42`: every agency
@@ -96,34 +97,40 @@ export function loadClients (path: string): LoadedClient[] {
   try {
     parsed = JSON.parse(readFileSync(resolve(path), 'utf8'))
   } catch (err) {
-    throw new Error(`CLIENTS_FILE ${path} cannot be read: ${readError(err)}`)
+    const code = (err as { code?: unknown }).code
+    throw new ClientsFileError(`CLIENTS_FILE ${path} cannot be read: ${readError(err)}`,
+      err instanceof SyntaxError ? 'notJson' : 'cannotRead', { file: path, why: typeof code === 'string' ? code : (err as Error).message })
   }
   if (!check.Check(parsed)) {
     const first = [...check.Errors(parsed)][0]
-    throw new Error(`CLIENTS_FILE ${path}: ${where(parsed, first?.instancePath ?? '')} ${schemaMessage(first)}`)
+    const at = where(parsed, first?.instancePath ?? '')
+    throw new ClientsFileError(`CLIENTS_FILE ${path}: ${at} ${schemaMessage(first)}`, schemaProblem(first),
+      { file: path, at: at === 'the file' ? '/' : at.replace(/^client /, ''), rule: first?.keyword ?? '' })
   }
   const ids = new Set<string>()
   const hashes = new Set<string>()
   return parsed.clients.map(c => {
     const declared = c.role ?? 'sector'
     const role = declared === 'sector' ? 'sector' : 'admin'
-    const fail = (why: string): never => { throw new Error(`CLIENTS_FILE ${path}: client ${c.id} ${why}`) }
-    if (ids.has(c.id)) fail('appears twice: client ids must be unique')
-    if (hashes.has(c.keySha256)) fail('has the same key as another client: give each client its own key')
+    const fail = (problem: ClientsFileProblem, why: string, params: Record<string, number> = {}): never => {
+      throw new ClientsFileError(`CLIENTS_FILE ${path}: client ${c.id} ${why}`, problem, { file: path, id: c.id, ...params })
+    }
+    if (ids.has(c.id)) fail('duplicateId', 'appears twice: client ids must be unique')
+    if (hashes.has(c.keySha256)) fail('duplicateKey', 'has the same key as another client: give each client its own key')
     ids.add(c.id)
     hashes.add(c.keySha256)
     if (role === 'sector') {
-      if (c.system === undefined) fail('has no system')
+      if (c.system === undefined) fail('noSystem', 'has no system')
       if (c.agencies === undefined || c.agencies.length === 0) {
-        fail('has no agencies: list the agencies it acts for, e.g. "agencies": ["000.00.12.H42"] or ["*.H42"] for a whole province')
+        fail('noAgencies', 'has no agencies: list the agencies it acts for, e.g. "agencies": ["000.00.12.H42"] or ["*.H42"] for a whole province')
       }
-      if (c.systems !== undefined) fail('is a sector client: "systems" applies to admins only (a sector client has one "system")')
+      if (c.systems !== undefined) fail('systemsForSector', 'is a sector client: "systems" applies to admins only (a sector client has one "system")')
     } else if (c.webhook !== undefined || c.system !== undefined) {
-      fail(`is an admin: "${c.webhook !== undefined ? 'webhook' : 'system'}" applies to sector clients only (an admin may be limited with "agencies" and "systems")`)
+      fail(c.webhook !== undefined ? 'adminWebhook' : 'adminSystem', `is an admin: "${c.webhook !== undefined ? 'webhook' : 'system'}" applies to sector clients only (an admin may be limited with "agencies" and "systems")`)
     }
     if (c.webhook !== undefined) {
       const bytes = Buffer.from(c.webhook.secret.slice('whsec_'.length), 'base64').length
-      if (bytes < 24 || bytes > 64) fail(`webhook.secret must be "whsec_" and the base64 of 24 to 64 random bytes (it holds ${bytes})`)
+      if (bytes < 24 || bytes > 64) fail('badSecret', `webhook.secret must be "whsec_" and the base64 of 24 to 64 random bytes (it holds ${bytes})`, { bytes })
     }
     const client: LoadedClient = { id: c.id, system: c.system, role, agencies: Object.freeze([...c.agencies ?? []]), hash: Buffer.from(c.keySha256, 'hex') }
     if (role === 'admin') client.adminRole = declared === 'viewer' ? 'viewer' : 'operator'
@@ -156,6 +163,12 @@ function where (parsed: unknown, instancePath: string): string {
   const id = entry !== null && typeof entry === 'object' && typeof entry.id === 'string' ? `client ${entry.id} ` : ''
   const rest = (m[2] ?? '').split('/').slice(1).map(s => /^\d+$/.test(s) ? `[${s}]` : `.${s}`).join('')
   return `${id}(clients[${m[1] ?? ''}])${rest === '' ? '' : ` ${rest.replace(/^\./, '')}`}`
+}
+
+function schemaProblem (e: { keyword: string, schemaPath: string, instancePath: string } | undefined): ClientsFileProblem {
+  if (e?.keyword === 'boolean' && e.schemaPath.endsWith('additionalProperties')) return 'unknownField'
+  if (e?.keyword === 'pattern' && /\/agencies\/\d+$/.test(e.instancePath)) return 'badAgency'
+  return 'invalid'
 }
 
 function schemaMessage (e: { keyword: string, schemaPath: string, instancePath: string, message: string } | undefined): string {

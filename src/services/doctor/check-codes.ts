@@ -6,6 +6,7 @@
 import type { DoctorContext } from './context.js'
 import { pairBatches } from './scan.js'
 import { REPAIR_SEQ } from './scripts.js'
+import { said } from './texts.js'
 
 export async function checkCodes (ctx: DoctorContext, agency: string): Promise<void> {
   const highest = new Map<string, { seq: number, code: string }>()
@@ -17,7 +18,7 @@ export async function checkCodes (ctx: DoctorContext, agency: string): Promise<v
       const [onRecord, origin] = codes[i] as [string | null, string | null]
       const m = pattern.exec(code)
       if (m === null || m[1] !== agency) {
-        await ctx.found({ agency, code, ref, structure: 'codes', problem: 'malformed', detail: `${code} is not a code of ${agency}`, repairable: false })
+        await ctx.found({ agency, code, ref, structure: 'codes', problem: 'malformed', why: said('notACode', { code, agency }), repairable: false })
       } else if (origin !== 'online') {
         // Online dossiers carry the portal's codes, not ones this sequence issued.
         const day = m[2] as string
@@ -25,9 +26,9 @@ export async function checkCodes (ctx: DoctorContext, agency: string): Promise<v
         if ((highest.get(day)?.seq ?? 0) < seq) highest.set(day, { seq, code })
       }
       if (onRecord === null) {
-        await ctx.found({ agency, code, ref, structure: 'codes', problem: 'orphan-entry', detail: `${code} → ${ref}, which has no record`, repairable: false })
+        await ctx.found({ agency, code, ref, structure: 'codes', problem: 'orphan-entry', why: said('codeNoRecord', { code, ref }), repairable: false })
       } else if (onRecord !== code) {
-        await ctx.found({ agency, code, ref, structure: 'codes', problem: 'code-mismatch', detail: `${code} → ${ref}, whose record says ${onRecord}`, repairable: false })
+        await ctx.found({ agency, code, ref, structure: 'codes', problem: 'code-mismatch', why: said('codeOtherRecord', { code, ref, onRecord }), repairable: false })
       }
     }
   }
@@ -43,7 +44,7 @@ export async function checkCodes (ctx: DoctorContext, agency: string): Promise<v
       // An expired sequence restarts at 1 and skips the taken codes (HSETNX on codes): not drift.
       if (cur === null || Number(cur) >= top.seq) continue
       const key = ctx.keys.sequence(agency, day)
-      await ctx.found({ agency, code: top.code, structure: `seq:${day}`, problem: 'sequence-behind', detail: `sequence ${cur}, highest code issued ${top.code}`, repairable: true },
+      await ctx.found({ agency, code: top.code, structure: `seq:${day}`, problem: 'sequence-behind', why: said('sequenceBehind', { cur, code: top.code }), repairable: true },
         async () => await ctx.redis.ltDoctorSeq(...REPAIR_SEQ.argv({ seq: key }, { observed: cur, highest: top.seq })) as 'repaired' | 'changed')
     }
   }

@@ -9,6 +9,7 @@ import { defaultScore, expectedIndexes, type Want } from './expect.js'
 import { INDEXES, RECORD_FIELDS, STATE_INDEXES, indexKey, type IndexName, type RecordView } from './structures.js'
 import type { GaugeCounts } from './check-gauges.js'
 import { INSPECT, REPAIR_DOSSIER } from './scripts.js'
+import { said, type Said } from './texts.js'
 
 interface Inspected { agency: string, ref: string, record: RecordView, member: Record<IndexName, string>, codeRef: string, steps: number, legacy: Set<IndexName> }
 
@@ -52,38 +53,38 @@ async function compare (ctx: DoctorContext, d: Inspected): Promise<void> {
   const code = r.maHoSo
   const want = expectedIndexes(r, ctx.now)
   const actions = {} as Record<IndexName, Action>
-  const problems: Array<{ structure: string, problem: 'missing-entry' | 'stale-entry' | 'wrong-score' | 'wrong-type' | 'code-mismatch' | 'malformed', detail: string, repairable: boolean }> = []
+  const problems: Array<{ structure: string, problem: 'missing-entry' | 'stale-entry' | 'wrong-score' | 'wrong-type' | 'code-mismatch' | 'malformed', why: Said, repairable: boolean }> = []
   for (const name of INDEXES) {
     const w: Want = want[name]
     const has = d.member[name]
     actions[name] = ''
     if (has.startsWith('!')) {
-      problems.push({ structure: name, problem: 'wrong-type', detail: `the index is a ${has.slice(1)}`, repairable: false })
+      problems.push({ structure: name, problem: 'wrong-type', why: said('indexType', { type: has.slice(1) }), repairable: false })
     } else if (w.is === 'present' && has === '' && d.legacy.has(name)) {
       // Still in the set written before the sorted indexes: the first list read moves it
       // (WaitingStore.upgrade, at the time it entered the state). Not drift.
     } else if (w.is === 'present' && has === '') {
       const score = w.score ?? defaultScore(name, r, ctx.now)
       actions[name] = w.score === undefined ? `+${score}` : `=${score}`
-      problems.push({ structure: name, problem: 'missing-entry', detail: `state ${r.state || '-'}, status ${r.status || '-'}${w.score === undefined ? '' : `, score ${w.score}`}`, repairable: true })
+      problems.push({ structure: name, problem: 'missing-entry', why: w.score === undefined ? said('recordState', { state: r.state || '-', status: r.status || '-' }) : said('recordStateScore', { state: r.state || '-', status: r.status || '-', score: w.score }), repairable: true })
     } else if (w.is === 'present' && w.score !== undefined && Number(has) !== w.score) {
       actions[name] = `=${w.score}`
-      problems.push({ structure: name, problem: 'wrong-score', detail: `score ${has}, the record says ${w.score}`, repairable: true })
+      problems.push({ structure: name, problem: 'wrong-score', why: said('otherScore', { has, score: w.score }), repairable: true })
     } else if (w.is === 'absent' && has !== '') {
       actions[name] = '-'
-      problems.push({ structure: name, problem: 'stale-entry', detail: `state ${r.state || '-'}, status ${r.status || '-'}${r.compactedAt === '' ? '' : ', compacted'}`, repairable: true })
+      problems.push({ structure: name, problem: 'stale-entry', why: said(r.compactedAt === '' ? 'recordState' : 'recordStateCompacted', { state: r.state || '-', status: r.status || '-' }), repairable: true })
     }
   }
   let fixCode = false
   if (d.codeRef === '') {
     fixCode = true
-    problems.push({ structure: 'codes', problem: 'missing-entry', detail: `${code} is not in codes`, repairable: true })
+    problems.push({ structure: 'codes', problem: 'missing-entry', why: said('notInCodes', { code }), repairable: true })
   } else if (d.codeRef !== ref) {
-    problems.push({ structure: 'codes', problem: 'code-mismatch', detail: `codes says ${code} is ${d.codeRef}`, repairable: false })
+    problems.push({ structure: 'codes', problem: 'code-mismatch', why: said('codesSay', { code, ref: d.codeRef }), repairable: false })
   }
   // ACK marks a dossier delivered only once nothing is left to send.
   if (r.state === 'delivered' && d.steps > 0) {
-    problems.push({ structure: 'steps', problem: 'stale-entry', detail: `delivered with ${d.steps} step(s) not on the portal`, repairable: false })
+    problems.push({ structure: 'steps', problem: 'stale-entry', why: said('stepsNotSent', { n: d.steps }), repairable: false })
   }
   if (problems.length === 0) return
   let once: Promise<'repaired' | 'changed'> | undefined

@@ -9,6 +9,7 @@ import type { RecordView } from './structures.js'
 import { GAUGES } from './expect.js'
 import { statsKeys } from '../../store/stats/stats-store.js'
 import { REPAIR_GAUGE } from './scripts.js'
+import { said } from './texts.js'
 
 /** The fields one counted record adds 1 to, as lua/shared/stats-apply.lua writes a bump of `metric` under `dims`. */
 export function gaugeFields (dims: string, metric: string): string[] {
@@ -58,7 +59,7 @@ export class GaugeCounts {
     if (before === undefined) return
     const gauge = (h: Record<string, string>): string => JSON.stringify(Object.entries(h).filter(([f]) => isGaugeField(f)).sort())
     if (gauge(before) !== gauge(after)) {
-      ctx.report.skipped.push(`${key}: moved during the check`)
+      ctx.skip(said('movedDuringCheck', { key }))
       return
     }
     const counted = this.counts.get(agency) ?? new Map<string, number>()
@@ -79,7 +80,7 @@ export class GaugeCounts {
       return await once
     }
     for (const [f, have, want] of wrong) {
-      await ctx.found({ agency, structure: 'stats:open', problem: 'gauge-mismatch', detail: `${f} is ${have === '' ? 'absent' : have}, the records count ${want}`, repairable: true }, repair)
+      await ctx.found({ agency, structure: 'stats:open', problem: 'gauge-mismatch', why: have === '' ? said('gaugeAbsent', { field: f, want }) : said('gaugeDiffers', { field: f, have, want }), repairable: true }, repair)
     }
   }
 }

@@ -8,13 +8,14 @@ import type { DoctorContext } from './context.js'
 import { membersOf } from './scan.js'
 import { INDEXES, STATE_INDEXES, indexKey } from './structures.js'
 import { REPAIR_ORPHAN } from './scripts.js'
+import { said } from './texts.js'
 
 export async function checkOrphans (ctx: DoctorContext, agency: string): Promise<void> {
   for (const name of INDEXES) {
     const key = indexKey(ctx.keys, agency, name)
     const type = await ctx.redis.type(key)
     if (type !== 'none' && type !== 'zset') {
-      await ctx.found({ agency, structure: name, problem: 'wrong-type', detail: `${key} is a ${type}`, repairable: false })
+      await ctx.found({ agency, structure: name, problem: 'wrong-type', why: said('keyType', { key, type }), repairable: false })
       continue
     }
     for await (const refs of membersOf(ctx.redis, key, ctx.batch)) {
@@ -22,7 +23,7 @@ export async function checkOrphans (ctx: DoctorContext, agency: string): Promise
       for (let i = 0; i < refs.length; i++) {
         if (exists[i] === 1) continue
         const ref = refs[i] as string
-        await ctx.found({ agency, ref, structure: name, problem: 'orphan-entry', detail: `${ref} has no record`, repairable: true },
+        await ctx.found({ agency, ref, structure: name, problem: 'orphan-entry', why: said('noRecord', { ref }), repairable: true },
           async () => await ctx.redis.ltDoctorOrphan(...REPAIR_ORPHAN.argv({ dossier: ctx.keys.dossier(agency, ref).dossier, index: key }, { ref })) === 1 ? 'repaired' : 'changed')
       }
     }
@@ -34,6 +35,6 @@ export async function noticeLegacy (ctx: DoctorContext, agency: string): Promise
   const sizes = await ctx.values(STATE_INDEXES.map(([, state]) => ['scard', ctx.keys.legacyStateIndex(agency, state)]))
   STATE_INDEXES.forEach(([name, state], i) => {
     const n = Number(sizes[i] ?? 0)
-    if (n > 0) ctx.report.notices.push(`${agency} state:${state}: ${n} entr${n === 1 ? 'y' : 'ies'} written before the sorted indexes, moved into ${name} on the next list read`)
+    if (n > 0) ctx.notice(said(n === 1 ? 'legacyStateOne' : 'legacyStateMany', { agency, state, n, name }))
   })
 }

@@ -11,6 +11,7 @@
 import type { DoctorContext } from './context.js'
 import { listSlices, pairBatches } from './scan.js'
 import { REPAIR_UNMATCHED } from './scripts.js'
+import { said } from './texts.js'
 
 export { UNMATCHED_CAP } from './types.js'
 
@@ -26,7 +27,7 @@ function parsed (s: string): { at: number, id: string } | undefined {
 async function wrongType (ctx: DoctorContext, agency: string, key: string, want: string): Promise<boolean> {
   const type = await ctx.redis.type(key)
   if (type === 'none' || type === want) return false
-  await ctx.found({ agency, structure: key.slice(key.lastIndexOf(':') + 1), problem: 'wrong-type', detail: `${key} is a ${type}`, repairable: false })
+  await ctx.found({ agency, structure: key.slice(key.lastIndexOf(':') + 1), problem: 'wrong-type', why: said('keyType', { key, type }), repairable: false })
   return true
 }
 
@@ -39,7 +40,7 @@ export async function checkUnmatched (ctx: DoctorContext, agency: string): Promi
   if (await wrongType(ctx, agency, idx, 'zset') || await wrongType(ctx, agency, data, 'hash')) return
   const size = await ctx.redis.zcard(idx)
   if (size > ctx.unmatchedCap) {
-    await ctx.found({ agency, structure: 'unm', problem: 'over-cap', detail: `${size} entries, cap ${ctx.unmatchedCap}`, repairable: false })
+    await ctx.found({ agency, structure: 'unm', problem: 'over-cap', why: said('overCap', { size, cap: ctx.unmatchedCap }), repairable: false })
   }
   let bad = 0
   let firstBad = ''
@@ -53,17 +54,17 @@ export async function checkUnmatched (ctx: DoctorContext, agency: string): Promi
         if (firstBad === '') firstBad = id
       }
       if (scores[i] === null) {
-        await ctx.found({ agency, structure: 'unm', problem: 'missing-entry', detail: `callback ${id} is kept but not listed`, repairable: e !== undefined },
+        await ctx.found({ agency, structure: 'unm', problem: 'missing-entry', why: said('callbackNotListed', { id }), repairable: e !== undefined },
           e === undefined ? undefined : fix(id, e.at))
       }
     }
   }
-  if (bad > 0) await ctx.found({ agency, structure: 'unmdata', problem: 'malformed', detail: `${bad} callback(s) cannot be read, the first ${firstBad}`, repairable: false })
+  if (bad > 0) await ctx.found({ agency, structure: 'unmdata', problem: 'malformed', why: said('callbacksUnreadable', { n: bad, first: firstBad }), repairable: false })
   for await (const pairs of pairBatches(ctx.redis, 'zset', idx, ctx.batch)) {
     const kept = await ctx.values(pairs.map(([id]) => ['hexists', data, id]))
     for (let i = 0; i < pairs.length; i++) {
       const [id, score] = pairs[i] as [string, string]
-      if (kept[i] !== 1) await ctx.found({ agency, structure: 'unm', problem: 'orphan-entry', detail: `callback ${id} is listed but not kept`, repairable: true }, fix(id, Number(score)))
+      if (kept[i] !== 1) await ctx.found({ agency, structure: 'unm', problem: 'orphan-entry', why: said('callbackNotKept', { id }), repairable: true }, fix(id, Number(score)))
     }
   }
 }
@@ -74,7 +75,7 @@ async function checkLegacy (ctx: DoctorContext, agency: string): Promise<void> {
   if (await wrongType(ctx, agency, key, 'list')) return
   const length = await ctx.redis.llen(key)
   if (length === 0) return
-  ctx.report.notices.push(`${agency} unmatched: ${length} callback(s) written before the sorted index, moved into unm on the next list read`)
+  ctx.notice(said('legacyUnmatched', { agency, n: length }))
   let bad = 0
   let first = -1
   for await (const { from, items } of listSlices(ctx.redis, key, ctx.batch)) {
@@ -84,5 +85,5 @@ async function checkLegacy (ctx: DoctorContext, agency: string): Promise<void> {
       if (first === -1) first = from + i
     })
   }
-  if (bad > 0) await ctx.found({ agency, structure: 'unmatched', problem: 'malformed', detail: `${bad} entr${bad === 1 ? 'y' : 'ies'} cannot be read, the first at index ${first}`, repairable: false })
+  if (bad > 0) await ctx.found({ agency, structure: 'unmatched', problem: 'malformed', why: said(bad === 1 ? 'entriesUnreadableOne' : 'entriesUnreadableMany', { n: bad, first }), repairable: false })
 }

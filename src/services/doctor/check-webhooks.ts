@@ -8,6 +8,7 @@
 import type { DoctorContext } from './context.js'
 import { pairBatches, sscanBatches } from './scan.js'
 import { INSPECT_WEBHOOK, REPAIR_WEBHOOK, REPAIR_WEBHOOK_INDEX } from './scripts.js'
+import { said } from './texts.js'
 
 interface WebhookView { length: number, active: boolean, head: string, failed: string }
 
@@ -42,11 +43,11 @@ export async function checkWebhookQueues (ctx: DoctorContext, queues: Array<{ ag
       const code = codes[i] as string
       const v = views[i] as WebhookView
       if (v.length === 0) continue
-      if (!v.active) await ctx.found({ agency, code, structure: 'whactive', problem: 'missing-entry', detail: `${v.length} event(s) waiting`, repairable: true }, fix(ctx, agency, code))
+      if (!v.active) await ctx.found({ agency, code, structure: 'whactive', problem: 'missing-entry', why: said('eventsWaiting', { n: v.length }), repairable: true }, fix(ctx, agency, code))
       const id = headId(v.head)
-      if (id === undefined) await ctx.found({ agency, code, structure: 'wh', problem: 'malformed', detail: 'the head event cannot be read', repairable: false })
+      if (id === undefined) await ctx.found({ agency, code, structure: 'wh', problem: 'malformed', why: said('headUnreadable'), repairable: false })
       else if (v.failed !== '' && !v.failed.includes(`"id":"${id}"`)) {
-        await ctx.found({ agency, code, structure: 'whfailed', problem: 'stale-entry', detail: `marks another event than the head ${id}`, repairable: true }, fix(ctx, agency, code, v.failed))
+        await ctx.found({ agency, code, structure: 'whfailed', problem: 'stale-entry', why: said('marksOtherEvent', { id }), repairable: true }, fix(ctx, agency, code, v.failed))
       }
     }
   }
@@ -58,7 +59,7 @@ export async function checkWebhookSets (ctx: DoctorContext, agency: string): Pro
     const views = await inspect(ctx, agency, codes)
     for (let i = 0; i < codes.length; i++) {
       const code = codes[i] as string
-      if ((views[i] as WebhookView).length === 0) await ctx.found({ agency, code, structure: 'whactive', problem: 'stale-entry', detail: 'no event waiting', repairable: true }, fix(ctx, agency, code))
+      if ((views[i] as WebhookView).length === 0) await ctx.found({ agency, code, structure: 'whactive', problem: 'stale-entry', why: said('noEventWaiting'), repairable: true }, fix(ctx, agency, code))
     }
   }
   for await (const pairs of pairBatches(ctx.redis, 'hash', ctx.keys.webhookFailed(agency), ctx.batch)) {
@@ -67,7 +68,7 @@ export async function checkWebhookSets (ctx: DoctorContext, agency: string): Pro
     for (let i = 0; i < codes.length; i++) {
       const code = codes[i] as string
       const v = views[i] as WebhookView
-      if (v.length === 0) await ctx.found({ agency, code, structure: 'whfailed', problem: 'stale-entry', detail: 'marks a failure but no event is waiting', repairable: true }, fix(ctx, agency, code, v.failed))
+      if (v.length === 0) await ctx.found({ agency, code, structure: 'whfailed', problem: 'stale-entry', why: said('failureNoEvent'), repairable: true }, fix(ctx, agency, code, v.failed))
     }
   }
   await checkFailedIndex(ctx, agency)
@@ -86,7 +87,7 @@ async function checkFailedIndex (ctx: DoctorContext, agency: string): Promise<vo
   const idx = ctx.keys.webhookFailedIndex(agency)
   const [hlen, zcard] = await ctx.values([['hlen', failed], ['zcard', idx]]) as [number, number]
   if (zcard === 0) {
-    if (hlen > 0) ctx.report.notices.push(`${agency} whfailed: ${hlen} failure(s) written before whfailedx, indexed on the next list read`)
+    if (hlen > 0) ctx.notice(said('legacyWebhookFailed', { agency, n: hlen }))
     return
   }
   const fixIndex = (code: string, score: number) => async () => await ctx.redis.ltDoctorWebhookIndex(...REPAIR_WEBHOOK_INDEX.argv({ whFailed: failed, whFailedIndex: idx }, { code, score })) as 'repaired' | 'changed'
@@ -95,14 +96,14 @@ async function checkFailedIndex (ctx: DoctorContext, agency: string): Promise<vo
     for (let i = 0; i < pairs.length; i++) {
       const [code, why] = pairs[i] as [string, string]
       if (scores[i] !== null) continue
-      await ctx.found({ agency, code, structure: 'whfailedx', problem: 'missing-entry', detail: 'failed for good but not on the failed list', repairable: true }, fixIndex(code, failedAt(why) ?? ctx.now))
+      await ctx.found({ agency, code, structure: 'whfailedx', problem: 'missing-entry', why: said('notOnFailedList'), repairable: true }, fixIndex(code, failedAt(why) ?? ctx.now))
     }
   }
   for await (const pairs of pairBatches(ctx.redis, 'zset', idx, ctx.batch)) {
     const kept = await ctx.values(pairs.map(([code]) => ['hexists', failed, code]))
     for (let i = 0; i < pairs.length; i++) {
       const [code, score] = pairs[i] as [string, string]
-      if (kept[i] !== 1) await ctx.found({ agency, code, structure: 'whfailedx', problem: 'stale-entry', detail: 'on the failed list but not failed', repairable: true }, fixIndex(code, Number(score)))
+      if (kept[i] !== 1) await ctx.found({ agency, code, structure: 'whfailedx', problem: 'stale-entry', why: said('notFailed'), repairable: true }, fixIndex(code, Number(score)))
     }
   }
 }

@@ -5,6 +5,7 @@ import { AuditStore } from '../../store/audit-store.js'
 import type { AuditLog } from '../../store/ports/audit.js'
 import { valuesOf, execEach, type Command, type Reply } from '../../store/redis/by-slot.js'
 import { UNMATCHED_CAP, type Drift, type DoctorOptions, type DoctorReport } from './types.js'
+import { english, type Said } from './texts.js'
 
 export class DoctorContext {
   readonly keys: Keys
@@ -26,11 +27,12 @@ export class DoctorContext {
     this.maxListed = opts.maxListed ?? 1000
     this.actor = opts.actor ?? 'lienthong doctor'
     this.audit = new AuditStore(redis, `${opts.prefix}:audit`)
-    this.report = { dossiers: 0, agencies: 0, found: 0, byStructure: {}, drifts: [], repaired: 0, changed: 0, unrepairable: 0, skipped: [], notices: [], ms: 0 }
+    this.report = { dossiers: 0, agencies: 0, found: 0, byStructure: {}, drifts: [], repaired: 0, changed: 0, unrepairable: 0, skipped: [], notices: [], reasons: { skipped: [], notices: [] }, ms: 0 }
   }
 
   /** Records a drift; `repair` (when repairing and it is repairable) returns how it went. */
-  async found (d: Drift, repair?: () => Promise<'repaired' | 'changed'>): Promise<void> {
+  async found (found: Omit<Drift, 'detail'>, repair?: () => Promise<'repaired' | 'changed'>): Promise<void> {
+    const d: Drift = { ...found, detail: english(found.why) }
     const r = this.report
     r.found++
     r.byStructure[d.structure] = (r.byStructure[d.structure] ?? 0) + 1
@@ -50,6 +52,18 @@ export class DoctorContext {
     }
     if (r.drifts.length < this.maxListed) r.drifts.push(d)
     this.opts.onDrift?.(d)
+  }
+
+  /** Not drift, worth knowing. */
+  notice (s: Said): void {
+    this.report.notices.push(english(s))
+    this.report.reasons.notices.push(s)
+  }
+
+  /** A check not judged because what it compares moved while it ran. */
+  skip (s: Said): void {
+    this.report.skipped.push(english(s))
+    this.report.reasons.skipped.push(s)
   }
 
   async values (commands: Command[]): Promise<unknown[]> { return await valuesOf(this.redis, commands) }

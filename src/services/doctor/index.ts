@@ -24,6 +24,7 @@ import { checkAgencies } from './check-agencies.js'
 import type { DoctorOptions, DoctorReport } from './types.js'
 
 export type { Drift, DoctorOptions, DoctorReport } from './types.js'
+export { DOCTOR_TEXTS, type DoctorText, type Said } from './texts.js'
 
 export async function runDoctor (redis: RedisClient, opts: DoctorOptions): Promise<DoctorReport> {
   const started = Date.now()

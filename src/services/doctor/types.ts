@@ -1,4 +1,5 @@
 /** What the doctor reports: one drift between a derived structure and the records it comes from. */
+import type { Said } from './texts.js'
 
 /**
  * `structure` names the key in the store's terms (`sx:failed`, `due`, `codes`, `seq:251207`,
@@ -11,7 +12,9 @@ export interface Drift {
   problem: DriftProblem
   code?: string
   ref?: string
+  /** In English (the report's JSON, the audit); `why` is the same as a text code for the CLI's words. */
   detail: string
+  why: Said
   repairable: boolean
   /** Set by --repair: 'repaired', 'changed' (the record moved on since it was read: left alone), or 'failed'. */
   repair?: 'repaired' | 'changed' | 'failed'
@@ -64,6 +67,8 @@ export interface DoctorReport {
   skipped: string[]
   /** Not drift, worth knowing: data written before an upgrade that the next read moves. */
   notices: string[]
+  /** `skipped` and `notices` as text codes, in the same order (the CLI's words; left out of its --json). */
+  reasons: { skipped: Said[], notices: Said[] }
   ms: number
 }
 

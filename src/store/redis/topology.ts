@@ -3,6 +3,8 @@
  * (`REDIS_SENTINELS` + `REDIS_SENTINEL_NAME`) or a Redis Cluster (`REDIS_CLUSTER_NODES`).
  * Exactly one may be chosen; none means a local Redis. Pure: read by config validation.
  */
+import { ConfigError } from '../../domain/config-error.js'
+
 export interface HostPort { host: string, port: number }
 
 export type Topology =
@@ -26,10 +28,10 @@ export function parseHostPorts (name: string, value: string): HostPort[] {
   const out = value.split(',').map(s => s.trim()).filter(s => s !== '').map(item => {
     const m = /^(\[[0-9a-fA-F:]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(item)
     const port = Number(m?.[2])
-    if (m === null || port < 1 || port > 65535) throw new Error(`${name}: "${item.slice(0, 100)}" is not host:port`)
+    if (m === null || port < 1 || port > 65535) throw new ConfigError(`${name}: "${item.slice(0, 100)}" is not host:port`, [{ variable: name, rule: 'notHostPort', params: { value: item.slice(0, 100) } }])
     return { host: (m[1] as string).replace(/^\[|\]$/g, ''), port }
   })
-  if (out.length === 0) throw new Error(`${name} is empty: give at least one host:port`)
+  if (out.length === 0) throw new ConfigError(`${name} is empty: give at least one host:port`, [{ variable: name, rule: 'noHostPort', params: {} }])
   return out
 }
 
@@ -38,15 +40,16 @@ export function redisTopology (c: TopologyConfig): Topology {
   const chosen = ([['REDIS_URL', c.REDIS_URL], ['REDIS_SENTINELS', c.REDIS_SENTINELS], ['REDIS_CLUSTER_NODES', c.REDIS_CLUSTER_NODES]] as const)
     .filter(([, v]) => v !== undefined && v !== '').map(([k]) => k)
   if (chosen.length > 1) {
-    throw new Error(`Redis: set exactly one of REDIS_URL, REDIS_SENTINELS (with REDIS_SENTINEL_NAME) or REDIS_CLUSTER_NODES; ${chosen.join(' and ')} are all set`)
+    throw new ConfigError(`Redis: set exactly one of REDIS_URL, REDIS_SENTINELS (with REDIS_SENTINEL_NAME) or REDIS_CLUSTER_NODES; ${chosen.join(' and ')} are all set`,
+      [{ variable: chosen.join(', '), rule: 'oneTopology', params: {} }])
   }
   const password = c.REDIS_PASSWORD === undefined || c.REDIS_PASSWORD === '' ? {} : { password: c.REDIS_PASSWORD }
   if ((c.REDIS_SENTINEL_NAME ?? '') !== '' && chosen[0] !== 'REDIS_SENTINELS') {
-    throw new Error('Redis: REDIS_SENTINEL_NAME is set without REDIS_SENTINELS')
+    throw new ConfigError('Redis: REDIS_SENTINEL_NAME is set without REDIS_SENTINELS', [{ variable: 'REDIS_SENTINEL_NAME', rule: 'sentinelNameAlone', params: {} }])
   }
   if (chosen[0] === 'REDIS_SENTINELS') {
     const name = c.REDIS_SENTINEL_NAME ?? ''
-    if (name === '') throw new Error('Redis: REDIS_SENTINELS is set without REDIS_SENTINEL_NAME (the name the sentinels monitor the primary under)')
+    if (name === '') throw new ConfigError('Redis: REDIS_SENTINELS is set without REDIS_SENTINEL_NAME (the name the sentinels monitor the primary under)', [{ variable: 'REDIS_SENTINELS', rule: 'sentinelsWithoutName', params: {} }])
     const sp = c.REDIS_SENTINEL_PASSWORD === undefined || c.REDIS_SENTINEL_PASSWORD === '' ? {} : { sentinelPassword: c.REDIS_SENTINEL_PASSWORD }
     return { kind: 'sentinel', sentinels: parseHostPorts('REDIS_SENTINELS', c.REDIS_SENTINELS as string), name, ...password, ...sp }
   }

@@ -1,0 +1,121 @@
+/**
+ * The words of what goes wrong below the CLI, part of the one dictionary of ./i18n.ts: the lower
+ * layers give a code and its values (the doctor's texts, src/services/doctor/texts.ts; the clients
+ * file's refusals, src/http/clients-file-error.ts; the configuration's, src/domain/config-error.ts)
+ * and the CLI prints these words for them (cli/problems.ts). Network failures are named by the
+ * system's code (ECONNREFUSED…). `{name}` marks a value, as in ./i18n-cli.ts.
+ */
+import { DOCTOR_TEXTS, type DoctorText } from '../services/doctor/texts.js'
+
+/** The doctor's texts in Vietnamese; the English is the doctor's own (its report's JSON). */
+const DOCTOR_VI: Record<DoctorText, string> = {
+  agencyNotListed: '{agency} có khóa nhưng không có trong {key}',
+  notACode: '{code} không phải mã hồ sơ của {agency}',
+  codeNoRecord: '{code} → {ref}, bản ghi này không tồn tại',
+  codeOtherRecord: '{code} → {ref}, nhưng bản ghi của nó ghi mã {onRecord}',
+  sequenceBehind: 'số thứ tự {cur}, mã cao nhất đã cấp {code}',
+  indexType: 'chỉ mục có kiểu {type}',
+  recordState: 'trạng thái {state}, tình trạng {status}',
+  recordStateScore: 'trạng thái {state}, tình trạng {status}, điểm {score}',
+  recordStateCompacted: 'trạng thái {state}, tình trạng {status}, đã thu gọn',
+  otherScore: 'điểm {has}, bản ghi ghi {score}',
+  notInCodes: '{code} không có trong codes',
+  codesSay: 'codes ghi {code} là {ref}',
+  stepsNotSent: 'đã gửi xong nhưng còn {n} bước chưa lên Cổng',
+  claimNoJob: 'lượt nhận việc không ghi tác vụ',
+  claimNoToken: 'lượt nhận việc thiếu trường token',
+  claimBadLease: 'hạn giữ của lượt nhận việc không phải thời điểm ({lease})',
+  claimNoLease: 'lượt nhận việc không có hạn giữ',
+  claimNeverExpires: 'lượt nhận việc không bao giờ hết hạn',
+  notANumber: '{name} không phải số ({value})',
+  movedDuringCheck: '{key}: đã thay đổi trong lúc kiểm tra',
+  gaugeDiffers: '{field} là {have}, đếm theo bản ghi được {want}',
+  gaugeAbsent: '{field} không có, đếm theo bản ghi được {want}',
+  keyType: '{key} có kiểu {type}',
+  noRecord: '{ref} không có bản ghi',
+  legacyStateOne: '{agency} state:{state}: {n} mục ghi trước khi có chỉ mục sắp xếp, sẽ chuyển vào {name} ở lần đọc danh sách tới',
+  legacyStateMany: '{agency} state:{state}: {n} mục ghi trước khi có chỉ mục sắp xếp, sẽ chuyển vào {name} ở lần đọc danh sách tới',
+  overCap: '{size} mục, giới hạn {cap}',
+  callbackNotListed: 'phản hồi {id} được lưu nhưng không có trong danh sách',
+  callbacksUnreadable: '{n} phản hồi không đọc được, đầu tiên là {first}',
+  callbackNotKept: 'phản hồi {id} có trong danh sách nhưng không được lưu',
+  legacyUnmatched: '{agency} unmatched: {n} phản hồi ghi trước khi có chỉ mục sắp xếp, sẽ chuyển vào unm ở lần đọc danh sách tới',
+  entriesUnreadableOne: '{n} mục không đọc được, mục đầu ở vị trí {first}',
+  entriesUnreadableMany: '{n} mục không đọc được, mục đầu ở vị trí {first}',
+  eventsWaiting: '{n} sự kiện đang chờ',
+  headUnreadable: 'không đọc được sự kiện đầu hàng',
+  marksOtherEvent: 'đánh dấu một sự kiện khác với sự kiện đầu hàng {id}',
+  noEventWaiting: 'không có sự kiện nào đang chờ',
+  failureNoEvent: 'đánh dấu lỗi nhưng không có sự kiện nào đang chờ',
+  legacyWebhookFailed: '{agency} whfailed: {n} lỗi ghi trước khi có whfailedx, sẽ được đánh chỉ mục ở lần đọc danh sách tới',
+  notOnFailedList: 'đã thất bại hẳn nhưng không có trong danh sách lỗi',
+  notFailed: 'có trong danh sách lỗi nhưng không thất bại'
+}
+
+const DOCTOR_WORDS = Object.fromEntries(Object.entries(DOCTOR_VI).map(([k, vi]) => [`doctor_${k}`, [vi, DOCTOR_TEXTS[k as DoctorText]]])) as unknown as
+  Record<`doctor_${DoctorText}`, readonly [string, string]>
+
+export const PROBLEM_WORDS = {
+  ...DOCTOR_WORDS,
+  // The clients file (src/http/clients-file-error.ts)
+  cf_cannotRead: ['không đọc được tệp danh sách ứng dụng {file}: {why}', 'cannot read the clients file {file}: {why}'],
+  cf_notJson: ['tệp danh sách ứng dụng {file} không phải JSON hợp lệ', 'the clients file {file} is not valid JSON'],
+  cf_cannotWrite: ['không ghi được tệp danh sách ứng dụng {file}: {why}', 'cannot write the clients file {file}: {why}'],
+  cf_unknownField: ['{file}: {at} không phải trường đã biết', '{file}: {at} is not a known field'],
+  cf_badAgency: ['{file}: {at} không phải mã cơ quan (000.00.12.H42) hay mẫu theo tỉnh (*.H42)', '{file}: {at} is neither an agency code (000.00.12.H42) nor a province pattern (*.H42)'],
+  cf_invalid: ['{file}: {at} không hợp lệ (quy tắc {rule})', '{file}: {at} is invalid (rule {rule})'],
+  cf_duplicateId: ['{file}: ứng dụng {id} xuất hiện hai lần; mã ứng dụng phải khác nhau', '{file}: client {id} appears twice: client ids must be unique'],
+  cf_duplicateKey: ['{file}: ứng dụng {id} dùng chung khóa với ứng dụng khác; mỗi ứng dụng cần khóa riêng', '{file}: client {id} has the same key as another client: give each client its own key'],
+  cf_noSystem: ['{file}: ứng dụng {id} không ghi hệ thống', '{file}: client {id} has no system'],
+  cf_noAgencies: ['{file}: ứng dụng {id} không ghi cơ quan nào; hãy liệt kê các cơ quan nó làm việc thay, ví dụ "agencies": ["000.00.12.H42"] hoặc ["*.H42"] cho cả tỉnh', '{file}: client {id} has no agencies: list the agencies it acts for, e.g. "agencies": ["000.00.12.H42"] or ["*.H42"] for a whole province'],
+  cf_systemsForSector: ['{file}: ứng dụng {id} là hệ thống ngành: "systems" chỉ dành cho quản trị (hệ thống ngành có một "system")', '{file}: client {id} is a sector client: "systems" applies to admins only (a sector client has one "system")'],
+  cf_adminWebhook: ['{file}: ứng dụng {id} là quản trị: "webhook" chỉ dành cho hệ thống ngành', '{file}: client {id} is an admin: "webhook" applies to sector clients only'],
+  cf_adminSystem: ['{file}: ứng dụng {id} là quản trị: "system" chỉ dành cho hệ thống ngành (quản trị có thể giới hạn bằng "agencies" và "systems")', '{file}: client {id} is an admin: "system" applies to sector clients only (an admin may be limited with "agencies" and "systems")'],
+  cf_badSecret: ['{file}: webhook.secret của ứng dụng {id} phải là "whsec_" và base64 của 24 đến 64 byte ngẫu nhiên (hiện có {bytes})', '{file}: client {id} webhook.secret must be "whsec_" and the base64 of 24 to 64 random bytes (it holds {bytes})'],
+  cf_notWritten: ['chưa ghi {file}, cổng sẽ từ chối tệp này: {why}', '{file} not written, the gateway would refuse the file: {why}'],
+  cf_exists: ['ứng dụng {id} đã có trong {file}', 'client {id} already exists in {file}'],
+  cf_missing: ['không có ứng dụng {id} trong {file}', 'client {id} is not in {file}'],
+  cf_noKeysOut: ['{file} chưa có và không có --keys-out để ghi khóa của lần chạy đầu', '{file} does not exist and no --keys-out is given for the keys of a first run'],
+  cf_noFirstClient: ['{file} chưa có: hãy cho --admin hoặc --sector để tạo', '{file} does not exist: give --admin or --sector to create it'],
+  // The configuration (src/domain/config-error.ts): `rule` is the schema's keyword or a rule between variables.
+  cfg_invalid: ['cấu hình không hợp lệ: {list}', 'invalid configuration: {list}'],
+  cfg_pattern: ['{variable} phải khớp mẫu {pattern}', '{variable} must match the pattern {pattern}'],
+  cfg_minimum: ['{variable} phải từ {limit} trở lên', '{variable} must be at least {limit}'],
+  cfg_maximum: ['{variable} phải không quá {limit}', '{variable} must be at most {limit}'],
+  cfg_minLength: ['{variable} phải dài ít nhất {limit} ký tự', '{variable} must be at least {limit} characters long'],
+  cfg_maxLength: ['{variable} phải dài không quá {limit} ký tự', '{variable} must be at most {limit} characters long'],
+  cfg_type: ['{variable} phải có kiểu {type}', '{variable} must be of type {type}'],
+  cfg_enum: ['{variable} phải là một trong: {allowedValues}', '{variable} must be one of: {allowedValues}'],
+  cfg_required: ['thiếu biến {variable}', '{variable} is missing'],
+  cfg_format: ['{variable} phải có dạng {format}', '{variable} must be in the format {format}'],
+  cfg_other: ['{variable} không hợp lệ (quy tắc {rule})', '{variable} is invalid (rule {rule})'],
+  cfg_requiredInProduction: ['{variable} là bắt buộc khi NODE_ENV=production: đặt mật khẩu Cổng cấp cho cổng liên thông này (khi chạy thật không có giá trị mặc định)', '{variable} is required when NODE_ENV=production: set it to the password the portal issued to this gateway (there is no default in production)'],
+  cfg_notHostPort: ['{variable}: "{value}" không có dạng host:port', '{variable}: "{value}" is not host:port'],
+  cfg_noHostPort: ['{variable} trống: cần ít nhất một host:port', '{variable} is empty: give at least one host:port'],
+  cfg_oneTopology: ['Redis: chỉ đặt một trong REDIS_URL, REDIS_SENTINELS (cùng REDIS_SENTINEL_NAME) hoặc REDIS_CLUSTER_NODES; đang đặt cả {variable}', 'Redis: set exactly one of REDIS_URL, REDIS_SENTINELS (with REDIS_SENTINEL_NAME) or REDIS_CLUSTER_NODES; {variable} are all set'],
+  cfg_sentinelNameAlone: ['Redis: có {variable} nhưng không có REDIS_SENTINELS', 'Redis: {variable} is set without REDIS_SENTINELS'],
+  cfg_sentinelsWithoutName: ['Redis: có {variable} nhưng không có REDIS_SENTINEL_NAME (tên mà sentinel theo dõi máy chính)', 'Redis: {variable} is set without REDIS_SENTINEL_NAME (the name the sentinels monitor the primary under)'],
+  // Network failures, by the system's code (a connection the CLI could not make)
+  net_ECONNREFUSED: ['bị từ chối kết nối', 'connection refused'],
+  net_ECONNRESET: ['kết nối bị ngắt', 'connection reset'],
+  net_ENOTFOUND: ['không tìm thấy máy chủ', 'host not found'],
+  net_EAI_AGAIN: ['không tra được tên máy chủ (DNS)', 'host name lookup failed (DNS)'],
+  net_ETIMEDOUT: ['hết thời gian chờ', 'timed out'],
+  net_UND_ERR_CONNECT_TIMEOUT: ['hết thời gian chờ kết nối', 'connection timed out'],
+  net_EHOSTUNREACH: ['không tới được máy chủ', 'host unreachable'],
+  net_ENETUNREACH: ['không tới được mạng', 'network unreachable'],
+  net_EPIPE: ['kết nối bị đóng giữa chừng', 'connection closed midway'],
+  net_UND_ERR_SOCKET: ['kết nối bị đóng giữa chừng', 'connection closed midway'],
+  net_badPort: ['cổng không hợp lệ', 'bad port'],
+  net_badUrl: ['địa chỉ không hợp lệ', 'invalid URL'],
+  net_other: ['lỗi mạng ({code})', 'network error ({code})'],
+  net_unknown: ['lỗi mạng không rõ nguyên nhân', 'network error of unknown cause'],
+  net_redisClosed: ['kết nối bị đóng', 'connection closed'],
+  fs_EACCES: ['không có quyền', 'permission denied'],
+  fs_EPERM: ['không có quyền', 'operation not permitted'],
+  fs_ENOENT: ['không có tệp hay thư mục này', 'no such file or directory'],
+  fs_EROFS: ['hệ thống tệp chỉ cho đọc', 'read-only file system'],
+  fs_ENOSPC: ['hết chỗ trên đĩa', 'no space left on device'],
+  fs_EISDIR: ['đây là thư mục', 'is a directory'],
+  fs_ENOTDIR: ['một phần của đường dẫn không phải thư mục', 'a part of the path is not a directory']
+} as const
