@@ -5,9 +5,11 @@
  * CPU time only: time spent waiting on Redis (round trips, WAIT) is not in a CPU profile, which is
  * why bench/profile.ts reads Redis's own command statistics beside it.
  *
- * `node --import tsx bench/cpu-profile.ts <file.cpuprofile> [requests]` prints the tables.
+ * `node --import tsx bench/cpu-profile.ts <file.cpuprofile> [requests]` prints the tables, over the
+ * load window in window.json beside the profile when bench/profile.ts wrote one.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 interface CallFrame { functionName: string, url: string, lineNumber: number }
@@ -23,11 +25,12 @@ const RULES: Array<[string, RegExp]> = [
   ['parse (JSON body)', /\/node_modules\/(secure-json-parse)\/|content-type-parser/],
   ['validate (ajv, schemas)', /\/node_modules\/(ajv|ajv-formats|fast-uri|typebox|@fastify\/ajv-compiler|fast-deep-equal)\/|\/src\/mappings\/schemas\/|^ ajv-generated/],
   ['map (src/mappings)', /\/src\/mappings\//],
-  ['hash (crypto)', /^node:(internal\/)?crypto|\/node_modules\/standardwebhooks\//],
+  // safe-stable-stringify is the canonical JSON the intake hashes (src/services/intake), not a response.
+  ['hash (canonical JSON + crypto)', /^node:(internal\/)?crypto|\/node_modules\/(standardwebhooks|safe-stable-stringify)\//],
   ['compress (zlib)', /^node:(internal\/)?zlib|codec/],
   ['Redis client (ioredis, bullmq, src/store, src/queue)', /\/node_modules\/(ioredis|@ioredis|redis-parser|redis-errors|bullmq|cluster-key-slot|denque|msgpackr|cron-parser)\/|\/src\/(store|queue)\//],
   ['logging (pino)', /\/node_modules\/(pino|pino-std-serializers|sonic-boom|thread-stream|fast-redact|@pinojs\/redact|on-exit-leak-free|quick-format-unescaped|atomic-sleep)\//],
-  ['response serialisation', /\/node_modules\/(fast-json-stringify|safe-stable-stringify|json-schema-ref-resolver)\//],
+  ['response serialisation', /\/node_modules\/(fast-json-stringify|json-schema-ref-resolver)\//],
   ['metrics (prom-client)', /\/node_modules\/(prom-client|tdigest|bintrees)\/|\/src\/adapters\/metrics\.ts/],
   ['HTTP (fastify, node:http, net)', /\/node_modules\/(fastify|@fastify|find-my-way|avvio|light-my-request|fastify-plugin|toad-cache|rfdc|abstract-logging|process-warning|fast-querystring|ret|safe-regex2|content-type|undici|secure-json-parse|proxy-addr|forwarded|ipaddr\.js|cookie|helmet|fastq|reusify)\/|^node:(_http|http|net|internal\/http|internal\/stream|stream|internal\/streams|events|internal\/event_target|internal\/url|url|internal\/timers|timers|internal\/async_hooks|internal\/process\/task_queues|internal\/dns)/],
   ['src/services (own workflow)', /\/src\/services\//],
@@ -138,6 +141,8 @@ export function formatSummary (s: Summary, requests?: number, top = 25): string 
 if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   const file = process.argv[2]
   if (file === undefined) throw new Error('usage: bench/cpu-profile.ts <file.cpuprofile> [requests]')
-  const requests = process.argv[3] === undefined ? undefined : Number(process.argv[3])
-  console.log(formatSummary(summarise(file), requests))
+  const w = join(dirname(file), 'window.json')
+  const saved = existsSync(w) ? JSON.parse(readFileSync(w, 'utf8')) as { window: [number, number], requests: number } : undefined
+  const requests = process.argv[3] === undefined ? saved?.requests : Number(process.argv[3])
+  console.log(formatSummary(summarise(file, saved?.window), requests))
 }

@@ -47,6 +47,7 @@ function commandTable (before: CommandStats, after: CommandStats, requests: numb
 
 /** Summarises every thread's profile in `dir` over `window` and writes summary.md there. */
 function report (dir: string, title: string, requests: number, window: [number, number], redisTable: string): string {
+  writeFileSync(join(dir, 'window.json'), JSON.stringify({ window, requests }))
   const files = readdirSync(dir).filter(f => f.endsWith('.cpuprofile')).sort()
   const parts = [`# ${title}`, '', `${requests} requests in the window (${((window[1] - window[0]) / 1e6).toFixed(1)} s)`, '']
   for (const f of files) {
