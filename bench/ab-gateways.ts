@@ -8,6 +8,8 @@
  * Callbacks: signed DanhGia events on 200 online dossiers each gateway took in itself.
  * Delivery: the backlog is taken in by the same checkout's API gateway, then its worker drains it
  * into the simulator, timed from the worker's first login to the last create (as `npm run bench`).
+ * AB_NODE_ARGS (space-separated) go to both API gateways' node, e.g. `--cpu-prof --cpu-prof-dir=…`
+ * to see whether a gap between the checkouts is the same under the profiler.
  */
 import { RedisServer } from '../support/redis-server.js'
 import { makeClients } from '../support/clients-file.js'
@@ -37,7 +39,8 @@ async function main (): Promise<void> {
   writeFileSync(routing, JSON.stringify({ routes: [{ procedure: '1.001193', system: 'civil-status' }] }))
   const env = { REDIS_URL: redis.url, CLIENTS_FILE: file, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', CALLBACK_RATE_LIMIT_MAX: '100000000', ROLE: 'api', PORTAL_URL: 'http://127.0.0.1:9', PORTAL_CALLBACK_SECRET: SECRET, ROUTING_FILE: routing }
   const script = { old: join(other, 'src/server.ts'), new: 'src/server.ts' }
-  const gws = { old: await spawnServer(script.old, env), new: await spawnServer(script.new, env) }
+  const nodeArgs = (process.env.AB_NODE_ARGS ?? '').split(' ').filter(a => a !== '')
+  const gws = { old: await spawnServer(script.old, env, nodeArgs), new: await spawnServer(script.new, env, nodeArgs) }
   const sim = await startSimulator({ callbackSecret: SECRET, recordBodies: false, maxRecorded: 500_000 })
   // Each gateway's own online dossiers (procedure 2.000001 has no route: the events go nowhere).
   const codes = { old: [] as string[], new: [] as string[] }

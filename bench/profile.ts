@@ -77,8 +77,8 @@ export async function runProfiles (o: { durationS: number, connections: number, 
   const land = sample('land-registration.xml')
   let seq = 0
   const agency = (n: number): string => `000.00.${10 + (n % 90)}.H42`
-  const civilBody = (): string => civil.replace('HT-18754-2025-000077', `HT-P-${++seq}`).replace('000.00.31.H42', agency(seq))
-  const landBody = (): string => land.replace('VPDK-HT-2025-004512', `VPDK-P-${++seq}`).replace('000.00.12.H42', agency(seq))
+  const civilBody = (): string => civil.replace('HT-18754-2025-000077', `HT-18754-2025-${++seq}`).replace('000.00.31.H42', agency(seq))
+  const landBody = (): string => land.replace('VPDK-HT-2025-004512', `VPDK-HT-2025-${++seq}`).replace('000.00.12.H42', agency(seq))
   console.log(`# profiles of the hot paths (node --cpu-prof), ${o.connections} connections, ${o.durationS} s each, into ${root}\n`)
 
   /** Load against a profiled process: warm-up, then the measured window. */
