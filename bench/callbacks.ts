@@ -16,13 +16,13 @@ import { callbackBody, signCallback, startSimulator, startSectorStub, type Recei
 import { WebhookSender } from '../src/adapters/webhooks/webhook-sender.js'
 import { fmt, load, spawnServer, type LoadResult } from './load.js'
 
-const SECRET = 'bench-callback-secret-0123456789'
+export const SECRET = 'bench-callback-secret-0123456789'
 const AGENCY = '000.00.31.H42'
 const ORDER = ['dossier.submitted-online', 'dossier.supplement-received', 'dossier.payment-received', 'dossier.withdrawal-requested', 'dossier.rated']
 
 function mean (xs: number[]): number { return xs.reduce((a, b) => a + b, 0) / xs.length }
 
-function signedRating (codes: string[]): () => { body: string, headers: Record<string, string> } {
+export function signedRating (codes: string[]): () => { body: string, headers: Record<string, string> } {
   let i = 0
   return () => {
     const code = codes[i++ % codes.length] as string

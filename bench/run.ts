@@ -11,6 +11,9 @@
  * of the storage budget run, which starts redis-servers of its own; bench/storage.ts), BENCH_DOCTOR_N
  * (100000: dossiers `lienthong doctor` checks, on a redis-server of its own; 1000000 for the
  * figure in docs/benchmarks.md; bench/doctor.ts).
+ *
+ * `npm run bench -- --profile` runs bench/profile.ts instead: CPU profiles of the hot paths under
+ * load, with a per-request breakdown, written to .data/profiles/<timestamp>/.
  */
 import { spawnSync } from 'node:child_process'
 import { cpus } from 'node:os'
@@ -26,6 +29,7 @@ import { benchBulkReplay } from './bulk-replay.js'
 import { benchFailedList } from './failed-list.js'
 import { benchStorage } from './storage.js'
 import { benchDoctor } from './doctor.js'
+import { runProfiles } from './profile.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -34,6 +38,11 @@ const DURATION = Number(process.env.BENCH_DURATION_S ?? 10)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
 const DELIVERY_N = Number(process.env.BENCH_DELIVERY_N ?? 3000)
+
+if (process.argv.includes('--profile')) {
+  await runProfiles({ durationS: DURATION, connections: CONNECTIONS, deliveryN: DELIVERY_N, dossiers: Number(process.env.BENCH_WEBHOOK_DOSSIERS ?? 200) })
+  process.exit(0)
+}
 
 const civil = sample('civil-status.json')
 const land = sample('land-registration.xml')
