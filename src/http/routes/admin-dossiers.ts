@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { decodePlace } from '../../domain/cursor.js'
-import { agenciesOf, pageReply, rangeOf } from './list-query.js'
+import { PAGE_PARAMS, PLACE_FILTERS, agenciesOf, pageReply, rangeOf } from './list-query.js'
 import { queryErrorReplies, rateLimitOf } from '../schemas.js'
 import { callerOf } from '../plugins/auth.js'
 import { may, type Client } from '../../domain/access.js'
@@ -74,15 +74,10 @@ export default async function adminDossierRoutes (app: FastifyInstance): Promise
       security: [{ apiKey: [] }],
       querystring: Type.Object({
         state: Type.Optional(StateSchema),
-        system: Type.Optional(Type.String({ maxLength: 40 })),
-        province: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{1,5}$' })),
-        agency: Type.Optional(Type.String({ maxLength: 30 })),
-        commune: Type.Optional(Type.String({ pattern: '^\\d{5}$' })),
-        procedure: Type.Optional(Type.String({ maxLength: 50 })),
+        ...PLACE_FILTERS,
         from: Type.Optional(Type.String({ format: 'date-time', description: 'received at or after' })),
         to: Type.Optional(Type.String({ format: 'date-time', description: 'received at or before' })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-        cursor: Type.Optional(Type.String({ maxLength: 500 }))
+        ...PAGE_PARAMS
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({

@@ -3,10 +3,26 @@
  * query reaches within the caller's scope, its time range, and the reply of one page.
  */
 import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
 import { InputError } from '../../domain/errors.js'
 import { encodePlace, type Place } from '../../domain/cursor.js'
 import { may, type Client } from '../../domain/access.js'
 import type { IndexRange } from '../../store/sorted-index.js'
+
+/** The filters both lists take on where a dossier is and what it is about. */
+export const PLACE_FILTERS = {
+  system: Type.Optional(Type.String({ maxLength: 40 })),
+  province: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{1,5}$' })),
+  agency: Type.Optional(Type.String({ maxLength: 30 })),
+  commune: Type.Optional(Type.String({ pattern: '^\\d{5}$' })),
+  procedure: Type.Optional(Type.String({ maxLength: 50 }))
+}
+
+/** A page's size and where it starts (the previous page's `nextCursor`). */
+export const PAGE_PARAMS = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  cursor: Type.Optional(Type.String({ maxLength: 500 }))
+}
 
 export interface PlaceFilter { agency?: string, province?: string, from?: string, to?: string }
 
