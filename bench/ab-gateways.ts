@@ -13,10 +13,9 @@
  */
 import { RedisServer } from '../support/redis-server.js'
 import { makeClients } from '../support/clients-file.js'
-import { sample } from '../support/samples.js'
 import { waitFor } from '../support/wait.js'
 import { startSimulator } from '../simulator/index.js'
-import { load, spawnServer } from './load.js'
+import { load, spawnServer, intakeBodies } from './load.js'
 import { SECRET, signedRating } from './callbacks.js'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -26,12 +25,7 @@ async function main (): Promise<void> {
   const other = process.argv[2]
   if (other === undefined) throw new Error('usage: bench/ab-gateways.ts <other checkout>')
   const paths = (process.env.AB_PATHS ?? 'civil,land,callbacks,delivery').split(',')
-  const civil = sample('civil-status.json')
-  const land = sample('land-registration.xml')
-  let seq = 0
-  const agency = (n: number): string => `000.00.${10 + (n % 90)}.H42`
-  const civilBody = (): string => civil.replace('HT-18754-2025-000077', `HT-18754-2025-${++seq}`).replace('000.00.31.H42', agency(seq))
-  const landBody = (): string => land.replace('VPDK-HT-2025-004512', `VPDK-HT-2025-${++seq}`).replace('000.00.12.H42', agency(seq))
+  const { civil: civilBody, land: landBody } = intakeBodies()
   const redis = await RedisServer.start({ appendfsync: 'everysec' })
   const dir = mkdtempSync(join(tmpdir(), 'lt-ab-'))
   const { file, keys } = makeClients(dir)
@@ -58,8 +52,7 @@ async function main (): Promise<void> {
     sim.reset()
     const prefix = { KEY_PREFIX: `ab${round}${w}`, QUEUE_PREFIX: `{ab${round}${w}-queue}` }
     const api = await spawnServer(script[w], { ...env, ...prefix })
-    let i = 0
-    const r = await load({ url: `${api.url}/v1/inbound/civil-status`, headers: { 'content-type': 'application/json', 'x-api-key': keys['civil-status'] as string }, body: () => civil.replace('HT-18754-2025-000077', `HT-AB-${++seq}`).replace('000.00.31.H42', `000.00.${10 + (i++ % 20)}.H42`), connections: 64, amount: deliveryN })
+    const r = await load({ url: `${api.url}/v1/inbound/civil-status`, headers: { 'content-type': 'application/json', 'x-api-key': keys['civil-status'] as string }, body: intakeBodies({ agencies: 20, civilId: n => `HT-AB-${n}` }).civil, connections: 64, amount: deliveryN })
     await api.stop()
     const worker = await spawnServer(script[w], { ...env, ...prefix, ROLE: 'worker', PORTAL_URL: sim.url, DELIVERY_BATCH_SIZE: '50' })
     await waitFor(() => sim.state.counts().creates >= r.ok, { timeoutMs: 600_000, intervalMs: 50, what: 'the backlog on the portal' })

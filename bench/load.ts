@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { freePort } from '../support/redis-server.js'
 import { waitFor } from '../support/wait.js'
+import { sample } from '../support/samples.js'
 
 export interface LoadResult { rps: number, p50: number, p99: number, ok: number, non2xx: number, errors: number }
 
@@ -55,4 +56,22 @@ export async function spawnServer (script: string, env: Record<string, string>, 
 
 export function fmt (r: LoadResult): string {
   return `${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (2xx ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors})`
+}
+
+/**
+ * Request bodies of distinct dossiers, as every intake bench sends them: the samples with a new
+ * source number each, over `agencies` agencies (a MaHoSo sequence allows 99,999 codes per agency
+ * and day). `civilId` keeps a bench's own numbering (the id's shape moves the cost a little).
+ */
+export function intakeBodies (o: { agencies?: number, civilId?: (n: number) => string } = {}): { civil: () => string, land: () => string } {
+  const civil = sample('civil-status.json')
+  const land = sample('land-registration.xml')
+  const agencies = o.agencies ?? 90
+  const civilId = o.civilId ?? (n => `HT-18754-2025-${n}`)
+  let seq = 0
+  const agency = (n: number): string => `000.00.${10 + (n % agencies)}.H42`
+  return {
+    civil: () => civil.replace('HT-18754-2025-000077', civilId(++seq)).replace('000.00.31.H42', agency(seq)),
+    land: () => land.replace('VPDK-HT-2025-004512', `VPDK-HT-2025-${++seq}`).replace('000.00.12.H42', agency(seq))
+  }
 }

@@ -17,10 +17,9 @@ import { join, resolve } from 'node:path'
 import { Redis } from 'ioredis'
 import { RedisServer } from '../support/redis-server.js'
 import { makeClients } from '../support/clients-file.js'
-import { sample } from '../support/samples.js'
 import { waitFor } from '../support/wait.js'
 import { startSimulator } from '../simulator/index.js'
-import { fmt, load, spawnServer } from './load.js'
+import { fmt, load, spawnServer, intakeBodies } from './load.js'
 import { SECRET, signedRating } from './callbacks.js'
 import { formatSummary, summarise } from './cpu-profile.js'
 
@@ -73,12 +72,7 @@ export async function runProfiles (o: { durationS: number, connections: number, 
   writeFileSync(routing, JSON.stringify({ routes: [{ procedure: '1.001193', system: 'civil-status' }] }))
   const { file, keys } = makeClients(dir)
   const env = { REDIS_URL: redis.url, CLIENTS_FILE: file, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', CALLBACK_RATE_LIMIT_MAX: '100000000', ROLE: 'api', PORTAL_URL: 'http://127.0.0.1:9', PORTAL_CALLBACK_SECRET: SECRET, ROUTING_FILE: routing }
-  const civil = sample('civil-status.json')
-  const land = sample('land-registration.xml')
-  let seq = 0
-  const agency = (n: number): string => `000.00.${10 + (n % 90)}.H42`
-  const civilBody = (): string => civil.replace('HT-18754-2025-000077', `HT-18754-2025-${++seq}`).replace('000.00.31.H42', agency(seq))
-  const landBody = (): string => land.replace('VPDK-HT-2025-004512', `VPDK-HT-2025-${++seq}`).replace('000.00.12.H42', agency(seq))
+  const { civil: civilBody, land: landBody } = intakeBodies()
   console.log(`# profiles of the hot paths (node --cpu-prof), ${o.connections} connections, ${o.durationS} s each, into ${root}\n`)
 
   /** Load against a profiled process: warm-up, then the measured window. */
@@ -107,11 +101,10 @@ export async function runProfiles (o: { durationS: number, connections: number, 
     const sim = await startSimulator({ callbackSecret: SECRET, recordBodies: false, maxRecorded: 500_000 })
     const prefix = { KEY_PREFIX: 'delivery', QUEUE_PREFIX: '{delivery-queue}' }
     const api = await spawnServer('src/server.ts', { ...env, ...prefix })
-    let i = 0
     const taken = await load({
       url: `${api.url}/v1/inbound/civil-status`,
       headers: { 'content-type': 'application/json', 'x-api-key': keys['civil-status'] as string },
-      body: () => civil.replace('HT-18754-2025-000077', `HT-PD-${++seq}`).replace('000.00.31.H42', `000.00.${10 + (i++ % 20)}.H42`),
+      body: intakeBodies({ agencies: 20, civilId: n => `HT-PD-${n}` }).civil,
       connections: o.connections,
       amount: o.deliveryN
     })

@@ -20,9 +20,8 @@ import { cpus } from 'node:os'
 import { RedisServer } from '../support/redis-server.js'
 import { makeClients } from '../support/clients-file.js'
 import { waitFor } from '../support/wait.js'
-import { sample } from '../support/samples.js'
 import { startSimulator } from '../simulator/index.js'
-import { fmt, load, spawnServer, type LoadResult } from './load.js'
+import { fmt, load, spawnServer, type LoadResult, intakeBodies } from './load.js'
 import { benchCallbacks } from './callbacks.js'
 import { benchStats } from './stats.js'
 import { benchBulkReplay } from './bulk-replay.js'
@@ -44,13 +43,7 @@ if (process.argv.includes('--profile')) {
   process.exit(0)
 }
 
-const civil = sample('civil-status.json')
-const land = sample('land-registration.xml')
-let seq = 0
-// Distinct dossiers over 90 agencies: a MaHoSo sequence allows 99,999 codes per agency and day.
-const agency = (n: number): string => `000.00.${10 + (n % 90)}.H42`
-const civilBody = (): string => civil.replace('HT-18754-2025-000077', `HT-18754-2025-${++seq}`).replace('000.00.31.H42', agency(seq))
-const landBody = (): string => land.replace('VPDK-HT-2025-004512', `VPDK-HT-2025-${++seq}`).replace('000.00.12.H42', agency(seq))
+const { civil: civilBody, land: landBody } = intakeBodies()
 
 function mean (xs: number[]): number { return xs.reduce((a, b) => a + b, 0) / xs.length }
 function row (name: string, rs: LoadResult[]): { name: string, rps: number, p50: number, p99: number } {
@@ -105,11 +98,10 @@ try {
     sim.reset()
     const prefix = { KEY_PREFIX: `bench${batch}`, QUEUE_PREFIX: `{bench${batch}-queue}` }
     const api = await spawnServer('src/server.ts', { ...gatewayEnv, ...prefix })
-    let i = 0
     const r = await load({
       url: `${api.url}/v1/inbound/civil-status`,
       headers: { 'content-type': 'application/json', 'x-api-key': keys['civil-status'] as string },
-      body: () => civil.replace('HT-18754-2025-000077', `HT-D-${++seq}`).replace('000.00.31.H42', `000.00.${10 + (i++ % 20)}.H42`),
+      body: intakeBodies({ agencies: 20, civilId: n => `HT-D-${n}` }).civil,
       connections: CONNECTIONS,
       amount: DELIVERY_N
     })

@@ -9,13 +9,12 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { decodePlace } from '../../domain/cursor.js'
-import { PAGE_PARAMS, PLACE_FILTERS, agenciesOf, pageReply, rangeOf } from './list-query.js'
+import { PAGE_PARAMS, PLACE_FILTERS, agenciesOf, pageSchema, pageReply, rangeOf } from './list-query.js'
 import { queryErrorReplies, rateLimitOf } from '../schemas.js'
 import { callerOf } from '../plugins/auth.js'
 import { may, type Client } from '../../domain/access.js'
 import { isoFromEpoch } from '../../domain/toolkit/dates.js'
 import { PORTAL_SYSTEM } from '../../store/keys.js'
-import { TOTAL_SCAN_MAX } from '../../store/waiting-scan.js'
 import { countDossiers, findExact, listedOf, pageDossiers, type ListQuery, type Listed } from '../../store/dossier-index.js'
 
 export const STATES = ['pending', 'delivered', 'failed', 'needs-review', 'unrouted', 'discarded'] as const
@@ -80,12 +79,7 @@ export default async function adminDossierRoutes (app: FastifyInstance): Promise
         ...PAGE_PARAMS
       }, { additionalProperties: false }),
       response: {
-        200: Type.Object({
-          items: Type.Array(Item),
-          total: Type.Integer({ description: 'every match of the filter, on all pages' }),
-          totalIsLowerBound: Type.Optional(Type.Boolean({ description: `present when a filter on state, system, commune or procedure (or the admin's systems) had more than ${TOTAL_SCAN_MAX} dossiers to look at: total counts those seen` })),
-          nextCursor: Type.Optional(Type.String())
-        }),
+        200: pageSchema(Item, 'a filter on state, system, commune or procedure (or the admin\'s systems)', 'dossiers'),
         ...queryErrorReplies
       }
     },

@@ -9,13 +9,13 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { decodePlace } from '../../domain/cursor.js'
-import { PAGE_PARAMS, PLACE_FILTERS, agenciesOf, pageReply, rangeOf } from './list-query.js'
+import { PAGE_PARAMS, PLACE_FILTERS, agenciesOf, pageSchema, pageReply, rangeOf } from './list-query.js'
 import { queryErrorReplies, rateLimitOf, readErrorReplies } from '../schemas.js'
 import { callerOf } from '../plugins/auth.js'
 import { may, type Client } from '../../domain/access.js'
 import { REASONS } from './failure-reasons.js'
 import { WAITING_KINDS, type WaitingKind } from '../../store/waiting-store.js'
-import { TOTAL_SCAN_MAX, countWaiting, pageWaiting, type WaitingQuery } from '../../store/waiting-scan.js'
+import { countWaiting, pageWaiting, type WaitingQuery } from '../../store/waiting-scan.js'
 import { Item, KindSchema, itemsOf } from './admin-failed-items.js'
 
 type Kind = Static<typeof KindSchema>
@@ -49,12 +49,7 @@ export default async function adminFailedRoutes (app: FastifyInstance): Promise<
         ...PAGE_PARAMS
       }, { additionalProperties: false }),
       response: {
-        200: Type.Object({
-          items: Type.Array(Item),
-          total: Type.Integer({ description: 'every match of the filter, on all pages' }),
-          totalIsLowerBound: Type.Optional(Type.Boolean({ description: `present when a filter on system, commune, procedure or reason (or the admin's systems) had more than ${TOTAL_SCAN_MAX} entries to look at: total counts those seen` })),
-          nextCursor: Type.Optional(Type.String())
-        }),
+        200: pageSchema(Item, 'a filter on system, commune, procedure or reason (or the admin\'s systems)', 'entries'),
         ...queryErrorReplies
       }
     },

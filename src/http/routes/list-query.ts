@@ -3,11 +3,12 @@
  * query reaches within the caller's scope, its time range, and the reply of one page.
  */
 import type { FastifyInstance } from 'fastify'
-import { Type } from 'typebox'
+import { Type, type TSchema } from 'typebox'
 import { InputError } from '../../domain/errors.js'
 import { encodePlace, type Place } from '../../domain/cursor.js'
 import { may, type Client } from '../../domain/access.js'
 import type { IndexRange } from '../../store/sorted-index.js'
+import { TOTAL_SCAN_MAX } from '../../store/waiting-scan.js'
 
 /** The filters both lists take on where a dossier is and what it is about. */
 export const PLACE_FILTERS = {
@@ -50,3 +51,11 @@ export function pageReply<T> (items: T[], count: { total: number, exact: boolean
     ...(next === undefined ? {} : { nextCursor: encodePlace(next) })
   }
 }
+
+/** The 200 reply of one page of `item`s; `filter` and `what` say when its total is a lower bound. */
+export const pageSchema = <T extends TSchema>(item: T, filter: string, what: string) => Type.Object({
+  items: Type.Array(item),
+  total: Type.Integer({ description: 'every match of the filter, on all pages' }),
+  totalIsLowerBound: Type.Optional(Type.Boolean({ description: `present when ${filter} had more than ${TOTAL_SCAN_MAX} ${what} to look at: total counts those seen` })),
+  nextCursor: Type.Optional(Type.String())
+})
