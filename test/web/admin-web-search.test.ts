@@ -8,7 +8,7 @@
 import t, { type Test } from 'tap'
 import type { Browser, Page } from 'playwright-core'
 import { seedFailed, seedReview, settled, startWebScenario, type WebScenario } from '../../support/admin-web-scenario.js'
-import { launchChromium } from '../../support/browser.js'
+import { launchChromium, signedIn } from '../../support/browser.js'
 import { civilStatus, post } from '../../support/samples.js'
 
 let s: WebScenario
@@ -35,13 +35,8 @@ t.teardown(async () => {
 })
 
 async function signIn (t: Test, key: string): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'vi-VN' })
+  const { ctx, page } = await signedIn(browser, s.url, key)
   t.teardown(async () => { await ctx.close() })
-  const page = await ctx.newPage()
-  await page.goto(`${s.url}/admin/signin`)
-  await page.fill('#key', key)
-  await page.click('button[type=submit]')
-  await page.waitForURL(`${s.url}/admin`)
   return page
 }
 

@@ -8,7 +8,7 @@
 import t, { type Test } from 'tap'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { seedFailed, seedReview, startWebScenario, type WebScenario } from '../../support/admin-web-scenario.js'
-import { launchChromium } from '../../support/browser.js'
+import { launchChromium, signedIn } from '../../support/browser.js'
 import { waitFor } from '../../support/wait.js'
 
 let s: WebScenario
@@ -26,14 +26,9 @@ t.teardown(async () => {
 })
 
 async function signIn (t: Test, key: string): Promise<{ ctx: BrowserContext, page: Page }> {
-  const ctx = await browser.newContext({ locale: 'vi-VN' })
-  t.teardown(async () => { await ctx.close() })
-  const page = await ctx.newPage()
-  await page.goto(`${s.url}/admin/signin`)
-  await page.fill('#key', key)
-  await page.click('button[type=submit]')
-  await page.waitForURL(`${s.url}/admin`)
-  return { ctx, page }
+  const signed = await signedIn(browser, s.url, key)
+  t.teardown(async () => { await signed.ctx.close() })
+  return signed
 }
 const state = async (code: string): Promise<string> => {
   const r = await fetch(`${s.url}/v1/dossiers/${code}`, { headers: { 'x-api-key': s.keys.operator } })
