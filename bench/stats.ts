@@ -19,6 +19,7 @@ import configPlugin from '../src/http/plugins/config.js'
 import errorHandler from '../src/http/plugins/error-handler.js'
 import redisPlugin from '../src/http/plugins/redis.js'
 import clientsPlugin from '../src/http/plugins/clients.js'
+import authPlugin from '../src/http/plugins/auth.js'
 import { statsRoutes } from '../src/http/routes/stats.js'
 import { dimsOf, encodeBumps } from '../src/domain/stats-dimensions.js'
 import { StatsQuery, type StatsFilter } from '../src/store/stats/query.js'
@@ -125,6 +126,7 @@ export async function benchStats (redisUrl: string, sizes: number[] = [10_000, 1
       await app.register(errorHandler)
       await app.register(redisPlugin)
       await app.register(clientsPlugin)
+      await app.register(authPlugin)
       await app.register(statsRoutes)
       await app.listen({ port: 0, host: '127.0.0.1' })
       targets.push({ n, stats: new StatsQuery(redis, prefix), url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1/stats` })
