@@ -20,6 +20,7 @@ import webhookWorkers from './http/plugins/webhook-workers.js'
 import metricsPlugin from './http/plugins/metrics.js'
 import openapiPlugin from './http/plugins/openapi.js'
 import routingPlugin from './http/plugins/routing.js'
+import noticesPlugin from './http/plugins/notices.js'
 import callbacksPlugin from './http/plugins/callbacks.js'
 import portalCallbackRoutes from './http/routes/portal-callbacks.js'
 import healthRoutes from './http/routes/health.js'
@@ -35,6 +36,8 @@ import adminReplayRoutes from './http/routes/admin-replay.js'
 import adminFailedRoutes from './http/routes/admin-failed.js'
 import adminDossierRoutes from './http/routes/admin-dossiers.js'
 import adminBulkRoutes from './http/routes/admin-bulk.js'
+import noticePublicRoutes from './http/routes/notices-public.js'
+import noticeAdminRoutes from './http/routes/notices-admin.js'
 import adminWeb from './web/plugin.js'
 import queuesBoard, { QUEUES_PATH } from './web/queues.js'
 
@@ -76,6 +79,8 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     keyGenerator: (req) => req.client?.id ?? req.ip
   })
   await app.register(healthRoutes)
+  // Before intake and events: they ask it which notices an agency sends.
+  await app.register(noticesPlugin)
   if (runsApi(config)) {
     // Mappings and the admin-unit tables (1.7 MB) serve intake only: a worker process skips them.
     await app.register(intakePlugin)
@@ -96,6 +101,8 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     await app.register(adminFailedRoutes)
     await app.register(adminDossierRoutes)
     await app.register(adminBulkRoutes)
+    await app.register(noticePublicRoutes)
+    await app.register(noticeAdminRoutes)
     // The admin page and bull-board: each in its own context (cookies, forms, CSP stay there).
     await app.register(adminWeb, { prefix: '/admin' })
     await app.register(queuesBoard, { prefix: QUEUES_PATH })

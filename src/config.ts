@@ -133,8 +133,8 @@ export const ConfigSchema = Type.Object({
   METRICS_CACHE_MS: Type.Integer({ default: 5000, minimum: 0, maximum: 300_000 }),
 
   /**
-   * Applicant notices (docs/notices.md). NOT WIRED YET: the channel clients, the letter and this
-   * configuration exist; no dossier event sends a notice. Every variable is optional.
+   * Applicant notices (docs/notices.md): off without NOTICES_FILE. With it, NOTICES_SECRET is
+   * required; each channel runs when its provider is configured (ZNS_URL…, SMS_URL…, SMTP_HOST).
    */
   NOTICES_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /** Key of the notices' MACs: SMS report URLs, the letter's signed links, the opt-out list's phone hashes. */
@@ -164,6 +164,20 @@ export const ConfigSchema = Type.Object({
   SMTP_USER: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   SMTP_PASSWORD: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   SMTP_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 100, maximum: 300_000 }),
+  /** Notices one worker process sends at once. */
+  NOTICE_CONCURRENCY: Type.Integer({ default: 32, minimum: 1, maximum: 1000 }),
+  /** How long a worker holds a notice while calling a provider: longer than any provider timeout. */
+  NOTICE_LEASE_MS: Type.Integer({ default: 120_000, minimum: 1000, maximum: 3_600_000 }),
+  /** Transient failures (provider down, lost answers on SMS) before a notice ends `failed`. */
+  NOTICE_MAX_ATTEMPTS: Type.Integer({ default: 8, minimum: 1, maximum: 100 }),
+  /** The first retry's delay; doubled each time, at most an hour (8 attempts ≈ 2 hours). */
+  NOTICE_RETRY_BASE_MS: Type.Integer({ default: 60_000, minimum: 10, maximum: 3_600_000 }),
+  /** How often due notices without a job (lost, resumed) are queued again. */
+  NOTICE_SWEEP_MS: Type.Integer({ default: 30_000, minimum: 100, maximum: 3_600_000 }),
+  /** Estimated cost in VND per ZNS message, per SMS segment and per e-mail, for /v1/stats. */
+  NOTICE_COST_ZNS: Type.Integer({ default: 300, minimum: 0, maximum: 100_000 }),
+  NOTICE_COST_SMS_SEGMENT: Type.Integer({ default: 800, minimum: 0, maximum: 100_000 }),
+  NOTICE_COST_EMAIL: Type.Integer({ default: 0, minimum: 0, maximum: 100_000 }),
 
   SHUTDOWN_GRACE_MS: Type.Integer({ default: 10_000, minimum: 100 })
 })

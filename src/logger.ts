@@ -101,13 +101,20 @@ export function errSerializer (err: unknown): SafeError | string | undefined {
   return safeError(err)
 }
 
+/** A request's URL without its query (`?…` marks that one was there). */
+export function pathOnly (url: string): string {
+  const q = url.indexOf('?')
+  return q < 0 ? url : `${url.slice(0, q)}?…`
+}
+
 export function loggerOptions (level: string): LoggerOptions {
   return {
     level,
     redact: { paths: redactPaths, censor: CENSOR },
     serializers: {
-      // The default request serializer logs the URL with its query; ours carry no personal data.
-      req: (req: { method: string, url: string, id: string }) => ({ method: req.method, url: req.url, id: req.id }),
+      // The path only: an SMS delivery report's query may carry the phone (applicant-notices.md),
+      // and a query is the sender's to fill, so none is ever logged.
+      req: (req: { method: string, url: string, id: string }) => ({ method: req.method, url: pathOnly(req.url), id: req.id }),
       err: errSerializer,
       error: errSerializer,
       cause: errSerializer

@@ -1,7 +1,7 @@
 /**
  * Entry point: validates config (fails fast), builds the app, listens, and shuts down
  * gracefully on SIGTERM/SIGINT so in-flight requests and jobs finish. SIGHUP reloads the
- * clients file (API keys, webhooks) and the routing file without a restart.
+ * clients file (API keys, webhooks), the routing file and the notices file without a restart.
  */
 import { constants } from 'node:os'
 import closeWithGrace from 'close-with-grace'
@@ -28,9 +28,10 @@ process.on('SIGHUP', () => {
     process.stderr.write('SIGHUP during start-up: the clients file is read as the app starts\n')
     return
   }
-  app.log.info({ signal: 'SIGHUP' }, 'reloading the clients file and the routing file')
+  app.log.info({ signal: 'SIGHUP' }, 'reloading the clients file, the routing file and the notices file')
   app.reloadClients()
   app.reloadRouting()
+  app.notices.reload()
 })
 
 // Until close-with-grace takes over, a stop signal ends start-up at once: as PID 1 in a container

@@ -19,11 +19,12 @@ export interface ListeningGateway {
   close: () => Promise<void>
 }
 
-export async function listenInProcess (config: Config, dir: string): Promise<ListeningGateway> {
+/** `port` 0 (the default): any free port. A test that must know it first (a URL in its env) gives it. */
+export async function listenInProcess (config: Config, dir: string, port = 0): Promise<ListeningGateway> {
   const logFile = join(dir, 'gateway.log')
   const stream = createWriteStream(logFile)
   const app = await buildApp(config, { fastify: { logger: { ...loggerOptions(config.LOG_LEVEL), stream } as never } })
-  await app.listen({ host: '127.0.0.1', port: 0 })
+  await app.listen({ host: '127.0.0.1', port })
   const addr = app.server.address()
   // Once: a test that closes its gateway early leaves the fixture's teardown to close it again.
   let closed: Promise<void> | undefined

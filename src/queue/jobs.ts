@@ -9,6 +9,8 @@ export const DELIVERY_QUEUE = 'delivery'
 /** How long close() waits for the queues' connections to finish starting. */
 const START_WAIT_MS = 2000
 export const WEBHOOK_QUEUE = 'webhooks'
+/** Applicant notices: their own queue, so a slow provider never holds up delivery or webhooks. */
+export const NOTICE_QUEUE = 'notices'
 
 export interface JobPayloads {
   /** Drain one agency's outbox to the portal, in order, in batches. */
@@ -25,18 +27,24 @@ export interface JobPayloads {
   'bulk-replay': { id: string }
   /** Compact final, delivered dossiers past RETENTION_DAYS (src/queue/compact.ts). */
   'compact-dossiers': Record<string, never>
+  /** Send one applicant notice (src/queue/notice-delivery.ts). */
+  'send-notice': { agency: string, id: string }
+  /** Safety net: queue the notices that are due and have no job (lost, delayed past a restart, resumed). */
+  'sweep-notices': Record<string, never>
 }
 export type JobName = keyof JobPayloads
 
 /** Which queue each job runs on: portal delivery and webhooks never wait for each other. */
-const QUEUE_OF: Record<JobName, 'delivery' | 'webhooks'> = {
+const QUEUE_OF: Record<JobName, 'delivery' | 'webhooks' | 'notices'> = {
   'flush-agency': 'delivery',
   'sweep-outboxes': 'delivery',
   'deliver-webhook': 'webhooks',
   'sweep-webhooks': 'webhooks',
   'scan-deadlines': 'webhooks',
   'bulk-replay': 'delivery',
-  'compact-dossiers': 'delivery'
+  'compact-dossiers': 'delivery',
+  'send-notice': 'notices',
+  'sweep-notices': 'notices'
 }
 
 /** Backoff type of webhook jobs: the delay comes from the schedule, carried by the error. */
@@ -66,7 +74,9 @@ export const jobIds = {
   // BullMQ ids must not contain ':'; agency codes contain only [0-9A-Z.].
   flush: (agency: string, gen: string) => `flush-${agency}-${gen}`,
   // Event ids are `msg_<MaHoSo>.<n>`: [0-9A-Z._-] only.
-  webhook: (eventId: string) => `wh-${eventId}`
+  webhook: (eventId: string) => `wh-${eventId}`,
+  // Notice ids are `ntc_<MaHoSo>.<n>`; one job per notice and time it is due, so a reschedule is a new job.
+  notice: (id: string, at: number) => `${id}-${at}`
 }
 
 const defaults: Record<JobName, JobsOptions> = {
@@ -84,20 +94,36 @@ const defaults: Record<JobName, JobsOptions> = {
   'scan-deadlines': { removeOnComplete: true, removeOnFail: { count: 100 } },
   // Resumable: a retry goes on from the stored position.
   'bulk-replay': { attempts: 5, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-  'compact-dossiers': { removeOnComplete: true, removeOnFail: { count: 100 } }
+  'compact-dossiers': { removeOnComplete: true, removeOnFail: { count: 100 } },
+  // The notice's own record holds its retries (notice-delivery.ts): a job that throws (Redis
+  // away) is retried a few times; the sweeper covers the rest.
+  'send-notice': { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: { age: 86_400 } },
+  'sweep-notices': { removeOnComplete: true, removeOnFail: { count: 100 } }
 }
 
 export class JobQueues {
   readonly delivery: Queue
   readonly webhooks: Queue
+  readonly notices: Queue
 
   constructor (connection: ConnectionOptions, prefix: string) {
     this.delivery = new Queue(DELIVERY_QUEUE, { connection, prefix })
     this.webhooks = new Queue(WEBHOOK_QUEUE, { connection, prefix })
+    this.notices = new Queue(NOTICE_QUEUE, { connection, prefix })
   }
 
   private queue (name: JobName): Queue {
-    return QUEUE_OF[name] === 'delivery' ? this.delivery : this.webhooks
+    const q = QUEUE_OF[name]
+    return q === 'delivery' ? this.delivery : q === 'webhooks' ? this.webhooks : this.notices
+  }
+
+  async scheduleNoticeSweep (everyMs: number): Promise<void> {
+    await this.notices.upsertJobScheduler('sweep-notices', { every: everyMs }, { name: 'sweep-notices', data: {}, opts: defaults['sweep-notices'] })
+  }
+
+  /** The job that sends notice `id` at `at` (epoch ms; now or later). */
+  async enqueueNotice (agency: string, id: string, at: number, now = Date.now()): Promise<void> {
+    await this.add('send-notice', { agency, id }, { jobId: jobIds.notice(id, at), delay: Math.max(0, at - now) })
   }
 
   /** The repeating sweeps, at most one schedule each however many workers call this. */
@@ -132,8 +158,8 @@ export class JobQueues {
     // failure on a connection with no listener left, which ends the process (Node 22 does it to
     // an app closed at once after ready: the OpenAPI lint). Let the start finish first, bounded
     // so that an unreachable Redis does not hold the shutdown.
-    const started = Promise.all([this.delivery.waitUntilReady(), this.webhooks.waitUntilReady()]).catch(() => {})
+    const started = Promise.all([this.delivery.waitUntilReady(), this.webhooks.waitUntilReady(), this.notices.waitUntilReady()]).catch(() => {})
     await Promise.race([started, sleep(START_WAIT_MS, undefined, { ref: false })])
-    await Promise.all([this.delivery.close(), this.webhooks.close()])
+    await Promise.all([this.delivery.close(), this.webhooks.close(), this.notices.close()])
   }
 }

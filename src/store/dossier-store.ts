@@ -13,7 +13,10 @@ import * as outboxScripts from './scripts-outbox.js'
 import * as portalScripts from './scripts-portal.js'
 import * as webhookScripts from './scripts-webhook.js'
 import * as lifecycleScripts from './scripts-lifecycle.js'
-import { LifecycleStore, lifecycleArgv, lifecycleKeys, type LifecycleArgs } from './lifecycle-store.js'
+import { LifecycleStore, createdNotices, lifecycleArgv, lifecycleKeys, type LifecycleArgs } from './lifecycle-store.js'
+import { NoticeStore, type NoticesCreated } from './notice-store.js'
+
+const IGNORE_NOTICES: NoticesCreated = { created: () => {} }
 import { defineScripts, type LuaScript } from './lua-script.js'
 import { AuditStore } from './audit-store.js'
 import { ReplayStore } from './replay-store.js'
@@ -40,7 +43,7 @@ const MAX_KNOWN_AGENCIES = 100_000
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    ltIntake: (...args: Array<string | number | Buffer>) => Result<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | ''], Context>
+    ltIntake: (...args: Array<string | number | Buffer>) => Result<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '', string | undefined], Context>
     ltAdminChange: (...args: Array<string | number | Buffer>) => Result<[string, string, string], Context>
     ltClaim: (...args: Array<string | number | Buffer>) => Result<[number, number], Context>
     ltRenew: (...args: Array<string | number | Buffer>) => Result<number, Context>
@@ -57,7 +60,7 @@ declare module 'ioredis' {
     ltRoute: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
     ltWebhookDone: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
     ltWebhookFail: (...args: Array<string | number | Buffer>) => Result<number, Context>
-    ltApplyEvent: (...args: Array<string | number | Buffer>) => Result<[string, string, string], Context>
+    ltApplyEvent: (...args: Array<string | number | Buffer>) => Result<[string, string, string, string | undefined], Context>
     ltDeadline: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
     ltDiscard: (...args: Array<string | number | Buffer>) => Result<string, Context>
     ltWebhookUnhold: (...args: Array<string | number | Buffer>) => Result<number, Context>
@@ -92,13 +95,15 @@ export class DossierStore implements Store {
   readonly replays: ReplayStore
   readonly compaction: CompactStore
   readonly waiting: WaitingStore
+  readonly notices: NoticeStore
+  private readonly noticesCreated: NoticesCreated
   private readonly retentionMs: number
   private readonly knownAgencies = new Set<string>()
   private readonly replicaWait: ReplicaWait | undefined
   private readonly sequenceJump: number
 
   /** With `replicaWait`, intake and the workers wait for the replicas (REDIS_WAIT_REPLICAS): `replicated`. */
-  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait, sequenceJump?: number, unmatchedMax?: number, webhookHeads?: WebhookHeads }) {
+  constructor (private readonly redis: RedisClient, opts: { prefix: string, retentionDays: number, replicaWait?: ReplicaWait, sequenceJump?: number, unmatchedMax?: number, webhookHeads?: WebhookHeads, noticesCreated?: NoticesCreated }) {
     defineCommands(redis)
     this.replicaWait = opts.replicaWait
     this.sequenceJump = opts.sequenceJump ?? DEFAULT_SEQUENCE_JUMP
@@ -107,7 +112,9 @@ export class DossierStore implements Store {
     this.delivery = new DeliveryStore(redis, this.keys, this.retentionMs, opts.webhookHeads)
     this.portal = new PortalStore(redis, this.keys, this.retentionMs, async (a) => { await this.noteAgency(a) }, opts.unmatchedMax)
     this.webhooks = new WebhookStore(redis, this.keys, this.retentionMs)
-    this.lifecycle = new LifecycleStore(redis, this.keys, this.retentionMs)
+    this.lifecycle = new LifecycleStore(redis, this.keys, this.retentionMs, opts.noticesCreated)
+    this.notices = new NoticeStore(redis, this.keys)
+    this.noticesCreated = opts.noticesCreated ?? IGNORE_NOTICES
     this.audit = new AuditStore(redis, `${opts.prefix}:audit`)
     this.replays = new ReplayStore(redis, opts.prefix)
     this.compaction = new CompactStore(redis, this.keys)
@@ -135,7 +142,7 @@ export class DossierStore implements Store {
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)
     await this.noteAgency(agency)
-    const [maHoSo, outcome, state, jobGen] = await this.runIntake(this.redis, intakeScripts.INTAKE.argv({
+    const [maHoSo, outcome, state, jobGen, , noticeIds] = await this.runIntake(this.redis, intakeScripts.INTAKE.argv({
       dossier: k.dossier,
       raw: k.raw,
       steps: k.steps,
@@ -150,7 +157,7 @@ export class DossierStore implements Store {
       due: this.keys.due(agency),
       overdue: this.keys.overdue(agency),
       doc: k.doc,
-      ...lifecycleKeys(this.keys.closed(agency), a.lifecycle),
+      ...lifecycleKeys(this.keys, agency, a.lifecycle),
       all: this.keys.dossierIndex(agency),
       seqOwner: this.keys.sequenceOwner(agency, a.day),
       seqEpoch: this.keys.sequenceEpoch(agency)
@@ -176,6 +183,8 @@ export class DossierStore implements Store {
     // A retry wrote nothing; anything else may have (a duplicate too may follow a write that
     // was answered 503 and is still not on the replicas), so it waits.
     const replicated = outcome === 'retry' || await this.replicated(agency)
+    const created = createdNotices(noticeIds)
+    if (created.length > 0) this.noticesCreated.created(agency, created)
     return { maHoSo, outcome, state, jobGen, replicated }
   }
 
@@ -187,7 +196,7 @@ export class DossierStore implements Store {
     return this.replicaWait === undefined || await this.replicaWait.replicated(this.keys.outbox(agency))
   }
 
-  private async runIntake (conn: RedisClient, args: Array<string | number | Buffer>): Promise<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '']> {
+  private async runIntake (conn: RedisClient, args: Array<string | number | Buffer>): Promise<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '', string | undefined]> {
     try {
       return await conn.ltIntake(...args)
     } catch (err) {

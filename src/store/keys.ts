@@ -96,6 +96,25 @@ export class Keys {
       this.stateIndex(agency, 'failed'), this.stateIndex(agency, 'needs-review'), this.stateIndex(agency, 'unrouted'), this.dossierIndex(agency)]
   }
 
+  /** Notice id → the notice as kept (JSON): every notice of the agency (store/notice-store.ts). */
+  notices (agency: string): string { return `${this.tag(agency)}:nt` }
+  /** Notices waiting to be sent (pending, or sending under a lease), by when to look at them (epoch ms). */
+  noticeQueue (agency: string): string { return `${this.tag(agency)}:ntq` }
+  /** Notices held until an admin resumes their channel or template, by when they were held. */
+  noticeHeld (agency: string): string { return `${this.tag(agency)}:nth` }
+  /** Notices that ended `failed` or `not-sent`, by when: the officers' list, with resend. */
+  noticeFailed (agency: string): string { return `${this.tag(agency)}:ntf` }
+  /** Counters of one local month (`yyyy-mm`): `<channel>|<metric>` (sent, delivered, failed, fallbacks, cost). */
+  noticeStats (agency: string, month: string): string { return `${this.tag(agency)}:nts:${month}` }
+  /** Channel (or `zns|template|<kind>`) → why it is stopped or full (JSON): every process reads it before sending. */
+  noticeChannels (): string { return `${this.prefix}:notices:channels` }
+  /** A ZNS msg_id → the notice it carried (`<agency> <id>`): delivery events name only the msg_id. */
+  znsMessage (msgId: string): string { return `${this.prefix}:notices:zmsg:${msgId}` }
+  /** Opted-out phones, as HMACs (adapters/notices/contacts.ts `optOutHash`): no phone is kept. */
+  noticeOptOut (): string { return `${this.prefix}:notices:optout` }
+  /** The apology letter of a notice (PDF), kept as long as the dossier's history. */
+  noticeLetter (agency: string, noticeId: string): string { return `${this.tag(agency)}:ntl:${noticeId}` }
+
   /** Prefix of the agency's statistics counters (src/store/stats): same slot as its dossiers. */
   statsPrefix (agency: string): string { return `${this.tag(agency)}:stats` }
   /**

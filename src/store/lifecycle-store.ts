@@ -8,6 +8,7 @@ import type { Keys } from './keys.js'
 import type { HistoryEntry, SyncState } from './records.js'
 import type { Lifecycle } from '../domain/lifecycle/schemas.js'
 import { isoFromEpoch } from '../domain/toolkit/dates.js'
+import { encodeCandidates } from '../domain/notices/decide.js'
 import type { ArgsOf, KeysOf } from './lua-script.js'
 import { APPLY_EVENT, DEADLINE } from './scripts-lifecycle.js'
 import type { LIFECYCLE_ARGS, LIFECYCLE_KEYS } from './scripts-shared.js'
@@ -15,6 +16,7 @@ import { statsKeysFor } from './stats/stats-store.js'
 import { pageIndex, type IndexRange } from './sorted-index.js'
 import type { Fetch } from '../domain/cursor.js'
 import type { Deadlines, EventChange, LifecycleArgs, LifecycleEvents, LifecycleSnapshot } from './ports/lifecycle.js'
+import type { NoticesCreated } from './ports/notices.js'
 
 export type { Deadlines, EventChange, LifecycleArgs, LifecycleEvents, LifecycleSnapshot } from './ports/lifecycle.js'
 
@@ -30,21 +32,27 @@ export function lifecycleArgv (a: LifecycleArgs): ArgsOf<typeof LIFECYCLE_ARGS> 
     dims: a.dims,
     bumps: a.bumps,
     receivedDay: a.receivedDay ?? '',
-    paidOnline: a.paidOnline === undefined ? '' : (a.paidOnline ? 1 : 0)
+    paidOnline: a.paidOnline === undefined ? '' : (a.paidOnline ? 1 : 0),
+    notices: encodeCandidates(a.notices ?? [])
   }
 }
 
-/** LIFECYCLE_KEYS (scripts-shared.ts), by name, for a script's KEYS: `closed` and the statistics keys. */
-export function lifecycleKeys (closed: string, a: LifecycleArgs): KeysOf<typeof LIFECYCLE_KEYS> {
-  return { closed, stats: statsKeysFor(a.statsPrefix, a.bumps) }
+/** LIFECYCLE_KEYS (scripts-shared.ts), by name, for a script's KEYS: `closed`, the notices' and the statistics keys. */
+export function lifecycleKeys (keys: Keys, agency: string, a: LifecycleArgs): KeysOf<typeof LIFECYCLE_KEYS> {
+  return { closed: keys.closed(agency), notices: keys.notices(agency), noticeQ: keys.noticeQueue(agency), stats: statsKeysFor(a.statsPrefix, a.bumps) }
+}
+
+/** The notice ids a script created ('' none), as the scripts return them. */
+export function createdNotices (ids: string | undefined): string[] {
+  return ids === undefined || ids === '' ? [] : ids.split(',')
 }
 
 export class LifecycleStore implements LifecycleEvents, Deadlines {
-  constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}
+  constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number, private readonly noticesCreated?: NoticesCreated) {}
 
   async snapshot (agency: string, ref: string): Promise<LifecycleSnapshot | undefined> {
-    const [maHoSo, state, revision, status, statusAt, lifecycle, overdue, resolved, paidOnline] = await this.redis.hmget(
-      this.keys.dossier(agency, ref).dossier, 'maHoSo', 'state', 'revision', 'status', 'statusAt', 'lifecycle', 'overdue', 'resolved', 'paidOnline')
+    const [maHoSo, state, revision, status, statusAt, lifecycle, overdue, resolved, paidOnline, dueAt] = await this.redis.hmget(
+      this.keys.dossier(agency, ref).dossier, 'maHoSo', 'state', 'revision', 'status', 'statusAt', 'lifecycle', 'overdue', 'resolved', 'paidOnline', 'dueAt')
     if (maHoSo === null || maHoSo === undefined) return undefined
     return {
       maHoSo,
@@ -55,7 +63,8 @@ export class LifecycleStore implements LifecycleEvents, Deadlines {
       lifecycle: lifecycle === null || lifecycle === undefined ? undefined : JSON.parse(lifecycle) as Lifecycle,
       overdue: overdue === '1',
       resolved: resolved === '1',
-      paidOnline: paidOnline === '1'
+      paidOnline: paidOnline === '1',
+      dueAt: dueAt === null || dueAt === undefined ? undefined : Number(dueAt)
     }
   }
 
@@ -68,7 +77,7 @@ export class LifecycleStore implements LifecycleEvents, Deadlines {
   async applyEvent (c: EventChange, now = Date.now()): Promise<{ result: 'ok' | 'missing' | 'revision', state: string, jobGen: string }> {
     const k = this.keys.dossier(c.agency, c.ref)
     const { step } = c
-    const [result, state, jobGen] = await this.redis.ltApplyEvent(...APPLY_EVENT.argv({
+    const [result, state, jobGen, noticeIds] = await this.redis.ltApplyEvent(...APPLY_EVENT.argv({
       dossier: k.dossier,
       steps: k.steps,
       outbox: this.keys.outbox(c.agency),
@@ -79,7 +88,7 @@ export class LifecycleStore implements LifecycleEvents, Deadlines {
       due: this.keys.due(c.agency),
       overdue: this.keys.overdue(c.agency),
       hist: this.keys.history(c.agency, c.code),
-      ...lifecycleKeys(this.keys.closed(c.agency), c.args)
+      ...lifecycleKeys(this.keys, c.agency, c.args)
     }, {
       ref: c.ref,
       now,
@@ -92,6 +101,8 @@ export class LifecycleStore implements LifecycleEvents, Deadlines {
       retentionMs: this.retentionMs,
       ...lifecycleArgv(c.args)
     }))
+    const created = createdNotices(noticeIds)
+    if (created.length > 0) this.noticesCreated?.created(c.agency, created)
     return { result: result as 'ok' | 'missing' | 'revision', state, jobGen }
   }
 

@@ -80,7 +80,7 @@ export class PortalStore implements Callbacks {
       unmatchedIndex: this.keys.unmatchedIndex(a.agency),
       due: this.keys.due(a.agency),
       overdue: this.keys.overdue(a.agency),
-      ...lifecycleKeys(this.keys.closed(a.agency), a.lifecycle),
+      ...lifecycleKeys(this.keys, a.agency, a.lifecycle),
       unmatchedData: this.keys.unmatchedData(a.agency),
       all: this.keys.dossierIndex(a.agency)
     }, {

@@ -37,8 +37,8 @@ export interface StackOptions {
   gateway?: 'in-process' | 'child' | false
   /** A second in-process gateway on the same Redis and clients (`gw2`). */
   second?: boolean
-  /** The gateway's variables, over helpers/gateway.ts's test defaults. */
-  env?: Record<string, string>
+  /** The gateway's variables, over helpers/gateway.ts's test defaults; a function when they need the simulator's URL. */
+  env?: Record<string, string> | ((s: BeforeGateway) => Record<string, string>)
   /** Clients besides the admin and one per system; a function when they need the stub's URL. */
   extraClients?: TestClient[] | ((s: BeforeGateway) => TestClient[])
   /** A client of the test's own on Redis (`db`, or `topologyDb`). */
@@ -105,7 +105,7 @@ export interface BeforeGateway { redis: RedisServer, sim: RunningSimulator, stub
 function startedSoFar (s: Partial<BeforeGateway>): BeforeGateway {
   const need = <K extends keyof BeforeGateway>(k: K): BeforeGateway[K] => {
     const v = s[k]
-    if (v === undefined) throw new Error(`extraClients asks for ${k}: the options start none`)
+    if (v === undefined) throw new Error(`extraClients or env asks for ${k}: the options start none`)
     return v
   }
   return { get redis () { return need('redis') }, get sim () { return need('sim') }, get stub () { return need('stub') } }
@@ -125,11 +125,16 @@ async function startInto (t: Hooks, s: Started, o: StackOptions): Promise<void> 
   if (o.simulator !== false) s.sim = await startSimulator(o.simulator ?? {})
   if (o.stub !== undefined) s.stub = await startSectorStub(o.stub)
   const extraClients = typeof o.extraClients === 'function' ? o.extraClients(startedSoFar(s)) : o.extraClients
-  const env = { redisEnv, portalUrl: s.sim?.url ?? NO_PORTAL, env: o.env, extraClients }
+  const vars = typeof o.env === 'function' ? o.env(startedSoFar(s)) : o.env
+  const env = { redisEnv, portalUrl: s.sim?.url ?? NO_PORTAL, ...(vars === undefined ? {} : { env: vars }), extraClients }
   const gateway = o.gateway ?? 'in-process'
   if (gateway === 'in-process') {
     s.gw = await startGateway(env)
-    if (o.second === true) s.gw2 = await startGateway({ ...env, clients: { file: s.gw.clientsFile, keys: s.gw.keys } })
+    if (o.second === true) {
+      // On a port of its own: a PORT in the env is the first gateway's.
+      const { PORT: _port, ...rest } = env.env ?? {}
+      s.gw2 = await startGateway({ ...env, env: rest, clients: { file: s.gw.clientsFile, keys: s.gw.keys } })
+    }
   } else if (gateway === 'child') {
     s.child = await spawnGateway(env)
   }

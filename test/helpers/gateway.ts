@@ -51,7 +51,8 @@ export async function startGateway (t: TestEnv): Promise<InProcessGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'lt-gw-'))
   const { file, keys } = t.clients ?? makeClients(dir, { extra: t.extraClients ?? [] })
   const config = loadConfig(baseEnv(t, file))
-  const gw = await listenInProcess(config, dir)
+  // PORT given by the test: it built a URL to this gateway into its env (NOTICES_PUBLIC_URL).
+  const gw = await listenInProcess(config, dir, t.env?.PORT === undefined ? 0 : config.PORT)
   return { ...gw, keys, clientsFile: file }
 }
 

@@ -6,9 +6,9 @@
 import { Type, type Static } from 'typebox'
 import { HH_MM } from './quiet-hours.js'
 
-export const NOTICE_KINDS = ['received', 'supplement-requested', 'result-ready', 'apology', 'returned', 'refused'] as const
-export type NoticeKind = (typeof NOTICE_KINDS)[number]
-export const CHANNELS = ['zns', 'sms', 'email'] as const
+import { NOTICE_KINDS, CHANNELS, type NoticeKind } from '../../domain/notices/kinds.js'
+
+export { NOTICE_KINDS, CHANNELS, type NoticeKind }
 
 const Kind = Type.Union(NOTICE_KINDS.map(k => Type.Literal(k)))
 const Channel = Type.Union(CHANNELS.map(c => Type.Literal(c)))

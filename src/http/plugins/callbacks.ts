@@ -8,7 +8,7 @@ declare module 'fastify' {
 }
 
 export default fp(async (app) => {
-  const events = new EventService(app.store, app.queues)
+  const events = new EventService(app.store, app.queues, app.notices.kinds)
   app.decorate('events', events)
   app.decorate('callbacks', new CallbackService(app.store, app.queues, app.procedureRoutes, app.clients, events))
 }, { name: 'callbacks', dependencies: ['store', 'clients', 'routing'] })

@@ -18,10 +18,10 @@ export default fp(async (app) => {
   const c = app.config
   const registry = await loadMappings()
   const adminUnits = loadAdminUnits(c.ADMIN_UNITS_DIR)
-  const intake = new IntakeService(registry, app.store, app.queues, { adminUnits }, xmlLimitsFrom(c))
+  const intake = new IntakeService(registry, app.store, app.queues, { adminUnits }, xmlLimitsFrom(c), app.notices.kinds)
   app.addHook('onClose', async () => { await closeXmlPool() })
   app.decorate('registry', registry)
   app.decorate('intake', intake)
   app.decorate('adminUnits', adminUnits)
   app.log.info({ systems: registry.systems() }, 'sector mappings loaded')
-}, { name: 'intake', dependencies: ['config', 'store'] })
+}, { name: 'intake', dependencies: ['config', 'store', 'notices'] })

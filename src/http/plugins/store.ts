@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { DossierStore } from '../../store/dossier-store.js'
 import { JobQueues } from '../../queue/jobs.js'
 import { queueWebhookHeads } from '../../queue/webhook-heads.js'
+import { queueCreatedNotices } from '../../queue/notice-jobs.js'
 import { CircuitBreaker } from '../../adapters/portal/circuit-breaker.js'
 import { createRedis } from '../../store/redis/connection.js'
 import { ReplicaWait } from '../../store/redis/replica-wait.js'
@@ -33,10 +34,12 @@ export default fp(async (app) => {
   const queues = new JobQueues(producer, c.QUEUE_PREFIX)
   queues.delivery.on('error', (err) => { app.log.warn({ err: err.message }, 'queue error') })
   queues.webhooks.on('error', (err) => { app.log.warn({ err: err.message }, 'queue error') })
+  queues.notices.on('error', (err) => { app.log.warn({ err: err.message }, 'queue error') })
   // Scripts that emit a webhook event tell which one became the head of its queue; its job is
   // queued by the webhooks' listener, given to the store as it is built.
   const webhookHeads = queueWebhookHeads(queues, (fields, msg) => { app.log.warn(fields, msg) })
-  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, unmatchedMax: c.UNMATCHED_MAX_PER_AGENCY, sequenceJump: c.CODE_SEQUENCE_FAILOVER_JUMP, webhookHeads, ...(replicaWait === undefined ? {} : { replicaWait }) })
+  const noticesCreated = queueCreatedNotices(queues, (fields, msg) => { app.log.warn(fields, msg) })
+  const store = new DossierStore(app.redis, { prefix: c.KEY_PREFIX, retentionDays: c.RETENTION_DAYS, unmatchedMax: c.UNMATCHED_MAX_PER_AGENCY, sequenceJump: c.CODE_SEQUENCE_FAILOVER_JUMP, webhookHeads, noticesCreated, ...(replicaWait === undefined ? {} : { replicaWait }) })
   const breaker = new CircuitBreaker(app.redis, store.keys.breaker(), {
     threshold: c.BREAKER_FAILURE_THRESHOLD,
     cooldownMs: c.BREAKER_COOLDOWN_MS,
@@ -51,7 +54,7 @@ export default fp(async (app) => {
     },
     queues: async () => {
       const out: Array<{ queue: string, state: string, count: number }> = []
-      for (const q of [queues.delivery, queues.webhooks]) {
+      for (const q of [queues.delivery, queues.webhooks, queues.notices]) {
         const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized')
         for (const [state, count] of Object.entries(counts)) out.push({ queue: q.name, state, count })
       }

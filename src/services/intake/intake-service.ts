@@ -21,6 +21,7 @@ import { parseXml, type XmlLimits } from '../../adapters/xml.js'
 import { unwrapSoap, checkNamespace } from '../../adapters/soap.js'
 import { isoFromEpoch } from '../../domain/toolkit/dates.js'
 import { decideIntake } from '../lifecycle/transition.js'
+import type { NoticeKindsOf } from '../../domain/notices/kinds.js'
 
 export interface IntakeRequest {
   system: string
@@ -99,7 +100,9 @@ export class IntakeService {
     private readonly store: Pick<Store, 'intake' | 'resolutions' | 'keys' | 'lifecycle' | 'portal'>,
     private readonly queues: JobQueues,
     private readonly ctx: MapContext,
-    private readonly xmlLimits: XmlLimits
+    private readonly xmlLimits: XmlLimits,
+    /** The notice kinds an agency sends (NOTICES_FILE, reloaded on SIGHUP); none without it. */
+    private readonly noticeKinds: NoticeKindsOf = () => undefined
   ) {}
 
   /**
@@ -148,7 +151,7 @@ export class IntakeService {
     // decision only at that revision, so a change in between makes it decide again.
     for (let attempt = 0; attempt < 8 && (r === undefined || r.outcome === 'retry'); attempt++) {
       const snap = await this.store.lifecycle.snapshot(agency, ref)
-      const decision = decideIntake(snap, dossier, { system: req.system, statsPrefix: this.store.keys.statsPrefix(agency), now, statusField })
+      const decision = decideIntake(snap, dossier, { system: req.system, statsPrefix: this.store.keys.statsPrefix(agency), now, statusField, noticeKinds: this.noticeKinds(agency) })
       if (decision.kind === 'illegal') throw decision.error
       if (decision.kind === 'stale' && snap !== undefined) {
         await this.store.lifecycle.note(agency, snap.maHoSo, {

@@ -13,11 +13,21 @@ import { applyEvent, emptyLifecycle, type LifecycleEvent } from './events.js'
 import { isFinal } from '../../domain/lifecycle/status-machine.js'
 import { bumpsFor, dimsOf, encodeBumps } from '../../domain/stats-dimensions.js'
 import type { StatusCode } from '../../domain/canonical-dossier.js'
+import { decideNotices } from '../../domain/notices/decide.js'
+import type { NoticeKindsOf } from '../../domain/notices/kinds.js'
+
+/** What an event tells the applicant in its own words: a supplement's request, a refusal's or a re-appointment's reason. */
+function noticeText (ev: LifecycleEvent): string | undefined {
+  if (ev.type === 'supplement-requested') return ev.content
+  if (ev.type === 'status') return ev.reason ?? ev.content
+  if (ev.type === 'due-date') return ev.reason
+  return undefined
+}
 
 export interface EventOutcome { d: StoredDossier, status: string, state: string, dueAt: string }
 
 export class EventService {
-  constructor (private readonly store: Pick<Store, 'keys' | 'lifecycle'>, private readonly queues: JobQueues) {}
+  constructor (private readonly store: Pick<Store, 'keys' | 'lifecycle'>, private readonly queues: JobQueues, private readonly noticeKinds: NoticeKindsOf = () => undefined) {}
 
   /**
    * `find` loads the dossier afresh on each try (and refuses one the caller may not see);
@@ -45,6 +55,17 @@ export class EventService {
         // The overdue gauge is kept by the scripts (LIFECYCLE_SET), which see the dossier as it is.
         overdueBefore: false
       })
+      const oldDueIso = d.lifecycle?.dueAt ?? d.input.dueAt
+      const notices = decideNotices({
+        isNew: false,
+        to: r.status,
+        statusChanged: r.status !== before.status,
+        statusAt: r.statusAt,
+        oldDueAt: Date.parse(oldDueIso),
+        newDueAt: Date.parse(dueAtIso),
+        now,
+        ...(noticeText(ev) === undefined ? {} : { text: noticeText(ev) })
+      }, this.noticeKinds(d.agency))
       const res = await this.store.lifecycle.applyEvent({
         agency: d.agency,
         ref: d.ref,
@@ -64,7 +85,8 @@ export class EventService {
           resolved: t.resolved,
           statsPrefix: this.store.keys.statsPrefix(d.agency),
           dims: dimsOf({ communeCode: before.agency.communeCode, system: d.system, procedure: before.procedure.code, channel: before.channel }),
-          bumps: encodeBumps(t.bumps.filter(b => b.metric !== 'overdueOpen'))
+          bumps: encodeBumps(t.bumps.filter(b => b.metric !== 'overdueOpen')),
+          ...(notices.length === 0 ? {} : { notices })
         }
       }, now)
       if (res.result === 'revision') continue

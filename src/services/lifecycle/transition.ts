@@ -8,13 +8,15 @@ import { classify, illegalTransition, isFinal } from '../../domain/lifecycle/sta
 import { bumpsFor, dimsOf, encodeBumps } from '../../domain/stats-dimensions.js'
 import type { GatewayError } from '../../domain/errors.js'
 import { isoFromEpoch } from '../../domain/toolkit/dates.js'
+import { decideNotices } from '../../domain/notices/decide.js'
+import type { NoticeKind } from '../../domain/notices/kinds.js'
 
 export type IntakeDecision =
   | { kind: 'stale' }
   | { kind: 'illegal', error: GatewayError }
   | { kind: 'apply', expectedRevision: number, lifecycle: LifecycleArgs }
 
-export function decideIntake (snap: LifecycleSnapshot | undefined, d: CanonicalInput, a: { system: string, statsPrefix: string, now: number, statusField: string }): IntakeDecision {
+export function decideIntake (snap: LifecycleSnapshot | undefined, d: CanonicalInput, a: { system: string, statsPrefix: string, now: number, statusField: string, noticeKinds?: readonly NoticeKind[] }): IntakeDecision {
   const at = d.step?.at ?? isoFromEpoch(a.now)
   const toAt = d.step?.at === undefined ? undefined : Date.parse(d.step.at)
   // Status times are the sender's clock, never the gateway's: a machine that replays its queue
@@ -51,11 +53,22 @@ export function decideIntake (snap: LifecycleSnapshot | undefined, d: CanonicalI
     overdueBefore: false
   })
   const dueAt = Date.parse(dueAtIso)
+  const statusAt = toAt ?? lowerBound
+  const notices = decideNotices({
+    isNew: snap === undefined,
+    to,
+    statusChanged: changed && (snap === undefined || snap.status !== to),
+    statusAt,
+    ...(snap?.dueAt === undefined ? {} : { oldDueAt: snap.dueAt }),
+    newDueAt: dueAt,
+    now: a.now,
+    ...(d.step?.content === undefined ? {} : { text: d.step.content })
+  }, a.noticeKinds)
   return {
     kind: 'apply',
     expectedRevision: snap?.revision ?? 0,
     lifecycle: {
-      ...(changed ? { statusAt: toAt ?? lowerBound } : {}),
+      ...(changed ? { statusAt } : {}),
       dueAt,
       dueAtIso,
       final: isFinal(changed ? to : (snap?.status ?? to) as StatusCode),
@@ -65,7 +78,8 @@ export function decideIntake (snap: LifecycleSnapshot | undefined, d: CanonicalI
       dims: dimsOf({ communeCode: d.agency.communeCode, system: a.system, procedure: d.procedure.code, channel: d.channel }),
       bumps: encodeBumps(t.bumps.filter(b => b.metric !== 'overdueOpen')),
       receivedDay: d.receivedAt.slice(0, 10),
-      paidOnline: paidAfter
+      paidOnline: paidAfter,
+      ...(notices.length === 0 ? {} : { notices })
     }
   }
 }

@@ -1,6 +1,6 @@
 -- An event on a dossier (`/v1/dossiers/:maHoSo/events`), as a compare-and-set on its revision.
 -- A.contentChanged: 1/0; A.stepJson: '' none.
--- Returns {result, state, jobGen}: 'ok', 'missing' or 'revision'.
+-- Returns {result, state, jobGen, noticeIds (comma-separated)}: 'ok', 'missing' or 'revision'.
 local d, ref = K.dossier, A.ref
 --!include shared/set-state.lua
 --!include shared/lifecycle-set.lua
@@ -23,8 +23,8 @@ redis.call('RPUSH', K.hist, A.historyEntry)
 redis.call('PEXPIRE', K.hist, A.retentionMs)
 local state = redis.call('HGET', d, 'state')
 -- A held or failed dossier keeps what changed for when an admin lets it go on.
-if not send or state == 'needs-review' or state == 'failed' then return {'ok', state, ''} end
+if not send or state == 'needs-review' or state == 'failed' then return {'ok', state, '', table.concat(noticeIds, ',')} end
 setState('pending')
 redis.call('ZADD', K.outbox, 'NX', A.now, ref)
-if redis.call('EXISTS', K.flushOwner) == 1 then return {'ok', 'pending', ''} end
-return {'ok', 'pending', redis.call('GET', K.flushGen) or '0'}
+if redis.call('EXISTS', K.flushOwner) == 1 then return {'ok', 'pending', '', table.concat(noticeIds, ',')} end
+return {'ok', 'pending', redis.call('GET', K.flushGen) or '0', table.concat(noticeIds, ',')}

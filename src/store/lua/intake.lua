@@ -1,7 +1,7 @@
 -- Intake, as a compare-and-set on the revision the sender's change was decided on (the status
 -- machine runs in TS on that revision; another change in between makes this answer 'retry').
 -- KEYS and ARGV: INTAKE in scripts-intake.ts.
--- Returns {maHoSo, outcome, state, jobGen, previousState} where jobGen is '' when no new flush
+-- Returns {maHoSo, outcome, state, jobGen, previousState, noticeIds (comma-separated, '' none)} where jobGen is '' when no new flush
 -- job is needed: one owns the outbox, or one was already queued for this generation. Outcome
 -- 'compacted': a changed resend of a compacted dossier, refused (nothing written).
 --
@@ -64,20 +64,20 @@ if changed then
     setState(state)
     redis.call('HSET', d, 'review', A.reviewJson)
     redis.call('ZREM', K.outbox, ref)
-    return {code, outcome, state, '', previous}
+    return {code, outcome, state, '', previous, table.concat(noticeIds, ',')}
   end
   state = 'pending'
   setState(state)
   redis.call('HDEL', d, 'review', 'failure')
   redis.call('ZADD', K.outbox, 'NX', now, ref)
 elseif state ~= 'pending' then
-  return {code, outcome, state, '', previous}
+  return {code, outcome, state, '', previous, table.concat(noticeIds, ',')}
 end
 -- A pending dossier needs a flush job unless one owns the outbox or one is already queued for
 -- this generation. A resend of a pending dossier always asks again: its first intake may have
 -- died between this script and queueing the job (BullMQ ignores a second add of the same id).
-if redis.call('EXISTS', K.flushOwner) == 1 then return {code, outcome, state, '', previous} end
+if redis.call('EXISTS', K.flushOwner) == 1 then return {code, outcome, state, '', previous, table.concat(noticeIds, ',')} end
 local g = redis.call('GET', K.flushGen) or '0'
-if changed and redis.call('GET', K.flushArmed) == g then return {code, outcome, state, '', previous} end
+if changed and redis.call('GET', K.flushArmed) == g then return {code, outcome, state, '', previous, table.concat(noticeIds, ',')} end
 redis.call('SET', K.flushArmed, g)
-return {code, outcome, state, g, previous}
+return {code, outcome, state, g, previous, table.concat(noticeIds, ',')}

@@ -4,6 +4,7 @@
  * Redis: lifecycle-store.ts.
  */
 import type { Lifecycle } from '../../domain/lifecycle/schemas.js'
+import type { NoticeCandidate } from '../../domain/notices/decide.js'
 import type { HistoryEntry, PendingStep, SyncState } from '../records.js'
 
 /** What a transition needs to know of the dossier as it is. */
@@ -17,6 +18,8 @@ export interface LifecycleSnapshot {
   overdue: boolean
   resolved: boolean
   paidOnline: boolean
+  /** The due date in force (epoch ms), as the scripts keep it. */
+  dueAt?: number
 }
 
 /** lua/shared/lifecycle-set.lua's arguments: the bookkeeping of one change. */
@@ -34,6 +37,8 @@ export interface LifecycleArgs {
   bumps: string
   receivedDay?: string
   paidOnline?: boolean
+  /** The notices this change owes the applicant (domain/notices/decide.ts); the script creates each once. */
+  notices?: readonly NoticeCandidate[]
 }
 
 export interface EventChange {

@@ -14,6 +14,7 @@ import type { WaitingLists } from './lists.js'
 import type { Outbox } from './outbox.js'
 import type { Replays } from './replays.js'
 import type { WebhookQueue } from './webhooks.js'
+import type { Notices } from './notices.js'
 
 export interface Store extends Dossiers, AgencyList {
   /** Key names only: the services pass an agency's statistics prefix to the status machine. */
@@ -26,4 +27,5 @@ export interface Store extends Dossiers, AgencyList {
   readonly replays: Replays
   readonly compaction: Compaction
   readonly waiting: WaitingLists
+  readonly notices: Notices
 }

@@ -25,6 +25,8 @@ const keys = (bumps = '') => ({
   overdue: key('overdue'),
   doc: key('doc:civil:1'),
   closed: key('closed'),
+  notices: key('nt'),
+  noticeQ: key('ntq'),
   all: key('all'),
   stats: statsKeysFor(SP, bumps),
   seqOwner: key('seqowner:250615'),
@@ -53,7 +55,7 @@ const args = (over: Partial<Record<string, string | number>> = {}, bumps = '') =
 
 t.test('ltIntake: a new dossier gets a code, enters the outbox, and asks for a flush job', async t => {
   const r = await h.run(INTAKE, keys('2025-06-15|received|1'), args({}, '2025-06-15|received|1'))
-  t.same(r, ['A-250615-00001', 'new', 'pending', '0', ''])
+  t.same(r, ['A-250615-00001', 'new', 'pending', '0', '', ''])
   const d = await h.redis.hgetall(key('d:civil:1'))
   t.match(d, { maHoSo: 'A-250615-00001', revision: '1', state: 'pending', status: '1', fullHash: 'f1', dueAt: String(NOW + 86_400_000), statsDims: 'c|s|p|ch' })
   t.equal(await h.redis.hget(key('codes'), 'A-250615-00001'), 'civil:1')
@@ -67,7 +69,7 @@ t.test('ltIntake: a new dossier gets a code, enters the outbox, and asks for a f
 
 t.test('ltIntake: a resend is a duplicate; a stale revision is retried; a change is an update', async t => {
   await h.run(INTAKE, keys(), args())
-  t.same(await h.run(INTAKE, keys(), args({ expectedRevision: 1 })), ['A-250615-00001', 'duplicate', 'pending', '0', 'pending'])
+  t.same(await h.run(INTAKE, keys(), args({ expectedRevision: 1 })), ['A-250615-00001', 'duplicate', 'pending', '0', 'pending', ''])
   t.same(await h.run(INTAKE, keys(), args({ expectedRevision: 0, fullHash: 'f2' })), ['', 'retry', '', '', ''])
   const up = await h.run(INTAKE, keys(), args({ expectedRevision: 1, fullHash: 'f2', contentHash: 'c2', status: '2', stepJson: '{"status":"2"}' }))
   t.same(up.slice(0, 3), ['A-250615-00001', 'updated', 'pending'])
@@ -78,7 +80,7 @@ t.test('ltIntake: a resend is a duplicate; a stale revision is retried; a change
 
 t.test('ltIntake: review items hold the dossier out of the outbox', async t => {
   const r = await h.run(INTAKE, keys(), args({ reviewJson: '[{"code":"COMMUNE_SPLIT"}]' }))
-  t.same(r, ['A-250615-00001', 'new', 'needs-review', '', ''])
+  t.same(r, ['A-250615-00001', 'new', 'needs-review', '', '', ''])
   t.equal(await h.redis.zscore(key('outbox'), 'civil:1'), null)
   t.ok(await h.redis.zscore(key('sx:needs-review'), 'civil:1'))
 })

@@ -28,6 +28,8 @@ t.test('ltApplyEvent: a final status at the read revision closes the dossier and
     overdue: key('overdue'),
     hist: key('hist:C1'),
     closed: key('closed'),
+    notices: key('nt'),
+    noticeQ: key('ntq'),
     stats: statsKeysFor(SP, bumps)
   }
   const a = {
@@ -43,7 +45,7 @@ t.test('ltApplyEvent: a final status at the read revision closes the dossier and
     ...lifecycleArgv({ statusAt: 777, dueAt: 50, dueAtIso: 'due', final: true, now: 777, resolved: true, statsPrefix: SP, dims: 'ignored', bumps })
   }
   t.same(await h.run(APPLY_EVENT, k, { ...a, expectedRevision: 2 }), ['revision', '', ''])
-  t.same(await h.run(APPLY_EVENT, k, a), ['ok', 'pending', '0'])
+  t.same(await h.run(APPLY_EVENT, k, a), ['ok', 'pending', '0', ''])
   t.match(await h.redis.hgetall(d), { revision: '4', status: '3', state: 'pending', contentRev: '2', resolved: '1', statusAt: '777' })
   t.same(await h.redis.lrange(key('steps'), 0, -1), ['{"id":1,"status":"3"}'])
   t.equal(await h.redis.zscore(key('due'), 'civil:1'), null)
@@ -128,6 +130,8 @@ t.test('ltCompact: a final delivered dossier past retention keeps only its compa
     outbox: key('outbox'),
     whFailed: key('whfailed'),
     closed: key('closed'),
+    notices: key('nt'),
+    noticeQ: key('ntq'),
     all: key('all'),
     due: key('due'),
     overdue: key('overdue')

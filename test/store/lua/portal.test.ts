@@ -70,6 +70,8 @@ const odKeys = (evt: string) => ({
   due: key('due'),
   overdue: key('overdue'),
   closed: key('closed'),
+  notices: key('nt'),
+  noticeQ: key('ntq'),
   all: key('all'),
   stats: statsKeysFor(SP, '2025-06-15|received|1'),
   unmatchedData: key('unmdata')

@@ -4,7 +4,7 @@
 -- reads) and K.stats (`lifecycleKeys` in lifecycle-store.ts), and LIFECYCLE_ARGS
 -- (lifecycle-store.ts): A.statusAt ('' keeps), A.dueAt (epoch ms), A.dueAtIso, A.final (1/0),
 -- A.lcNow (epoch ms), A.resolved (1/''), A.dims, A.bumps, A.receivedDay ('' keeps), A.paidOnline
--- (1/0/'' keeps).
+-- (1/0/'' keeps), and the notices' K.notices, K.noticeQ and A.notices (shared/notice-add.lua).
 -- A dossier's statistics dimensions are those of its first intake (`statsDims`, never
 -- overwritten): its bumps and its overdueOpen gauge always count there, so the gauge goes down
 -- where it went up. A final dossier leaves both indexes and enters `closed`; an overdue one stays
@@ -12,6 +12,7 @@
 -- the same step, whatever the caller read), listed under the due date in force; any other open
 -- one is indexed by its due date.
 --!include shared/stats-apply.lua
+--!include shared/notice-add.lua
 local function lifecycleSet ()
   local sk = statsKeys(K.stats)
   if not statsCovers(sk, A.bumps) then error('STATS_KEYS: a bucket of ' .. A.bumps .. ' is not in KEYS') end
@@ -42,4 +43,5 @@ local function lifecycleSet ()
     redis.call('ZADD', K.due, A.dueAt, ref)
   end
   if A.bumps ~= '' then statsApply(sk, dims, A.bumps) end
+  noticesAdd()
 end
