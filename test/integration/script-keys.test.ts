@@ -34,11 +34,14 @@ const hotichKey = newKey()
 const webhookSecret = newWebhookSecret()
 const routing = join(mkdtempSync(join(tmpdir(), 'lt-keycheck-')), 'routing.json')
 writeFileSync(routing, JSON.stringify({ routes: [{ procedure: '1.001193', system: 'civil-status' }] }))
+// The agency sends notices; no channel is set up, so each ends not sent (the scripts run all the same).
+const noticesFile = join(mkdtempSync(join(tmpdir(), 'lt-keycheck-')), 'notices.json')
+writeFileSync(noticesFile, readFileSync('config/notices.sample.json', 'utf8'))
 const { topology: redis, sim, stub, gw } = useStack(t, {
   redis: 'topology',
   simulator: { callbackSecret: SECRET },
   stub: { secret: webhookSecret },
-  env: { PORTAL_CALLBACK_SECRET: SECRET, ROUTING_FILE: routing, WEBHOOK_RETRY_SCHEDULE_MS: '100,200', WEBHOOK_TIMEOUT_MS: '1000', DELIVERY_SWEEP_INTERVAL_MS: '1000', DEADLINE_SCAN_INTERVAL_MS: '3600000', BREAKER_FAILURE_THRESHOLD: '1' },
+  env: { PORTAL_CALLBACK_SECRET: SECRET, ROUTING_FILE: routing, NOTICES_FILE: noticesFile, NOTICES_SECRET: 'notices-secret-for-the-key-check-0123456789', WEBHOOK_RETRY_SCHEDULE_MS: '100,200', WEBHOOK_TIMEOUT_MS: '1000', DELIVERY_SWEEP_INTERVAL_MS: '1000', DEADLINE_SCAN_INTERVAL_MS: '3600000', BREAKER_FAILURE_THRESHOLD: '1' },
   extraClients: ({ stub }) => [{ id: 'hotich-31', key: hotichKey, system: 'civil-status', agencies: [AGENCY], webhook: { url: stub.url, secret: webhookSecret } }]
 })
 
@@ -155,6 +158,21 @@ async function scenario (t: Test, c: RedisClient): Promise<void> {
   await gw.app.store.delivery.renew({ agency: idle, token }, 10_000, 60_000)
   t.equal(await gw.app.store.delivery.yieldClaim({ agency: idle, token }, 60_000), true)
   await gw.app.store.delivery.release(idle, 'kc-job')
+
+  // Notices: created with an intake (lua/shared/notice-add.lua), not sent for want of a channel
+  // (claim, save), sent again by an admin (save), and the worker's other steps on their own.
+  const nt = await intake('KC-NT')
+  let notice: { id: string, state: string } | undefined
+  await waitFor(async () => {
+    const res = await fetch(`${gw.url}/v1/dossiers/${nt}/notices`, { headers: { 'x-api-key': gw.keys.admin } })
+    notice = ((await res.json()) as { items: Array<{ id: string, state: string }> }).items[0]
+    return notice?.state === 'not-sent'
+  }, { what: 'the notice not sent' })
+  const id = notice?.id ?? ''
+  t.equal((await admin(`/v1/notices/${id}/resend`)).status, 202)
+  await gw.app.store.notices.claim(AGENCY, id, Date.now() + 10 * DAY, 1000, 'kc-token')
+  await gw.app.store.notices.begin(AGENCY, id, 'kc-token', 'zns')
+  await gw.app.store.notices.park(AGENCY, id, '{"channel":"zns","state":"delivered"}')
 
   // The statistics bump on its own (benchmark, repairs): three days, so two scripts.
   await new StatsStore(c, 'lt').bump(AGENCY, '18754|civil-status|1.001193|online', '2025-07-01|received|1;2025-08-02|refused|1;2025-09-03|withdrawn|1;|overdueOpen|1')
