@@ -4,6 +4,7 @@
  * route), BENCH_CONNECTIONS (64), BENCH_HOSTILE_N (20000), BENCH_HEAP_SNAPSHOTS (unset; 1 writes
  * and summarises heap snapshots under .data/heap/), BENCH_MEMORY_PHASES (intake,hostile),
  * BENCH_GATEWAY_NODE_ARGS (node flags for the gateway only, space-separated: to try V8 flags),
+ * BENCH_COMPARE_NODE_ARGS (a second gateway with these node flags beside the first, same load: an A/B),
  * BENCH_GATEWAY_SCRIPT (src/server.ts; dist/src/server.js after `npm run build` measures the compiled
  * gateway, as the image runs it).
  */
@@ -21,6 +22,7 @@ try {
     snapshots: process.env.BENCH_HEAP_SNAPSHOTS === '1',
     gatewayScript: process.env.BENCH_GATEWAY_SCRIPT ?? 'src/server.ts',
     gatewayNodeArgs: (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(a => a !== ''),
+    ...(process.env.BENCH_COMPARE_NODE_ARGS === undefined ? {} : { compareNodeArgs: process.env.BENCH_COMPARE_NODE_ARGS.split(' ').filter(a => a !== '') }),
     phases: (process.env.BENCH_MEMORY_PHASES ?? 'intake,hostile').split(',') as Array<'intake' | 'hostile'>
   })
 } finally {

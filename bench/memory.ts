@@ -20,7 +20,7 @@ import { fmt, intakeBodies, load, spawnServer } from './load.js'
 import { hostileRequests } from './hostile-requests.js'
 import { formatHeapSummary, summariseHeap } from './heap-summary.js'
 
-export interface MemoryOptions { gatewayScript?: string, durationS: number, connections: number, hostileN: number, snapshots: boolean, phases?: Array<'intake' | 'hostile'>, gatewayEnv?: Record<string, string>, gatewayNodeArgs?: string[] }
+export interface MemoryOptions { gatewayScript?: string, durationS: number, connections: number, hostileN: number, snapshots: boolean, phases?: Array<'intake' | 'hostile'>, gatewayEnv?: Record<string, string>, gatewayNodeArgs?: string[], compareNodeArgs?: string[] }
 type Server = Awaited<ReturnType<typeof spawnServer>>
 
 const status = (pid: number | undefined, field: string): number => {
@@ -87,46 +87,65 @@ async function hostileLoad (url: (system: string) => string, keys: Keys | undefi
   return `${n} in ${s.toFixed(1)} s (${Math.round(n / s)} req/s): ${[...codes].sort().map(([c, k]) => `${c}: ${k}`).join(', ')}`
 }
 
-export async function benchMemory (redisUrl: string, o: MemoryOptions): Promise<Array<{ phase: string, gateway: number, baseline: number }>> {
+export interface MemoryRow { phase: string, baseline: number, gateways: Array<{ name: string, peak: number }> }
+
+/**
+ * With `compareNodeArgs`, a second gateway with those node flags runs beside the first in each
+ * phase and gets the same load right after it: an A/B of V8 flags under the same machine load.
+ */
+export async function benchMemory (redisUrl: string, o: MemoryOptions): Promise<MemoryRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'lt-bench-mem-'))
   const { file, keys } = makeClients(dir)
   const gatewayEnv = { REDIS_URL: redisUrl, CLIENTS_FILE: file, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', ROLE: 'api', PORTAL_URL: 'http://127.0.0.1:9', ...o.gatewayEnv }
   const heapDir = resolve('.data/heap', new Date().toISOString().replaceAll(':', '-'))
-  const results: Array<{ phase: string, gateway: number, baseline: number }> = []
+  const results: MemoryRow[] = []
   const { civil, land } = intakeBodies()
-  console.log(`\n## peak RSS (bench/memory.ts): intake ${o.durationS} s per route, ${o.hostileN} hostile requests, ${o.connections} connections`)
+  const variants = [{ name: `gateway${o.gatewayNodeArgs?.length ? ` ${o.gatewayNodeArgs.join(' ')}` : ''}`, args: o.gatewayNodeArgs ?? [] }]
+  if (o.compareNodeArgs !== undefined) variants.push({ name: `gateway ${o.compareNodeArgs.join(' ')}`, args: o.compareNodeArgs })
+  console.log(`\n## peak RSS (bench/memory.ts): intake ${o.durationS} s per route, ${o.hostileN} hostile requests, ${o.connections} connections; ${o.gatewayScript ?? 'src/server.ts'}`)
   try {
     for (const phase of o.phases ?? ['intake', 'hostile'] as const) {
       const phaseHeap = join(heapDir, phase)
       if (o.snapshots) mkdirSync(phaseHeap, { recursive: true })
       const snapArgs = o.snapshots ? ['--heapsnapshot-signal=SIGURG', `--diagnostic-dir=${phaseHeap}`] : []
       const baseline = await start('bench/baseline-server.ts', { REDIS_URL: redisUrl }, join(dir, `${phase}-baseline.json`))
-      const gateway = await start(o.gatewayScript ?? 'src/server.ts', gatewayEnv, join(dir, `${phase}-gateway.json`), [...(o.gatewayNodeArgs ?? []), ...snapArgs])
-      console.log(`\n${phase}: RSS after start-up: gateway ${status(gateway.proc.pid, 'VmRSS')} MB, baseline ${status(baseline.proc.pid, 'VmRSS')} MB`)
-      if (o.snapshots) await snapshot(gateway, phaseHeap, `${phase}: idle after start-up`)
+      const gateways: Array<{ name: string, server: Server, probe: string }> = []
+      for (const [i, v] of variants.entries()) {
+        const probe = join(dir, `${phase}-gateway${i}.json`)
+        gateways.push({ name: v.name, probe, server: await start(o.gatewayScript ?? 'src/server.ts', gatewayEnv, probe, [...v.args, ...(i === 0 ? snapArgs : [])]) })
+      }
+      const rss = (s: Server): number => status(s.proc.pid, 'VmRSS')
+      console.log(`\n${phase}: RSS after start-up: baseline ${rss(baseline)} MB, ${gateways.map(g => `${g.name} ${rss(g.server)} MB`).join(', ')}`)
+      const first = gateways[0] as (typeof gateways)[number]
+      if (o.snapshots) await snapshot(first.server, phaseHeap, `${phase}: idle after start-up`)
       if (phase === 'intake') {
-        const targets = [
+        const json = { 'content-type': 'application/json', 'x-api-key': keys['civil-status'] as string }
+        const xml = { 'content-type': 'application/xml', 'x-api-key': keys.land as string }
+        const targets: Array<[string, string, Record<string, string>, () => string]> = [
           ['baseline JSON', `${baseline.url}/intake`, { 'content-type': 'application/json' }, civil],
-          ['gateway civil-status', `${gateway.url}/v1/inbound/civil-status`, { 'content-type': 'application/json', 'x-api-key': keys['civil-status'] as string }, civil],
+          ...gateways.map(g => [`${g.name}: civil-status`, `${g.server.url}/v1/inbound/civil-status`, json, civil] as [string, string, Record<string, string>, () => string]),
           ['baseline XML (xml2js)', `${baseline.url}/intake-xml`, { 'content-type': 'application/xml' }, land],
-          ['gateway land', `${gateway.url}/v1/inbound/land`, { 'content-type': 'application/xml', 'x-api-key': keys.land as string }, land]
-        ] as const
+          ...gateways.map(g => [`${g.name}: land`, `${g.server.url}/v1/inbound/land`, xml, land] as [string, string, Record<string, string>, () => string])
+        ]
         for (const [name, url, headers, body] of targets) console.log(`${name}: ${fmt(await load({ url, headers, body, connections: o.connections, durationS: o.durationS }))}`)
       } else {
         console.log(`baseline: ${await hostileLoad(() => `${baseline.url}/intake`, undefined, o.hostileN, o.connections)}`)
-        console.log(`gateway: ${await hostileLoad(s => `${gateway.url}/v1/inbound/${s}`, keys, o.hostileN, o.connections)}`)
+        for (const g of gateways) console.log(`${g.name}: ${await hostileLoad(s => `${g.server.url}/v1/inbound/${s}`, keys, o.hostileN, o.connections)}`)
       }
-      const row = { phase, gateway: gateway.peakRssMb(), baseline: baseline.peakRssMb() }
-      console.log(`${phase}: RSS at the end: gateway ${status(gateway.proc.pid, 'VmRSS')} MB, baseline ${status(baseline.proc.pid, 'VmRSS')} MB`)
-      if (o.snapshots) await snapshot(gateway, phaseHeap, `${phase}: after the load`)
-      console.log(`gateway at its RSS peak: ${await stopAndProbe(gateway, join(dir, `${phase}-gateway.json`))}`)
+      const row: MemoryRow = { phase, baseline: baseline.peakRssMb(), gateways: gateways.map(g => ({ name: g.name, peak: g.server.peakRssMb() })) }
+      console.log(`${phase}: RSS at the end: baseline ${rss(baseline)} MB, ${gateways.map(g => `${g.name} ${rss(g.server)} MB`).join(', ')}`)
+      if (o.snapshots) await snapshot(first.server, phaseHeap, `${phase}: after the load`)
+      for (const g of gateways) console.log(`${g.name} at its RSS peak: ${await stopAndProbe(g.server, g.probe)}`)
       console.log(`baseline at its RSS peak: ${await stopAndProbe(baseline, join(dir, `${phase}-baseline.json`))}`)
       results.push(row)
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-  console.log('\n| phase | gateway peak RSS MB | baseline peak RSS MB | gateway − baseline MB |\n|---|---|---|---|')
-  for (const r of results) console.log(`| ${r.phase} | ${r.gateway} | ${r.baseline} | ${r.gateway - r.baseline} |`)
+  console.log('\n| phase | process | peak RSS MB | − baseline MB |\n|---|---|---|---|')
+  for (const r of results) {
+    console.log(`| ${r.phase} | baseline | ${r.baseline} | |`)
+    for (const g of r.gateways) console.log(`| ${r.phase} | ${g.name} | ${g.peak} | ${g.peak - r.baseline} |`)
+  }
   return results
 }
