@@ -27,10 +27,13 @@ export async function load (opts: { url: string, headers: Record<string, string>
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors + r.timeouts }
 }
 
-/** `nodeArgs` go before the script (`--cpu-prof` and its directory, for `npm run bench -- --profile`). */
-export async function spawnServer (script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ url: string, proc: ChildProcess, stop: () => Promise<void>, peakRssMb: () => number }> {
+/**
+ * `nodeArgs` go before the script (`--cpu-prof` and its directory, for `npm run bench -- --profile`).
+ * `tsx: false` runs a compiled script (dist/) without the TypeScript loader, as production does.
+ */
+export async function spawnServer (script: string, env: Record<string, string>, nodeArgs: string[] = [], opts: { tsx?: boolean } = {}): Promise<{ url: string, proc: ChildProcess, stop: () => Promise<void>, peakRssMb: () => number }> {
   const port = await freePort()
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', process.env.BENCH_LOG_LEVEL === undefined ? 'ignore' : 'inherit', 'inherit'] })
+  const proc = spawn(process.execPath, [...nodeArgs, ...(opts.tsx === false ? [] : ['--import', 'tsx']), script], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', process.env.BENCH_LOG_LEVEL === undefined ? 'ignore' : 'inherit', 'inherit'] })
   const url = `http://127.0.0.1:${port}`
   await waitFor(async () => {
     if (proc.exitCode !== null) throw new Error(`${script} exited`)

@@ -10,7 +10,8 @@
  * dossiers behind the failed list's first page; bench/failed-list.ts), BENCH_STORAGE_N (100000: dossiers
  * of the storage budget run, which starts redis-servers of its own; bench/storage.ts), BENCH_DOCTOR_N
  * (100000: dossiers `lienthong doctor` checks, on a redis-server of its own; 1000000 for the
- * figure in docs/benchmarks.md; bench/doctor.ts).
+ * figure in docs/benchmarks.md; bench/doctor.ts), BENCH_HOSTILE_N (20000: hostile requests of the peak-RSS
+ * run; bench/memory.ts).
  *
  * `npm run bench -- --profile` runs bench/profile.ts instead: CPU profiles of the hot paths under
  * load, with a per-request breakdown, written to .data/profiles/<timestamp>/.
@@ -28,6 +29,7 @@ import { benchBulkReplay } from './bulk-replay.js'
 import { benchFailedList } from './failed-list.js'
 import { benchStorage } from './storage.js'
 import { benchDoctor } from './doctor.js'
+import { benchMemory } from './memory.js'
 import { runProfiles } from './profile.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -136,6 +138,9 @@ try {
 
   // The consistency check's time and memory, against a plain read of every record.
   await benchDoctor(Number(process.env.BENCH_DOCTOR_N ?? 100_000))
+
+  // Peak RSS under intake and under BENCH_HOSTILE_N hostile requests, each against a fresh baseline.
+  await benchMemory(redis.url, { durationS: DURATION, connections: CONNECTIONS, hostileN: Number(process.env.BENCH_HOSTILE_N ?? 20_000), snapshots: false })
 
   console.log('\n## XML parsing of large dossiers (bench/xml-parse.ts)')
   spawnSync(process.execPath, ['--import', 'tsx', 'bench/xml-parse.ts'], { stdio: 'inherit' })

@@ -15,6 +15,14 @@ export type { Conv, ConvResult } from '../domain/toolkit/conv.js'
 
 interface Sink { issues: FieldIssue[], reviews: ReviewItem[] }
 
+/**
+ * Problems recorded per document at most: a hostile document repeats one bad item tens of
+ * thousands of times (50,000 attachments in 900 KB), and each problem is an object with two
+ * messages. The sender hears the first 50 (registry.ts); the margin lets the canonical mapping's
+ * merge drop some and still have 50 to report.
+ */
+export const MAX_READER_ISSUES = 1000
+
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 type Style = 'json' | 'xml'
 
@@ -123,6 +131,7 @@ export class Reader {
   }
 
   fail (path: string, code: string, vi: string, en: string): void {
+    if (this.sink.issues.length >= MAX_READER_ISSUES) return
     const field = this.field(path)
     this.sink.issues.push(issue(code, field, `${field} ${vi}`, `${field} ${en}`))
   }

@@ -62,7 +62,7 @@ export class MappingRegistry {
       dossier = mapping.map(r, ctx)
     } catch (err) {
       // A mapping that trips over input it did not expect must still answer with a field error.
-      if (problems().length > 0) return { ok: false, issues: problems() }
+      if (problems().length > 0) return { ok: false, issues: problems().slice(0, MAX_ISSUES) }
       return { ok: false, issues: [issue('UNMAPPABLE', r.field(), `không đọc được hồ sơ: ${(err as Error).message}`, `cannot read the dossier: ${(err as Error).message}`)] }
     }
     const issues = problems()
@@ -73,7 +73,8 @@ export class MappingRegistry {
       const all = mergeIssues(issues, shape)
       return all.length > 0 ? { ok: false, issues: all } : { ok: true, dossier, review: r.reviews }
     }
-    if (issues.length > 0) return { ok: false, issues }
+    // Capped as the schema's findings are: one reply must not grow with the document's repetitions.
+    if (issues.length > 0) return { ok: false, issues: issues.slice(0, MAX_ISSUES) }
     if (!this.validate(dossier)) return { ok: false, issues: schemaIssues(this.validate.errors ?? [], 'canonical:') }
     return { ok: true, dossier, review: r.reviews }
   }
