@@ -23,11 +23,17 @@
  */
 import { luaScript } from '../lua-script.js'
 
-/** How many KEYS the statistics take in a script: dims, open, and two days' four buckets. */
-export const STATS_KEY_COUNT = 10
+/** How many KEYS the statistics take in a script: dims, open, rolled, and two days' four buckets. */
+export const STATS_KEY_COUNT = 11
 
 /**
  * Applies bumps and nothing else (lua/stats-bump.lua): for the benchmark's generator, tests, and
  * repairs. `stats`: `statsKeysFor(statsPrefix, encoded)`.
  */
 export const STATS_BUMP = luaScript('ltStatsBump', 'stats-bump.lua', [['stats', STATS_KEY_COUNT]], ['dims', 'encoded'])
+
+/**
+ * Rolls one day of one agency up into its month (lua/stats-rollup.lua): the day's buckets go, the
+ * month keeps its counts. Idempotent; `StatsStore.rollUp` runs it for every day past the window.
+ */
+export const STATS_ROLLUP = luaScript('ltStatsRollup', 'stats-rollup.lua', ['rolled', 'day', 'dayTotals'], ['day'])

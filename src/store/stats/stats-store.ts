@@ -5,12 +5,13 @@
 import { Keys } from '../keys.js'
 import type { Result, ChainableCommander } from 'ioredis'
 import type { RedisClient } from '../redis/connection.js'
-import { STATS_BUMP, STATS_KEY_COUNT } from './scripts.js'
+import { STATS_BUMP, STATS_KEY_COUNT, STATS_ROLLUP } from './scripts.js'
 import { defineScripts } from '../lua-script.js'
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     ltStatsBump: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltStatsRollup: (...args: Array<string | number | Buffer>) => Result<number, Context>
   }
 }
 
@@ -25,13 +26,14 @@ export const statsKeys = {
   month: (sp: string, month: string): string => `${sp}:m:${month}`,
   monthTotals: (sp: string, month: string): string => `${sp}:mt:${month}`,
   open: (sp: string): string => `${sp}:open`,
-  dims: (sp: string): string => `${sp}:dims`
+  dims: (sp: string): string => `${sp}:dims`,
+  rolled: (sp: string): string => `${sp}:rolled`
 }
 
 /**
  * The KEYS a script's stats-apply.lua may touch to apply `encoded` (`encodeBumps`), plus the buckets
- * of `days` (a day the script itself may bump, e.g. the dossier's receipt day): dims, open, and
- * each day's four buckets, padded to STATS_KEY_COUNT. One transition bumps at most two days (the
+ * of `days` (a day the script itself may bump, e.g. the dossier's receipt day): dims, open, rolled,
+ * and each day's four buckets, padded to STATS_KEY_COUNT. One transition bumps at most two days (the
  * receipt day, the day of the change); more is a programming error.
  */
 export function statsKeysFor (sp: string, encoded: string, days: readonly string[] = []): string[] {
@@ -40,8 +42,8 @@ export function statsKeysFor (sp: string, encoded: string, days: readonly string
     const day = entry.slice(0, entry.indexOf('|'))
     if (day !== '') all.add(day)
   }
-  if (all.size > (STATS_KEY_COUNT - 2) / 4) throw new RangeError(`bumps on more than two days: ${encoded}`)
-  const keys = [statsKeys.dims(sp), statsKeys.open(sp)]
+  if (all.size > (STATS_KEY_COUNT - 3) / 4) throw new RangeError(`bumps on more than two days: ${encoded}`)
+  const keys = [statsKeys.dims(sp), statsKeys.open(sp), statsKeys.rolled(sp)]
   for (const day of all) {
     const month = day.slice(0, 7)
     keys.push(statsKeys.day(sp, day), statsKeys.dayTotals(sp, day), statsKeys.month(sp, month), statsKeys.monthTotals(sp, month))
@@ -52,7 +54,7 @@ export function statsKeysFor (sp: string, encoded: string, days: readonly string
 
 export function defineStatsCommands (redis: RedisClient): void {
   if (typeof redis.ltStatsBump === 'function') return
-  defineScripts(redis, [STATS_BUMP])
+  defineScripts(redis, [STATS_BUMP, STATS_ROLLUP])
 }
 
 export class StatsStore {
@@ -71,11 +73,41 @@ export class StatsStore {
     for (const [err] of await p.exec() ?? []) if (err !== null) throw err
   }
 
+  /**
+   * Rolls up every day of `agency` from `since` to `today − windowDays` (excluded) into its month
+   * (STATS_ROLLUP, one short script per day so intake never waits long), pipelined. Idempotent:
+   * days already rolled up cost one SADD each. Returns how many days it rolled up now.
+   */
+  async rollUp (agency: string, since: string, today: string, windowDays: number): Promise<number> {
+    const sp = statsPrefix(this.keyPrefix, agency)
+    const days = daysToRollUp(since, today, windowDays)
+    let rolled = 0
+    for (let i = 0; i < days.length; i += 500) {
+      const p = this.redis.pipeline()
+      for (const day of days.slice(i, i + 500)) {
+        p.ltStatsRollup(...STATS_ROLLUP.argv({ rolled: statsKeys.rolled(sp), day: statsKeys.day(sp, day), dayTotals: statsKeys.dayTotals(sp, day) }, { day }))
+      }
+      for (const [err, n] of await p.exec() ?? []) {
+        if (err !== null) throw err
+        rolled += Number(n)
+      }
+    }
+    return rolled
+  }
+
   /** The same, queued on a pipeline (bulk loads). */
   bumpIn (pipeline: ChainableCommander, agency: string, dims: string, encoded: string): void {
     const sp = statsPrefix(this.keyPrefix, agency)
     for (const part of twoDaysEach(encoded)) pipeline.ltStatsBump(...STATS_BUMP.argv({ stats: statsKeysFor(sp, part) }, { dims, encoded: part }))
   }
+}
+
+/** The local days before `today` minus `windowDays`, from `since`: the days a roll-up folds. */
+export function daysToRollUp (since: string, today: string, windowDays: number): string[] {
+  const days: string[] = []
+  const last = Date.parse(`${today}T00:00:00Z`) - windowDays * 86_400_000
+  for (let t = Date.parse(`${since}T00:00:00Z`); t < last; t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10))
+  return days
 }
 
 /** `encoded` split into parts naming at most two days each (the gauge goes with the first). */
