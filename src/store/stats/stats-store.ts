@@ -95,12 +95,34 @@ export class StatsStore {
     return rolled
   }
 
+  /**
+   * The periodic roll-up: every agency's days before `today − windowDays`, from the day after its
+   * last rolled-up day (or, the first time, from FIRST_LOOKBACK_DAYS further back), so a daily
+   * run rolls one day per agency. `today`: the local date (Asia/Ho_Chi_Minh).
+   */
+  async rollUpAll (today: string, windowDays: number): Promise<{ agencies: number, days: number }> {
+    const agencies = await this.redis.smembers(`${this.keyPrefix}:agencies`)
+    let days = 0
+    for (const agency of agencies) {
+      const rolled = await this.redis.smembers(statsKeys.rolled(statsPrefix(this.keyPrefix, agency)))
+      const last = rolled.reduce((m, d) => d > m ? d : m, '')
+      const since = last === ''
+        ? new Date(Date.parse(`${today}T00:00:00Z`) - (windowDays + FIRST_LOOKBACK_DAYS) * 86_400_000).toISOString().slice(0, 10)
+        : new Date(Date.parse(`${last.slice(0, 4)}-${last.slice(4, 6)}-${last.slice(6)}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+      days += await this.rollUp(agency, since, today, windowDays)
+    }
+    return { agencies: agencies.length, days }
+  }
+
   /** The same, queued on a pipeline (bulk loads). */
   bumpIn (pipeline: ChainableCommander, agency: string, dims: string, encoded: string): void {
     const sp = statsPrefix(this.keyPrefix, agency)
     for (const part of twoDaysEach(encoded)) pipeline.ltStatsBump(...STATS_BUMP.argv({ stats: statsKeysFor(sp, part) }, { dims, encoded: part }))
   }
 }
+
+/** How far before the window a first roll-up looks for days (older ones: `rollUp` with an earlier `since`). */
+export const FIRST_LOOKBACK_DAYS = 731
 
 /** The local days before `today` minus `windowDays`, from `since`: the days a roll-up folds. */
 export function daysToRollUp (since: string, today: string, windowDays: number): string[] {
