@@ -37,3 +37,11 @@ export const STATS_BUMP = luaScript('ltStatsBump', 'stats-bump.lua', [['stats', 
  * month keeps its counts. Idempotent; `StatsStore.rollUp` runs it for every day past the window.
  */
 export const STATS_ROLLUP = luaScript('ltStatsRollup', 'stats-rollup.lua', ['rolled', 'day', 'dayTotals'], ['day'])
+
+/**
+ * Converts one bucket pair (d and dt of a day, m and mt of a month) from the first layout (an
+ * integer field per metric) to packed fields, and sets the kept sets' totals from the
+ * combinations; `gauge` 1: the gauge's kept-set fields too (lua/stats-upgrade.lua). Idempotent.
+ * `StatsStore.rollUpAll` runs it over an agency's buckets the first time it rolls that agency up.
+ */
+export const STATS_UPGRADE = luaScript('ltStatsUpgrade', 'stats-upgrade.lua', ['combos', 'totals', 'open'], ['gauge'])

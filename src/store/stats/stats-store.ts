@@ -5,13 +5,14 @@
 import { Keys } from '../keys.js'
 import type { Result, ChainableCommander } from 'ioredis'
 import type { RedisClient } from '../redis/connection.js'
-import { STATS_BUMP, STATS_KEY_COUNT, STATS_ROLLUP } from './scripts.js'
+import { STATS_BUMP, STATS_KEY_COUNT, STATS_ROLLUP, STATS_UPGRADE } from './scripts.js'
 import { defineScripts } from '../lua-script.js'
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     ltStatsBump: (...args: Array<string | number | Buffer>) => Result<number, Context>
     ltStatsRollup: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltStatsUpgrade: (...args: Array<string | number | Buffer>) => Result<number, Context>
   }
 }
 
@@ -54,7 +55,7 @@ export function statsKeysFor (sp: string, encoded: string, days: readonly string
 
 export function defineStatsCommands (redis: RedisClient): void {
   if (typeof redis.ltStatsBump === 'function') return
-  defineScripts(redis, [STATS_BUMP, STATS_ROLLUP])
+  defineScripts(redis, [STATS_BUMP, STATS_ROLLUP, STATS_UPGRADE])
 }
 
 export class StatsStore {
@@ -109,9 +110,35 @@ export class StatsStore {
       const since = last === ''
         ? new Date(Date.parse(`${today}T00:00:00Z`) - (windowDays + FIRST_LOOKBACK_DAYS) * 86_400_000).toISOString().slice(0, 10)
         : new Date(Date.parse(`${last.slice(0, 4)}-${last.slice(4, 6)}-${last.slice(6)}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+      // Never rolled up: its buckets may be in the first layout, from before the packed fields.
+      if (last === '') await this.upgrade(agency, since, today)
       days += await this.rollUp(agency, since, today, windowDays)
     }
     return { agencies: agencies.length, days }
+  }
+
+  /**
+   * Converts the agency's buckets of the days from `since` to `today` (and of their months) from
+   * the first layout to packed fields (STATS_UPGRADE; a missing or converted bucket costs one
+   * HGETALL). Returns how many fields it converted.
+   */
+  async upgrade (agency: string, since: string, today: string): Promise<number> {
+    const sp = statsPrefix(this.keyPrefix, agency)
+    const days = daysToRollUp(since, today, -1)
+    const months = [...new Set(days.map(d => d.slice(0, 7)))]
+    const pairs = [...days.map(d => [statsKeys.day(sp, d), statsKeys.dayTotals(sp, d)]), ...months.map(m => [statsKeys.month(sp, m), statsKeys.monthTotals(sp, m)])]
+    let fields = 0
+    for (let i = 0; i < pairs.length; i += 500) {
+      const p = this.redis.pipeline()
+      pairs.slice(i, i + 500).forEach(([combos, totals], j) => {
+        p.ltStatsUpgrade(...STATS_UPGRADE.argv({ combos: combos ?? '', totals: totals ?? '', open: statsKeys.open(sp) }, { gauge: i + j === 0 ? 1 : 0 }))
+      })
+      for (const [err, n] of await p.exec() ?? []) {
+        if (err !== null) throw err
+        fields += Number(n)
+      }
+    }
+    return fields
   }
 
   /** The same, queued on a pipeline (bulk loads). */

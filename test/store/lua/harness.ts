@@ -9,14 +9,14 @@ import { DAY_METRICS, unpackCounts, type DayMetric } from '../../../src/domain/s
 import { defineScripts, type ArgsOf, type KeysOf, type LuaScript, type NameSpec } from '../../../src/store/lua-script.js'
 import { STORE_SCRIPTS } from '../../../src/store/dossier-store.js'
 import { DOCTOR_SCRIPTS } from '../../../src/services/doctor/scripts.js'
-import { STATS_BUMP, STATS_ROLLUP } from '../../../src/store/stats/scripts.js'
+import { STATS_BUMP, STATS_ROLLUP, STATS_UPGRADE } from '../../../src/store/stats/scripts.js'
 import { COMPACT } from '../../../src/store/scripts-compact.js'
 import { PAGE } from '../../../src/store/sorted-index.js'
 import { BREAKER_SCRIPTS } from '../../../src/store/scripts-breaker.js'
 import { UPGRADE_STATE, UPGRADE_UNMATCHED, UPGRADE_WEBHOOK } from '../../../src/store/waiting-store.js'
 
 /** Every script the gateway and the doctor define (the portal's breaker included). */
-export const ALL_SCRIPTS: readonly LuaScript[] = [...STORE_SCRIPTS, ...DOCTOR_SCRIPTS, STATS_BUMP, STATS_ROLLUP, COMPACT, PAGE, UPGRADE_STATE, UPGRADE_WEBHOOK, UPGRADE_UNMATCHED, ...BREAKER_SCRIPTS]
+export const ALL_SCRIPTS: readonly LuaScript[] = [...STORE_SCRIPTS, ...DOCTOR_SCRIPTS, STATS_BUMP, STATS_ROLLUP, STATS_UPGRADE, COMPACT, PAGE, UPGRADE_STATE, UPGRADE_WEBHOOK, UPGRADE_UNMATCHED, ...BREAKER_SCRIPTS]
 
 /** Keys of one agency (one hash tag), as the stores name them or near enough: the scripts only see strings. */
 export const key = (name: string): string => `t:{A}:${name}`

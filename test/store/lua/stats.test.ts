@@ -7,10 +7,10 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { harness } from './harness.js'
-import { STATS_ROLLUP } from '../../../src/store/stats/scripts.js'
+import { STATS_ROLLUP, STATS_UPGRADE } from '../../../src/store/stats/scripts.js'
 import { StatsStore, statsKeys, statsPrefix } from '../../../src/store/stats/stats-store.js'
 import { StatsQuery, type StatsFilter } from '../../../src/store/stats/query.js'
-import { DIM_NAMES, KEPT_SETS, dimsOf, encodeBumps } from '../../../src/domain/stats-dimensions.js'
+import { DAY_METRICS, DIM_NAMES, KEPT_SETS, dimsOf, encodeBumps, unpackCounts } from '../../../src/domain/stats-dimensions.js'
 import { LUA_DIR } from '../../../src/store/lua-script.js'
 import { synthesise, type World } from '../../../support/stats-synthetic.js'
 
@@ -115,4 +115,60 @@ t.test('the kept dimension sets are the same in stats-apply.lua and in the domai
   const line = /^local STATS_KEPT = (.*)$/m.exec(lua)?.[1] ?? ''
   const sets = [...line.matchAll(/\{ ([\d, ]+) \}/g)].map(m => (m[1] ?? '').split(', ').map(i => DIM_NAMES[Number(i) - 1]))
   t.same(sets, KEPT_SETS)
+})
+
+t.test('ltStatsUpgrade: fields of the first layout become packed ones, added to those already there, kept sets from the combinations; once', async t => {
+  const sp = statsPrefix('ru', AGENCY)
+  const k = { combos: statsKeys.day(sp, '2025-06-02'), totals: statsKeys.dayTotals(sp, '2025-06-02'), open: statsKeys.open(sp) }
+  await h.redis.hset(k.totals, 'received', 3, 'online', 1, 'c=18001|received', 2, 'c=18001|withdrawn', 1, '*', '1')
+  await h.redis.hset(k.combos, '18001|land|1.003003|online|received', 1, '18001|land|1.003003|online|online', 1, '18001|land|1.003003|in-person', '1')
+  await h.redis.hset(k.open, '18001|land|1.003003|online|overdueOpen', 2, 'overdueOpen', 2)
+  t.equal(await h.run(STATS_UPGRADE, k, { gauge: 1 }), 6)
+  t.same(await h.redis.hgetall(k.combos), { '18001|land|1.003003|online': '1,1', '18001|land|1.003003|in-person': '1' }, 'a packed combination whose channel is online is left alone')
+  t.same(await h.redis.hgetall(k.totals), {
+    '*': '4,1',
+    'c=18001': '2,0,0,0,0,0,0,0,0,0,1',
+    's=land|ch=online': '1,1',
+    's=land|ch=in-person': '1',
+    'c=18001|s=land': '2,1',
+    'c=18001|ch=online': '1,1',
+    'c=18001|ch=in-person': '1',
+    'c=18001|s=land|ch=online': '1,1',
+    'c=18001|s=land|ch=in-person': '1'
+  })
+  t.equal(await h.redis.hget(k.open, 's=land|ch=online|overdueOpen'), '2', 'the gauge\'s kept sets')
+  const again = { combos: await h.redis.hgetall(k.combos), totals: await h.redis.hgetall(k.totals), open: await h.redis.hgetall(k.open) }
+  t.equal(await h.run(STATS_UPGRADE, k, { gauge: 1 }), 0, 'twice: nothing more')
+  t.same({ combos: await h.redis.hgetall(k.combos), totals: await h.redis.hgetall(k.totals), open: await h.redis.hgetall(k.open) }, again)
+})
+
+t.test('counters of the first layout answer the same after the first roll-up upgrades them', async t => {
+  await load('ru', 1500)
+  const before = await answers('ru')
+  // Back to the first layout: one integer field per metric.
+  const p = h.redis.pipeline()
+  for (const k of await h.redis.keys('ru:*:stats:*')) {
+    if (k.endsWith(':open')) {
+      // Nor any kept set in the gauge.
+      const kept = Object.keys(await h.redis.hgetall(k)).filter(f => f.includes('=') && f.split('|').length > 2)
+      if (kept.length > 0) p.hdel(k, ...kept)
+      continue
+    }
+    if (!/:(d|dt|m|mt):[\d-]+$/.test(k)) continue
+    const packed = await h.redis.hgetall(k)
+    const total = /:(dt|mt):/.test(k)
+    p.del(k)
+    for (const [f, v] of Object.entries(packed)) {
+      for (const [i, n] of unpackCounts(v).entries()) {
+        if (n === 0) continue
+        const metric = DAY_METRICS[i] ?? ''
+        // The first layout kept no kept sets: their figures came from the combinations.
+        if (total && f.split('|').length > 1) continue
+        p.hincrby(k, total && f === '*' ? metric : `${f}|${metric}`, n)
+      }
+    }
+  }
+  await p.exec()
+  await new StatsStore(h.redis, 'ru').rollUpAll(TODAY, WINDOW)
+  t.same(await answers('ru'), before, 'the same figures, kept sets included')
 })
