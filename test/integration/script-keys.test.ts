@@ -164,6 +164,8 @@ async function scenario (t: Test, c: RedisClient): Promise<void> {
   t.same(await Promise.all(['dt:2025-07-01', 'mt:2025-08', 'dt:2025-09-03'].map(async k => unpackCounts(await c.hget(`lt:{${AGENCY}}:stats:${k}`, '*') ?? '')[DAY_METRICS.indexOf(metric(k))])), [1, 1, 1])
   // Its roll-up: 2025-07-01 into its month.
   t.equal(await new StatsStore(c, 'lt').rollUp(AGENCY, '2025-07-01', '2025-07-03', 1), 1)
+  // And the upgrade of buckets from the first layout (here already packed: nothing to convert).
+  t.equal(await new StatsStore(c, 'lt').upgrade(AGENCY, '2025-08-01', '2025-08-02'), 0)
 }
 
 t.test('every script of the gateway runs, and touches only keys in its KEYS', async t => {
