@@ -34,31 +34,47 @@ local function statsCovers (sk, encoded)
   return true
 end
 -- Adds the sparse vector `v` (metric index -> delta) to each of `fields` of the hash `key`.
-local function statsAdd (key, fields, v)
+-- `fresh`: `v` packed, the value of a field not there yet (most combinations of a day), which
+-- then costs no parsing.
+local function statsAdd (key, fields, v, fresh)
   local cur = redis.call('HMGET', key, unpack(fields))
   local set, del = {}, {}
   for i, f in ipairs(fields) do
-    local n, len = {}, 0
-    if cur[i] then
-      for x in string.gmatch(cur[i], '[^,]+') do len = len + 1; n[len] = tonumber(x) end
-    end
-    for idx, d in pairs(v) do
-      for j = len + 1, idx do n[j] = 0 end
-      if idx > len then len = idx end
-      n[idx] = n[idx] + d
-    end
-    while len > 0 and n[len] == 0 do len = len - 1 end
-    if len == 0 then
-      del[#del + 1] = f
+    local c = cur[i]
+    if not c and fresh then
+      if fresh ~= '' then set[#set + 1] = f; set[#set + 1] = fresh end
     else
-      local s = {}
-      for j = 1, len do s[j] = string.format('%d', n[j]) end
-      set[#set + 1] = f
-      set[#set + 1] = table.concat(s, ',')
+      local n, len = {}, 0
+      if c then
+        for x in string.gmatch(c, '[^,]+') do len = len + 1; n[len] = tonumber(x) end
+      end
+      for idx, d in pairs(v) do
+        for j = len + 1, idx do n[j] = 0 end
+        if idx > len then len = idx end
+        n[idx] = n[idx] + d
+      end
+      while len > 0 and n[len] == 0 do len = len - 1 end
+      if len == 0 then
+        del[#del + 1] = f
+      else
+        set[#set + 1] = f
+        set[#set + 1] = table.concat(n, ',', 1, len)
+      end
     end
   end
   if #set > 0 then redis.call('HSET', key, unpack(set)) end
   if #del > 0 then redis.call('HDEL', key, unpack(del)) end
+end
+-- `v` packed (trailing zeros dropped; '' when all are zero).
+local function statsPack (v)
+  local n, len = {}, 0
+  for idx, d in pairs(v) do
+    for j = len + 1, idx do n[j] = 0 end
+    if idx > len then len = idx end
+    n[idx] = n[idx] + d
+  end
+  while len > 0 and n[len] == 0 do len = len - 1 end
+  return table.concat(n, ',', 1, len)
 end
 local function statsApply (sk, dims, encoded)
   if encoded == '' then return end
@@ -100,11 +116,12 @@ local function statsApply (sk, dims, encoded)
   end
   for _, day in ipairs(order) do
     local b, v = sk.days[day], byDay[day]
+    local fresh = statsPack(v)
     if redis.call('SISMEMBER', sk.rolled, (string.gsub(day, '-', ''))) == 0 then
-      statsAdd(b[1], { dims }, v)
-      statsAdd(b[2], totals, v)
+      statsAdd(b[1], { dims }, v, fresh)
+      statsAdd(b[2], totals, v, fresh)
     end
-    statsAdd(b[3], { dims }, v)
-    statsAdd(b[4], totals, v)
+    statsAdd(b[3], { dims }, v, fresh)
+    statsAdd(b[4], totals, v, fresh)
   end
 end
