@@ -24,6 +24,7 @@ import { statsRoutes } from '../src/http/routes/stats.js'
 import { dimsOf, encodeBumps } from '../src/domain/stats-dimensions.js'
 import { StatsQuery, type StatsFilter } from '../src/store/stats/query.js'
 import { StatsStore, statsPrefix } from '../src/store/stats/stats-store.js'
+import { localDayOf } from '../src/domain/stats-dimensions.js'
 import { benchWorld, synthesise } from '../support/stats-synthetic.js'
 
 const RUNS = 30
@@ -31,6 +32,8 @@ const ROUNDS = 3
 const START = '2025-01-01'
 const DAYS = 180
 const NOW = Date.parse('2025-07-05T10:00:00+07:00')
+/** Issue 19: the counters of 1,000,000 dossiers over 180 days in 30 agencies fit in this. */
+export const STATS_MEMORY_BUDGET_MB = 256
 
 const FILTERS: Array<[string, Omit<StatsFilter, 'agencies'>]> = [
   ['province, 30 days across a month end', { province: 'H42', from: '2025-05-15', to: '2025-06-13' }],
@@ -38,6 +41,8 @@ const FILTERS: Array<[string, Omit<StatsFilter, 'agencies'>]> = [
   ['province, 90 days by day', { province: 'H42', from: '2025-04-01', to: '2025-06-29', groupBy: 'day' }],
   ['one commune, 90 days by month', { commune: '18007', from: '2025-04-01', to: '2025-06-29', groupBy: 'month' }],
   ['system + channel, 30 days by day', { system: 'land', channel: 'online', from: '2025-05-15', to: '2025-06-13', groupBy: 'day' }],
+  ['commune + system + channel, 30 days by day', { commune: '18007', system: 'land', channel: 'online', from: '2025-05-15', to: '2025-06-13', groupBy: 'day' }],
+  ['procedure + channel (not a kept set), 30 days', { procedure: '1.001000', channel: 'in-person', from: '2025-05-15', to: '2025-06-13' }],
   ['one procedure, 180 days', { procedure: '1.001000', from: '2025-01-01', to: '2025-06-29' }],
   ['one agency, one day', { agency: '000.00.12.H42', from: '2025-06-02', to: '2025-06-02' }]
 ]
@@ -93,6 +98,24 @@ async function fill (redis: Redis, prefix: string, n: number): Promise<void> {
   console.log(`${n} dossiers: ${bumps} bumps from bumpsFor applied in ${s.toFixed(1)} s (${Math.round(n / s)} dossiers/s, generation included)`)
 }
 
+/** MEMORY USAGE (exact, SAMPLES 0) of every statistics key of `prefix`, in bytes. */
+async function countersMemory (redis: Redis, prefix: string): Promise<{ bytes: number, keys: number }> {
+  let cursor = '0'
+  let bytes = 0
+  let keys = 0
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:{*}:stats:*`, 'COUNT', 1000)
+    cursor = next
+    const p = redis.pipeline()
+    for (const k of found) p.memory('USAGE', k, 'SAMPLES', 0)
+    for (const [err, n] of await p.exec() ?? []) if (err === null) bytes += Number(n)
+    keys += found.length
+  } while (cursor !== '0')
+  return { bytes, keys }
+}
+
+function mb (bytes: number): string { return `${(bytes / 1024 / 1024).toFixed(1)} MB` }
+
 async function shape (redis: Redis, prefix: string): Promise<string> {
   const agencies = await redis.smembers(`${prefix}:agencies`)
   let dims = 0
@@ -120,6 +143,13 @@ export async function benchStats (redisUrl: string, sizes: number[] = [10_000, 1
       const prefix = `bstats${n}`
       await fill(redis, prefix, n)
       console.log(`  ${await shape(redis, prefix)}`)
+      const before = await countersMemory(redis, prefix)
+      // What the compaction job does every hour in production, at the configured window.
+      const window = loadConfig({ REDIS_URL: redisUrl, CLIENTS_FILE: file }, { dotenv: false }).STATS_DAY_WINDOW_DAYS
+      const rolled = await new StatsStore(redis, prefix).rollUpAll(localDayOf(NOW), window)
+      const after = await countersMemory(redis, prefix)
+      const verdict = n === 1_000_000 ? `; budget ${STATS_MEMORY_BUDGET_MB} MB at 1M: ${after.bytes <= STATS_MEMORY_BUDGET_MB * 1024 * 1024 ? 'within' : 'OVER'}` : ''
+      console.log(`  counters' memory (MEMORY USAGE of every statistics key): ${mb(before.bytes)} in ${before.keys} keys; after the roll-up of days older than ${window} days (STATS_DAY_WINDOW_DAYS; ${rolled.days} agency-days): ${mb(after.bytes)} in ${after.keys} keys${verdict}`)
       const app = Fastify()
       apps.push(app)
       await app.register(configPlugin, { config: loadConfig({ REDIS_URL: redisUrl, CLIENTS_FILE: file, KEY_PREFIX: prefix, LOG_LEVEL: 'silent' }, { dotenv: false }) })

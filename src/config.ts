@@ -107,6 +107,11 @@ export const ConfigSchema = Type.Object({
   DUE_SOON_WINDOW: Type.String({ default: 'PT24H', pattern: '^P' }),
   /** How often the deadlines are checked (one check for the whole fleet). */
   DEADLINE_SCAN_INTERVAL_MS: Type.Integer({ default: 60_000, minimum: 100 }),
+  /**
+   * Statistics: day counters older than this many local days are rolled up into their month by the
+   * compaction job (docs/statistics.md, "Roll-up"); a query can then ask those days by whole months only.
+   */
+  STATS_DAY_WINDOW_DAYS: Type.Integer({ default: 100, minimum: 32, maximum: 3660 }),
 
   /** Raw payloads and delivery attempts are kept this long after their dossier last changed. */
   /** The admin page (/admin): a signed-in session lasts this long (seconds), then asks for the key again. */

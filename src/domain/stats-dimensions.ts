@@ -223,3 +223,27 @@ export function encodeBumps (bumps: readonly Bump[]): string {
   }
   return [...sums].filter(([, v]) => v !== 0).map(([k, v]) => `${k}|${v}`).join(';')
 }
+
+/** A dimension's short name in counter fields: commune, system, procedure, channel. */
+export type DimName = 'c' | 's' | 'p' | 'ch'
+export const DIM_NAMES: readonly DimName[] = ['c', 's', 'p', 'ch']
+
+/**
+ * The sets of two or more dimensions whose totals are kept beside the single dimensions' (the
+ * ones the centres' reports filter by): a query filtered by exactly one of them reads one field per
+ * bucket, flat whatever the number of dossiers. Any other set is read from the combinations.
+ * Each set costs one more field per bump; STATS_KEPT in src/store/lua/shared/stats-apply.lua
+ * holds the same sets by position (a unit test compares them).
+ */
+export const KEPT_SETS: ReadonlyArray<readonly DimName[]> = [['s', 'ch'], ['c', 's'], ['c', 'ch'], ['c', 's', 'ch']]
+
+/** The twelve day metrics of a packed field (stats-apply.lua): comma-separated, trailing zeros dropped. */
+export function unpackCounts (packed: string): number[] {
+  return packed.split(',').map(Number)
+}
+
+export function packCounts (counts: readonly number[]): string {
+  let len = counts.length
+  while (len > 0 && counts[len - 1] === 0) len--
+  return counts.slice(0, len).join(',')
+}

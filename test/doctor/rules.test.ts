@@ -51,7 +51,8 @@ t.test('keys are classified by agency and kind; the portal tag is no agency', as
   t.equal(classify('lt', '{lt-queue}:delivery:1'), undefined)
 })
 
-t.test('a gauge bump moves the combination, the total and each single dimension', async t => {
+t.test('a gauge bump moves the combination, the total, each single dimension and each kept set', async t => {
   t.same(gaugeFields('18754|civil-status|1.001193|online', 'overdueOpen'), [
-    '18754|civil-status|1.001193|online|overdueOpen', 'overdueOpen', 'c=18754|overdueOpen', 's=civil-status|overdueOpen', 'p=1.001193|overdueOpen', 'ch=online|overdueOpen'])
+    '18754|civil-status|1.001193|online|overdueOpen', 'overdueOpen', 'c=18754|overdueOpen', 's=civil-status|overdueOpen', 'p=1.001193|overdueOpen', 'ch=online|overdueOpen',
+    's=civil-status|ch=online|overdueOpen', 'c=18754|s=civil-status|overdueOpen', 'c=18754|ch=online|overdueOpen', 'c=18754|s=civil-status|ch=online|overdueOpen'])
 })

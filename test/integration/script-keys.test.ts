@@ -21,6 +21,7 @@ import { onlineHoSo } from '../../simulator/online.js'
 import { scanDeadlines } from '../../src/queue/deadlines.js'
 import { compactAll } from '../../src/queue/compact.js'
 import { StatsStore } from '../../src/store/stats/stats-store.js'
+import { DAY_METRICS, unpackCounts, type DayMetric } from '../../src/domain/stats-dimensions.js'
 import type { RedisClient } from '../../src/store/redis/connection.js'
 
 // Before any client defines its commands.
@@ -176,7 +177,13 @@ async function scenario (t: Test, c: RedisClient): Promise<void> {
 
   // The statistics bump on its own (benchmark, repairs): three days, so two scripts.
   await new StatsStore(c, 'lt').bump(AGENCY, '18754|civil-status|1.001193|online', '2025-07-01|received|1;2025-08-02|refused|1;2025-09-03|withdrawn|1;|overdueOpen|1')
-  t.same(await Promise.all(['dt:2025-07-01', 'mt:2025-08', 'dt:2025-09-03'].map(async k => await c.hget(`lt:{${AGENCY}}:stats:${k}`, k.startsWith('mt') ? 'refused' : k.endsWith('01') ? 'received' : 'withdrawn'))), ['1', '1', '1'])
+  // Packed fields (stats-apply.lua): the twelve day metrics of the agency's total `*`.
+  const metric = (k: string): DayMetric => k.startsWith('mt') ? 'refused' : k.endsWith('01') ? 'received' : 'withdrawn'
+  t.same(await Promise.all(['dt:2025-07-01', 'mt:2025-08', 'dt:2025-09-03'].map(async k => unpackCounts(await c.hget(`lt:{${AGENCY}}:stats:${k}`, '*') ?? '')[DAY_METRICS.indexOf(metric(k))])), [1, 1, 1])
+  // Its roll-up: 2025-07-01 into its month.
+  t.equal(await new StatsStore(c, 'lt').rollUp(AGENCY, '2025-07-01', '2025-07-03', 1), 1)
+  // And the upgrade of buckets from the first layout (here already packed: nothing to convert).
+  t.equal(await new StatsStore(c, 'lt').upgrade(AGENCY, '2025-08-01', '2025-08-02'), 0)
 }
 
 t.test('every script of the gateway runs, and touches only keys in its KEYS', async t => {

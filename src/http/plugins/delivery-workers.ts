@@ -15,6 +15,8 @@ import { bulkReplayFailed, runBulkReplay } from '../../queue/bulk-replay.js'
 import { compactAll } from '../../queue/compact.js'
 import { BACKOFF_TYPE, DELIVERY_QUEUE, type JobName, type JobPayloads } from '../../queue/jobs.js'
 import { bullConnection } from '../../store/redis/connection.js'
+import { StatsStore } from '../../store/stats/stats-store.js'
+import { localDayOf } from '../../domain/stats-dimensions.js'
 
 declare module 'fastify' {
   interface FastifyInstance { deliveryWorker: Worker | undefined }
@@ -39,6 +41,7 @@ export default fp(async (app) => {
     maxRetryAfterMs: c.BREAKER_MAX_COOLDOWN_MS,
     maxReplyBytes: c.PORTAL_MAX_REPLY_BYTES
   })
+  const stats = new StatsStore(app.redis, c.KEY_PREFIX)
   const sync = new PortalSync(app.store, new PortalCalls(app.store.delivery, portal, app.breaker, app.metrics), log, app.metrics)
   const flusher = new AgencyFlusher(app.store, sync, app.breaker, {
     batchSize: c.DELIVERY_BATCH_SIZE,
@@ -57,7 +60,10 @@ export default fp(async (app) => {
     if (name === 'compact-dossiers') {
       const r = await compactAll(app.store, c.RETENTION_DAYS * 86_400_000, { max: c.COMPACT_MAX_PER_RUN })
       if (r.compacted > 0) log.info(r, 'dossiers compacted')
-      return r
+      // The statistics' day counters past their window go the same way: into their month.
+      const rolled = await stats.rollUpAll(localDayOf(Date.now()), c.STATS_DAY_WINDOW_DAYS)
+      if (rolled.days > 0) log.info(rolled, 'statistics days rolled up')
+      return { ...r, statsDaysRolledUp: rolled.days }
     }
     throw new Error(`unknown job ${job.name}`)
   }, {

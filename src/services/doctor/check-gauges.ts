@@ -10,14 +10,16 @@ import { GAUGES } from './expect.js'
 import { statsKeys } from '../../store/stats/stats-store.js'
 import { REPAIR_GAUGE } from './scripts.js'
 import { said } from './texts.js'
+import { DIM_NAMES, KEPT_SETS, type DimName } from '../../domain/stats-dimensions.js'
 
 /** The fields one counted record adds 1 to, as lua/shared/stats-apply.lua writes a bump of `metric` under `dims`. */
 export function gaugeFields (dims: string, metric: string): string[] {
   const out = [`${dims}|${metric}`, metric]
   const parts = dims.split('|')
   if (parts.length === 4) {
-    const [c, s, p, ch] = parts as [string, string, string, string]
-    out.push(`c=${c}|${metric}`, `s=${s}|${metric}`, `p=${p}|${metric}`, `ch=${ch}|${metric}`)
+    const value = (d: DimName): string => `${d}=${parts[DIM_NAMES.indexOf(d)] ?? ''}`
+    for (const d of DIM_NAMES) out.push(`${value(d)}|${metric}`)
+    for (const set of KEPT_SETS) out.push(`${set.map(value).join('|')}|${metric}`)
   }
   return out
 }

@@ -1,15 +1,17 @@
 /**
  * Centre statistics from the counters (scripts.ts), never from the dossiers. A query reads, per
  * agency in scope, the month rollups of the whole months in the range and the day buckets of its
- * partial edges (or every day, grouped by day); without dimension filters or with one, a dozen
- * fields of the agency's totals of each bucket; with two or more, the fields of the matching
- * dimension combinations (found in the agency's dims set). So its cost is agencies × buckets
- * (× matching combinations for two or more dimensions), never the number of dossiers.
+ * partial edges (or every day, grouped by day); without dimension filters, with one, or with
+ * exactly a kept set of them (KEPT_SETS), one packed field of the agency's totals of each bucket;
+ * with any other two or more, the fields of the matching dimension combinations (found in the
+ * agency's dims set). So its cost is agencies × buckets (× matching combinations for a set that
+ * is not kept), never the number of dossiers. A day rolled up into its month (STATS_ROLLUP) can
+ * no longer be read on its own: a range that needs one is refused (DAYS_ROLLED_UP).
  */
 import type { RedisClient } from '../redis/connection.js'
 import { InputError } from '../../domain/errors.js'
 import { valuesOf, type Command } from '../redis/by-slot.js'
-import { DAY_METRICS, isDay, localDayOf, parseDims, type Channel, type DayMetric } from '../../domain/stats-dimensions.js'
+import { DAY_METRICS, DIM_NAMES, KEPT_SETS, isDay, localDayOf, parseDims, type Channel, type DayMetric } from '../../domain/stats-dimensions.js'
 import { statsKeys, statsPrefix } from './stats-store.js'
 
 export const MAX_RANGE_DAYS = 366
@@ -101,7 +103,7 @@ function dayOf (ms: number): string { return new Date(ms).toISOString().slice(0,
  * A bucket to read and the group its counts go to ('' when not grouped). `totals`: the agency's
  * totals hash of that bucket (queries without dimension filters) rather than its combinations'.
  */
-interface Read { key: (sp: string, totals: boolean) => string, period: string }
+interface Read { key: (sp: string, totals: boolean) => string, period: string, day?: string }
 
 /** Whole months inside the range from their rollup (unless grouped by day), the rest day by day. */
 export function plan (from: string, to: string, groupBy?: 'day' | 'month'): Read[] {
@@ -118,7 +120,7 @@ export function plan (from: string, to: string, groupBy?: 'day' | 'month'): Read
       reads.push({ key: (sp, totals) => totals ? statsKeys.monthTotals(sp, month) : statsKeys.month(sp, month), period })
       t = monthEnd + 86_400_000
     } else {
-      reads.push({ key: (sp, totals) => totals ? statsKeys.dayTotals(sp, day) : statsKeys.day(sp, day), period })
+      reads.push({ key: (sp, totals) => totals ? statsKeys.dayTotals(sp, day) : statsKeys.day(sp, day), period, day })
       t += 86_400_000
     }
   }
@@ -134,16 +136,17 @@ export class StatsQuery {
       (f.agency === undefined || a === f.agency) &&
       (f.province === undefined || a.endsWith(`.${f.province}`)) &&
       (f.agencies === undefined || f.agencies(a))).sort()
-    const singles = ([['c', f.commune], ['s', f.system], ['p', f.procedure], ['ch', f.channel]] as const).filter(([, v]) => v !== undefined)
-    // One dimension (or none) is read from the agency's totals hashes; two or more, from the
-    // fields of the matching combinations.
-    const byDims = singles.length > 1
-    // Per agency, the field prefixes to read: '' is the agency's totals, `c=18754|` one commune's.
-    const prefixes = new Map<string, string[]>()
-    if (!byDims) {
-      const [one] = singles
-      const prefix = one === undefined ? '' : `${one[0]}=${one[1] ?? ''}|`
-      for (const a of agencies) prefixes.set(a, [prefix])
+    const values: Record<string, string | undefined> = { c: f.commune, s: f.system, p: f.procedure, ch: f.channel }
+    const named = DIM_NAMES.filter(d => values[d] !== undefined)
+    // No filter, one, or exactly a kept set: one field of the agency's totals hashes. Anything
+    // else: the fields of the matching combinations.
+    const kept = named.length <= 1 || KEPT_SETS.some(k => k.length === named.length && k.every(d => named.includes(d)))
+    // Per agency, the fields to read: `*` the agency's total, `c=18754` one commune's,
+    // `s=land|ch=online` a kept set's, or the matching combinations.
+    const fieldsOf = new Map<string, string[]>()
+    if (kept) {
+      const field = named.length === 0 ? '*' : named.map(d => `${d}=${values[d] ?? ''}`).join('|')
+      for (const a of agencies) fieldsOf.set(a, [field])
     } else {
       const sets = await this.run(agencies.map(a => ['smembers', statsKeys.dims(statsPrefix(this.keyPrefix, a))]))
       agencies.forEach((a, i) => {
@@ -153,44 +156,59 @@ export class StatsQuery {
             (f.system === undefined || d.system === f.system) && (f.procedure === undefined || d.procedure === f.procedure) &&
             (f.channel === undefined || d.channel === f.channel)
         })
-        if (dims.length > 0) prefixes.set(a, dims.map(s => `${s}|`))
+        if (dims.length > 0) fieldsOf.set(a, dims)
       })
     }
 
     const reads = plan(f.from, f.to, f.groupBy)
+    const days = reads.flatMap(r => r.day === undefined ? [] : [r.day.replaceAll('-', '')])
     const commands: string[][] = []
-    const targets: Array<string | null> = []
-    for (const [a, pre] of prefixes) {
+    const targets: Array<string | null | undefined> = []
+    for (const [a, fields] of fieldsOf) {
       const sp = statsPrefix(this.keyPrefix, a)
-      const fields = pre.flatMap(p => DAY_METRICS.map(m => `${p}${m}`))
       for (const r of reads) {
-        commands.push(['hmget', r.key(sp, !byDims), ...fields])
+        commands.push(['hmget', r.key(sp, kept), ...fields])
         targets.push(r.period)
       }
-      commands.push(['hmget', statsKeys.open(sp), ...pre.map(p => `${p}overdueOpen`)])
+      commands.push(['hmget', statsKeys.open(sp), ...fields.map(p => p === '*' ? 'overdueOpen' : `${p}|overdueOpen`)])
       targets.push(null)
+      // Read with the buckets, checked after: a day rolled up has no bucket of its own any more.
+      if (days.length > 0) {
+        commands.push(['smismember', statsKeys.rolled(sp), ...days])
+        targets.push(undefined)
+      }
     }
     const replies = await this.run(commands)
 
     const totals = zeroCounts()
     const groups = new Map<string, Counts>()
     let overdueOpen = 0
+    let rolled: string | undefined
     replies.forEach((reply, i) => {
-      const values = reply as Array<string | null>
       const period = targets[i]
-      if (period === null || period === undefined) {
+      if (period === undefined) {
+        (reply as number[]).forEach((v, j) => { if (v === 1 && (rolled === undefined || (days[j] ?? '') > rolled)) rolled = days[j] })
+        return
+      }
+      const values = reply as Array<string | null>
+      if (period === null) {
         for (const v of values) overdueOpen += v === null ? 0 : Number(v)
         return
       }
       const g = groups.get(period) ?? zeroCounts()
       groups.set(period, g)
-      values.forEach((v, j) => {
-        if (v === null) return
-        const m = DAY_METRICS[j % DAY_METRICS.length] as DayMetric
-        totals[m] += Number(v)
-        g[m] += Number(v)
-      })
+      for (const v of values) {
+        if (v === null) continue
+        const counts = v.split(',')
+        for (let j = 0; j < counts.length; j++) {
+          const m = DAY_METRICS[j] as DayMetric
+          const n = Number(counts[j])
+          totals[m] += n
+          g[m] += n
+        }
+      }
     })
+    if (rolled !== undefined) throw rolledUp(`${rolled.slice(0, 4)}-${rolled.slice(4, 6)}-${rolled.slice(6)}`)
 
     const { agencies: _scope, from, to, ...rest } = f
     const filter = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as StatsResult['filter']
@@ -205,6 +223,13 @@ export class StatsQuery {
   private async run (commands: string[][]): Promise<unknown[]> {
     return await valuesOf(this.redis, commands as Command[])
   }
+}
+
+/** A day the range needs on its own was rolled up into its month: whole months still answer. */
+function rolledUp (day: string): InputError {
+  return rangeError('DAYS_ROLLED_UP', 'from',
+    `Các ngày đến ${day} chỉ còn số liệu theo tháng: hãy chọn từ đầu tháng đến cuối tháng, hoặc từ ngày sau ${day} (không nhóm theo ngày)`,
+    `Days up to ${day} are kept by month only: ask for whole months, or from a day after ${day} (not grouped by day)`)
 }
 
 /** 422 with the field at fault: dates that exist, in order, at most MAX_RANGE_DAYS days. */

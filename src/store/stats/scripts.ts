@@ -23,11 +23,25 @@
  */
 import { luaScript } from '../lua-script.js'
 
-/** How many KEYS the statistics take in a script: dims, open, and two days' four buckets. */
-export const STATS_KEY_COUNT = 10
+/** How many KEYS the statistics take in a script: dims, open, rolled, and two days' four buckets. */
+export const STATS_KEY_COUNT = 11
 
 /**
  * Applies bumps and nothing else (lua/stats-bump.lua): for the benchmark's generator, tests, and
  * repairs. `stats`: `statsKeysFor(statsPrefix, encoded)`.
  */
 export const STATS_BUMP = luaScript('ltStatsBump', 'stats-bump.lua', [['stats', STATS_KEY_COUNT]], ['dims', 'encoded'])
+
+/**
+ * Rolls one day of one agency up into its month (lua/stats-rollup.lua): the day's buckets go, the
+ * month keeps its counts. Idempotent; `StatsStore.rollUp` runs it for every day past the window.
+ */
+export const STATS_ROLLUP = luaScript('ltStatsRollup', 'stats-rollup.lua', ['rolled', 'day', 'dayTotals'], ['day'])
+
+/**
+ * Converts one bucket pair (d and dt of a day, m and mt of a month) from the first layout (an
+ * integer field per metric) to packed fields, and sets the kept sets' totals from the
+ * combinations; `gauge` 1: the gauge's kept-set fields too (lua/stats-upgrade.lua). Idempotent.
+ * `StatsStore.rollUpAll` runs it over an agency's buckets the first time it rolls that agency up.
+ */
+export const STATS_UPGRADE = luaScript('ltStatsUpgrade', 'stats-upgrade.lua', ['combos', 'totals', 'open'], ['gauge'])

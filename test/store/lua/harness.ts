@@ -5,10 +5,11 @@
 import type { Test } from 'tap'
 import { Redis } from 'ioredis'
 import { RedisServer } from '../../../support/redis-server.js'
+import { DAY_METRICS, unpackCounts, type DayMetric } from '../../../src/domain/stats-dimensions.js'
 import { defineScripts, type ArgsOf, type KeysOf, type LuaScript, type NameSpec } from '../../../src/store/lua-script.js'
 import { STORE_SCRIPTS } from '../../../src/store/dossier-store.js'
 import { DOCTOR_SCRIPTS } from '../../../src/services/doctor/scripts.js'
-import { STATS_BUMP } from '../../../src/store/stats/scripts.js'
+import { STATS_BUMP, STATS_ROLLUP, STATS_UPGRADE } from '../../../src/store/stats/scripts.js'
 import { COMPACT } from '../../../src/store/scripts-compact.js'
 import { PAGE } from '../../../src/store/sorted-index.js'
 import { BREAKER_SCRIPTS } from '../../../src/store/scripts-breaker.js'
@@ -16,10 +17,16 @@ import { NOTICE_SCRIPTS } from '../../../src/store/scripts-notices.js'
 import { UPGRADE_STATE, UPGRADE_UNMATCHED, UPGRADE_WEBHOOK } from '../../../src/store/waiting-store.js'
 
 /** Every script the gateway and the doctor define (the portal's breaker included). */
-export const ALL_SCRIPTS: readonly LuaScript[] = [...STORE_SCRIPTS, ...DOCTOR_SCRIPTS, STATS_BUMP, COMPACT, PAGE, UPGRADE_STATE, UPGRADE_WEBHOOK, UPGRADE_UNMATCHED, ...BREAKER_SCRIPTS, ...NOTICE_SCRIPTS]
+export const ALL_SCRIPTS: readonly LuaScript[] = [...STORE_SCRIPTS, ...DOCTOR_SCRIPTS, STATS_BUMP, STATS_ROLLUP, STATS_UPGRADE, COMPACT, PAGE, UPGRADE_STATE, UPGRADE_WEBHOOK, UPGRADE_UNMATCHED, ...BREAKER_SCRIPTS, ...NOTICE_SCRIPTS]
 
 /** Keys of one agency (one hash tag), as the stores name them or near enough: the scripts only see strings. */
 export const key = (name: string): string => `t:{A}:${name}`
+
+/** One metric of a packed statistics field (stats-apply.lua): 0 when the field is absent. */
+export async function counter (redis: Redis, hash: string, field: string, metric: DayMetric): Promise<number> {
+  const packed = await redis.hget(hash, field)
+  return packed === null ? 0 : unpackCounts(packed)[DAY_METRICS.indexOf(metric)] ?? 0
+}
 
 export interface Harness {
   redis: Redis

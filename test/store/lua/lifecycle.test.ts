@@ -1,6 +1,6 @@
 /** Scripts after intake on their own: events, deadlines, discards, webhook heads, compaction, statistics. */
 import t from 'tap'
-import { harness, key } from './harness.js'
+import { counter, harness, key } from './harness.js'
 import { APPLY_EVENT, DEADLINE, DISCARD, WEBHOOK_UNHOLD } from '../../../src/store/scripts-lifecycle.js'
 import { WEBHOOK_DONE, WEBHOOK_FAIL } from '../../../src/store/scripts-webhook.js'
 import { COMPACT } from '../../../src/store/scripts-compact.js'
@@ -15,7 +15,7 @@ const d = key('d:civil:1')
 t.test('ltApplyEvent: a final status at the read revision closes the dossier and queues its change', async t => {
   await h.redis.hset(d, 'revision', 3, 'state', 'delivered', 'status', '2', 'contentRev', 1, 'statsDims', 'c|s|p|ch')
   await h.redis.zadd(key('due'), 50, 'civil:1')
-  const bumps = '2025-06-20|resolved|1'
+  const bumps = '2025-06-20|resolvedEarly|1'
   const k = {
     dossier: d,
     steps: key('steps'),
@@ -51,7 +51,7 @@ t.test('ltApplyEvent: a final status at the read revision closes the dossier and
   t.equal(await h.redis.zscore(key('due'), 'civil:1'), null)
   t.equal(await h.redis.zscore(key('closed'), 'civil:1'), '777')
   t.equal(await h.redis.zscore(key('outbox'), 'civil:1'), '777')
-  t.equal(await h.redis.hget(`${SP}:d:2025-06-20`, 'c|s|p|ch|resolved'), '1', 'counted under the first dims')
+  t.equal(await counter(h.redis, `${SP}:d:2025-06-20`, 'c|s|p|ch', 'resolvedEarly'), 1, 'counted under the first dims')
   t.same(await h.run(APPLY_EVENT, { ...k, dossier: key('d:none') }, a), ['missing', '', ''])
 })
 
@@ -158,9 +158,9 @@ t.test('ltCompact: a final delivered dossier past retention keeps only its compa
 t.test('ltStatsBump: bumps the day, month and total buckets in KEYS, refuses a day not in them', async t => {
   const encoded = '2025-07-01|received|2;|overdueOpen|1'
   t.equal(await h.run(STATS_BUMP, { stats: statsKeysFor(SP, encoded) }, { dims: 'c|s|p|ch', encoded }), 1)
-  t.equal(await h.redis.hget(`${SP}:d:2025-07-01`, 'c|s|p|ch|received'), '2')
-  t.equal(await h.redis.hget(`${SP}:mt:2025-07`, 'received'), '2')
-  t.equal(await h.redis.hget(`${SP}:dt:2025-07-01`, 'c=c|received'), '2')
+  t.equal(await counter(h.redis, `${SP}:d:2025-07-01`, 'c|s|p|ch', 'received'), 2)
+  t.equal(await counter(h.redis, `${SP}:mt:2025-07`, '*', 'received'), 2)
+  t.equal(await counter(h.redis, `${SP}:dt:2025-07-01`, 'c=c', 'received'), 2)
   t.equal(await h.redis.hget(`${SP}:open`, 'overdueOpen'), '1')
   await t.rejects(h.run(STATS_BUMP, { stats: statsKeysFor(SP, '') }, { dims: 'c|s|p|ch', encoded }), /STATS_KEYS/)
 })

@@ -1,6 +1,6 @@
 /** The portal's scripts on their own: callbacks, online dossiers, links and routing. */
 import t from 'tap'
-import { harness, key } from './harness.js'
+import { counter, harness, key } from './harness.js'
 import { KEEP_CALLBACK, LINK, ONLINE_DOSSIER, PORTAL_EVENT, ROUTE } from '../../../src/store/scripts-portal.js'
 import { statsKeysFor } from '../../../src/store/stats/stats-store.js'
 import { lifecycleArgv } from '../../../src/store/lifecycle-store.js'
@@ -44,7 +44,7 @@ t.test('ltPortalEvent: applied once with its history, webhook and counters; then
   await h.redis.hset(d, 'maHoSo', 'C1', 'revision', 1, 'whClient', 'sector', 'receivedDay', '2025-06-15', 'statsDims', 'c|s|p|ch')
   t.same(await h.run(PORTAL_EVENT, peKeys('e1', '2025-06-15'), { ...peArgs, ratingScore: 4 }), ['applied', 'msg_C1.1'])
   t.equal(await h.redis.hget(d, 'ratingScore'), '4')
-  t.equal(await h.redis.hget(`${SP}:dt:2025-06-15`, 'ratingSum'), '4')
+  t.equal(await counter(h.redis, `${SP}:dt:2025-06-15`, '*', 'ratingSum'), 4)
   t.same(await h.redis.lrange(key('hist:C1'), 0, -1), ['{"h":"fwd"}'])
   t.same(await h.run(PORTAL_EVENT, peKeys('e1', '2025-06-15'), peArgs), ['duplicate', 'msg_C1.1'])
   t.same(await h.run(PORTAL_EVENT, peKeys('e2'), { ...peArgs, paid: 1 }), ['moved', ''], 'the receipt day\'s counters are not in KEYS')
@@ -100,7 +100,7 @@ t.test('ltOnlineDossier: created unrouted, with its fields, document, indexes an
   t.equal(await h.redis.zscore(key('sx:unrouted'), 'portal:C1'), '1000')
   t.equal(await h.redis.zscore(key('all'), 'portal:C1'), '1000')
   t.equal(await h.redis.zscore(key('due'), 'portal:C1'), '9000')
-  t.equal(await h.redis.hget(`${SP}:dt:2025-06-15`, 'received'), '1')
+  t.equal(await counter(h.redis, `${SP}:dt:2025-06-15`, '*', 'received'), 1)
   t.same(await h.run(ONLINE_DOSSIER, odKeys('e1'), odArgs), ['duplicate', ''])
   t.same(await h.run(ONLINE_DOSSIER, odKeys('e2'), odArgs), ['known', ''])
   t.same(await h.run(ONLINE_DOSSIER, odKeys('e3'), { ...odArgs, ref: 'portal:other' }), ['conflict', ''])
