@@ -47,7 +47,7 @@ declare module 'ioredis' {
     ltYield: (...args: Array<string | number | Buffer>) => Result<number, Context>
     ltReleaseIfEmpty: (...args: Array<string | number | Buffer>) => Result<number, Context>
     ltRelease: (...args: Array<string | number | Buffer>) => Result<number, Context>
-    ltAck: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
+    ltAck: (...args: Array<string | number | Buffer>) => Result<string[], Context>
     ltFail: (...args: Array<string | number | Buffer>) => Result<[number, string], Context>
     ltAttempt: (...args: Array<string | number | Buffer>) => Result<number, Context>
     ltPortalEvent: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
