@@ -55,7 +55,7 @@ declare module 'ioredis' {
     ltLink: (...args: Array<string | number | Buffer>) => Result<string, Context>
     ltKeepCallback: (...args: Array<string | number | Buffer>) => Result<string, Context>
     ltRoute: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
-    ltWebhookDone: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
+    ltWebhookDone: (...args: Array<string | number | Buffer>) => Result<[string, string, string], Context>
     ltWebhookFail: (...args: Array<string | number | Buffer>) => Result<number, Context>
     ltApplyEvent: (...args: Array<string | number | Buffer>) => Result<[string, string, string], Context>
     ltDeadline: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
