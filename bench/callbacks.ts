@@ -133,7 +133,8 @@ export async function benchCallbacks (redisUrl: string, o: { durationS: number, 
 
     // Baseline: the same number of signed POSTs straight to the receiver, 16 at a time.
     receiver.received.length = 0
-    const sender = new WebhookSender({ timeoutMs: 10_000, connections: 4 })
+    // As many sockets as the worker's pool (WEBHOOK_CONNECTIONS' default): the same concurrency, 16.
+    const sender = new WebhookSender({ timeoutMs: 10_000, connections: 16 })
     const bodies = got.map(r => ({ id: r.id, body: r.body }))
     let next = 0
     const started = performance.now()
