@@ -16,7 +16,13 @@ import { isoFromEpoch } from '../domain/toolkit/dates.js'
 import { countWaiting, pageWaiting, type WaitingQuery } from '../store/waiting-scan.js'
 import { decodePlace, encodePlace } from '../domain/cursor.js'
 
-const CHUNK = 200
+/**
+ * Dossiers put back per step of the walk. Large enough that each step gives every agency's flush
+ * job a full batch or more (50 × the 20 agencies of a province): with smaller steps the flush
+ * jobs drain each step's few dossiers as they come, in small batches, and the replay goes no
+ * faster than the walk.
+ */
+const CHUNK = 1000
 
 /** The operator's scope as it was when the job was created: later changes to the clients file do not widen it. */
 function scopeOf (j: ReplayJob): Scope {
