@@ -3,6 +3,7 @@
  * process, then drained by one worker process into the simulator, with batches of 50 and, as
  * the same-run baseline, batches of 1; timed from the worker's first login to the last create.
  */
+import { Redis } from 'ioredis'
 import { startSimulator } from '../simulator/index.js'
 import { waitFor } from '../support/wait.js'
 import { load, spawnServer, intakeBodies, workerNodeArgs, writeWorkerWindow } from './load.js'
@@ -27,9 +28,15 @@ export async function benchDelivery (o: { gatewayEnv: Record<string, string>, ap
         amount: o.n
       })
       await api.stop()
+      const before = await commandCalls(o.gatewayEnv.REDIS_URL ?? '')
       const worker = await spawnServer('src/server.ts', { ...o.gatewayEnv, ...prefix, ROLE: 'worker', PORTAL_URL: sim.url, DELIVERY_BATCH_SIZE: String(batch) }, workerNodeArgs())
       await waitFor(() => sim.state.counts().creates >= r.ok, { timeoutMs: 600_000, intervalMs: 50, what: 'the backlog on the portal' })
       await worker.stop()
+      const after = await commandCalls(o.gatewayEnv.REDIS_URL ?? '')
+      const per = (c: string): string => ((after.get(c) ?? 0) - (before.get(c) ?? 0)) / r.ok < 0.005 ? '0' : (((after.get(c) ?? 0) - (before.get(c) ?? 0)) / r.ok).toFixed(2)
+      const total = [...after.entries()].reduce((n, [c, v]) => n + v - (before.get(c) ?? 0), 0)
+      const top = [...after.entries()].map(([c, v]): [string, number] => [c, v - (before.get(c) ?? 0)]).sort((a, b) => b[1] - a[1]).slice(0, 8)
+      console.log(`batch ${batch}: Redis commands per dossier while the worker ran: ${(total / r.ok).toFixed(2)} in all; scripts (evalsha+eval) ${per('evalsha')}+${per('eval')}; most: ${top.map(([c, v]) => `${c} ${(v / r.ok).toFixed(2)}`).join(', ')}`)
       // From the worker's first login to the last create the portal took: start-up excluded.
       const first = sim.state.received({ path: '/auth' })[0]?.at ?? 0
       const last = Math.max(...sim.state.dossiers().map(d => Date.parse(d.createdAt)))
@@ -45,4 +52,16 @@ export async function benchDelivery (o: { gatewayEnv: Record<string, string>, ap
   const [b50, b1] = results
   if (b50 !== undefined && b1 !== undefined) console.log(`batching speed-up: ${(b1.seconds / b50.seconds).toFixed(1)}x`)
   return results
+}
+
+/** Calls per command so far (INFO commandstats). */
+async function commandCalls (url: string): Promise<Map<string, number>> {
+  const r = new Redis(url)
+  try {
+    const out = new Map<string, number>()
+    for (const m of (await r.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) out.set(m[1] as string, Number(m[2]))
+    return out
+  } finally {
+    r.disconnect()
+  }
 }
