@@ -14,7 +14,7 @@ import { makeClients, newKey } from '../support/clients-file.js'
 import { waitFor } from '../support/wait.js'
 import { callbackBody, signCallback, startSimulator, startSectorStub, type ReceivedWebhook } from '../simulator/index.js'
 import { WebhookSender } from '../src/adapters/webhooks/webhook-sender.js'
-import { fmt, load, spawnServer, type LoadResult } from './load.js'
+import { fmt, load, spawnServer, workerNodeArgs, writeWorkerWindow, type LoadResult } from './load.js'
 
 export const SECRET = 'bench-callback-secret-0123456789'
 const AGENCY = '000.00.31.H42'
@@ -32,7 +32,8 @@ export function signedRating (codes: string[]): () => { body: string, headers: R
   }
 }
 
-export async function benchCallbacks (redisUrl: string, o: { durationS: number, rounds: number, connections: number, dossiers: number }): Promise<void> {
+/** `only`: run one of the two parts (bench/sections-main.ts); both by default. */
+export async function benchCallbacks (redisUrl: string, o: { durationS: number, rounds: number, connections: number, dossiers: number, only?: 'callbacks' | 'webhooks' }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lt-bench-cb-'))
   const sim = await startSimulator({ callbackSecret: SECRET, recordBodies: false })
   const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`
@@ -54,6 +55,14 @@ export async function benchCallbacks (redisUrl: string, o: { durationS: number, 
     QUEUE_PREFIX: '{benchcb-queue}'
   }
   try {
+    if (o.only !== 'webhooks') await signedCallbacks()
+    if (o.only !== 'callbacks') await webhookDeliveries()
+  } finally {
+    await receiver.close()
+    await sim.close()
+  }
+
+  async function signedCallbacks (): Promise<void> {
     // ——— signed callbacks taken in ———
     console.log(`\n## signed portal callbacks taken in (DanhGia on ${o.dossiers} online dossiers, a new MaSuKien each)`)
     const baseline = await spawnServer('bench/baseline-server.ts', { REDIS_URL: redisUrl, PORTAL_CALLBACK_SECRET: SECRET })
@@ -85,7 +94,9 @@ export async function benchCallbacks (redisUrl: string, o: { durationS: number, 
     console.log(`gateway callbacks against baseline: ${(g / b * 100).toFixed(0)}%`)
     await baseline.stop()
     await api.stop()
+  }
 
+  async function webhookDeliveries (): Promise<void> {
     // ——— webhook deliveries from one worker ———
     const n = o.dossiers
     console.log(`\n## webhook deliveries from one worker process to a local receiver (${n} dossiers × ${ORDER.length} events, concurrency 16)`)
@@ -104,7 +115,7 @@ export async function benchCallbacks (redisUrl: string, o: { durationS: number, 
     }))
     await api2.stop()
     const total = n * ORDER.length
-    const worker = await spawnServer('src/server.ts', { ...env, KEY_PREFIX: 'benchwh', QUEUE_PREFIX: '{benchwh-queue}', ROLE: 'worker' })
+    const worker = await spawnServer('src/server.ts', { ...env, KEY_PREFIX: 'benchwh', QUEUE_PREFIX: '{benchwh-queue}', ROLE: 'worker' }, workerNodeArgs())
     await waitFor(() => receiver.received.length >= total, { timeoutMs: 600_000, intervalMs: 20, what: 'every webhook event at the receiver' })
     await worker.stop()
     const got = receiver.received.slice()
@@ -117,11 +128,13 @@ export async function benchCallbacks (redisUrl: string, o: { durationS: number, 
     let outOfOrder = 0
     for (const rs of byCode.values()) if (rs.map(r => r.type).join() !== ORDER.join()) outOfOrder++
     const gatewayRate = total / seconds
+    writeWorkerWindow(Math.min(...got.map(r => r.at)), Math.max(...got.map(r => r.at)), got.length)
     console.log(`gateway: ${got.length} deliveries in ${seconds.toFixed(2)} s = ${Math.round(gatewayRate)}/s (first to last delivery); dossiers out of order: ${outOfOrder} of ${byCode.size}; duplicates: ${got.length - new Set(got.map(r => r.id)).size}`)
 
     // Baseline: the same number of signed POSTs straight to the receiver, 16 at a time.
     receiver.received.length = 0
-    const sender = new WebhookSender({ timeoutMs: 10_000, connections: 4 })
+    // As many sockets as the worker's pool (WEBHOOK_CONNECTIONS' default): the same concurrency, 16.
+    const sender = new WebhookSender({ timeoutMs: 10_000, connections: 16 })
     const bodies = got.map(r => ({ id: r.id, body: r.body }))
     let next = 0
     const started = performance.now()
@@ -137,8 +150,5 @@ export async function benchCallbacks (redisUrl: string, o: { durationS: number, 
     const baseRate = bodies.length / baseSeconds
     console.log(`baseline: ${bodies.length} signed POSTs straight to the receiver in ${baseSeconds.toFixed(2)} s = ${Math.round(baseRate)}/s`)
     console.log(`webhook deliveries against baseline: ${(gatewayRate / baseRate * 100).toFixed(0)}%`)
-  } finally {
-    await receiver.close()
-    await sim.close()
   }
 }

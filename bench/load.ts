@@ -1,7 +1,8 @@
 /** Load generation and process helpers for the benchmarks. */
 import autocannon from 'autocannon'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { freePort } from '../support/redis-server.js'
 import { waitFor } from '../support/wait.js'
 import { sample } from '../support/samples.js'
@@ -77,4 +78,22 @@ export function intakeBodies (o: { agencies?: number, civilId?: (n: number) => s
     civil: () => civil.replace('HT-18754-2025-000077', civilId(++seq)).replace('000.00.31.H42', agency(seq)),
     land: () => land.replace('VPDK-HT-2025-004512', `VPDK-HT-2025-${++seq}`).replace('000.00.12.H42', agency(seq))
   }
+}
+
+/** BENCH_WORKER_NODE_ARGS: node options of the worker processes the delivery and webhook sections start (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`). */
+export function workerNodeArgs (): string[] {
+  const v = process.env.BENCH_WORKER_NODE_ARGS ?? ''
+  return v.trim() === '' ? [] : v.trim().split(/\s+/)
+}
+
+/**
+ * With `--cpu-prof-dir=<dir>` in BENCH_WORKER_NODE_ARGS: writes window.json there, the load window
+ * (wall-clock ms) in the profile's clock, so `bench/cpu-profile.ts <profile>` leaves start-up out.
+ */
+export function writeWorkerWindow (fromMs: number, toMs: number, requests: number): void {
+  const dir = /--cpu-prof-dir=(\S+)/.exec(process.env.BENCH_WORKER_NODE_ARGS ?? '')?.[1]
+  if (dir === undefined) return
+  const offsetUs = Number(process.hrtime.bigint() / 1000n) - Date.now() * 1000
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'window.json'), JSON.stringify({ window: [fromMs * 1000 + offsetUs, toMs * 1000 + offsetUs], requests }))
 }

@@ -13,6 +13,8 @@
  * figure in docs/benchmarks.md; bench/doctor.ts), BENCH_HOSTILE_N (20000: hostile requests of the peak-RSS
  * run; bench/memory.ts).
  *
+ * One section alone: bench/sections-main.ts (delivery, webhooks, replay).
+ *
  * `npm run bench -- --profile` runs bench/profile.ts instead: CPU profiles of the hot paths under
  * load, with a per-request breakdown, written to .data/profiles/<timestamp>/.
  */
@@ -20,10 +22,9 @@ import { spawnSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import { RedisServer } from '../support/redis-server.js'
 import { makeClients } from '../support/clients-file.js'
-import { waitFor } from '../support/wait.js'
-import { startSimulator } from '../simulator/index.js'
 import { fmt, load, spawnServer, type LoadResult, intakeBodies } from './load.js'
 import { benchCallbacks } from './callbacks.js'
+import { benchDelivery } from './delivery.js'
 import { benchStats } from './stats.js'
 import { benchBulkReplay } from './bulk-replay.js'
 import { benchFailedList } from './failed-list.js'
@@ -91,37 +92,7 @@ try {
   await baseline.stop()
   await gateway.stop()
 
-  // Delivery: a backlog of N dossiers over 20 agencies, drained by one worker process into the
-  // simulator, with batches of 50 and, as the same-run baseline, batches of 1.
-  console.log(`\n## delivery of a ${DELIVERY_N}-dossier backlog into the simulator (one worker process, concurrency 8)`)
-  const sim = await startSimulator({ recordBodies: false, maxRecorded: 500_000 })
-  const results: Array<{ batch: number, seconds: number, calls: number }> = []
-  for (const batch of [50, 1]) {
-    sim.reset()
-    const prefix = { KEY_PREFIX: `bench${batch}`, QUEUE_PREFIX: `{bench${batch}-queue}` }
-    const api = await spawnServer('src/server.ts', { ...gatewayEnv, ...prefix })
-    const r = await load({
-      url: `${api.url}/v1/inbound/civil-status`,
-      headers: { 'content-type': 'application/json', 'x-api-key': keys['civil-status'] as string },
-      body: intakeBodies({ agencies: 20, civilId: n => `HT-D-${n}` }).civil,
-      connections: CONNECTIONS,
-      amount: DELIVERY_N
-    })
-    await api.stop()
-    const worker = await spawnServer('src/server.ts', { ...gatewayEnv, ...prefix, ROLE: 'worker', PORTAL_URL: sim.url, DELIVERY_BATCH_SIZE: String(batch) })
-    await waitFor(() => sim.state.counts().creates >= r.ok, { timeoutMs: 600_000, intervalMs: 50, what: 'the backlog on the portal' })
-    await worker.stop()
-    // From the worker's first login to the last create the portal took: start-up excluded.
-    const first = sim.state.received({ path: '/auth' })[0]?.at ?? 0
-    const last = Math.max(...sim.state.dossiers().map(d => Date.parse(d.createdAt)))
-    const seconds = (last - first) / 1000
-    const calls = sim.state.counts().byService.DongBoHoSoMC ?? 0
-    results.push({ batch, seconds, calls })
-    console.log(`batch ${batch}: ${r.ok} dossiers in ${seconds.toFixed(2)} s = ${Math.round(r.ok / seconds)} dossiers/s, ${calls} portal calls (from the worker's first login to the last create)`)
-  }
-  await sim.close()
-  const [b50, b1] = results
-  if (b50 !== undefined && b1 !== undefined) console.log(`batching speed-up: ${(b1.seconds / b50.seconds).toFixed(1)}x`)
+  await benchDelivery({ gatewayEnv, apiKey: keys['civil-status'] as string, n: DELIVERY_N, connections: CONNECTIONS })
 
   await benchCallbacks(redis.url, { durationS: DURATION, rounds: ROUNDS, connections: CONNECTIONS, dossiers: Number(process.env.BENCH_WEBHOOK_DOSSIERS ?? 200) })
 

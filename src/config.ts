@@ -96,8 +96,11 @@ export const ConfigSchema = Type.Object({
   /** A receiver has this long to answer a webhook delivery. */
   WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 120_000 }),
   WEBHOOK_CONCURRENCY: Type.Integer({ default: 16, minimum: 1, maximum: 256 }),
-  /** Connections kept per receiver. */
-  WEBHOOK_CONNECTIONS: Type.Integer({ default: 4, minimum: 1, maximum: 64 }),
+  /**
+   * Connections kept per receiver: as many as jobs may send at once (WEBHOOK_CONCURRENCY), so that
+   * no job waits for a socket while the receiver could take its event.
+   */
+  WEBHOOK_CONNECTIONS: Type.Integer({ default: 16, minimum: 1, maximum: 64 }),
   /** Delays before each retry, in ms, comma-separated: Svix's schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
   WEBHOOK_RETRY_SCHEDULE_MS: Type.String({ default: '5000,300000,1800000,7200000,18000000,36000000,36000000', pattern: '^\\d+(,\\d+)*$' }),
   /** A receiver whose last this many deliveries failed shows as failing in /health/ready. */

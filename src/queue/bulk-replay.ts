@@ -2,7 +2,7 @@
  * A bulk replay: walks the failed indexes its filter covers, newest first, a chunk at a time from
  * a stored cursor (src/store/waiting-scan.ts: never every match in memory), and puts each match
  * back in its agency's outbox, as the single replay does: one
- * compare-and-set per dossier, so one that changed meanwhile is skipped, not overwritten. Each
+ * compare-and-set per dossier (a chunk's sent together), so one that changed meanwhile is skipped, not overwritten. Each
  * dossier's own order is its outbox's (its create, its update, its steps in order); the portal
  * is reached by the ordinary flush jobs, through the circuit breaker; a dossier the portal has
  * already is no duplicate there (`-3`, looked up).
@@ -16,7 +16,13 @@ import { isoFromEpoch } from '../domain/toolkit/dates.js'
 import { countWaiting, pageWaiting, type WaitingQuery } from '../store/waiting-scan.js'
 import { decodePlace, encodePlace } from '../domain/cursor.js'
 
-const CHUNK = 200
+/**
+ * Dossiers put back per step of the walk. Large enough that each step gives every agency's flush
+ * job a full batch or more (50 × the 20 agencies of a province): with smaller steps the flush
+ * jobs drain each step's few dossiers as they come, in small batches, and the replay goes no
+ * faster than the walk.
+ */
+const CHUNK = 1000
 
 /** The operator's scope as it was when the job was created: later changes to the clients file do not widen it. */
 function scopeOf (j: ReplayJob): Scope {
@@ -88,12 +94,15 @@ export async function runBulkReplay (id: string, store: ReplayStores, queues: Jo
     let done = 0
     let skipped = 0
     const gens = new Map<string, string>()
-    for (const d of records) {
-      if (d === undefined || d.state !== 'failed') { skipped++; continue }
-      const r = await store.adminChange(d.agency, d.ref, { expectedState: 'failed', expectedRevision: d.revision, requeue: true })
-      if (r.result !== 'ok') { skipped++; continue }
+    // Each dossier's compare-and-set stands alone: the chunk's are sent at once, not one per round trip.
+    const results = await Promise.all(records.map(async d => d === undefined || d.state !== 'failed'
+      ? undefined
+      : { d, r: await store.adminChange(d.agency, d.ref, { expectedState: 'failed', expectedRevision: d.revision, requeue: true }) }))
+    for (const x of results) {
+      if (x === undefined || x.r.result !== 'ok') { skipped++; continue }
       done++
-      if (r.jobGen !== '') gens.set(d.agency, r.jobGen)
+      // The newest generation: an older one may name a flush job that has finished already.
+      if (x.r.jobGen !== '' && Number(x.r.jobGen) >= Number(gens.get(x.d.agency) ?? -1)) gens.set(x.d.agency, x.r.jobGen)
     }
     for (const [agency, gen] of gens) await queues.enqueueFlush(agency, gen)
     await replays.progress(id, done, skipped, page.length, next === undefined ? '' : encodePlace(next))

@@ -17,8 +17,11 @@ export interface JobPayloads {
   'flush-agency': { agency: string }
   /** Safety net: re-arm outboxes whose flush job was lost (e.g. failed for good while its process died). */
   'sweep-outboxes': Record<string, never>
-  /** Send the head event of one dossier's webhook queue to its receiver. */
-  'deliver-webhook': { agency: string, maHoSo: string, eventId: string }
+  /**
+   * Send the head event of one dossier's webhook queue to its receiver (and its next ones, see
+   * queue/webhook-delivery.ts). `attempted`: attempts already spent on it by the job that handed it over.
+   */
+  'deliver-webhook': { agency: string, maHoSo: string, eventId: string, attempted?: number }
   /** Safety net: re-queue the head events whose job was lost. */
   'sweep-webhooks': Record<string, never>
   /** Mark open dossiers past their due date overdue, and warn of those due soon. */
@@ -149,8 +152,8 @@ export class JobQueues {
     await this.add('flush-agency', { agency }, { jobId: jobIds.flush(agency, gen) })
   }
 
-  async enqueueWebhook (agency: string, maHoSo: string, eventId: string, opts: JobsOptions = {}): Promise<void> {
-    await this.add('deliver-webhook', { agency, maHoSo, eventId }, { jobId: jobIds.webhook(eventId), ...opts })
+  async enqueueWebhook (agency: string, maHoSo: string, eventId: string, opts: JobsOptions = {}, attempted = 0): Promise<void> {
+    await this.add('deliver-webhook', { agency, maHoSo, eventId, ...(attempted > 0 ? { attempted } : {}) }, { jobId: jobIds.webhook(eventId), ...opts })
   }
 
   async close (): Promise<void> {

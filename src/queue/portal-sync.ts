@@ -8,7 +8,7 @@
  */
 import type { Log as Logger } from '../logger.js'
 import { isoFromEpoch } from '../domain/toolkit/dates.js'
-import { toCanonical, type StoredDossier, type PendingStep, type Failure } from '../store/records.js'
+import { toCanonical, type Ack, type StoredDossier, type PendingStep, type Failure } from '../store/records.js'
 import type { Store } from '../store/ports/store.js'
 import type { Outbox } from '../store/ports/outbox.js'
 import { toPortalHoSo, toPortalTienDo, type PortalHoSo, type PortalTienDo } from '../mappings/to-portal.js'
@@ -20,7 +20,8 @@ export { TransientFailure } from './portal-calls.js'
 export type SyncContext = CallContext
 
 interface Rendered { d: StoredDossier, hoSo: PortalHoSo }
-interface Batch { ctx: SyncContext, stopped: Set<string> }
+/** `states`: each dossier's state after the latest acknowledgement this batch made for it. */
+interface Batch { ctx: SyncContext, stopped: Set<string>, states: Map<string, string> }
 interface StepItem { d: StoredDossier, step: PendingStep, tienDo: PortalTienDo }
 
 /** Splits `items` in halves until each refused part is a single item, which `single` settles. */
@@ -45,22 +46,38 @@ export class PortalSync {
   async syncBatch (agency: string, dossiers: StoredDossier[], ctx: SyncContext): Promise<void> {
     // Dossiers that failed, or must be created again, during this batch: nothing more is sent for them.
     const stopped = new Set<string>()
-    const b: Batch = { ctx, stopped }
+    const b: Batch = { ctx, stopped, states: new Map() }
     const live = dossiers.filter(d => d.state === 'pending')
     const toCreate = await this.render(live.filter(d => !d.created), b)
     await this.sendHoSo(agency, toCreate, false, b)
-    // Creates change the records (created flag, revisions); without any, the batch is current.
-    const fresh = toCreate.length === 0 ? live : (await this.store.loadBatch(agency, live.map(d => d.ref))).dossiers
+    const fresh = toCreate.length === 0 ? live : await this.afterCreates(agency, live, toCreate, b)
     const created = fresh.filter(d => d.state === 'pending' && d.created && !stopped.has(d.ref))
     await this.sendHoSo(agency, await this.render(created.filter(d => d.deliveredRev < d.contentRev), b), true, b)
     await this.sendSteps(agency, created.filter(d => !stopped.has(d.ref)), b)
-    // Settles dossiers that had nothing left to send, and drops stale outbox entries.
-    const states = await this.delivery.ackMany(ctx.fence, dossiers.map(d => ({ ref: d.ref })))
+    // Settles dossiers that had nothing left to send, and drops stale outbox entries. One that an
+    // acknowledgement of this batch already left out of `pending` is settled (its entry is gone).
+    await this.ackMany(b, dossiers.filter(d => (b.states.get(d.ref) ?? 'pending') === 'pending').map(d => ({ ref: d.ref })))
     const now = Date.now()
-    states.forEach((st, i) => {
-      const d = dossiers[i]
-      if (st === 'delivered' && d !== undefined && d.state === 'pending') this.metrics?.deliveryLatency.observe(Math.max(0, now - d.updatedAt) / 1000)
-    })
+    for (const d of dossiers) {
+      if (d.state === 'pending' && b.states.get(d.ref) === 'delivered') this.metrics?.deliveryLatency.observe(Math.max(0, now - d.updatedAt) / 1000)
+    }
+  }
+
+  /**
+   * Creates change the records (created flag, revisions): those the creates left pending are
+   * read again; those their acknowledgement settled have nothing more to send in this batch.
+   */
+  private async afterCreates (agency: string, live: StoredDossier[], toCreate: Rendered[], b: Batch): Promise<StoredDossier[]> {
+    const sent = new Set(toCreate.map(r => r.d.ref))
+    const again = live.filter(d => sent.has(d.ref) && !b.stopped.has(d.ref) && (b.states.get(d.ref) ?? 'pending') === 'pending')
+    const reread = new Map(again.length === 0 ? [] : (await this.store.loadBatch(agency, again.map(d => d.ref))).dossiers.map(d => [d.ref, d]))
+    return live.flatMap(d => sent.has(d.ref) ? reread.get(d.ref) ?? [] : [d])
+  }
+
+  /** Records the portal's answers; remembers each dossier's state afterwards. */
+  private async ackMany (b: Batch, acks: Array<Ack & { ref: string, maHoSo?: string }>): Promise<void> {
+    const states = await this.delivery.ackMany(b.ctx.fence, acks)
+    acks.forEach((a, i) => { b.states.set(a.ref, states[i] ?? 'missing') })
   }
 
   /** Renders each dossier alone: one that cannot be rendered fails by itself (UNRENDERABLE). */
@@ -91,7 +108,7 @@ export class PortalSync {
       }
       const code = reply.error_code
       if (code === '0') {
-        await this.delivery.ackMany(ctx.fence, part.map(r => ({ ref: r.d.ref, maHoSo: r.d.maHoSo, created: true, deliveredRev: r.d.contentRev })))
+        await this.ackMany(b, part.map(r => ({ ref: r.d.ref, maHoSo: r.d.maHoSo, created: true, deliveredRev: r.d.contentRev })))
         return 'ok'
       }
       if (part.length > 1 && (code === '-3' || code === '-4')) {
@@ -108,7 +125,7 @@ export class PortalSync {
       } else if (isUpdating && code === '-4') {
         // The portal does not know it (any more): create it again on the next pass.
         b.stopped.add(r.d.ref)
-        await this.delivery.ack(ctx.fence, r.d.ref, { created: false })
+        await this.ackMany(b, [{ ref: r.d.ref, created: false }])
       } else {
         throw new TransientFailure(`portal error_code ${code} is unexpected for ${isUpdating ? 'an update' : 'a create'}`, undefined, 200, code)
       }
@@ -139,11 +156,12 @@ export class PortalSync {
       return
     }
     const same = sameContent(hoSo, reply.result)
-    await this.delivery.ackMany(ctx.fence, [{ ref: d.ref, maHoSo: d.maHoSo, created: true, ...(same ? { deliveredRev: d.contentRev } : {}) }])
+    await this.ackMany(b, [{ ref: d.ref, maHoSo: d.maHoSo, created: true, ...(same ? { deliveredRev: d.contentRev } : {}) }])
     this.log.info({ maHoSo: d.maHoSo, same }, 'create answered -3: our dossier is already on the portal')
   }
 
   private async sendSteps (agency: string, ds: StoredDossier[], b: Batch): Promise<void> {
+    if (ds.length === 0) return
     const pending = await this.delivery.pendingStepsMany(agency, ds.map(d => d.ref), 50)
     const items: StepItem[] = []
     for (const [i, d] of ds.entries()) {
@@ -182,14 +200,14 @@ export class PortalSync {
       }
       const code = reply.error_code
       if (code === '0') {
-        await this.delivery.ackMany(ctx.fence, part.map(g => ({ ref: (g[0] as StepItem).d.ref, stepsUpTo: Math.max(...g.map(s => s.step.id ?? 0)) })))
+        await this.ackMany(b, part.map(g => ({ ref: (g[0] as StepItem).d.ref, stepsUpTo: Math.max(...g.map(s => s.step.id ?? 0)) })))
         return 'ok'
       }
       if (part.length > 1 && (code === '-1' || code === '-4')) return 'refused'
       const d = (part[0]?.[0] as StepItem).d
       b.stopped.add(d.ref)
       if (code === '-4') {
-        await this.delivery.ack(ctx.fence, d.ref, { created: false })
+        await this.ackMany(b, [{ ref: d.ref, created: false }])
       } else if (code === '-1') {
         await this.fail(d, b, 'PORTAL_REJECTED', typeof reply.message === 'string' ? reply.message.slice(0, 500) : 'portal error_code -1', code)
       } else {

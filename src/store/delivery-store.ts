@@ -112,14 +112,15 @@ export class DeliveryStore implements Outbox {
     return res.map(([err, items]) => { if (err !== null) throw err; return (items as string[]).map(s => JSON.parse(s) as PendingStep) })
   }
 
+  /** One script for the whole call: the same entry on every dossier it carried. */
   async recordAttempts (agency: string, refs: string[], entry: Attempt, transient: boolean): Promise<void> {
-    const json = JSON.stringify(entry)
-    const p = this.redis.pipeline()
+    if (refs.length === 0) return
+    const each: string[] = []
     for (const ref of refs) {
       const k = this.keys.dossier(agency, ref)
-      p.ltAttempt(...ATTEMPT.argv({ attempts: k.attempts, dossier: k.dossier }, { entryJson: json, keep: ATTEMPTS_KEEP, retentionMs: this.retentionMs, transient: transient ? 1 : 0 }))
+      each.push(k.attempts, k.dossier)
     }
-    await p.exec()
+    await this.redis.ltAttempt(...ATTEMPT.argv({ each }, { entryJson: JSON.stringify(entry), keep: ATTEMPTS_KEEP, retentionMs: this.retentionMs, transient: transient ? 1 : 0 }))
   }
 
   /** Outbox entries older than `before` that have failed transiently at least once. */
@@ -146,45 +147,41 @@ export class DeliveryStore implements Outbox {
   }
 
   /**
-   * Records several portal results in one round trip; returns each dossier's state afterwards
-   * ('missing' when its record is gone and its outbox entry was dropped). Throws FencedError.
+   * Records several portal results in one script (atomic: all or, when fenced, none); returns
+   * each dossier's state afterwards ('missing' when its record is gone and its outbox entry was
+   * dropped). Throws FencedError.
    */
   async ackMany (f: Fence, acks: Array<Ack & { ref: string, maHoSo?: string }>, now = Date.now()): Promise<string[]> {
     if (acks.length === 0) return []
-    const p = this.redis.pipeline()
-    const stamp = new Date(now).toISOString()
-    const deliveredKey = this.keys.deliveredOn(f.agency, localDay(now))
+    const keys: string[] = []
+    const args: Array<string | number> = []
     for (const a of acks) {
       const k = this.keys.dossier(f.agency, a.ref)
-      p.ltAck(...ACK.argv({
-        dossier: k.dossier,
-        steps: k.steps,
-        outbox: this.keys.outbox(f.agency),
-        owner: this.keys.flushOwner(f.agency),
-        whq: this.keys.webhookQueue(f.agency, a.maHoSo ?? ''),
-        whActive: this.keys.webhookActive(f.agency),
-        deliveredOn: deliveredKey
-      }, {
-        ref: a.ref,
-        created: a.created === undefined ? '' : (a.created ? '1' : '0'),
-        deliveredRev: a.deliveredRev === undefined ? '' : a.deliveredRev,
-        stepsUpTo: a.stepsUpTo ?? 0,
-        now,
-        token: f.token,
-        code: a.maHoSo ?? '',
-        timestamp: stamp,
-        deliveredAt: isoFromEpoch(now),
-        countTtlS: DELIVERED_COUNT_TTL_S
-      }))
+      keys.push(k.dossier, k.steps, this.keys.webhookQueue(f.agency, a.maHoSo ?? ''))
+      args.push(a.ref, a.created === undefined ? '' : (a.created ? '1' : '0'), a.deliveredRev === undefined ? '' : a.deliveredRev, a.stepsUpTo ?? 0, a.maHoSo ?? '')
     }
-    const res = (await p.exec()) ?? []
-    const out = res.map(([err, v]) => { if (err !== null) throw err; return v as [string, string] })
-    if (out.some(([state]) => state === 'fenced')) throw new FencedError(f.agency)
-    out.forEach(([, head], i) => {
-      const code = acks[i]?.maHoSo
-      if (head !== '' && code !== undefined) this.heads.moved(f.agency, code, head)
+    const out = await this.redis.ltAck(...ACK.argv({
+      owner: this.keys.flushOwner(f.agency),
+      outbox: this.keys.outbox(f.agency),
+      whActive: this.keys.webhookActive(f.agency),
+      deliveredOn: this.keys.deliveredOn(f.agency, localDay(now)),
+      each: keys
+    }, {
+      token: f.token,
+      now,
+      timestamp: new Date(now).toISOString(),
+      deliveredAt: isoFromEpoch(now),
+      countTtlS: DELIVERED_COUNT_TTL_S,
+      each: args
+    }))
+    if (out[0] === 'fenced') throw new FencedError(f.agency)
+    const states: string[] = []
+    acks.forEach((a, i) => {
+      const head = out[2 * i + 1] ?? ''
+      if (head !== '' && a.maHoSo !== undefined) this.heads.moved(f.agency, a.maHoSo, head)
+      states.push(out[2 * i] ?? 'missing')
     })
-    return out.map(([state]) => state)
+    return states
   }
 
   async ack (f: Fence, ref: string, a: Ack): Promise<string> {

@@ -50,7 +50,7 @@ declare module 'ioredis' {
     ltYield: (...args: Array<string | number | Buffer>) => Result<number, Context>
     ltReleaseIfEmpty: (...args: Array<string | number | Buffer>) => Result<number, Context>
     ltRelease: (...args: Array<string | number | Buffer>) => Result<number, Context>
-    ltAck: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
+    ltAck: (...args: Array<string | number | Buffer>) => Result<string[], Context>
     ltFail: (...args: Array<string | number | Buffer>) => Result<[number, string], Context>
     ltAttempt: (...args: Array<string | number | Buffer>) => Result<number, Context>
     ltPortalEvent: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
@@ -58,7 +58,7 @@ declare module 'ioredis' {
     ltLink: (...args: Array<string | number | Buffer>) => Result<string, Context>
     ltKeepCallback: (...args: Array<string | number | Buffer>) => Result<string, Context>
     ltRoute: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
-    ltWebhookDone: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>
+    ltWebhookDone: (...args: Array<string | number | Buffer>) => Result<[string, string, string], Context>
     ltWebhookFail: (...args: Array<string | number | Buffer>) => Result<number, Context>
     ltApplyEvent: (...args: Array<string | number | Buffer>) => Result<[string, string, string, string | undefined], Context>
     ltDeadline: (...args: Array<string | number | Buffer>) => Result<[string, string], Context>

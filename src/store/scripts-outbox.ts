@@ -16,11 +16,15 @@ export const RENEW = luaScript('ltRenew', 'renew.lua', ['owner'], ['token', 'now
 export const YIELD = luaScript('ltYield', 'yield.lua', ['owner'], ['token', 'ttlMs'])
 export const RELEASE_IF_EMPTY = luaScript('ltReleaseIfEmpty', 'release-if-empty.lua', ['owner', 'outbox', 'flushGen'], ['token'])
 export const RELEASE = luaScript('ltRelease', 'release.lua', ['owner', 'flushGen'], ['jobId'])
-/** `deliveredOn`: today's count of deliveries. */
+/**
+ * A batch of acknowledgements in one script. `deliveredOn`: today's count of deliveries; `each`:
+ * {dossier, steps, whq} keys and {ref, created, deliveredRev, stepsUpTo, code} values per dossier.
+ */
 export const ACK = luaScript('ltAck', 'ack.lua',
-  ['dossier', 'steps', 'outbox', 'owner', 'whq', 'whActive', 'deliveredOn'],
-  ['ref', 'created', 'deliveredRev', 'stepsUpTo', 'now', 'token', 'code', 'timestamp', 'deliveredAt', 'countTtlS'])
+  ['owner', 'outbox', 'whActive', 'deliveredOn', ['each', '*']],
+  ['token', 'now', 'timestamp', 'deliveredAt', 'countTtlS', ['each', '*']])
 export const FAIL = luaScript('ltFail', 'fail.lua',
   ['dossier', 'outbox', 'owner', 'idxFailed', 'idxReview', 'whq', 'whActive'],
   ['ref', 'failureJson', 'token', 'code', 'timestamp', 'failedAt'])
-export const ATTEMPT = luaScript('ltAttempt', 'attempt.lua', ['attempts', 'dossier'], ['entryJson', 'keep', 'retentionMs', 'transient'])
+/** One call's attempt on every dossier it carried; `each`: {attempts, dossier} per dossier. */
+export const ATTEMPT = luaScript('ltAttempt', 'attempt.lua', [['each', '*']], ['entryJson', 'keep', 'retentionMs', 'transient'])

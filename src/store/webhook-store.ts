@@ -33,15 +33,17 @@ export class WebhookStore implements WebhookQueue {
   }
 
   /** The receiver took `eventId`: pops it; the id of the next event to send, or ''. */
-  async done (agency: string, code: string, eventId: string, history: HistoryEntry): Promise<{ result: 'ok' | 'stale', next: string }> {
-    const [result, next] = await this.redis.ltWebhookDone(...WEBHOOK_DONE.argv({
+  async done (agency: string, code: string, eventId: string, history: HistoryEntry): Promise<{ result: 'ok' | 'stale', next: string, nextEntry?: WebhookEntry }> {
+    const [result, next, nextRaw] = await this.redis.ltWebhookDone(...WEBHOOK_DONE.argv({
       whq: this.keys.webhookQueue(agency, code),
       active: this.keys.webhookActive(agency),
       failed: this.keys.webhookFailed(agency),
       hist: this.keys.history(agency, code),
       failedIndex: this.keys.webhookFailedIndex(agency)
     }, { code, eventId, historyEntry: JSON.stringify(history), retentionMs: this.retentionMs }))
-    return { result: result as 'ok' | 'stale', next }
+    const out: { result: 'ok' | 'stale', next: string, nextEntry?: WebhookEntry } = { result: result as 'ok' | 'stale', next }
+    if (next !== '' && nextRaw !== '') out.nextEntry = JSON.parse(nextRaw) as WebhookEntry
+    return out
   }
 
   /** Marks the head failed for good; false when `eventId` is no longer the head. */

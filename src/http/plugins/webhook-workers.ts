@@ -33,18 +33,19 @@ export default fp(async (app) => {
   const sender = new WebhookSender({ timeoutMs: c.WEBHOOK_TIMEOUT_MS, connections: c.WEBHOOK_CONNECTIONS })
   const deliverer = new WebhookDeliverer(app.store, app.queues, sender, app.clients, schedule, app.metrics, log)
   const bull = bullConnection(c, (err) => { log.warn({ err: err.message }, 'worker connection error') })
+  // An attempt lasts at most the timeout; the lock outlives it (and so does the sweeper's grace).
+  const lockDuration = Math.max(30_000, c.WEBHOOK_TIMEOUT_MS * 3)
   const worker = new Worker(WEBHOOK_QUEUE, async (job: Job, token?: string) => {
     const name = job.name as JobName
     if (name === 'deliver-webhook') return await deliverer.process(job as Job<JobPayloads['deliver-webhook']>, token)
-    if (name === 'sweep-webhooks') return await sweepWebhooks(app.store, app.queues, log)
+    if (name === 'sweep-webhooks') return await sweepWebhooks(app.store, app.queues, log, lockDuration)
     if (name === 'scan-deadlines') return await scanDeadlines(app.store, app.queues, dueSoonMs, log)
     throw new Error(`unknown job ${job.name}`)
   }, {
     connection: bull.connection,
     prefix: c.QUEUE_PREFIX,
     concurrency: c.WEBHOOK_CONCURRENCY,
-    // An attempt lasts at most the timeout; the lock outlives it.
-    lockDuration: Math.max(30_000, c.WEBHOOK_TIMEOUT_MS * 3),
+    lockDuration,
     maxStalledCount: 5,
     settings: {
       backoffStrategy: (_attemptsMade: number, type?: string, err?: Error) =>
@@ -61,6 +62,7 @@ export default fp(async (app) => {
   app.decorate('webhookWorker', worker)
   app.addHook('onClose', async () => {
     app.redis.off('ready', reschedule)
+    deliverer.stop()
     const redisUp = app.redis.status === 'ready'
     await Promise.race([worker.close(!redisUp), sleep(redisUp ? c.SHUTDOWN_GRACE_MS : 500, undefined, { ref: false })])
     await bull.close()

@@ -25,7 +25,8 @@ export interface ReceiverHealth { client: string, consecutiveFailures: number, f
 
 export interface WebhookQueue {
   head: (agency: string, code: string) => Promise<{ entry?: WebhookEntry, raw?: string, failed?: WebhookFailure }>
-  done: (agency: string, code: string, eventId: string, history: HistoryEntry) => Promise<{ result: 'ok' | 'stale', next: string }>
+  /** `nextEntry`: the new head, when there is one (it cannot be held: a held head is the failed one). */
+  done: (agency: string, code: string, eventId: string, history: HistoryEntry) => Promise<{ result: 'ok' | 'stale', next: string, nextEntry?: WebhookEntry }>
   fail: (agency: string, code: string, failure: WebhookFailure, history: HistoryEntry) => Promise<boolean>
   sendableHeads: (agency: string) => Promise<Array<{ code: string, eventId: string }>>
   receiverOutcome: (client: string, ok: boolean, error?: string) => Promise<void>

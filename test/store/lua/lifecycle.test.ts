@@ -85,14 +85,14 @@ t.test('ltDiscard: a failed dossier leaves the outbox and the failed list', asyn
 const whq = key('whq:C1')
 const head = (id: string): string => JSON.stringify({ id, client: 'sector', type: 't', body: {} })
 
-t.test('ltWebhookDone: pops the head it was told of, names the next', async t => {
+t.test('ltWebhookDone: pops the head it was told of, names the next and gives its entry', async t => {
   await h.redis.rpush(whq, head('msg_C1.1'), head('msg_C1.2'))
   await h.redis.sadd(key('whactive'), 'C1')
   const k = { whq, active: key('whactive'), failed: key('whfailed'), hist: key('hist:C1'), failedIndex: key('whfailedx') }
   const a = { code: 'C1', eventId: 'msg_C1.1', historyEntry: '{"h":1}', retentionMs: 60_000 }
-  t.same(await h.run(WEBHOOK_DONE, k, { ...a, eventId: 'msg_C1.2' }), ['stale', ''])
-  t.same(await h.run(WEBHOOK_DONE, k, a), ['ok', 'msg_C1.2'])
-  t.same(await h.run(WEBHOOK_DONE, k, { ...a, eventId: 'msg_C1.2' }), ['ok', ''])
+  t.same(await h.run(WEBHOOK_DONE, k, { ...a, eventId: 'msg_C1.2' }), ['stale', '', ''])
+  t.same(await h.run(WEBHOOK_DONE, k, a), ['ok', 'msg_C1.2', head('msg_C1.2')])
+  t.same(await h.run(WEBHOOK_DONE, k, { ...a, eventId: 'msg_C1.2' }), ['ok', '', ''])
   t.equal(await h.redis.sismember(key('whactive'), 'C1'), 0, 'an empty queue is not active')
 })
 

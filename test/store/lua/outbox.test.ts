@@ -48,23 +48,47 @@ t.test('ltRelease: only the owning job releases; the new generation', async t =>
 })
 
 const d = key('d:civil:1')
-const ackKeys = { dossier: d, steps: key('steps'), outbox: key('outbox'), owner, whq: key('whq:C1'), whActive: key('whactive'), deliveredOn: key('delivered:day') }
-const ackArgs = { ref: 'civil:1', created: '1', deliveredRev: 1, stepsUpTo: 1, now: 5000, token: 't1', code: 'C1', timestamp: 'ts', deliveredAt: 'at', countTtlS: 100 }
+const ackKeys = (...each: string[][]): Record<string, any> => ({ outbox: key('outbox'), owner, whActive: key('whactive'), deliveredOn: key('delivered:day'), each: each.flat() })
+const one = [d, key('steps'), key('whq:C1')]
+const ackArgs = (...each: Array<Array<string | number>>): Record<string, any> => ({ now: 5000, token: 't1', timestamp: 'ts', deliveredAt: 'at', countTtlS: 100, each: each.flat() })
+const oneArgs = ['civil:1', '1', 1, 1, 'C1']
 
 t.test('ltAck: a dossier whose create and steps the portal took is delivered, with its webhook event', async t => {
   await h.run(CLAIM, { owner }, { jobId: 'j1', token: 't1', now: 1000, leaseMs: 500, ttlMs: 60_000 })
   await h.redis.hset(d, 'state', 'pending', 'contentRev', 1, 'deliveredRev', 0, 'created', 0, 'whClient', 'sector')
   await h.redis.zadd(key('outbox'), 1, 'civil:1')
   await h.redis.rpush(key('steps'), '{"id":1,"s":1}', '{"id":2,"s":2}')
-  t.same(await h.run(ACK, ackKeys, { ...ackArgs, token: 'other' }), ['fenced', ''])
-  t.same(await h.run(ACK, ackKeys, ackArgs), ['pending', 'msg_C1.1'], 'step 2 still waits')
+  t.same(await h.run(ACK, ackKeys(one) as any, { ...ackArgs(oneArgs), token: 'other' } as any), ['fenced', ''])
+  t.same(await h.run(ACK, ackKeys(one) as any, ackArgs(oneArgs) as any), ['pending', 'msg_C1.1'], 'step 2 still waits')
   t.same(await h.redis.lrange(key('steps'), 0, -1), ['{"id":2,"s":2}'])
   const ev = JSON.parse(await h.redis.lindex(key('whq:C1'), 0) ?? '{}')
   t.match(ev, { id: 'msg_C1.1', client: 'sector', type: 'dossier.delivered', body: { data: { maHoSo: 'C1', agency: 'A', system: 'civil', sourceId: '1' } } })
-  t.same(await h.run(ACK, ackKeys, { ...ackArgs, stepsUpTo: 2 }), ['delivered', ''], 'the first create emits once')
+  t.same(await h.run(ACK, ackKeys(one) as any, ackArgs(['civil:1', '1', 1, 2, 'C1']) as any), ['delivered', ''], 'the first create emits once')
   t.equal(await h.redis.zscore(key('outbox'), 'civil:1'), null)
   t.equal(await h.redis.get(key('delivered:day')), '1')
-  t.same(await h.run(ACK, { ...ackKeys, dossier: key('d:gone') }, ackArgs), ['missing', ''])
+  t.same(await h.run(ACK, ackKeys([key('d:gone'), key('steps:gone'), key('whq:C9')]) as any, ackArgs(['civil:9', '1', 1, 1, 'C9']) as any), ['missing', ''])
+})
+
+t.test('ltAck: a batch in one call, each dossier on its own, the day counted once per delivered', async t => {
+  await h.run(CLAIM, { owner }, { jobId: 'j1', token: 't1', now: 1000, leaseMs: 500, ttlMs: 60_000 })
+  const refs = ['civil:1', 'civil:2', 'civil:3', 'civil:4']
+  for (const r of refs) await h.redis.zadd(key('outbox'), 1, r)
+  await h.redis.hset(key('d:civil:1'), 'state', 'pending', 'contentRev', 1, 'deliveredRev', 0, 'created', 0, 'whClient', 'sector', 'lastError', '{}')
+  await h.redis.hset(key('d:civil:2'), 'state', 'pending', 'contentRev', 2, 'deliveredRev', 0, 'created', 0)
+  await h.redis.hset(key('d:civil:4'), 'state', 'withdrawn', 'contentRev', 1, 'deliveredRev', 0, 'created', 1)
+  const keys = refs.map(r => [key(`d:${r}`), key(`steps:${r}`), key(`whq:${r}`)])
+  const args = refs.map((r, i) => [r, '1', 1, 0, `C${i + 1}`])
+  t.same(await h.run(ACK, ackKeys(...keys) as any, ackArgs(...args) as any),
+    ['delivered', 'msg_C1.1', 'pending', '', 'missing', '', 'withdrawn', ''])
+  t.equal(await h.redis.hget(key('d:civil:1'), 'lastError'), null)
+  t.equal(await h.redis.hget(key('d:civil:2'), 'deliveredRev'), '1', 'content revision 2 still to send')
+  t.same(await h.redis.zrange(key('outbox'), 0, -1), ['civil:2'])
+  t.equal(await h.redis.get(key('delivered:day')), '1')
+  t.ok(Number(await h.redis.ttl(key('delivered:day'))) > 0)
+  t.same(await h.run(ACK, ackKeys() as any, ackArgs() as any), [], 'an empty batch writes nothing')
+  await h.redis.hset(owner, 'token', 'other')
+  t.same(await h.run(ACK, ackKeys(keys[1] ?? []) as any, ackArgs(['civil:2', '', 2, 0, 'C2']) as any), ['fenced', ''])
+  t.equal(await h.redis.hget(key('d:civil:2'), 'deliveredRev'), '1', 'a fenced batch writes nothing')
 })
 
 t.test('ltFail: a pending dossier fails, leaves the outbox, and its system hears of it', async t => {
@@ -81,9 +105,13 @@ t.test('ltFail: a pending dossier fails, leaves the outbox, and its system hears
   t.same(await h.run(FAIL, fk, fa), [0, ''], 'no longer pending')
 })
 
-t.test('ltAttempt: capped list; a transient failure is kept on the dossier', async t => {
+t.test('ltAttempt: one entry on every dossier of the call, capped; a transient failure is kept on each', async t => {
   await h.redis.hset(d, 'state', 'pending')
-  for (const n of [1, 2, 3]) t.equal(await h.run(ATTEMPT, { attempts: key('att'), dossier: d }, { entryJson: `{"n":${n}}`, keep: 2, retentionMs: 60_000, transient: n === 3 ? 1 : 0 }), 1)
+  const each = [key('att'), d, key('att2'), key('d:gone')]
+  for (const n of [1, 2, 3]) t.equal(await h.run(ATTEMPT, { each }, { entryJson: `{"n":${n}}`, keep: 2, retentionMs: 60_000, transient: n === 3 ? 1 : 0 }), 2)
   t.same(await h.redis.lrange(key('att'), 0, -1), ['{"n":2}', '{"n":3}'])
+  t.same(await h.redis.lrange(key('att2'), 0, -1), ['{"n":2}', '{"n":3}'])
   t.equal(await h.redis.hget(d, 'lastError'), '{"n":3}')
+  t.equal(await h.redis.exists(key('d:gone')), 0, 'a record that is gone is not made again')
+  t.ok(Number(await h.redis.pttl(key('att2'))) > 0)
 })
