@@ -13,7 +13,7 @@ import * as outboxScripts from './scripts-outbox.js'
 import * as portalScripts from './scripts-portal.js'
 import * as webhookScripts from './scripts-webhook.js'
 import * as lifecycleScripts from './scripts-lifecycle.js'
-import { LifecycleStore, lifecycleArgv, lifecycleKeys, type LifecycleArgs } from './lifecycle-store.js'
+import { LifecycleStore, SNAPSHOT_FIELDS, lifecycleArgv, lifecycleKeys, snapshotOf, type LifecycleArgs } from './lifecycle-store.js'
 import { defineScripts, type LuaScript } from './lua-script.js'
 import { AuditStore } from './audit-store.js'
 import { ReplayStore } from './replay-store.js'
@@ -82,6 +82,22 @@ export function defineCommands (redis: RedisClient): void {
 export type { AdminChange, AdminChangeResult, Dossiers, IntakeWrite, LoadedBatch } from './ports/dossiers.js'
 export type { Store } from './ports/store.js'
 
+type IntakeReply = [string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '']
+
+/** The intake script's reply from a pipeline, or its error. */
+function intakeReply (reply: [Error | null, unknown] | undefined): IntakeReply {
+  if (reply === undefined) throw new Error('no reply to the intake script')
+  const [err, value] = reply
+  if (err === null) return value as IntakeReply
+  if (err.message.includes('SEQUENCE_EXHAUSTED')) {
+    // MaHoSo has five digits of sequence: the agency has used every code of that day.
+    throw Errors.conflict('DAILY_SEQUENCE_EXHAUSTED',
+      'Đơn vị đã dùng hết 99.999 mã hồ sơ của ngày tiếp nhận này', 'The agency has used all 99,999 dossier codes of this day of receipt',
+      'ngayTiepNhan')
+  }
+  throw err
+}
+
 export class DossierStore implements Store {
   readonly keys: Keys
   readonly delivery: DeliveryStore
@@ -127,15 +143,17 @@ export class DossierStore implements Store {
   }
 
   /**
-   * One intake, at the revision the status machine decided on: 'retry' when the dossier changed
-   * in between (the caller decides again on the new revision).
+   * One intake, at the revision the status machine decided on: 'retry' when the dossier is at
+   * another (the caller decides again on the snapshot). The snapshot is read in the same round
+   * trip, just before the script, so that a new dossier, decided on no record at all, takes one
+   * round trip, and a changed one two; the script's compare-and-set on the revision is the guard.
    */
   async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<IntakeWrite> {
     const agency = a.input.agency.code
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)
     await this.noteAgency(agency)
-    const [maHoSo, outcome, state, jobGen] = await this.runIntake(this.redis, intakeScripts.INTAKE.argv({
+    const args = intakeScripts.INTAKE.argv({
       dossier: k.dossier,
       raw: k.raw,
       steps: k.steps,
@@ -161,7 +179,7 @@ export class DossierStore implements Store {
       fullHash: short(a.fullHash),
       contentHash: short(a.contentHash),
       status: a.input.status,
-      doc: encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
+      doc: a.doc ?? encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
       upto: suspectUpTo(a.day, a.now),
       jump: this.sequenceJump,
       now: a.now,
@@ -172,11 +190,16 @@ export class DossierStore implements Store {
       whClient: a.webhookClient,
       expectedRevision: a.expectedRevision,
       ...lifecycleArgv(a.lifecycle)
-    }))
-    // A retry wrote nothing; anything else may have (a duplicate too may follow a write that
-    // was answered 503 and is still not on the replicas), so it waits.
-    const replicated = outcome === 'retry' || await this.replicated(agency)
-    return { maHoSo, outcome, state, jobGen, replicated }
+    })
+    const [read, run] = (await this.redis.pipeline().hmget(k.dossier, ...SNAPSHOT_FIELDS).ltIntake(...args).exec()) ?? []
+    const [maHoSo, outcome, state, jobGen] = intakeReply(run)
+    if (outcome === 'retry') {
+      if (read === undefined || read[0] !== null) throw read?.[0] ?? new Error('no reply to the snapshot read')
+      return { maHoSo, outcome, state, jobGen, replicated: true, snapshot: snapshotOf(read[1] as Array<string | null>) }
+    }
+    // Anything but a retry may have written (a duplicate too may follow a write that was
+    // answered 503 and is still not on the replicas), so it waits.
+    return { maHoSo, outcome, state, jobGen, replicated: await this.replicated(agency) }
   }
 
   /**
@@ -185,20 +208,6 @@ export class DossierStore implements Store {
    */
   async replicated (agency: string): Promise<boolean> {
     return this.replicaWait === undefined || await this.replicaWait.replicated(this.keys.outbox(agency))
-  }
-
-  private async runIntake (conn: RedisClient, args: Array<string | number | Buffer>): Promise<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '']> {
-    try {
-      return await conn.ltIntake(...args)
-    } catch (err) {
-      if ((err as Error).message.includes('SEQUENCE_EXHAUSTED')) {
-        // MaHoSo has five digits of sequence: the agency has used every code of that day.
-        throw Errors.conflict('DAILY_SEQUENCE_EXHAUSTED',
-          'Đơn vị đã dùng hết 99.999 mã hồ sơ của ngày tiếp nhận này', 'The agency has used all 99,999 dossier codes of this day of receipt',
-          'ngayTiepNhan')
-      }
-      throw err
-    }
   }
 
   async locate (maHoSo: string): Promise<{ agency: string, ref: string } | undefined> {

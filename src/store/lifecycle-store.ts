@@ -39,24 +39,31 @@ export function lifecycleKeys (closed: string, a: LifecycleArgs): KeysOf<typeof 
   return { closed, stats: statsKeysFor(a.statsPrefix, a.bumps) }
 }
 
+/** The record's fields a transition decides on, in the order snapshotOf reads them (one HMGET). */
+export const SNAPSHOT_FIELDS = ['maHoSo', 'state', 'revision', 'status', 'statusAt', 'lifecycle', 'overdue', 'resolved', 'paidOnline'] as const
+
+/** The snapshot of an HMGET of SNAPSHOT_FIELDS; undefined when the dossier has no record yet. */
+export function snapshotOf (values: Array<string | null | undefined>): LifecycleSnapshot | undefined {
+  const [maHoSo, state, revision, status, statusAt, lifecycle, overdue, resolved, paidOnline] = values
+  if (maHoSo === null || maHoSo === undefined) return undefined
+  return {
+    maHoSo,
+    state: (state ?? 'pending') as SyncState,
+    revision: Number(revision ?? 0),
+    status: status ?? '',
+    statusAt: statusAt === null || statusAt === undefined ? undefined : Number(statusAt),
+    lifecycle: lifecycle === null || lifecycle === undefined ? undefined : JSON.parse(lifecycle) as Lifecycle,
+    overdue: overdue === '1',
+    resolved: resolved === '1',
+    paidOnline: paidOnline === '1'
+  }
+}
+
 export class LifecycleStore implements LifecycleEvents, Deadlines {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number) {}
 
   async snapshot (agency: string, ref: string): Promise<LifecycleSnapshot | undefined> {
-    const [maHoSo, state, revision, status, statusAt, lifecycle, overdue, resolved, paidOnline] = await this.redis.hmget(
-      this.keys.dossier(agency, ref).dossier, 'maHoSo', 'state', 'revision', 'status', 'statusAt', 'lifecycle', 'overdue', 'resolved', 'paidOnline')
-    if (maHoSo === null || maHoSo === undefined) return undefined
-    return {
-      maHoSo,
-      state: (state ?? 'pending') as SyncState,
-      revision: Number(revision ?? 0),
-      status: status ?? '',
-      statusAt: statusAt === null || statusAt === undefined ? undefined : Number(statusAt),
-      lifecycle: lifecycle === null || lifecycle === undefined ? undefined : JSON.parse(lifecycle) as Lifecycle,
-      overdue: overdue === '1',
-      resolved: resolved === '1',
-      paidOnline: paidOnline === '1'
-    }
+    return snapshotOf(await this.redis.hmget(this.keys.dossier(agency, ref).dossier, ...SNAPSHOT_FIELDS))
   }
 
   /** A line of the dossier's timeline on its own (a late resend that changed nothing). */

@@ -17,6 +17,8 @@ import type { Store } from '../../store/ports/store.js'
 import type { JobQueues } from '../../queue/jobs.js'
 import { may, type Client } from '../../domain/access.js'
 import { agencyOfCode, sourceRef } from '../../store/keys.js'
+import { encodeDoc } from '../../store/codec.js'
+import type { LifecycleSnapshot } from '../../store/ports/lifecycle.js'
 import { parseXml, type XmlLimits } from '../../adapters/xml.js'
 import { unwrapSoap, checkNamespace } from '../../adapters/soap.js'
 import { isoFromEpoch } from '../../domain/toolkit/dates.js'
@@ -141,14 +143,31 @@ export class IntakeService {
       contentType: req.contentType,
       receivedAt
     }
-    const ref = sourceRef(req.system, dossier.sourceId)
     const agency = dossier.agency.code
+    const raw = { receivedAt, clientId: req.clientId, contentType: req.contentType, sha256: payloadSha256, mappingVersion: provenance.mappingVersion, body: req.body }
+    const write = {
+      system: req.system,
+      clientId: req.clientId,
+      input: dossier,
+      provenance,
+      ...dossierHashes(dossier),
+      day: codeDay(dossier.receivedAt),
+      raw,
+      doc: encodeDoc({ input: dossier, provenance, raw }),
+      review,
+      step: { status: dossier.status, at: dossier.step?.at ?? receivedAt, ...(dossier.step === undefined ? {} : { step: dossier.step }) },
+      webhookClient: req.webhookClient,
+      now
+    }
+    const facts = { system: req.system, statsPrefix: this.store.keys.statsPrefix(agency), now, statusField }
     let r: IntakeWrite | undefined
     // The status machine decides on the dossier at one revision; the script applies the
-    // decision only at that revision, so a change in between makes it decide again.
+    // decision only at that revision, and otherwise answers 'retry' with the dossier as it is.
+    // Most posts are new dossiers, so the first decision is made on no record at all: a new
+    // dossier takes one round trip, a known one two.
+    let snap: LifecycleSnapshot | undefined
     for (let attempt = 0; attempt < 8 && (r === undefined || r.outcome === 'retry'); attempt++) {
-      const snap = await this.store.lifecycle.snapshot(agency, ref)
-      const decision = decideIntake(snap, dossier, { system: req.system, statsPrefix: this.store.keys.statsPrefix(agency), now, statusField })
+      const decision = decideIntake(snap, dossier, facts)
       if (decision.kind === 'illegal') throw decision.error
       if (decision.kind === 'stale' && snap !== undefined) {
         await this.store.lifecycle.note(agency, snap.maHoSo, {
@@ -157,21 +176,8 @@ export class IntakeService {
         return { maHoSo: snap.maHoSo, outcome: 'stale', state: snap.state }
       }
       if (decision.kind !== 'apply') continue
-      r = await this.store.intake({
-        system: req.system,
-        clientId: req.clientId,
-        input: dossier,
-        provenance,
-        ...dossierHashes(dossier),
-        day: codeDay(dossier.receivedAt),
-        raw: { receivedAt, clientId: req.clientId, contentType: req.contentType, sha256: payloadSha256, mappingVersion: provenance.mappingVersion, body: req.body },
-        review,
-        step: { status: dossier.status, at: dossier.step?.at ?? receivedAt, ...(dossier.step === undefined ? {} : { step: dossier.step }) },
-        webhookClient: req.webhookClient,
-        now,
-        expectedRevision: decision.expectedRevision,
-        lifecycle: decision.lifecycle
-      })
+      r = await this.store.intake({ ...write, expectedRevision: decision.expectedRevision, lifecycle: decision.lifecycle })
+      snap = r.snapshot
     }
     if (r?.outcome === 'compacted') throw Errors.compacted(r.maHoSo)
     if (r === undefined || r.outcome === 'retry') throw Errors.conflict('BUSY_DOSSIER', 'Hồ sơ đang được thay đổi liên tục; hãy gửi lại', 'The dossier kept changing while this was applied; send it again')
