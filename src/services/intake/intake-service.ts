@@ -3,7 +3,7 @@
  * write in Redis → a flush job. Nothing is written for a refused request; once this returns,
  * the dossier is durable.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import sjson from 'secure-json-parse'
 import { stringify } from 'safe-stable-stringify'
 import { Errors, ValidationError, GatewayError, issue } from '../../domain/errors.js'
@@ -17,7 +17,7 @@ import type { Store } from '../../store/ports/store.js'
 import type { JobQueues } from '../../queue/jobs.js'
 import { may, type Client } from '../../domain/access.js'
 import { agencyOfCode, sourceRef } from '../../store/keys.js'
-import { encodeDoc } from '../../store/codec.js'
+import { encodeDoc, sha256 } from '../../store/codec.js'
 import type { LifecycleSnapshot } from '../../store/ports/lifecycle.js'
 import { parseXml, type XmlLimits } from '../../adapters/xml.js'
 import { unwrapSoap, checkNamespace } from '../../adapters/soap.js'
@@ -69,9 +69,8 @@ export function codeDay (iso: string): string {
   return iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10)
 }
 
-export function sha256 (s: string): string {
-  return createHash('sha256').update(s, 'utf8').digest('hex')
-}
+/** The payload's SHA-256 (the codec's, which remembers the last: it hashes the payload again when it stores it). */
+export { sha256 }
 
 /**
  * `fullHash` tells a resend from a change; `contentHash` leaves the status out, because a
@@ -79,8 +78,8 @@ export function sha256 (s: string): string {
  */
 export function dossierHashes (d: CanonicalInput): { fullHash: string, contentHash: string } {
   const { status, step, ...content } = d
-  const contentHash = sha256(stringify(content))
-  return { contentHash, fullHash: sha256(`${contentHash}|${status}|${stringify(step) ?? ''}`) }
+  const contentHash = hash('sha256', stringify(content), 'hex')
+  return { contentHash, fullHash: hash('sha256', `${contentHash}|${status}|${stringify(step) ?? ''}`, 'hex') }
 }
 
 /** Writes `value` at a dotted canonical path such as `agency.communeCode`. */
