@@ -34,10 +34,12 @@ async function main (): Promise<void> {
   const sim = await startSimulator({ callbackSecret: SECRET, recordBodies: false })
   const monitor = new Redis(redis.url)
   let counting = false
+  let feed: Redis | undefined
   const counts = new Map<string, number>()
   await new Promise<void>((resolve, reject) => {
     monitor.monitor((err, m) => {
       if (err !== null || m === undefined) { reject(err ?? new Error('no monitor')); return }
+      feed = m
       m.on('monitor', (_time: string, args: string[], source: string) => {
         if (!counting || source.includes('lua')) return
         const cmd = (args[0] ?? '?').toLowerCase()
@@ -73,6 +75,7 @@ async function main (): Promise<void> {
       await gw.stop()
     }
   } finally {
+    feed?.disconnect()
     monitor.disconnect()
     await sim.close()
     await redis.close()
