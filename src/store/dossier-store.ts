@@ -13,7 +13,7 @@ import * as outboxScripts from './scripts-outbox.js'
 import * as portalScripts from './scripts-portal.js'
 import * as webhookScripts from './scripts-webhook.js'
 import * as lifecycleScripts from './scripts-lifecycle.js'
-import { LifecycleStore, SNAPSHOT_FIELDS, lifecycleArgv, lifecycleKeys, snapshotOf, type LifecycleArgs } from './lifecycle-store.js'
+import { LifecycleStore, lifecycleArgv, lifecycleKeys, snapshotOf, type LifecycleArgs } from './lifecycle-store.js'
 import { defineScripts, type LuaScript } from './lua-script.js'
 import { AuditStore } from './audit-store.js'
 import { ReplayStore } from './replay-store.js'
@@ -40,7 +40,8 @@ const MAX_KNOWN_AGENCIES = 100_000
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    ltIntake: (...args: Array<string | number | Buffer>) => Result<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | ''], Context>
+    /** The first value: the code, or with 'retry' the dossier's SNAPSHOT_FIELDS. */
+    ltIntake: (...args: Array<string | number | Buffer>) => Result<IntakeReply, Context>
     ltAdminChange: (...args: Array<string | number | Buffer>) => Result<[string, string, string], Context>
     ltClaim: (...args: Array<string | number | Buffer>) => Result<[number, number], Context>
     ltRenew: (...args: Array<string | number | Buffer>) => Result<number, Context>
@@ -82,21 +83,7 @@ export function defineCommands (redis: RedisClient): void {
 export type { AdminChange, AdminChangeResult, Dossiers, IntakeWrite, LoadedBatch } from './ports/dossiers.js'
 export type { Store } from './ports/store.js'
 
-type IntakeReply = [string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '']
-
-/** The intake script's reply from a pipeline, or its error. */
-function intakeReply (reply: [Error | null, unknown] | undefined): IntakeReply {
-  if (reply === undefined) throw new Error('no reply to the intake script')
-  const [err, value] = reply
-  if (err === null) return value as IntakeReply
-  if (err.message.includes('SEQUENCE_EXHAUSTED')) {
-    // MaHoSo has five digits of sequence: the agency has used every code of that day.
-    throw Errors.conflict('DAILY_SEQUENCE_EXHAUSTED',
-      'Đơn vị đã dùng hết 99.999 mã hồ sơ của ngày tiếp nhận này', 'The agency has used all 99,999 dossier codes of this day of receipt',
-      'ngayTiepNhan')
-  }
-  throw err
-}
+type IntakeReply = [string | Array<string | null>, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '']
 
 export class DossierStore implements Store {
   readonly keys: Keys
@@ -144,9 +131,9 @@ export class DossierStore implements Store {
 
   /**
    * One intake, at the revision the status machine decided on: 'retry' when the dossier is at
-   * another (the caller decides again on the snapshot). The snapshot is read in the same round
-   * trip, just before the script, so that a new dossier, decided on no record at all, takes one
-   * round trip, and a changed one two; the script's compare-and-set on the revision is the guard.
+   * another, with its snapshot as the script found it (the caller decides again on it). So a new
+   * dossier, decided on no record at all, takes one round trip, and a known one two; the
+   * script's compare-and-set on the revision is the guard.
    */
   async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<IntakeWrite> {
     const agency = a.input.agency.code
@@ -191,12 +178,9 @@ export class DossierStore implements Store {
       expectedRevision: a.expectedRevision,
       ...lifecycleArgv(a.lifecycle)
     })
-    const [read, run] = (await this.redis.pipeline().hmget(k.dossier, ...SNAPSHOT_FIELDS).ltIntake(...args).exec()) ?? []
-    const [maHoSo, outcome, state, jobGen] = intakeReply(run)
-    if (outcome === 'retry') {
-      if (read === undefined || read[0] !== null) throw read?.[0] ?? new Error('no reply to the snapshot read')
-      return { maHoSo, outcome, state, jobGen, replicated: true, snapshot: snapshotOf(read[1] as Array<string | null>) }
-    }
+    const [first, outcome, state, jobGen] = await this.runIntake(args)
+    if (outcome === 'retry') return { maHoSo: '', outcome, state, jobGen, replicated: true, snapshot: snapshotOf(Array.isArray(first) ? first : []) }
+    const maHoSo = String(first)
     // Anything but a retry may have written (a duplicate too may follow a write that was
     // answered 503 and is still not on the replicas), so it waits.
     return { maHoSo, outcome, state, jobGen, replicated: await this.replicated(agency) }
@@ -208,6 +192,20 @@ export class DossierStore implements Store {
    */
   async replicated (agency: string): Promise<boolean> {
     return this.replicaWait === undefined || await this.replicaWait.replicated(this.keys.outbox(agency))
+  }
+
+  private async runIntake (args: Array<string | number | Buffer>): Promise<IntakeReply> {
+    try {
+      return await this.redis.ltIntake(...args)
+    } catch (err) {
+      if ((err as Error).message.includes('SEQUENCE_EXHAUSTED')) {
+        // MaHoSo has five digits of sequence: the agency has used every code of that day.
+        throw Errors.conflict('DAILY_SEQUENCE_EXHAUSTED',
+          'Đơn vị đã dùng hết 99.999 mã hồ sơ của ngày tiếp nhận này', 'The agency has used all 99,999 dossier codes of this day of receipt',
+          'ngayTiepNhan')
+      }
+      throw err
+    }
   }
 
   async locate (maHoSo: string): Promise<{ agency: string, ref: string } | undefined> {

@@ -39,7 +39,10 @@ export function lifecycleKeys (closed: string, a: LifecycleArgs): KeysOf<typeof 
   return { closed, stats: statsKeysFor(a.statsPrefix, a.bumps) }
 }
 
-/** The record's fields a transition decides on, in the order snapshotOf reads them (one HMGET). */
+/**
+ * The record's fields a transition decides on, in the order snapshotOf reads them (one HMGET).
+ * lua/intake.lua answers 'retry' with the same list (test/store/lua/intake.test.ts holds them equal).
+ */
 export const SNAPSHOT_FIELDS = ['maHoSo', 'state', 'revision', 'status', 'statusAt', 'lifecycle', 'overdue', 'resolved', 'paidOnline'] as const
 
 /** The snapshot of an HMGET of SNAPSHOT_FIELDS; undefined when the dossier has no record yet. */

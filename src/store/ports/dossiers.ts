@@ -33,7 +33,7 @@ export interface LoadedBatch { dossiers: StoredDossier[], missing: string[], cor
 
 /**
  * What one intake script wrote (or `retry`: nothing, decide again on `snapshot`, the dossier as
- * it was read just before the script, in the same round trip; undefined: no record).
+ * the script found it; undefined: no record).
  */
 export interface IntakeWrite { maHoSo: string, outcome: IntakeOutcome | 'retry' | 'compacted', state: SyncState, jobGen: string, replicated: boolean, snapshot?: LifecycleSnapshot }
 
