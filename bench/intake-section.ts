@@ -56,10 +56,11 @@ async function main (): Promise<void> {
   const env = { REDIS_URL: redis.url, CLIENTS_FILE: file, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', CALLBACK_RATE_LIMIT_MAX: '100000000', ROLE: 'api', PORTAL_URL: 'http://127.0.0.1:9', PORTAL_CALLBACK_SECRET: SECRET, ROUTING_FILE: routing }
   console.log(`# intake section — ${new Date().toISOString()}, ${cpus().length} CPUs, Node ${process.version}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} interleaved rounds; checkouts: ${Object.entries(checkouts).map(([k, v]) => `${k}=${v}`).join(', ')}\n`)
   const sim = await startSimulator({ callbackSecret: SECRET, recordBodies: false })
-  const baseline = await spawnServer('bench/baseline-server.ts', { REDIS_URL: redis.url, PORTAL_CALLBACK_SECRET: SECRET })
+  let baseline: Awaited<ReturnType<typeof spawnServer>> | undefined
   const gws: Record<string, Awaited<ReturnType<typeof spawnServer>>> = {}
-  for (const [name, path] of Object.entries(checkouts)) gws[name] = await spawnServer(join(path, 'src/server.ts'), { ...env, KEY_PREFIX: `sec-${name}`, QUEUE_PREFIX: `{sec-${name}-queue}` })
   try {
+    baseline = await spawnServer('bench/baseline-server.ts', { REDIS_URL: redis.url, PORTAL_CALLBACK_SECRET: SECRET })
+    for (const [name, path] of Object.entries(checkouts)) gws[name] = await spawnServer(join(path, 'src/server.ts'), { ...env, KEY_PREFIX: `sec-${name}`, QUEUE_PREFIX: `{sec-${name}-queue}` })
     const { civil, land } = intakeBodies()
     const targets: Record<string, Target> = {}
     if (PATHS.includes('civil')) targets.baseline = { url: `${baseline.url}/intake`, headers: { 'content-type': 'application/json' }, body: civil }
@@ -123,7 +124,7 @@ async function main (): Promise<void> {
     console.log(`\npeak RSS: ${Object.entries(gws).map(([n, g]) => `${n} ${g.peakRssMb()} MB`).join(', ')}; baseline ${baseline.peakRssMb()} MB`)
   } finally {
     for (const gw of Object.values(gws)) await gw.stop()
-    await baseline.stop()
+    await baseline?.stop()
     await sim.close()
     await redis.close()
   }
