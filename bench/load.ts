@@ -36,10 +36,16 @@ export async function spawnServer (script: string, env: Record<string, string>, 
   const port = await freePort()
   const proc = spawn(process.execPath, [...nodeArgs, ...(opts.tsx === false ? [] : ['--import', 'tsx']), script], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', process.env.BENCH_LOG_LEVEL === undefined ? 'ignore' : 'inherit', 'inherit'] })
   const url = `http://127.0.0.1:${port}`
-  await waitFor(async () => {
-    if (proc.exitCode !== null) throw new Error(`${script} exited`)
-    try { await fetch(url); return true } catch { return false }
-  }, { timeoutMs: 60_000, what: script })
+  try {
+    await waitFor(async () => {
+      if (proc.exitCode !== null) throw new Error(`${script} exited`)
+      try { await fetch(url); return true } catch { return false }
+    }, { timeoutMs: 60_000, what: script })
+  } catch (err) {
+    // Not left running behind a bench that gave up on it.
+    proc.kill('SIGKILL')
+    throw err
+  }
   return {
     url,
     proc,

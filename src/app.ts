@@ -8,6 +8,8 @@ import type { Config } from './config.js'
 import { runsApi } from './config.js'
 import { loggerOptions } from './logger.js'
 import configPlugin from './http/plugins/config.js'
+import { sharedRateLimitStore } from './http/plugins/rate-limit-store.js'
+import { RateLimitStore } from './store/rate-limit-store.js'
 import redisPlugin from './http/plugins/redis.js'
 import storePlugin from './http/plugins/store.js'
 import clientsPlugin from './http/plugins/clients.js'
@@ -71,8 +73,8 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
   await app.register(storePlugin)
   await app.register(rateLimit, {
     global: false,
-    redis: app.redis,
-    nameSpace: `${config.KEY_PREFIX}:ratelimit:`,
+    // Counted in Redis, so the limit holds across processes; one round trip per batch of requests.
+    store: sharedRateLimitStore(new RateLimitStore(app.redis), `${config.KEY_PREFIX}:ratelimit:`, config.RATE_LIMIT_WINDOW_MS),
     skipOnError: true,
     // Its hook is the route's own, after the auth plugin's global one: req.client is set by then.
     hook: 'onRequest',

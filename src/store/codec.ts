@@ -9,7 +9,7 @@
  * Deflate rather than brotli: on these 1–2 KB records brotli's smaller output (about 5 %) costs
  * 10–100 times the CPU at the qualities that reach it, and node:zlib's brotli takes no dictionary.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import { DICTIONARY_V1 } from './codec-dictionary.js'
 import type { CanonicalInput, Provenance } from '../domain/canonical-dossier.js'
@@ -26,12 +26,37 @@ const KIND_DOC = 0x64 // 'd'
 const LEGACY = 0x7b // '{': a value written before compression
 const DICT = Buffer.from(DICTIONARY_V1, 'utf8')
 
-function sha256 (s: string): string {
-  return createHash('sha256').update(s, 'utf8').digest('hex')
+let lastText: string | undefined
+let lastHash = ''
+
+/**
+ * SHA-256 of a payload, hex. The one before is remembered: intake hashes a payload, then
+ * encodes it with its record, which hashes it again twice (provenance and metadata implied).
+ */
+export function sha256 (s: string): string {
+  if (s !== lastText) {
+    lastHash = hash('sha256', s, 'hex')
+    lastText = s
+  }
+  return lastHash
+}
+
+/** Deflate's headroom past the window (zlib's MIN_LOOKAHEAD). */
+const LOOKAHEAD = 262
+
+/**
+ * The smallest window (2^9 to 2^15 bytes) that holds the dictionary and the whole text: every
+ * match the largest would find, from a context a quarter or less of its size, which is most of
+ * the cost of one call on a 2 KB record (its memory set up and torn down). The stream is plain
+ * deflate, read with the largest window like every record before it.
+ */
+function windowBits (bytes: number): number {
+  return Math.min(15, Math.max(9, Math.ceil(Math.log2(bytes + DICT.length + LOOKAHEAD))))
 }
 
 function pack (kind: number, text: string): Buffer {
-  const z = deflateRawSync(Buffer.from(text, 'utf8'), { dictionary: DICT })
+  const bytes = Buffer.from(text, 'utf8')
+  const z = deflateRawSync(bytes, { dictionary: DICT, windowBits: windowBits(bytes.length) })
   const out = Buffer.allocUnsafe(z.length + 2)
   out[0] = V1
   out[1] = kind

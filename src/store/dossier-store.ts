@@ -13,7 +13,7 @@ import * as outboxScripts from './scripts-outbox.js'
 import * as portalScripts from './scripts-portal.js'
 import * as webhookScripts from './scripts-webhook.js'
 import * as lifecycleScripts from './scripts-lifecycle.js'
-import { LifecycleStore, createdNotices, lifecycleArgv, lifecycleKeys, type LifecycleArgs } from './lifecycle-store.js'
+import { LifecycleStore, createdNotices, lifecycleArgv, lifecycleKeys, snapshotOf, type LifecycleArgs } from './lifecycle-store.js'
 import { NoticeStore, type NoticesCreated } from './notice-store.js'
 
 const IGNORE_NOTICES: NoticesCreated = { created: () => {} }
@@ -43,7 +43,8 @@ const MAX_KNOWN_AGENCIES = 100_000
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    ltIntake: (...args: Array<string | number | Buffer>) => Result<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '', string | undefined], Context>
+    /** The first value: the code, or with 'retry' the dossier's SNAPSHOT_FIELDS. */
+    ltIntake: (...args: Array<string | number | Buffer>) => Result<IntakeReply, Context>
     ltAdminChange: (...args: Array<string | number | Buffer>) => Result<[string, string, string], Context>
     ltClaim: (...args: Array<string | number | Buffer>) => Result<[number, number], Context>
     ltRenew: (...args: Array<string | number | Buffer>) => Result<number, Context>
@@ -84,6 +85,8 @@ export function defineCommands (redis: RedisClient): void {
 
 export type { AdminChange, AdminChangeResult, Dossiers, IntakeWrite, LoadedBatch } from './ports/dossiers.js'
 export type { Store } from './ports/store.js'
+
+type IntakeReply = [string | Array<string | null>, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '', string?]
 
 export class DossierStore implements Store {
   readonly keys: Keys
@@ -134,15 +137,17 @@ export class DossierStore implements Store {
   }
 
   /**
-   * One intake, at the revision the status machine decided on: 'retry' when the dossier changed
-   * in between (the caller decides again on the new revision).
+   * One intake, at the revision the status machine decided on: 'retry' when the dossier is at
+   * another, with its snapshot as the script found it (the caller decides again on it). So a new
+   * dossier, decided on no record at all, takes one round trip, and a known one two; the
+   * script's compare-and-set on the revision is the guard.
    */
   async intake (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }): Promise<IntakeWrite> {
     const agency = a.input.agency.code
     const ref = sourceRef(a.system, a.input.sourceId)
     const k = this.keys.dossier(agency, ref)
     await this.noteAgency(agency)
-    const [maHoSo, outcome, state, jobGen, , noticeIds] = await this.runIntake(this.redis, intakeScripts.INTAKE.argv({
+    const args = intakeScripts.INTAKE.argv({
       dossier: k.dossier,
       raw: k.raw,
       steps: k.steps,
@@ -168,7 +173,7 @@ export class DossierStore implements Store {
       fullHash: short(a.fullHash),
       contentHash: short(a.contentHash),
       status: a.input.status,
-      doc: encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
+      doc: a.doc ?? encodeDoc({ input: a.input, provenance: a.provenance, raw: a.raw }),
       upto: suspectUpTo(a.day, a.now),
       jump: this.sequenceJump,
       now: a.now,
@@ -179,13 +184,15 @@ export class DossierStore implements Store {
       whClient: a.webhookClient,
       expectedRevision: a.expectedRevision,
       ...lifecycleArgv(a.lifecycle)
-    }))
-    // A retry wrote nothing; anything else may have (a duplicate too may follow a write that
-    // was answered 503 and is still not on the replicas), so it waits.
-    const replicated = outcome === 'retry' || await this.replicated(agency)
+    })
+    const [first, outcome, state, jobGen, , noticeIds] = await this.runIntake(args)
+    if (outcome === 'retry') return { maHoSo: '', outcome, state, jobGen, replicated: true, snapshot: snapshotOf(Array.isArray(first) ? first : []) }
+    const maHoSo = String(first)
     const created = createdNotices(noticeIds)
     if (created.length > 0) this.noticesCreated.created(agency, created)
-    return { maHoSo, outcome, state, jobGen, replicated }
+    // Anything but a retry may have written (a duplicate too may follow a write that was
+    // answered 503 and is still not on the replicas), so it waits.
+    return { maHoSo, outcome, state, jobGen, replicated: await this.replicated(agency) }
   }
 
   /**
@@ -196,9 +203,9 @@ export class DossierStore implements Store {
     return this.replicaWait === undefined || await this.replicaWait.replicated(this.keys.outbox(agency))
   }
 
-  private async runIntake (conn: RedisClient, args: Array<string | number | Buffer>): Promise<[string, IntakeOutcome | 'retry' | 'compacted', SyncState, string, SyncState | '', string | undefined]> {
+  private async runIntake (args: Array<string | number | Buffer>): Promise<IntakeReply> {
     try {
-      return await conn.ltIntake(...args)
+      return await this.redis.ltIntake(...args)
     } catch (err) {
       if ((err as Error).message.includes('SEQUENCE_EXHAUSTED')) {
         // MaHoSo has five digits of sequence: the agency has used every code of that day.

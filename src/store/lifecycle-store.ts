@@ -47,25 +47,35 @@ export function createdNotices (ids: string | undefined): string[] {
   return ids === undefined || ids === '' ? [] : ids.split(',')
 }
 
+/**
+ * The record's fields a transition decides on, in the order snapshotOf reads them (one HMGET).
+ * lua/intake.lua answers 'retry' with the same list (test/store/lua/intake.test.ts holds them equal).
+ */
+export const SNAPSHOT_FIELDS = ['maHoSo', 'state', 'revision', 'status', 'statusAt', 'lifecycle', 'overdue', 'resolved', 'paidOnline', 'dueAt'] as const
+
+/** The snapshot of an HMGET of SNAPSHOT_FIELDS; undefined when the dossier has no record yet. */
+export function snapshotOf (values: Array<string | null | undefined>): LifecycleSnapshot | undefined {
+  const [maHoSo, state, revision, status, statusAt, lifecycle, overdue, resolved, paidOnline, dueAt] = values
+  if (maHoSo === null || maHoSo === undefined) return undefined
+  return {
+    maHoSo,
+    state: (state ?? 'pending') as SyncState,
+    revision: Number(revision ?? 0),
+    status: status ?? '',
+    statusAt: statusAt === null || statusAt === undefined ? undefined : Number(statusAt),
+    lifecycle: lifecycle === null || lifecycle === undefined ? undefined : JSON.parse(lifecycle) as Lifecycle,
+    overdue: overdue === '1',
+    resolved: resolved === '1',
+    paidOnline: paidOnline === '1',
+    dueAt: dueAt === null || dueAt === undefined ? undefined : Number(dueAt)
+  }
+}
+
 export class LifecycleStore implements LifecycleEvents, Deadlines {
   constructor (private readonly redis: RedisClient, private readonly keys: Keys, private readonly retentionMs: number, private readonly noticesCreated?: NoticesCreated) {}
 
   async snapshot (agency: string, ref: string): Promise<LifecycleSnapshot | undefined> {
-    const [maHoSo, state, revision, status, statusAt, lifecycle, overdue, resolved, paidOnline, dueAt] = await this.redis.hmget(
-      this.keys.dossier(agency, ref).dossier, 'maHoSo', 'state', 'revision', 'status', 'statusAt', 'lifecycle', 'overdue', 'resolved', 'paidOnline', 'dueAt')
-    if (maHoSo === null || maHoSo === undefined) return undefined
-    return {
-      maHoSo,
-      state: (state ?? 'pending') as SyncState,
-      revision: Number(revision ?? 0),
-      status: status ?? '',
-      statusAt: statusAt === null || statusAt === undefined ? undefined : Number(statusAt),
-      lifecycle: lifecycle === null || lifecycle === undefined ? undefined : JSON.parse(lifecycle) as Lifecycle,
-      overdue: overdue === '1',
-      resolved: resolved === '1',
-      paidOnline: paidOnline === '1',
-      dueAt: dueAt === null || dueAt === undefined ? undefined : Number(dueAt)
-    }
+    return snapshotOf(await this.redis.hmget(this.keys.dossier(agency, ref).dossier, ...SNAPSHOT_FIELDS))
   }
 
   /** A line of the dossier's timeline on its own (a late resend that changed nothing). */

@@ -12,6 +12,22 @@ import type { Callbacks, LinkArgs, LinkResult, OnlineDossierArgs, OnlineResult, 
 
 export type { Callbacks, LinkArgs, LinkResult, OnlineDossierArgs, OnlineResult, PortalEventArgs, PortalEventResult } from './ports/callbacks.js'
 
+interface Place { ref: string, day: string | null }
+
+/** The last `max` codes' places, oldest forgotten first: the portal calls again about a dossier it just called about. */
+class RecentPlaces {
+  private readonly map = new Map<string, Place>()
+  constructor (private readonly max: number) {}
+  get (agency: string, code: string): Place | undefined { return this.map.get(`${agency} ${code}`) }
+  forget (agency: string, code: string): void { this.map.delete(`${agency} ${code}`) }
+  set (agency: string, code: string, p: Place): void {
+    const k = `${agency} ${code}`
+    this.map.delete(k)
+    this.map.set(k, p)
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string)
+  }
+}
+
 export class PortalStore implements Callbacks {
   constructor (
     private readonly redis: RedisClient,
@@ -22,16 +38,18 @@ export class PortalStore implements Callbacks {
     private readonly unmatchedCap = 10_000
   ) {}
 
+  /** Places of codes that took a callback lately, in this process (a hint: the script checks it). */
+  private readonly places = new RecentPlaces(10_000)
+
   /** One callback about a dossier; `head`: a webhook event that now needs its job. */
   async portalEvent (a: PortalEventArgs): Promise<{ result: PortalEventResult, ref?: string, head: string }> {
     await this.noteAgency(a.agency)
-    // The code's record can move between the look-up and the script (a sector system linking
-    // it); the script sees that and the look-up is made again.
+    // Where the code's record is and its receipt day: remembered from an earlier callback, or
+    // read. Either can be out of date (a sector system linking the code, a record moved): the
+    // script checks both and answers 'moved', and they are read again.
     for (let i = 0; i < 5; i++) {
-      const ref = await this.redis.hget(this.keys.codes(a.agency), a.code) ?? ''
+      const { ref, day } = i === 0 ? this.places.get(a.agency, a.code) ?? await this.place(a.agency, a.code) : await this.place(a.agency, a.code)
       const k = this.keys.dossier(a.agency, ref === '' ? '-' : ref)
-      // Set once, at the first intake: the day whose counters a payment or a rating moves.
-      const day = ref === '' ? null : await this.redis.hget(k.dossier, 'receivedDay')
       const [result, head] = await this.redis.ltPortalEvent(...PORTAL_EVENT.argv({
         evt: this.keys.portalEvent(a.agency, a.maSuKien),
         codes: this.keys.codes(a.agency),
@@ -59,9 +77,29 @@ export class PortalStore implements Callbacks {
         ratingScore: a.stats?.rating ?? '',
         unmatchedCap: this.unmatchedCap
       }))
-      if (result !== 'moved') return { result: result as PortalEventResult, ...(ref === '' ? {} : { ref }), head }
+      if (result === 'moved') { this.places.forget(a.agency, a.code); continue }
+      if (ref !== '' && result !== 'unmatched') this.places.set(a.agency, a.code, { ref, day })
+      return { result: result as PortalEventResult, ...(ref === '' ? {} : { ref }), head }
     }
     throw new Error('the dossier kept moving while a callback was applied')
+  }
+
+  /**
+   * The code's record and its receipt day, in one round trip when the code is an online
+   * dossier's own (its record under the portal's reference), two when a sector system linked it.
+   */
+  private async place (agency: string, code: string): Promise<Place> {
+    const guess = this.keys.dossier(agency, sourceRef(PORTAL_SYSTEM, code)).dossier
+    const replies = (await this.redis.pipeline().hget(this.keys.codes(agency), code).hget(guess, 'receivedDay').exec() ?? []) as Array<[Error | null, string | null]>
+    const [e1, cur] = replies[0] ?? [new Error('no reply'), null]
+    const [e2, guessDay] = replies[1] ?? [new Error('no reply'), null]
+    const err = e1 ?? e2
+    if (err !== null) throw err
+    const ref = cur ?? ''
+    if (ref === '') return { ref, day: null }
+    // Set once, at the first intake: the day whose counters a payment or a rating moves.
+    if (ref === sourceRef(PORTAL_SYSTEM, code)) return { ref, day: guessDay ?? null }
+    return { ref, day: await this.redis.hget(this.keys.dossier(agency, ref).dossier, 'receivedDay') }
   }
 
   async onlineDossier (a: OnlineDossierArgs): Promise<{ result: OnlineResult, head: string }> {

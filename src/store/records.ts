@@ -139,6 +139,8 @@ export interface IntakeArgs {
   day: string
   /** The payload as received: stored, compressed, with the record it became. */
   raw: RawPayload
+  /** `encodeDoc` of input, provenance and raw, when the caller has it already (a retried intake). */
+  doc?: Buffer
   review: ReviewItem[]
   step: PendingStep
   /** The client that hears of this dossier's events (the sender, when it has a webhook), or ''. */

@@ -196,6 +196,21 @@ t.test('the sector posts the dossier back with X-Ma-Ho-So: one dossier on the po
   t.same(rated?.data.rating, { score: 5, comment: 'Nhanh' })
 })
 
+t.test('a callback after its code was linked reaches the sector\'s record, though this process last saw the code elsewhere', async t => {
+  const code = await online()
+  await stub.waitFor(() => eventsFor(code).length === 1)
+  // This process now remembers the code under the portal's reference; linking moves the record.
+  await sim.sendCallback({ url: callbacks(), event: { LoaiSuKien: 'DanhGia', MaHoSo: code, DuLieu: { DiemDanhGia: 3 } } })
+  await stub.waitFor(() => eventsFor(code).some(e => e.type === 'dossier.rated'))
+  const doc = civilStatus('ONL-MOVED')
+  t.equal((await postLinked(doc, code)).status, 202)
+  await sim.sendCallback({ url: callbacks(), event: { LoaiSuKien: 'DanhGia', MaHoSo: code, DuLieu: { DiemDanhGia: 5 } } })
+  await stub.waitFor(() => eventsFor(code).filter(e => e.type === 'dossier.rated').length === 2)
+  const rated = eventsFor(code).filter(e => e.type === 'dossier.rated')
+  t.equal(rated[1]?.data.sourceId, doc.soBienNhan, 'sent with the sector\'s own number')
+  t.same(rated[1]?.data.rating, { score: 5 })
+})
+
 async function postLinked (doc: object, code: string): Promise<{ status: number, json: any, text: string }> {
   const res = await fetch(`${gw.url}/v1/inbound/civil-status`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': hotichKey, 'x-ma-ho-so': code }, body: JSON.stringify(doc)

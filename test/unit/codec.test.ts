@@ -1,5 +1,7 @@
 import t from 'tap'
 import { createHash } from 'node:crypto'
+import { deflateRawSync } from 'node:zlib'
+import { DICTIONARY_V1 } from '../../src/store/codec-dictionary.js'
 import { decodeDoc, decodeRaw, encodeDoc, encodeRaw, type RawMeta } from '../../src/store/codec.js'
 import { CorruptRecordError, parseDossier } from '../../src/store/records.js'
 import type { CanonicalInput, Provenance } from '../../src/domain/canonical-dossier.js'
@@ -69,4 +71,20 @@ t.test('a record read lazily inflates its document on first use, and an unreadab
   t.equal(bad?.maHoSo, h.maHoSo, 'the record itself is there')
   t.throws(() => bad?.input, CorruptRecordError)
   t.throws(() => parseDossier('000.00.31.H42', 'civil-status:HT-1', h, Buffer.from([1, 0x64, 0xff, 0xfe])), CorruptRecordError, 'read eagerly, it fails at once')
+})
+
+t.test('records compressed with the full 32 KiB window (before the window was fitted to the record) read as before', async t => {
+  // Exactly what pack() wrote until 2026-12-08: the version, the kind, deflateRaw with the dictionary.
+  const old = (kind: number, text: string): Buffer => Buffer.concat([Buffer.from([1, kind]), deflateRawSync(Buffer.from(text, 'utf8'), { dictionary: Buffer.from(DICTIONARY_V1, 'utf8') })])
+  const { sha256: _implied, ...stored } = meta
+  t.same(decodeRaw(old(0x72, `${JSON.stringify(stored)}\n${body}`)), { ...meta, body }, 'a payload')
+  t.same(decodeDoc(old(0x64, `${JSON.stringify(input)}\n${JSON.stringify(provenance)}\n`)), { input, provenance }, 'a document')
+  const now = encodeRaw(meta, body)
+  t.ok(now.length <= old(0x72, `${JSON.stringify(stored)}\n${body}`).length, 'and no larger now')
+})
+
+t.test('a payload larger than any fitted window round-trips', async t => {
+  const big = JSON.stringify({ items: Array.from({ length: 3000 }, (_, i) => ({ i, name: `Nguyễn Văn ${i}`, note: 'x'.repeat(i % 50) })) })
+  t.ok(big.length > 100_000)
+  t.same(decodeRaw(encodeRaw({ ...meta, sha256: sha(big) }, big)), { ...meta, sha256: sha(big), body: big })
 })

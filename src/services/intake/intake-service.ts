@@ -3,7 +3,7 @@
  * write in Redis → a flush job. Nothing is written for a refused request; once this returns,
  * the dossier is durable.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import sjson from 'secure-json-parse'
 import { stringify } from 'safe-stable-stringify'
 import { Errors, ValidationError, GatewayError, issue } from '../../domain/errors.js'
@@ -17,6 +17,8 @@ import type { Store } from '../../store/ports/store.js'
 import type { JobQueues } from '../../queue/jobs.js'
 import { may, type Client } from '../../domain/access.js'
 import { agencyOfCode, sourceRef } from '../../store/keys.js'
+import { encodeDoc, sha256 } from '../../store/codec.js'
+import type { LifecycleSnapshot } from '../../store/ports/lifecycle.js'
 import { parseXml, type XmlLimits } from '../../adapters/xml.js'
 import { unwrapSoap, checkNamespace } from '../../adapters/soap.js'
 import { isoFromEpoch } from '../../domain/toolkit/dates.js'
@@ -68,9 +70,8 @@ export function codeDay (iso: string): string {
   return iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10)
 }
 
-export function sha256 (s: string): string {
-  return createHash('sha256').update(s, 'utf8').digest('hex')
-}
+/** The payload's SHA-256 (the codec's, which remembers the last: it hashes the payload again when it stores it). */
+export { sha256 }
 
 /**
  * `fullHash` tells a resend from a change; `contentHash` leaves the status out, because a
@@ -78,8 +79,8 @@ export function sha256 (s: string): string {
  */
 export function dossierHashes (d: CanonicalInput): { fullHash: string, contentHash: string } {
   const { status, step, ...content } = d
-  const contentHash = sha256(stringify(content))
-  return { contentHash, fullHash: sha256(`${contentHash}|${status}|${stringify(step) ?? ''}`) }
+  const contentHash = hash('sha256', stringify(content), 'hex')
+  return { contentHash, fullHash: hash('sha256', `${contentHash}|${status}|${stringify(step) ?? ''}`, 'hex') }
 }
 
 /** Writes `value` at a dotted canonical path such as `agency.communeCode`. */
@@ -144,14 +145,31 @@ export class IntakeService {
       contentType: req.contentType,
       receivedAt
     }
-    const ref = sourceRef(req.system, dossier.sourceId)
     const agency = dossier.agency.code
+    const raw = { receivedAt, clientId: req.clientId, contentType: req.contentType, sha256: payloadSha256, mappingVersion: provenance.mappingVersion, body: req.body }
+    const write = {
+      system: req.system,
+      clientId: req.clientId,
+      input: dossier,
+      provenance,
+      ...dossierHashes(dossier),
+      day: codeDay(dossier.receivedAt),
+      raw,
+      doc: encodeDoc({ input: dossier, provenance, raw }),
+      review,
+      step: { status: dossier.status, at: dossier.step?.at ?? receivedAt, ...(dossier.step === undefined ? {} : { step: dossier.step }) },
+      webhookClient: req.webhookClient,
+      now
+    }
+    const facts = { system: req.system, statsPrefix: this.store.keys.statsPrefix(agency), now, statusField, noticeKinds: this.noticeKinds(agency) }
     let r: IntakeWrite | undefined
     // The status machine decides on the dossier at one revision; the script applies the
-    // decision only at that revision, so a change in between makes it decide again.
+    // decision only at that revision, and otherwise answers 'retry' with the dossier as it is.
+    // Most posts are new dossiers, so the first decision is made on no record at all: a new
+    // dossier takes one round trip, a known one two.
+    let snap: LifecycleSnapshot | undefined
     for (let attempt = 0; attempt < 8 && (r === undefined || r.outcome === 'retry'); attempt++) {
-      const snap = await this.store.lifecycle.snapshot(agency, ref)
-      const decision = decideIntake(snap, dossier, { system: req.system, statsPrefix: this.store.keys.statsPrefix(agency), now, statusField, noticeKinds: this.noticeKinds(agency) })
+      const decision = decideIntake(snap, dossier, facts)
       if (decision.kind === 'illegal') throw decision.error
       if (decision.kind === 'stale' && snap !== undefined) {
         await this.store.lifecycle.note(agency, snap.maHoSo, {
@@ -160,21 +178,8 @@ export class IntakeService {
         return { maHoSo: snap.maHoSo, outcome: 'stale', state: snap.state }
       }
       if (decision.kind !== 'apply') continue
-      r = await this.store.intake({
-        system: req.system,
-        clientId: req.clientId,
-        input: dossier,
-        provenance,
-        ...dossierHashes(dossier),
-        day: codeDay(dossier.receivedAt),
-        raw: { receivedAt, clientId: req.clientId, contentType: req.contentType, sha256: payloadSha256, mappingVersion: provenance.mappingVersion, body: req.body },
-        review,
-        step: { status: dossier.status, at: dossier.step?.at ?? receivedAt, ...(dossier.step === undefined ? {} : { step: dossier.step }) },
-        webhookClient: req.webhookClient,
-        now,
-        expectedRevision: decision.expectedRevision,
-        lifecycle: decision.lifecycle
-      })
+      r = await this.store.intake({ ...write, expectedRevision: decision.expectedRevision, lifecycle: decision.lifecycle })
+      snap = r.snapshot
     }
     if (r?.outcome === 'compacted') throw Errors.compacted(r.maHoSo)
     if (r === undefined || r.outcome === 'retry') throw Errors.conflict('BUSY_DOSSIER', 'Hồ sơ đang được thay đổi liên tục; hãy gửi lại', 'The dossier kept changing while this was applied; send it again')

@@ -15,7 +15,9 @@ local d, ref, now = K.dossier, A.ref, tonumber(A.now)
 --!include shared/set-state.lua
 --!include shared/lifecycle-set.lua
 --!include shared/next-code.lua
-if (redis.call('HGET', d, 'revision') or '0') ~= A.expectedRevision then return {'', 'retry', '', '', ''} end
+-- 'retry' carries the dossier as it is, in place of the code: an HMGET of SNAPSHOT_FIELDS
+-- (lifecycle-store.ts), so that deciding again needs no read of its own.
+if (redis.call('HGET', d, 'revision') or '0') ~= A.expectedRevision then return {redis.call('HMGET', d, 'maHoSo', 'state', 'revision', 'status', 'statusAt', 'lifecycle', 'overdue', 'resolved', 'paidOnline', 'dueAt'), 'retry', '', '', ''} end
 local code = redis.call('HGET', d, 'maHoSo')
 local previous = redis.call('HGET', d, 'state') or ''
 local outcome

@@ -6,7 +6,7 @@
 import type { CanonicalInput, Provenance } from '../../domain/canonical-dossier.js'
 import type { ReviewItem } from '../../domain/review.js'
 import type { IntakeArgs, IntakeOutcome, RawPayload, Resolution, StoredDossier, SyncState } from '../records.js'
-import type { LifecycleArgs } from './lifecycle.js'
+import type { LifecycleArgs, LifecycleSnapshot } from './lifecycle.js'
 
 /** An admin's change to a held or failed dossier, applied only at the revision it was read at. */
 export interface AdminChange {
@@ -31,11 +31,17 @@ export type AdminChangeResult = { result: 'ok', state: string, jobGen: string } 
 /** Delivery's view of a batch of outbox refs. */
 export interface LoadedBatch { dossiers: StoredDossier[], missing: string[], corrupt: Array<{ ref: string, maHoSo: string | undefined }> }
 
-/** What one intake script wrote (or `retry`: nothing, decide again). */
-export interface IntakeWrite { maHoSo: string, outcome: IntakeOutcome | 'retry' | 'compacted', state: SyncState, jobGen: string, replicated: boolean }
+/**
+ * What one intake script wrote (or `retry`: nothing, decide again on `snapshot`, the dossier as
+ * the script found it; undefined: no record).
+ */
+export interface IntakeWrite { maHoSo: string, outcome: IntakeOutcome | 'retry' | 'compacted', state: SyncState, jobGen: string, replicated: boolean, snapshot?: LifecycleSnapshot }
 
 export interface Dossiers {
-  /** 'retry' when the dossier changed since the status machine decided (decide again). */
+  /**
+   * 'retry' when the dossier is not at `expectedRevision` (0: no record yet), with the snapshot to
+   * decide again on: a new dossier takes one round trip, decided on no record at all.
+   */
   intake: (a: IntakeArgs & { expectedRevision: number, lifecycle: LifecycleArgs }) => Promise<IntakeWrite>
   /** Waits for the replicas (REDIS_WAIT_REPLICAS) after a write to the agency: false when they lag. */
   replicated: (agency: string) => Promise<boolean>

@@ -3,7 +3,7 @@ import t from 'tap'
 import { counter, harness, key } from './harness.js'
 import { INTAKE, ADMIN_CHANGE } from '../../../src/store/scripts-intake.js'
 import { statsKeysFor } from '../../../src/store/stats/stats-store.js'
-import { lifecycleArgv } from '../../../src/store/lifecycle-store.js'
+import { SNAPSHOT_FIELDS, lifecycleArgv } from '../../../src/store/lifecycle-store.js'
 
 const h = harness(t)
 const NOW = 1_750_000_000_000
@@ -70,7 +70,10 @@ t.test('ltIntake: a new dossier gets a code, enters the outbox, and asks for a f
 t.test('ltIntake: a resend is a duplicate; a stale revision is retried; a change is an update', async t => {
   await h.run(INTAKE, keys(), args())
   t.same(await h.run(INTAKE, keys(), args({ expectedRevision: 1 })), ['A-250615-00001', 'duplicate', 'pending', '0', 'pending', ''])
-  t.same(await h.run(INTAKE, keys(), args({ expectedRevision: 0, fullHash: 'f2' })), ['', 'retry', '', '', ''])
+  // A retry carries the dossier as it is, in place of the code: what the status machine decides on next.
+  const snapshot = await h.redis.hmget(key('d:civil:1'), ...SNAPSHOT_FIELDS)
+  t.equal(snapshot[0], 'A-250615-00001')
+  t.same(await h.run(INTAKE, keys(), args({ expectedRevision: 0, fullHash: 'f2' })), [snapshot, 'retry', '', '', ''])
   const up = await h.run(INTAKE, keys(), args({ expectedRevision: 1, fullHash: 'f2', contentHash: 'c2', status: '2', stepJson: '{"status":"2"}' }))
   t.same(up.slice(0, 3), ['A-250615-00001', 'updated', 'pending'])
   t.match(await h.redis.hgetall(key('d:civil:1')), { revision: '2', contentRev: '2', status: '2' })
