@@ -118,7 +118,7 @@ t.test('the whole run: ZNS refused, SMS reported, an apology with its letter, a 
   const text = await metrics()
   t.equal(value(text, 'lienthong_notices_waiting', { state: 'held' }), 1, 'one notice held, read from Redis at scrape time')
   t.ok(value(text, 'lienthong_notices_waiting', { state: 'queued' }) !== undefined, 'the queued ones are reported too')
-  t.equal(value(text, 'lienthong_notice_channel_stopped', { channel: 'sms' }), 1, 'the stopped channel')
+  t.equal(value(text, 'lienthong_notice_channel_stopped', { channel: 'sms', mode: 'hold' }), 1, 'the stopped channel, holding')
   t.match(await api('/v1/notices/channels/sms/resume', gw.keys.admin, { method: 'POST' }), { status: 200, json: { resumed: 'sms', queued: 1 } })
   await settled(heldCode, ['delivered'], 'sent after resume')
   const after = await metrics()

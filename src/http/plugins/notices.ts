@@ -86,8 +86,8 @@ export default fp(async (app) => {
   // eslint-disable-next-line no-new -- registered on the registry, read when scraped
   new Gauge({
     name: 'lienthong_notice_channel_stopped',
-    help: 'Notice channels and templates stopped by a configuration fault or a balance (1), fleet-wide: aggregate with max',
-    labelNames: ['channel'],
+    help: 'Notice channels and templates stopped (1), fleet-wide, aggregate with max; mode: hold (its notices wait for an admin), skip (they pass to the next channel), today (full until local midnight)',
+    labelNames: ['channel', 'mode'],
     registers: [app.metrics.registry],
     async collect () {
       // A scrape while Redis is away reports the other series; this one is left out.
@@ -95,7 +95,8 @@ export default fp(async (app) => {
       if (states === undefined) return
       this.reset()
       for (const [name, st] of Object.entries(states)) {
-        if (st.until === undefined || st.until > Date.now()) this.set({ channel: name.replace('|', ':') }, 1)
+        const mode = st.until !== undefined ? 'today' : st.mode
+        if (st.until === undefined || st.until > Date.now()) this.set({ channel: name.replace('|', ':'), mode }, 1)
       }
     }
   })
