@@ -1,7 +1,7 @@
 /**
  * What operators and officers read about notices, after a whole run on a real gateway (ZNS refused,
  * SMS sent and reported, an apology with its letter by e-mail, a configuration fault that holds,
- * an opt-out that ends not-sent, a resend): `/v1/stats?notices=true` per month and channel,
+ * an opt-out that ends not-sent, an e-mail refused quoting the address, a resend): `/v1/stats?notices=true` per month and channel,
  * scoped to the caller; the `/metrics` series of waiting and stopped; and the gateway's log at its
  * most verbose, scanned for the applicant's phone (every form), e-mail and name.
  */
@@ -24,7 +24,15 @@ const PHONE_FORMS = ['0912000111', '84912000111', '+84 912 000 111', '+849120001
 const EMAIL = 'binh.tv@example.vn'
 const NAME = 'Trần Văn Bình'
 
-const smtp = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false, onData (stream, _s, cb) { stream.resume(); stream.on('end', () => { cb() }) } })
+let refuseRcpt = false
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  // A refusal that quotes the address and the name, as some servers do.
+  onRcptTo (a, _s, cb) { cb(refuseRcpt ? Object.assign(new Error(`<${a.address}>: ${NAME} unknown`), { responseCode: 550 }) : null) },
+  onData (stream, _s, cb) { stream.resume(); stream.on('end', () => { cb() }) }
+})
 await new Promise<void>(resolve => smtp.listen(0, '127.0.0.1', resolve))
 t.teardown(async () => { await new Promise<void>(resolve => smtp.close(() => resolve())) })
 
@@ -129,6 +137,13 @@ t.test('the whole run: ZNS refused, SMS reported, an apology with its letter, a 
   t.equal((await api('/v1/notices/opt-outs', gw.keys.admin, { method: 'POST', body: JSON.stringify({ phone: '0912 000 111' }) })).status, 200)
   const noMail = await intake({ nguoiYeuCau: { ...civilStatus(1).nguoiYeuCau as object, email: undefined } })
   const [ns] = await settled(noMail, ['not-sent'], 'opted out, no e-mail')
+  refuseRcpt = true
+  const refused = await intake()
+  const [nr] = await settled(refused, ['not-sent'], 'opted out, the e-mail refused')
+  t.match(nr, { reasonCode: '550', passed: ['email'] })
+  t.notOk(JSON.stringify(nr).includes(EMAIL), 'the SMTP server\'s text is not kept either')
+  refuseRcpt = false
+  t.equal((await api('/v1/notices/opt-outs', gw.keys.admin, { method: 'POST', body: JSON.stringify({ phone: '0912 000 1119' }) })).status, 422, 'a phone that is not one')
   await api('/v1/notices/opt-outs', gw.keys.admin, { method: 'POST', body: JSON.stringify({ phone: '+84912000111', optOut: false }) })
   t.equal((await api(`/v1/notices/${ns.id as string}/resend`, gw.keys.admin, { method: 'POST' })).status, 202)
   await settled(noMail, ['delivered'], 'resent')
@@ -148,7 +163,8 @@ t.test('/v1/stats?notices=true: per month and channel, scoped to the caller', as
   t.match(m.channels.sms, { sent: 4, delivered: 4, failed: 0 }, 'received, apology, the held one, the resent one')
   t.ok(m.channels.zns.fallbacks >= 3, 'ZNS passed them on (no Zalo account)')
   t.ok(m.channels.email.sent >= 1, 'the letter by e-mail')
-  t.equal(m.notSent, 1, 'the opted-out one')
+  t.equal(m.notSent, 2, 'the opted-out ones')
+  t.ok(m.channels.email.fallbacks >= 1, 'the refused e-mail')
   t.ok(m.channels.sms.costVnd >= 4 * 800 && m.channels.sms.costVnd % 800 === 0, `SMS cost by segment (${m.channels.sms.costVnd as number} VND)`)
   t.equal(m.costVnd, m.channels.zns.costVnd + m.channels.sms.costVnd + m.channels.email.costVnd)
   t.same(json.notices.totals, { channels: m.channels, notSent: m.notSent, costVnd: m.costVnd }, 'one month in the range: the totals are its figures')
