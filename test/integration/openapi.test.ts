@@ -58,17 +58,17 @@ const EXPECTED: Array<{ method: string, path: string, ok: string[], security: bo
   { method: 'GET', path: '/v1/admin/replays/:id', ok: ['200'], ...READ },
   { method: 'POST', path: '/v1/admin/replays/:id/cancel', ok: ['202'], ...KEYED },
   { method: 'POST', path: '/v1/admin/webhooks/:maHoSo/discard', ok: ['200'], ...KEYED },
-  // Notices: the providers' and the applicant's calls carry their own proof (a signature, a MAC, a signed link).
-  { method: 'POST', path: '/v1/notices/zns-events', ok: ['200'], security: false, errors: ERRORS },
-  { method: 'GET', path: '/v1/notices/sms-reports/:id/:mac', ok: ['200'], security: false, errors: ERRORS },
-  { method: 'GET', path: '/v1/letters/:id', ok: ['200'], security: false, errors: ERRORS },
   { method: 'GET', path: '/v1/dossiers/:maHoSo/notices', ok: ['200'], ...READ },
   { method: 'GET', path: '/v1/notices/failed', ok: ['200'], ...QUERY },
   { method: 'POST', path: '/v1/notices/:id/resend', ok: ['202'], ...KEYED },
   { method: 'GET', path: '/v1/notices/channels', ok: ['200'], ...READ },
   { method: 'POST', path: '/v1/notices/channels/:name/resume', ok: ['200'], ...KEYED },
   { method: 'GET', path: '/v1/notices/apologies-owed', ok: ['200'], ...QUERY },
-  { method: 'POST', path: '/v1/notices/opt-outs', ok: ['200'], ...KEYED }
+  { method: 'POST', path: '/v1/notices/opt-outs', ok: ['200'], ...KEYED },
+  // Called by the providers and applicants: signed (ZNS), a MAC in the path (SMS), a signed link.
+  { method: 'POST', path: '/v1/notices/zns-events', ok: ['200'], security: false, errors: ERRORS },
+  { method: 'GET', path: '/v1/notices/sms-reports/:id/:mac', ok: ['200'], security: false, errors: ERRORS },
+  { method: 'GET', path: '/v1/letters/:id', ok: ['200'], security: false, errors: [...ERRORS, '410'] }
 ]
 /** Served but deliberately not documented. */
 // The admin page (/admin, with bull-board under /admin/queues) serves pages, not API.

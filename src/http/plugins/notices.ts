@@ -86,14 +86,33 @@ export default fp(async (app) => {
   // eslint-disable-next-line no-new -- registered on the registry, read when scraped
   new Gauge({
     name: 'lienthong_notice_channel_stopped',
-    help: 'Notice channels and templates stopped by a configuration fault or a balance (1), fleet-wide: aggregate with max',
-    labelNames: ['channel'],
+    help: 'Notice channels and templates stopped (1), fleet-wide, aggregate with max; mode: hold (its notices wait for an admin), skip (they pass to the next channel), today (full until local midnight)',
+    labelNames: ['channel', 'mode'],
     registers: [app.metrics.registry],
     async collect () {
+      // A scrape while Redis is away reports the other series; this one is left out.
+      const states = await channelStates().catch(() => undefined)
+      if (states === undefined) return
       this.reset()
-      for (const [name, st] of Object.entries(await channelStates())) {
-        if (st.until === undefined || st.until > Date.now()) this.set({ channel: name.replace('|', ':') }, 1)
+      for (const [name, st] of Object.entries(states)) {
+        const mode = st.until !== undefined ? 'today' : st.mode
+        if (st.until === undefined || st.until > Date.now()) this.set({ channel: name.replace('|', ':'), mode }, 1)
       }
+    }
+  })
+  const waiting = cachedFor(c.METRICS_CACHE_MS, async () => await app.store.notices.waiting(await app.store.agencies()))
+  // eslint-disable-next-line no-new -- registered on the registry, read when scraped
+  new Gauge({
+    name: 'lienthong_notices_waiting',
+    help: 'Notices not yet sent, fleet-wide (aggregate with max): queued (due, retrying, sending, in quiet hours) or held for a stopped channel',
+    labelNames: ['state'],
+    registers: [app.metrics.registry],
+    async collect () {
+      // A scrape while Redis is away reports the other series; this one is left out.
+      const w = await waiting().catch(() => undefined)
+      if (w === undefined) return
+      this.set({ state: 'queued' }, w.queued)
+      this.set({ state: 'held' }, w.held)
     }
   })
 

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { InputError } from '../../domain/errors.js'
-import { errorReplies, rateLimitOf } from '../schemas.js'
+import { ErrorReply, errorReplies, rateLimitOf } from '../schemas.js'
 import { verifyZnsEvent } from '../../adapters/notices/zns-events.js'
 import { parseSmsReport, verifySmsCallbackPath } from '../../adapters/notices/sms-reports.js'
 import { verifyLetterLink } from '../../adapters/notices/letter/letter-link.js'
@@ -90,7 +90,7 @@ export default async function noticePublicRoutes (app: FastifyInstance): Promise
       summary: 'The apology letter (PDF), by the signed link a notice carries',
       params: Type.Object({ id: Type.Unsafe<string>(NOTICE_ID) }),
       querystring: Type.Object({ exp: Type.Optional(Type.String({ maxLength: 20 })), sig: Type.Optional(Type.String({ maxLength: 100 })) }),
-      response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }), ...errorReplies }
+      response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }), ...errorReplies, 410: { ...ErrorReply, description: 'the link has expired (LINK_EXPIRED)' } }
     },
     config: { auth: false, rateLimit: rateLimitOf(app) }
   }, async (req, reply) => {

@@ -12,6 +12,7 @@ import { callerOf } from '../plugins/auth.js'
 import { may } from '../../domain/access.js'
 import { StatsQuery, lastDays, type StatsFilter } from '../../store/stats/query.js'
 import { isDay } from '../../domain/stats-dimensions.js'
+import { NoticeStatsSection, noticeStats } from './stats-notices.js'
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'local date yyyy-mm-dd (Asia/Ho_Chi_Minh)' })
 const Ratio = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()])
@@ -25,7 +26,8 @@ export const StatsQuerystring = Type.Object({
   channel: Type.Optional(Channel),
   from: Type.Optional(Day),
   to: Type.Optional(Day),
-  groupBy: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('month')]))
+  groupBy: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('month')])),
+  notices: Type.Optional(Type.Boolean({ description: 'adds `notices`: applicant notices per local month and channel (stats-notices.ts)' }))
 })
 
 const FigureFields = {
@@ -61,7 +63,8 @@ export const StatsReply = Type.Object({
   }),
   totals: Type.Object(FigureFields),
   groups: Type.Optional(Type.Array(Type.Object({ period: Type.String(), ...FigureFields }))),
-  overdueOpen: Type.Integer({ description: 'open dossiers past their due date now; the date range does not apply' })
+  overdueOpen: Type.Integer({ description: 'open dossiers past their due date now; the date range does not apply' }),
+  notices: Type.Optional(NoticeStatsSection)
 })
 
 export const DEFAULT_RANGE_DAYS = 30
@@ -91,7 +94,7 @@ export async function statsRoutes (app: FastifyInstance): Promise<void> {
     config: { auth: { roles: ['sector', 'viewer'] }, rateLimit: rateLimitOf(app) }
   }, async (req) => {
     const client = callerOf(req)
-    const q = req.query
+    const { notices: withNotices, ...q } = req.query
     const filter: StatsFilter = { ...q, ...defaultRange(q.from, q.to) }
     if (client.role !== 'admin') {
       // A sector client's figures are its own: naming another system or agency is refused
@@ -118,6 +121,8 @@ export async function statsRoutes (app: FastifyInstance): Promise<void> {
         }
       }
     }
-    return await stats.query(filter)
+    const figures = await stats.query(filter)
+    if (withNotices !== true) return figures
+    return { ...figures, notices: await noticeStats(app.store.notices, await app.store.agencies(), filter, figures) }
   })
 }

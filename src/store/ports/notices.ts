@@ -62,6 +62,8 @@ export interface Notices {
   held: (agency: string, max: number) => Promise<string[]>
   failedPage: (agency: string, after: After | undefined, count: number) => Promise<Array<{ id: string, at: number }>>
   failedCount: (agency: string) => Promise<number>
+  /** Notices waiting across these agencies: queued (pending, retrying, sending) and held. */
+  waiting: (agencies: readonly string[]) => Promise<{ queued: number, held: number }>
   /** Counters per local month (`yyyy-mm`), `<channel>|<metric>` → n. */
   stats: (agency: string, months: readonly string[]) => Promise<Record<string, Record<string, number>>>
   channels: () => Promise<Record<string, ChannelState>>
