@@ -113,7 +113,7 @@ export class NoticeDeliverer {
           if (run.rec.kind === 'apology' && ch !== 'email' && d.email !== undefined && this.senders.carries('email', 'apology', cfg, d)) {
             const mail = await this.senders.send('email', run.agency, run.rec, d, cfg)
             sent.letterMail = mail.outcome.kind === 'sent' ? 'sent' : mail.outcome.kind === 'sent-unconfirmed' ? 'sent-unconfirmed' : 'failed'
-            if (mail.outcome.kind === 'sent') bump(bumps, 'email|sent')
+            if (mail.outcome.kind === 'sent') { bump(bumps, 'email|sent'); bump(bumps, 'email|cost', this.senders.cost('email')) }
           }
           return await run.end(sent, ch, 'sent', bumps)
         }
