@@ -1,7 +1,8 @@
 /**
  * The demo: a local Redis (AOF under ./.data) or REDIS_URL, the portal simulator, the gateway
  * (src/server.ts, as in production), the three contract samples posted once each, and what the
- * portal received. Then, unless `--once`, it leaves everything running with a failed dossier and
+ * portal received, the online round trip, and one late dossier's notices to its applicant
+ * (scripts/demo-notices.ts). Then, unless `--once`, it leaves everything running with a failed dossier and
  * one held for review, prints the admin page's address and an operator key, and stops on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
