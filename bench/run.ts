@@ -11,9 +11,11 @@
  * of the storage budget run, which starts redis-servers of its own; bench/storage.ts), BENCH_DOCTOR_N
  * (100000: dossiers `lienthong doctor` checks, on a redis-server of its own; 1000000 for the
  * figure in docs/benchmarks.md; bench/doctor.ts), BENCH_HOSTILE_N (20000: hostile requests of the peak-RSS
- * run; bench/memory.ts).
+ * run; bench/memory.ts), BENCH_NOTICES_N (10000: notices one worker sends to the simulator's ZNS;
+ * bench/notices.ts), BENCH_NOTICE_CONCURRENCY (32).
  *
- * One section alone: bench/sections-main.ts (delivery, webhooks, replay).
+ * One section alone: bench/sections-main.ts (delivery, webhooks, replay);
+ * `npm run bench -- --only notices`: the notices section alone (bench/notices-main.ts).
  *
  * `npm run bench -- --profile` runs bench/profile.ts instead: CPU profiles of the hot paths under
  * load, with a per-request breakdown, written to .data/profiles/<timestamp>/.
@@ -32,6 +34,7 @@ import { benchStorage } from './storage.js'
 import { benchDoctor } from './doctor.js'
 import { benchMemory } from './memory.js'
 import { runProfiles } from './profile.js'
+import { benchNotices } from './notices.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -40,6 +43,17 @@ const DURATION = Number(process.env.BENCH_DURATION_S ?? 10)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
 const DELIVERY_N = Number(process.env.BENCH_DELIVERY_N ?? 3000)
+
+// `npm run bench -- --only notices`: that section alone (bench/notices-main.ts, its own redis-server).
+const only = process.argv.indexOf('--only')
+if (only >= 0) {
+  if (process.argv[only + 1] !== 'notices') {
+    console.error('--only: notices is the one section that runs alone here (the others have bench/*-main.ts)')
+    process.exit(2)
+  }
+  await import('./notices-main.js')
+  process.exit(0)
+}
 
 if (process.argv.includes('--profile')) {
   await runProfiles({ durationS: DURATION, connections: CONNECTIONS, deliveryN: DELIVERY_N, dossiers: Number(process.env.BENCH_WEBHOOK_DOSSIERS ?? 200) })
@@ -93,6 +107,9 @@ try {
   await gateway.stop()
 
   await benchDelivery({ gatewayEnv, apiKey: keys['civil-status'] as string, n: DELIVERY_N, connections: CONNECTIONS })
+
+  // Notices from one worker to the simulator's ZNS (BENCH_NOTICES_N, BENCH_NOTICE_CONCURRENCY).
+  await benchNotices(redis.url, { n: Number(process.env.BENCH_NOTICES_N ?? 10_000), concurrency: Number(process.env.BENCH_NOTICE_CONCURRENCY ?? 32), connections: CONNECTIONS })
 
   await benchCallbacks(redis.url, { durationS: DURATION, rounds: ROUNDS, connections: CONNECTIONS, dossiers: Number(process.env.BENCH_WEBHOOK_DOSSIERS ?? 200) })
 

@@ -1,7 +1,8 @@
 /**
  * The demo: a local Redis (AOF under ./.data) or REDIS_URL, the portal simulator, the gateway
  * (src/server.ts, as in production), the three contract samples posted once each, and what the
- * portal received. Then, unless `--once`, it leaves everything running with a failed dossier and
+ * portal received, the online round trip, and one late dossier's notices to its applicant
+ * (scripts/demo-notices.ts). Then, unless `--once`, it leaves everything running with a failed dossier and
  * one held for review, prints the admin page's address and an operator key, and stops on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -11,6 +12,7 @@ import { Redis } from 'ioredis'
 import { startSimulator, startSectorStub } from '../simulator/index.js'
 import { onlineRoundTrip } from './demo-online.js'
 import { datedToday } from './demo-dates.js'
+import { authoriseZns, noticesEnv, noticesRoundTrip } from './demo-notices.js'
 import { hashKey } from '../src/http/plugins/clients.js'
 import { freePort } from '../support/redis-server.js'
 import { waitFor } from '../support/wait.js'
@@ -99,14 +101,18 @@ async function main (): Promise<void> {
   // The gateway's JSON log goes to a file: the narrative below stays readable.
   const logFile = `${DATA}/demo-gateway.log`
   const log = openSync(logFile, 'w')
+  const base = `http://127.0.0.1:${port}`
+  const notices = noticesEnv(DATA, base, sim.url)
   const gw = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, REDIS_URL: url, PORTAL_URL: sim.url, PORTAL_PASSWORD: 'lienthong-dev', CLIENTS_FILE: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', KEY_PREFIX: 'lt-demo', QUEUE_PREFIX: '{lt-demo-queue}', PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', ROUTING_FILE: routing },
+    env: { ...process.env, REDIS_URL: url, PORTAL_URL: sim.url, PORTAL_PASSWORD: 'lienthong-dev', CLIENTS_FILE: file, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', KEY_PREFIX: 'lt-demo', QUEUE_PREFIX: '{lt-demo-queue}', PORTAL_CALLBACK_SECRET: 'lienthong-callback-dev', ROUTING_FILE: routing, ...notices.env },
     stdio: ['ignore', log, log]
   })
   children.push(gw)
-  const base = `http://127.0.0.1:${port}`
   await until('the gateway', async () => (await fetch(`${base}/health/ready`)).status === 200)
-  console.log(`• gateway on ${base} (API and delivery workers in one process), its log in ${logFile}\n`)
+  console.log(`• gateway on ${base} (API and delivery workers in one process), its log in ${logFile}`)
+  // Before any dossier: a notice meeting ZNS with no token stored would hold the channel.
+  await authoriseZns(base, sim, keys.admin as string)
+  console.log('')
 
   // Dated today (Vietnam): the overview counts them as today's.
   const sample = (f: string): string => datedToday(readFileSync(`fixtures/samples/${f}`, 'utf8'))
@@ -150,6 +156,7 @@ async function main (): Promise<void> {
     console.log(`\nGET /v1/dossiers/${first} (sync state and attempts):\n${JSON.stringify({ sync: look.sync, attempts: look.attempts }, null, 2)}`)
   }
   await onlineRoundTrip({ base, sim, stub, sectorKey: keys['civil-status'] as string, adminKey: keys.admin as string })
+  await noticesRoundTrip({ base, sim, sectorKey: keys['civil-status'] as string, adminKey: keys.admin as string, secret: notices.secret, dataDir: DATA })
   if (!ONCE) {
     await forThePage(base, sim, keys, sample)
     console.log(`\n— The admin page —\n\n  ${base}/admin\n  operator key: ${keys.admin as string}\n  viewer key:   ${keys.viewer as string}`)

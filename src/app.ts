@@ -40,6 +40,7 @@ import adminDossierRoutes from './http/routes/admin-dossiers.js'
 import adminBulkRoutes from './http/routes/admin-bulk.js'
 import noticePublicRoutes from './http/routes/notices-public.js'
 import noticeAdminRoutes from './http/routes/notices-admin.js'
+import noticeZnsRoutes from './http/routes/notices-zns.js'
 import adminWeb from './web/plugin.js'
 import queuesBoard, { QUEUES_PATH } from './web/queues.js'
 
@@ -105,6 +106,7 @@ export async function buildApp (config: Config, opts: BuildOptions = {}): Promis
     await app.register(adminBulkRoutes)
     await app.register(noticePublicRoutes)
     await app.register(noticeAdminRoutes)
+    await app.register(noticeZnsRoutes)
     // The admin page and bull-board: each in its own context (cookies, forms, CSP stay there).
     await app.register(adminWeb, { prefix: '/admin' })
     await app.register(queuesBoard, { prefix: QUEUES_PATH })
