@@ -76,25 +76,31 @@ export class NoticeDeliverer {
     const d = await this.dossierOf(agency, run.rec.code)
     if (d === undefined || (d.phone === undefined && d.email === undefined)) return await run.notSent('no-contact', 'the applicant gave no phone or e-mail')
     const optedOut = d.phone !== undefined && await this.store.notices.optedOut(optOutHash(d.phone, this.o.secret) ?? '')
-    return await this.tryChannels(run, cfg, d, optedOut)
+    return await this.tryChannels(run, cfg, d, optedOut, claim.interruptedOn === 'sms')
   }
 
-  private async tryChannels (run: Attempt, cfg: AgencyNoticeConfig, d: NoticeDossier, optedOut: boolean): Promise<string> {
+  private async tryChannels (run: Attempt, cfg: AgencyNoticeConfig, d: NoticeDossier, optedOut: boolean, smsInterrupted = false): Promise<string> {
     const states = await this.store.notices.channels()
     const bumps: Bumps = {}
     let last: { reason: string, code?: string } | undefined
-    for (const ch of cfg.channels) {
+    // A worker died calling SMS: the channels before it were passed (never saved), and the SMS is
+    // repeated first, at once even in quiet hours, while its RequestId still answers 124 (the
+    // provider's day): at 07:00 the provider would send it a second time.
+    const repeatSms = smsInterrupted && cfg.channels.includes('sms')
+    for (const ch of repeatSms ? cfg.channels.slice(cfg.channels.indexOf('sms')) : cfg.channels) {
       if (run.rec.passed?.includes(ch)) continue
       if (!this.senders.carries(ch, run.rec.kind, cfg, d) || (ch !== 'email' && optedOut)) continue
       const now = this.now()
       const st = states[`${ch}|${run.rec.kind}`] ?? states[ch]
       if (st !== undefined && (st.until === undefined || st.until > now)) {
         if (st.mode === 'hold') return await run.hold(ch, st.reason, st.code, bumps)
-        run.pass(ch, now, 'skipped', st.reason, st.code)
+        // Not kept in `passed`: the state is read again on every attempt, and a notice that
+        // waits (quiet hours, a retry) goes by this channel again once the state ends.
+        run.note(ch, now, 'skipped', st.reason, st.code)
         bump(bumps, `${ch}|fallbacks`)
         continue
       }
-      if (ch !== 'email') {
+      if (ch !== 'email' && !(repeatSms && ch === 'sms')) {
         const at = mayGoAt(now, cfg.quietHours)
         if (at > now) return await run.later(at, ch, 'quiet-hours', undefined, bumps)
       }
@@ -128,7 +134,8 @@ export class NoticeDeliverer {
         case 'next-channel-today':
           last = o
           await this.stop(ch, { mode: 'skip', reason: o.reason, ...(o.code === undefined ? {} : { code: o.code }), at: this.now(), until: o.until })
-          run.pass(ch, this.now(), o.kind, o.reason, o.code)
+          // Not `passed`: the channel state skips it until `until`, and no longer after.
+          run.note(ch, this.now(), o.kind, o.reason, o.code)
           bump(bumps, `${ch}|fallbacks`)
           continue
         case 'stop-channel-config': {
@@ -202,7 +209,7 @@ class Attempt {
     this.note(ch, at, outcome, reason, code)
   }
 
-  private note (ch: Channel, at: number, outcome: string, reason?: string, code?: string): void {
+  note (ch: Channel, at: number, outcome: string, reason?: string, code?: string): void {
     this.history = withAttempt({ ...this.rec, history: this.history }, { at, channel: ch, outcome, ...(reason === undefined ? {} : { reason }), ...(code === undefined ? {} : { code }) })
   }
 

@@ -32,8 +32,17 @@ export class CompactStore implements Compaction {
   async compact (agency: string, refs: string[], now: number, retentionMs: number): Promise<CompactResult[]> {
     if (refs.length === 0) return []
     const p0 = this.redis.pipeline()
-    for (const ref of refs) p0.hget(this.keys.dossier(agency, ref).dossier, 'maHoSo')
-    const codes = ((await p0.exec()) ?? []).map(([err, v]) => { if (err !== null) throw err; return (v as string | null) ?? '' })
+    for (const ref of refs) {
+      p0.hget(this.keys.dossier(agency, ref).dossier, 'maHoSo')
+      // The notices' ids (`n|<kind>|<due>` fields): their letters are keys the script must be given.
+      p0.hscan(this.keys.dossier(agency, ref).dossier, 0, 'MATCH', 'n|*', 'COUNT', 1000)
+    }
+    const read = ((await p0.exec()) ?? []).map(([err, v]) => { if (err !== null) throw err; return v })
+    const codes = refs.map((_, i) => (read[2 * i] as string | null) ?? '')
+    const noticeIds = refs.map((_, i) => {
+      const flat = (read[2 * i + 1] as [string, string[]] | undefined)?.[1] ?? []
+      return flat.filter((_, j) => j % 2 === 1)
+    })
     const p = this.redis.pipeline()
     refs.forEach((ref, i) => {
       const k = this.keys.dossier(agency, ref)
@@ -53,8 +62,13 @@ export class CompactStore implements Compaction {
         closed: this.keys.closed(agency),
         due: this.keys.due(agency),
         overdue: this.keys.overdue(agency),
-        all: this.keys.dossierIndex(agency)
-      }, { ref, code, now, retentionMs, recheckAt: now - retentionMs + RECHECK_MS }))
+        all: this.keys.dossierIndex(agency),
+        notices: this.keys.notices(agency),
+        noticeQ: this.keys.noticeQueue(agency),
+        noticeHeld: this.keys.noticeHeld(agency),
+        noticeFailed: this.keys.noticeFailed(agency),
+        letters: (noticeIds[i] ?? []).map(id => this.keys.noticeLetter(agency, id))
+      }, { ref, code, now, retentionMs, recheckAt: now - retentionMs + RECHECK_MS, noticeIds: noticeIds[i] ?? [] }))
     })
     return ((await p.exec()) ?? []).map(([err, v]) => { if (err !== null) throw err; return v as CompactResult })
   }

@@ -3,7 +3,7 @@
  * - one refresh at a time across every process: a lock (`SET NX PX`, a random value) taken
  *   before the OAuth call, held longer than that call can take;
  * - the new pair is stored before anything uses it, by a compare-and-set on the token's
- *   generation (Lua): a pair is stored only over the generation it was refreshed from, so a
+ *   generation (lua/zns-token-store.lua): a pair is stored only over the generation it was refreshed from, so a
  *   process that lost its lock can never overwrite a newer pair;
  * - a `-124` on a token older than the stored one uses the stored one and refreshes nothing;
  * - `-14014` (refresh token spent or invalid) stops ZNS for every process until a person
@@ -13,9 +13,21 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Agent } from 'undici'
+import type { Result } from 'ioredis'
 import type { RedisClient } from '../../store/redis/connection.js'
+import { defineScripts } from '../../store/lua-script.js'
+import { ZNS_TOKEN_AUTHORISE, ZNS_TOKEN_SCRIPTS, ZNS_TOKEN_STOP, ZNS_TOKEN_STORE, ZNS_TOKEN_UNLOCK } from '../../store/scripts-zns-token.js'
 import type { SendOutcome } from './outcome.js'
 import { refreshZnsToken, type ZnsOAuthOptions, type ZnsTokenPair } from './zns-oauth.js'
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    ltZnsTokenStore: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltZnsTokenStop: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltZnsTokenUnlock: (...args: Array<string | number | Buffer>) => Result<number, Context>
+    ltZnsTokenAuthorise: (...args: Array<string | number | Buffer>) => Result<number, Context>
+  }
+}
 
 export interface ZnsToken { accessToken: string, generation: number }
 
@@ -34,35 +46,6 @@ export interface ZnsTokenStoreOptions {
   now?: () => number
 }
 
-/** Stores a refreshed pair over generation ARGV[1] only; deletes the lock if it is still ours. Returns the new generation, or 0. */
-const STORE = `
-local gen = tonumber(redis.call('HGET', KEYS[1], 'generation') or '0')
-if gen ~= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 'access', ARGV[3], 'refresh', ARGV[4], 'expiresAt', ARGV[5], 'generation', gen + 1, 'refreshedAt', ARGV[6])
-redis.call('HDEL', KEYS[1], 'stopped')
-if redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
-return gen + 1
-`
-
-/** Marks ZNS stopped if the generation is still ARGV[1] (a newer pair means someone already fixed it). */
-const STOP = `
-local gen = tonumber(redis.call('HGET', KEYS[1], 'generation') or '0')
-if gen ~= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 'stopped', ARGV[2])
-if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
-return 1
-`
-
-const UNLOCK = 'if redis.call(\'GET\', KEYS[1]) == ARGV[1] then return redis.call(\'DEL\', KEYS[1]) end return 0'
-
-/** A person authorised the OA: a new pair, whatever was stored, and ZNS runs again. */
-const AUTHORISE = `
-local gen = tonumber(redis.call('HGET', KEYS[1], 'generation') or '0')
-redis.call('HSET', KEYS[1], 'access', ARGV[1], 'refresh', ARGV[2], 'expiresAt', ARGV[3], 'generation', gen + 1, 'refreshedAt', ARGV[4])
-redis.call('HDEL', KEYS[1], 'stopped')
-return gen + 1
-`
-
 interface Stored { access?: string, refresh?: string, expiresAt: number, generation: number, stopped?: string }
 
 export class ZnsTokenStore {
@@ -77,6 +60,7 @@ export class ZnsTokenStore {
 
   constructor (redis: RedisClient, agent: Agent, o: ZnsTokenStoreOptions) {
     this.#redis = redis
+    defineScripts(redis, ZNS_TOKEN_SCRIPTS)
     this.#agent = agent
     this.#key = `${o.prefix}:{zns}:token`
     this.#lock = `${o.prefix}:{zns}:refresh-lock`
@@ -92,7 +76,8 @@ export class ZnsTokenStore {
   /** A person authorised the Official Account (or an operator entered a pair): stored, and ZNS resumes. */
   async authorise (pair: ZnsTokenPair): Promise<number> {
     const now = this.#o.now()
-    return Number(await this.#redis.eval(AUTHORISE, 1, this.#key, pair.accessToken, pair.refreshToken, String(now + pair.expiresInS * 1000), String(now)))
+    return Number(await this.#redis.ltZnsTokenAuthorise(...ZNS_TOKEN_AUTHORISE.argv({ token: this.#key },
+      { access: pair.accessToken, refresh: pair.refreshToken, expiresAt: now + pair.expiresInS * 1000, now })))
   }
 
   /** Why ZNS is stopped, or undefined while it runs. */
@@ -141,27 +126,32 @@ export class ZnsTokenStore {
     // Someone may have stored a pair between our read and our lock.
     const s = await this.#read()
     if (s.generation !== before.generation || s.refresh === undefined) {
-      await this.#redis.eval(UNLOCK, 1, this.#lock, me)
+      await this.#unlock(me)
       return await this.refreshAfterExpired(before.generation)
     }
     this.refreshCalls++
     const a = await refreshZnsToken(this.#agent, this.#o.oauth, s.refresh)
     if (a.ok) {
       const now = this.#o.now()
-      const gen = Number(await this.#redis.eval(STORE, 2, this.#key, this.#lock, String(s.generation), me,
-        a.pair.accessToken, a.pair.refreshToken, String(now + a.pair.expiresInS * 1000), String(now)))
+      const gen = Number(await this.#redis.ltZnsTokenStore(...ZNS_TOKEN_STORE.argv({ token: this.#key, lock: this.#lock },
+        { seen: s.generation, lockValue: me, access: a.pair.accessToken, refresh: a.pair.refreshToken, expiresAt: now + a.pair.expiresInS * 1000, now })))
       if (gen > 0) return { ok: true, token: { accessToken: a.pair.accessToken, generation: gen } }
       // A newer pair was stored meanwhile (an operator authorised the OA): that one is in force.
       const after = await this.#read()
       return this.#unusable(after) ?? { ok: true, token: { accessToken: after.access as string, generation: after.generation } }
     }
     if (a.refused && a.code === '-14014') {
-      await this.#redis.eval(STOP, 2, this.#key, this.#lock, String(s.generation), 'ZNS refresh token spent or invalid (-14014): the Official Account must be authorised again', me)
+      await this.#redis.ltZnsTokenStop(...ZNS_TOKEN_STOP.argv({ token: this.#key, lock: this.#lock },
+        { seen: s.generation, reason: 'ZNS refresh token spent or invalid (-14014): the Official Account must be authorised again', lockValue: me }))
       return await this.current()
     }
-    await this.#redis.eval(UNLOCK, 1, this.#lock, me)
+    await this.#unlock(me)
     if (a.refused) return { ok: false, outcome: { kind: 'retry', code: a.code, reason: a.reason, counted: true } }
     return { ok: false, outcome: { kind: 'retry', reason: `ZNS token refresh failed: ${a.reason}${a.lost ? ' (the answer was lost)' : ''}` } }
+  }
+
+  async #unlock (me: string): Promise<void> {
+    await this.#redis.ltZnsTokenUnlock(...ZNS_TOKEN_UNLOCK.argv({ lock: this.#lock }, { lockValue: me }))
   }
 
   #unusable (s: Stored): TokenResult | undefined {

@@ -31,6 +31,31 @@ if f[4] ~= 'delivered' or redis.call('ZSCORE', K.outbox, ref) or redis.call('LLE
   redis.call('ZADD', K.closed, A.recheckAt, ref)
   return 'busy'
 end
+-- Its notices go with it: their records, their places in the queue, held and failed lists, a
+-- report parked beside them and their letters. A.noticeIds and K.letters (in the same order) are
+-- the notices the caller found by the `n|<kind>|<due>` fields; one added since means a change, so
+-- the dossier is looked at again. The month counters stay: they count what was sent.
+local fields = redis.call('HGETALL', d)
+local given = {}
+for _, id in ipairs(A.noticeIds) do given[id] = true end
+local found = 0
+for i = 1, #fields, 2 do
+  if string.sub(fields[i], 1, 2) == 'n|' then
+    if not given[fields[i + 1]] then
+      redis.call('ZADD', K.closed, A.recheckAt, ref)
+      return 'busy'
+    end
+    found = found + 1
+  end
+end
+if found ~= #A.noticeIds or #K.letters ~= #A.noticeIds then return redis.error_reply('COMPACT_NOTICES: the notice ids and letter keys do not match the dossier') end
+for i, id in ipairs(A.noticeIds) do
+  redis.call('HDEL', K.notices, id, id .. '|lease', id .. '|report')
+  redis.call('ZREM', K.noticeQ, id)
+  redis.call('ZREM', K.noticeHeld, id)
+  redis.call('ZREM', K.noticeFailed, id)
+  redis.call('DEL', K.letters[i])
+end
 -- Fields a compacted record keeps; everything else of the dossier goes. `fullHash` (content,
 -- status and step) is what tells a resend from a change; the code, the number (the key) and the
 -- agency (the hash tag) are in the key and the code index. Not kept: `created` (a compacted

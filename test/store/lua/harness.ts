@@ -14,11 +14,12 @@ import { COMPACT } from '../../../src/store/scripts-compact.js'
 import { PAGE } from '../../../src/store/sorted-index.js'
 import { BREAKER_SCRIPTS } from '../../../src/store/scripts-breaker.js'
 import { NOTICE_SCRIPTS } from '../../../src/store/scripts-notices.js'
+import { ZNS_TOKEN_SCRIPTS } from '../../../src/store/scripts-zns-token.js'
 import { UPGRADE_STATE, UPGRADE_UNMATCHED, UPGRADE_WEBHOOK } from '../../../src/store/waiting-store.js'
 import { RATE_LIMIT } from '../../../src/store/rate-limit-store.js'
 
 /** Every script the gateway and the doctor define (the portal's breaker and the rate limit included). */
-export const ALL_SCRIPTS: readonly LuaScript[] = [...STORE_SCRIPTS, ...DOCTOR_SCRIPTS, STATS_BUMP, STATS_ROLLUP, STATS_UPGRADE, COMPACT, PAGE, UPGRADE_STATE, UPGRADE_WEBHOOK, UPGRADE_UNMATCHED, ...BREAKER_SCRIPTS, RATE_LIMIT, ...NOTICE_SCRIPTS]
+export const ALL_SCRIPTS: readonly LuaScript[] = [...STORE_SCRIPTS, ...DOCTOR_SCRIPTS, STATS_BUMP, STATS_ROLLUP, STATS_UPGRADE, COMPACT, PAGE, UPGRADE_STATE, UPGRADE_WEBHOOK, UPGRADE_UNMATCHED, ...BREAKER_SCRIPTS, RATE_LIMIT, ...NOTICE_SCRIPTS, ...ZNS_TOKEN_SCRIPTS]
 
 /** Keys of one agency (one hash tag), as the stores name them or near enough: the scripts only see strings. */
 export const key = (name: string): string => `t:{A}:${name}`

@@ -132,11 +132,14 @@ t.test('ltCompact: a final delivered dossier past retention keeps only its compa
     closed: key('closed'),
     notices: key('nt'),
     noticeQ: key('ntq'),
+    noticeHeld: key('nth'),
+    noticeFailed: key('ntf'),
+    letters: [] as string[],
     all: key('all'),
     due: key('due'),
     overdue: key('overdue')
   }
-  const a = { ref: 'civil:1', code: 'C1', now: 10_000, retentionMs: 1000, recheckAt: 20_000 }
+  const a = { ref: 'civil:1', code: 'C1', now: 10_000, retentionMs: 1000, recheckAt: 20_000, noticeIds: [] as string[] }
   await h.redis.hset(d, 'maHoSo', 'C1', 'fullHash', 'f', 'status', '3', 'state', 'delivered', 'revision', 4, 'createdAt', 1, 'updatedAt', 9500, 'contentRev', 2, 'created', 1)
   await h.redis.set(key('doc'), 'DOC')
   await h.redis.zadd(key('closed'), 9500, 'civil:1')
@@ -153,6 +156,49 @@ t.test('ltCompact: a final delivered dossier past retention keeps only its compa
   t.same(Object.keys(await h.redis.hgetall(d)).sort(), ['compactedAt', 'createdAt', 'fullHash', 'maHoSo', 'revision', 'state', 'status', 'updatedAt'])
   t.equal(await h.redis.exists(key('doc')), 0)
   t.equal(await h.run(COMPACT, k, a), 'gone')
+})
+
+t.test('ltCompact: a compacted dossier\'s notices go with it (records, queue, held, failed, letters), in the same script', async t => {
+  const k = {
+    dossier: d,
+    doc: key('doc'),
+    raw: key('raw'),
+    steps: key('steps'),
+    attempts: key('att'),
+    hist: key('hist:C1'),
+    whq,
+    outbox: key('outbox'),
+    whFailed: key('whfailed'),
+    closed: key('closed'),
+    all: key('all'),
+    due: key('due'),
+    overdue: key('overdue'),
+    notices: key('nt'),
+    noticeQ: key('ntq'),
+    noticeHeld: key('nth'),
+    noticeFailed: key('ntf'),
+    letters: [key('ntl:ntc_C1.1'), key('ntl:ntc_C1.2')]
+  }
+  const a = { ref: 'civil:1', code: 'C1', now: 10_000, retentionMs: 1000, recheckAt: 20_000, noticeIds: ['ntc_C1.1', 'ntc_C1.2'] }
+  await h.redis.hset(d, 'maHoSo', 'C1', 'fullHash', 'f', 'status', '3', 'state', 'delivered', 'revision', 4, 'createdAt', 1, 'updatedAt', 100,
+    'n|received|900', 'ntc_C1.1', 'n|apology|950', 'ntc_C1.2', 'n|refused|0', 'ntc_C1.3')
+  await h.redis.hset(key('nt'), 'ntc_C1.1', '{}', 'ntc_C1.2', '{}', 'ntc_C1.2|lease', 'tok', 'ntc_C1.2|report', '{}', 'ntc_C1.3', '{}', 'ntc_C2.1', '{}')
+  await h.redis.zadd(key('ntq'), 1, 'ntc_C1.2', 1, 'ntc_C2.1')
+  await h.redis.zadd(key('nth'), 1, 'ntc_C1.2')
+  await h.redis.zadd(key('ntf'), 1, 'ntc_C1.1', 1, 'ntc_C1.3')
+  await h.redis.set(key('ntl:ntc_C1.2'), 'PDF')
+  await h.redis.zadd(key('closed'), 100, 'civil:1')
+  t.equal(await h.run(COMPACT, k, a), 'busy', 'a notice the caller did not find (added since): looked at again')
+  t.equal(await h.redis.zscore(key('closed'), 'civil:1'), '20000')
+  t.equal(await h.redis.hexists(key('nt'), 'ntc_C1.1'), 1, 'nothing dropped')
+  await h.redis.hdel(d, 'n|refused|0')
+  await h.redis.hdel(key('nt'), 'ntc_C1.3')
+  await h.redis.zrem(key('ntf'), 'ntc_C1.3')
+  t.equal(await h.run(COMPACT, k, a), 'compacted')
+  t.same(await h.redis.hkeys(key('nt')), ['ntc_C2.1'], 'another dossier\'s notice stays')
+  t.same(await h.redis.zrange(key('ntq'), 0, -1), ['ntc_C2.1'])
+  t.equal(await h.redis.exists(key('nth'), key('ntf'), key('ntl:ntc_C1.2')), 0)
+  t.notOk(Object.keys(await h.redis.hgetall(d)).some(f => f.startsWith('n|')))
 })
 
 t.test('ltStatsBump: bumps the day, month and total buckets in KEYS, refuses a day not in them', async t => {
