@@ -61,11 +61,12 @@ async function pages<T> (a: Api, path: string, q: Record<string, string | number
   const items: T[] = []
   let cursor: string | undefined
   let total: number | undefined
-  for (let first = true; first || (all && cursor !== undefined); first = false) {
+  for (;;) {
     const page = await a.get<{ items: T[], nextCursor?: string, total?: number }>(path, { ...q, cursor })
     items.push(...page.items)
     total = page.total
     cursor = page.nextCursor
+    if (!all || cursor === undefined) break
   }
   return { items, more: cursor !== undefined, ...(total === undefined ? {} : { total }) }
 }
