@@ -30,12 +30,12 @@ export default async function noticeRoutes (app: FastifyInstance): Promise<void>
       callApi<{ items: unknown[] }>(app, me, 'GET', '/v1/notices/channels'),
       callApi<Page<unknown>>(app, me, 'GET', `/v1/notices/apologies-owed${query({ limit: 50, cursor: owedCursor })}`)
     ])
-    const error = failed.error ?? channels.error ?? owed.error
+    const refused = [failed, channels, owed].find(r => !r.ok)
     const here = (more: Record<string, string | undefined>): string => `/admin/notices${query({ agency, cursor, owedCursor, ...more })}`
-    return await reply.code(error === undefined ? 200 : failed.status).view('notices', {
+    return await reply.code(refused?.status ?? 200).view('notices', {
       ...pageData(req, reply),
       agency,
-      error,
+      error: refused?.error,
       done: q.done === '1',
       // The API refuses anyone else (a channel serves every agency): no button they cannot use.
       canResume: isOperator(me) && me.agencies.length === 0,
