@@ -3,6 +3,7 @@ import { Command, Option } from 'commander'
 import { adminCommand } from './admin.js'
 import { keysCommand } from './keys.js'
 import { doctorCommand } from './doctor.js'
+import { noticesCommand } from './notices.js'
 import { localize, t } from './lang.js'
 
 export function buildProgram (): Command {
@@ -16,6 +17,7 @@ export function buildProgram (): Command {
   program.addCommand(adminCommand())
   program.addCommand(keysCommand())
   program.addCommand(doctorCommand())
+  program.addCommand(noticesCommand())
   program.command('validate <system> <file>')
     .description(t('cli_validate'))
     // Loaded only for this command: the mappings and their compiled schemas are not needed by the others.

@@ -33,9 +33,11 @@ export interface WebScenario {
   close: () => Promise<void>
 }
 
-export async function startWebScenario (env: Record<string, string> = {}): Promise<WebScenario> {
+/** `env` over the scenario's own; a function when it needs the simulator (its URL); a `PORT` in it is the port listened on. */
+export async function startWebScenario (envOf: Record<string, string> | ((sim: RunningSimulator) => Record<string, string>) = {}): Promise<WebScenario> {
   const redis = await RedisServer.start()
   const sim = await startSimulator()
+  const env = typeof envOf === 'function' ? envOf(sim) : envOf
   const secret = newWebhookSecret()
   const stub = await startSectorStub({ secret })
   const dir = mkdtempSync(join(tmpdir(), 'lt-web-'))
@@ -61,7 +63,7 @@ export async function startWebScenario (env: Record<string, string> = {}): Promi
     WEBHOOK_RETRY_SCHEDULE_MS: '100',
     ...env
   })
-  const gw = await listenInProcess(config, dir)
+  const gw = await listenInProcess(config, dir, env.PORT === undefined ? 0 : Number(env.PORT))
   const { app, url } = gw
   return {
     redis,

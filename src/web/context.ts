@@ -7,6 +7,7 @@ import type { Client } from '../http/plugins/clients.js'
 import { actionName, countText, fieldLabelAt, fieldValue, formatDate, formatDay, isWord, reasonText, statusName, systemName, valueName, words, type Lang } from './i18n.js'
 import type { ValueKind } from './i18n-values.js'
 import { filterText, historyDetail } from './history-text.js'
+import { channelText, noticeReason } from './notice-text.js'
 import { SESSION_COOKIE, type SessionStore, type WebSession } from './session.js'
 
 declare module 'fastify' {
@@ -97,6 +98,8 @@ export function pageData (req: FastifyRequest, reply: FastifyReply): Record<stri
     reasonText: (c: string) => reasonText(c, lang),
     action: (a: string) => actionName(a, lang),
     label: (path: string) => fieldLabelAt(path, lang),
+    noticeReason: (n: { reason?: string, reasonCode?: string }) => noticeReason(n, lang),
+    channelText: (name: string) => channelText(name, lang),
     msg: (m: { vi: string, en: string } | undefined) => m === undefined ? '' : m[lang]
   }
 }

@@ -3,6 +3,8 @@
  * fields, sector systems, timeline entries, delivery attempts, audit outcomes. Read only through
  * ./i18n.ts (`valueName`, `fieldValue`), the one dictionary of the page and the CLI.
  */
+import { NOTICE_AUDIT_ACTIONS, NOTICE_VALUES } from './i18n-notices.js'
+
 type Pair = readonly [string, string]
 
 export const VALUES = {
@@ -88,8 +90,10 @@ export const VALUES = {
     'web.signin': ['Đăng nhập trang quản trị', 'Signed in to the admin page'],
     'queues.change': ['Thay đổi hàng đợi (bull-board)', 'Queue changed (bull-board)'],
     'callbacks.unmatched.read': ['Xem sự kiện không khớp hồ sơ', 'Unmatched callbacks read'],
-    'doctor.repair': ['Sửa chỉ mục (lienthong doctor)', 'Index repaired (lienthong doctor)']
-  }
+    'doctor.repair': ['Sửa chỉ mục (lienthong doctor)', 'Index repaired (lienthong doctor)'],
+    ...NOTICE_AUDIT_ACTIONS
+  },
+  ...NOTICE_VALUES
 } satisfies Record<string, Record<string, Pair>>
 
 export type ValueKind = keyof typeof VALUES

@@ -10,6 +10,7 @@ import { REASONS } from '../http/routes/failure-reasons.js'
 import { FIELD_KINDS, FIELD_LABELS, VALUES, type ValueKind } from './i18n-values.js'
 import { CLI_WORDS } from './i18n-cli.js'
 import { PROBLEM_WORDS } from './i18n-problems.js'
+import { NOTICE_WORDS } from './i18n-notices.js'
 
 export type Lang = 'vi' | 'en'
 
@@ -18,6 +19,8 @@ const W = {
   ...CLI_WORDS,
   // What goes wrong below the CLI (the doctor, the clients file, the configuration, the network): ./i18n-problems.ts.
   ...PROBLEM_WORDS,
+  // Applicant notices (the page's and the CLI's): ./i18n-notices.ts.
+  ...NOTICE_WORDS,
   title: ['Cổng liên thông — Quản trị', 'Liên Thông gateway — Admin'],
   overview: ['Tổng quan', 'Overview'],
   failed: ['Đồng bộ lỗi', 'Failed syncs'],

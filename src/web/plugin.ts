@@ -28,6 +28,7 @@ import editRoutes from './routes/edit.js'
 import reviewRoutes from './routes/review.js'
 import bulkRoutes from './routes/bulk.js'
 import auditRoutes from './routes/audit.js'
+import noticeRoutes from './routes/notices.js'
 
 export const VIEWS_DIR = fileURLToPath(new URL('./views/', import.meta.url))
 export const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url))
@@ -139,4 +140,5 @@ export default async function adminWeb (app: FastifyInstance): Promise<void> {
   await app.register(reviewRoutes)
   await app.register(bulkRoutes)
   await app.register(auditRoutes)
+  await app.register(noticeRoutes)
 }

@@ -48,6 +48,8 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
     const r = await callApi(app, me, 'GET', `/v1/dossiers/${encodeURIComponent(req.params.code)}`)
     if (!r.ok) return await reply.code(r.status).view('error', { ...pageData(req, reply), status: r.status, apiError: r.error, back: '/admin/failed' })
     const v = r.body
+    // The applicant's notices beside the dossier; a gateway that sends none shows an empty list.
+    const notices = await callApi<{ items: unknown[] }>(app, me, 'GET', `/v1/dossiers/${encodeURIComponent(req.params.code)}/notices`)
     const { schemaVersion: _s, ...record } = v.dossier as Record<string, unknown>
     const agency = String(v.dossier.agency.code)
     // Who may receive an unrouted dossier: the API checks the same when it is routed.
@@ -60,6 +62,7 @@ export default async function dossierRoutes (app: FastifyInstance): Promise<void
       rows: flatten(record),
       review: (v.sync.review ?? []).map((r: { target: string, oldCode: string }) => ({ ...r, ...reviewWords(app.adminUnits, v.dossier, r) })),
       receivers,
+      notices: notices.ok ? notices.body.items : [],
       done: (req.query as { done?: string }).done === '1'
     })
   })
