@@ -19,7 +19,7 @@ import { Redis } from 'ioredis'
 import { Queue } from 'bullmq'
 import { makeClients } from '../support/clients-file.js'
 import { waitFor } from '../support/wait.js'
-import { DEV_SMS, DEV_ZNS, startSimulator } from '../simulator/index.js'
+import { startSimulator, noticeProviderEnv } from '../simulator/index.js'
 import { DELIVERY_QUEUE } from '../src/queue/jobs.js'
 import { fmt, load, spawnServer, intakeBodies } from './load.js'
 import { formatSummary, summarise } from './cpu-profile.js'
@@ -74,14 +74,7 @@ export async function benchNotices (redisUrl: string, o: { n: number, concurrenc
     NOTICES_SECRET: 'bench-notices-secret-0123456789abcdef',
     // SMS reports would come here; ZNS takes every notice in this run.
     NOTICES_PUBLIC_URL: 'http://127.0.0.1:9',
-    ZNS_URL: `${sim.url}/zns`,
-    ZNS_OAUTH_URL: `${sim.url}/zns-oauth`,
-    ZNS_APP_ID: DEV_ZNS.appId,
-    ZNS_APP_SECRET: DEV_ZNS.appSecret,
-    ZNS_OA_SECRET_KEY: DEV_ZNS.oaSecretKey,
-    SMS_URL: `${sim.url}/sms`,
-    SMS_API_KEY: DEV_SMS.apiKey,
-    SMS_SECRET_KEY: DEV_SMS.secretKey
+    ...noticeProviderEnv(sim.url)
   }
   try {
     const api = await spawnServer('src/server.ts', { ...env, ROLE: 'api' })

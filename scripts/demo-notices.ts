@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { DEV_SMS, DEV_ZNS, type RunningSimulator } from '../simulator/index.js'
+import { type RunningSimulator, noticeProviderEnv } from '../simulator/index.js'
 import { letterLink } from '../src/adapters/notices/letter/letter-link.js'
 import { waitFor } from '../support/wait.js'
 import { datedToday, todayInVietnam } from './demo-dates.js'
@@ -31,14 +31,7 @@ export function noticesEnv (dataDir: string, base: string, simUrl: string): { en
       NOTICES_FILE: file,
       NOTICES_SECRET: secret,
       NOTICES_PUBLIC_URL: base,
-      ZNS_URL: `${simUrl}/zns`,
-      ZNS_OAUTH_URL: `${simUrl}/zns-oauth`,
-      ZNS_APP_ID: DEV_ZNS.appId,
-      ZNS_APP_SECRET: DEV_ZNS.appSecret,
-      ZNS_OA_SECRET_KEY: DEV_ZNS.oaSecretKey,
-      SMS_URL: `${simUrl}/sms`,
-      SMS_API_KEY: DEV_SMS.apiKey,
-      SMS_SECRET_KEY: DEV_SMS.secretKey
+      ...noticeProviderEnv(simUrl)
     }
   }
 }

@@ -24,6 +24,23 @@ export const SAMPLE_ZNS_TEMPLATES: ZnsSimOptions['templates'] = Object.values(sa
 /** The SMS templates of config/notices.sample.json, as registered with the carriers, in the order of the kinds. */
 export const SAMPLE_SMS_TEMPLATES: string[] = Object.values(sample.sms.templates)
 
+/**
+ * A gateway's variables for the simulator's ZNS and SMS providers at `simUrl`, with the
+ * development credentials: what the demo, the benchmarks and the tests give a gateway.
+ */
+export function noticeProviderEnv (simUrl: string): Record<string, string> {
+  return {
+    ZNS_URL: `${simUrl}/zns`,
+    ZNS_OAUTH_URL: `${simUrl}/zns-oauth`,
+    ZNS_APP_ID: DEV_ZNS.appId,
+    ZNS_APP_SECRET: DEV_ZNS.appSecret,
+    ZNS_OA_SECRET_KEY: DEV_ZNS.oaSecretKey,
+    SMS_URL: `${simUrl}/sms`,
+    SMS_API_KEY: DEV_SMS.apiKey,
+    SMS_SECRET_KEY: DEV_SMS.secretKey
+  }
+}
+
 export function noticeProviders (o: NoticeProvidersOptions, now: () => number): { zns: ZnsProvider, sms: SmsProvider } {
   return {
     zns: new ZnsProvider({ ...DEV_ZNS, templates: SAMPLE_ZNS_TEMPLATES, dailyQuota: 5000, tokenTtlSeconds: 90_000, now, ...o.zns }),

@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { DEV_SMS, DEV_ZNS, type RunningSimulator } from '../simulator/index.js'
+import { type RunningSimulator, noticeProviderEnv } from '../simulator/index.js'
 
 export const NOTICES_TEST_SECRET = 'notices-secret-for-tests-0123456789abcdef'
 
@@ -26,13 +26,6 @@ export function noticesEnv (sim: RunningSimulator, port: number, file: string): 
     NOTICES_PUBLIC_URL: `http://127.0.0.1:${port}`,
     NOTICE_RETRY_BASE_MS: '50',
     NOTICE_SWEEP_MS: '500',
-    ZNS_URL: `${sim.url}/zns`,
-    ZNS_OAUTH_URL: `${sim.url}/zns-oauth`,
-    ZNS_APP_ID: DEV_ZNS.appId,
-    ZNS_APP_SECRET: DEV_ZNS.appSecret,
-    ZNS_OA_SECRET_KEY: DEV_ZNS.oaSecretKey,
-    SMS_URL: `${sim.url}/sms`,
-    SMS_API_KEY: DEV_SMS.apiKey,
-    SMS_SECRET_KEY: DEV_SMS.secretKey
+    ...noticeProviderEnv(sim.url)
   }
 }

@@ -64,6 +64,9 @@ export class NoticeDeliverer {
   /** One attempt at one notice; answers what became of it (for the job's return value and tests). */
   async process (agency: string, id: string): Promise<string> {
     const token = randomUUID()
+    // Read beside the claim (one round trip for both): the channels' states do not depend on it.
+    const states = this.store.notices.channels()
+    states.catch(() => {})
     const claim = await this.store.notices.claim(agency, id, this.now(), this.o.leaseMs, token)
     if (claim.result !== 'claimed') return claim.result
     const run = new Attempt(this, agency, id, token, claim.record, claim.text)
@@ -76,11 +79,10 @@ export class NoticeDeliverer {
     const d = await this.dossierOf(agency, run.rec.code)
     if (d === undefined || (d.phone === undefined && d.email === undefined)) return await run.notSent('no-contact', 'the applicant gave no phone or e-mail')
     const optedOut = d.phone !== undefined && await this.store.notices.optedOut(optOutHash(d.phone, this.o.secret) ?? '')
-    return await this.tryChannels(run, cfg, d, optedOut, claim.interruptedOn === 'sms')
+    return await this.tryChannels(run, cfg, d, optedOut, await states, claim.interruptedOn === 'sms')
   }
 
-  private async tryChannels (run: Attempt, cfg: AgencyNoticeConfig, d: NoticeDossier, optedOut: boolean, smsInterrupted = false): Promise<string> {
-    const states = await this.store.notices.channels()
+  private async tryChannels (run: Attempt, cfg: AgencyNoticeConfig, d: NoticeDossier, optedOut: boolean, states: Record<string, ChannelState>, smsInterrupted = false): Promise<string> {
     const bumps: Bumps = {}
     let last: { reason: string, code?: string } | undefined
     // A worker died calling SMS: the channels before it were passed (never saved), and the SMS is

@@ -15,7 +15,7 @@ import { useStack } from '../helpers/fixture.js'
 import { freePort } from '../../support/redis-server.js'
 import { civilStatus, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { DEV_SMS, DEV_ZNS } from '../../simulator/index.js'
+import { DEV_SMS, DEV_ZNS, noticeProviderEnv } from '../../simulator/index.js'
 import { Keys } from '../../src/store/keys.js'
 import { providerAgent } from '../../src/adapters/notices/http-json.js'
 import { ZnsClient } from '../../src/adapters/notices/zns-client.js'
@@ -68,14 +68,7 @@ const { sim, gw, db } = useStack(t, {
     NOTICES_SECRET: SECRET,
     NOTICES_PUBLIC_URL: `http://127.0.0.1:${port}`,
     RATE_LIMIT_MAX: '100000',
-    ZNS_URL: `${sim.url}/zns`,
-    ZNS_OAUTH_URL: `${sim.url}/zns-oauth`,
-    ZNS_APP_ID: DEV_ZNS.appId,
-    ZNS_APP_SECRET: DEV_ZNS.appSecret,
-    ZNS_OA_SECRET_KEY: DEV_ZNS.oaSecretKey,
-    SMS_URL: `${sim.url}/sms`,
-    SMS_API_KEY: DEV_SMS.apiKey,
-    SMS_SECRET_KEY: DEV_SMS.secretKey
+    ...noticeProviderEnv(sim.url)
   })
 })
 

@@ -14,7 +14,7 @@ import { useStack } from '../helpers/fixture.js'
 import { freePort } from '../../support/redis-server.js'
 import { civilStatus, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { DEV_SMS, DEV_ZNS } from '../../simulator/index.js'
+import { DEV_ZNS, noticeProviderEnv } from '../../simulator/index.js'
 
 const PHONE_INTL = '84912000111'
 const mails: string[] = []
@@ -50,14 +50,7 @@ const { sim, gw, gw2 } = useStack(t, {
     NOTICE_RETRY_BASE_MS: '50',
     NOTICE_SWEEP_MS: '500',
     RATE_LIMIT_MAX: '100000',
-    ZNS_URL: `${sim.url}/zns`,
-    ZNS_OAUTH_URL: `${sim.url}/zns-oauth`,
-    ZNS_APP_ID: DEV_ZNS.appId,
-    ZNS_APP_SECRET: DEV_ZNS.appSecret,
-    ZNS_OA_SECRET_KEY: DEV_ZNS.oaSecretKey,
-    SMS_URL: `${sim.url}/sms`,
-    SMS_API_KEY: DEV_SMS.apiKey,
-    SMS_SECRET_KEY: DEV_SMS.secretKey,
+    ...noticeProviderEnv(sim.url),
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String((smtp.server.address() as AddressInfo).port),
     SMTP_REQUIRE_TLS: 'false'

@@ -16,7 +16,7 @@ import { freePort } from '../../support/redis-server.js'
 import { newKey } from '../../support/clients-file.js'
 import { civilStatus, post } from '../../support/samples.js'
 import { waitFor } from '../../support/wait.js'
-import { DEV_SMS, DEV_ZNS } from '../../simulator/index.js'
+import { noticeProviderEnv } from '../../simulator/index.js'
 import { localMonth } from '../../src/store/notice-store.js'
 
 // The sample applicant (fixtures/samples/civil-status.json), in every form the gateway may write.
@@ -53,14 +53,7 @@ const { sim, gw } = useStack(t, {
     NOTICES_PUBLIC_URL: `http://127.0.0.1:${port}`,
     NOTICE_RETRY_BASE_MS: '50',
     NOTICE_SWEEP_MS: '500',
-    ZNS_URL: `${sim.url}/zns`,
-    ZNS_OAUTH_URL: `${sim.url}/zns-oauth`,
-    ZNS_APP_ID: DEV_ZNS.appId,
-    ZNS_APP_SECRET: DEV_ZNS.appSecret,
-    ZNS_OA_SECRET_KEY: DEV_ZNS.oaSecretKey,
-    SMS_URL: `${sim.url}/sms`,
-    SMS_API_KEY: DEV_SMS.apiKey,
-    SMS_SECRET_KEY: DEV_SMS.secretKey,
+    ...noticeProviderEnv(sim.url),
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String((smtp.server.address() as AddressInfo).port),
     SMTP_REQUIRE_TLS: 'false'
