@@ -119,5 +119,6 @@ export const NOTICE_AUDIT_ACTIONS = {
   'notice.resend': ['Gửi lại thông báo', 'Notice sent again'],
   'notice.resume': ['Cho kênh thông báo gửi lại', 'Notice channel resumed'],
   'notice.opt-out': ['Đưa số điện thoại vào danh sách từ chối nhận tin', 'Phone put on the opt-out list'],
-  'notice.opt-in': ['Bỏ số điện thoại khỏi danh sách từ chối nhận tin', 'Phone taken off the opt-out list']
+  'notice.opt-in': ['Bỏ số điện thoại khỏi danh sách từ chối nhận tin', 'Phone taken off the opt-out list'],
+  'notice.zns-authorise': ['Lưu mã truy cập Zalo OA mới', 'Zalo OA tokens stored']
 } satisfies Record<string, Pair>

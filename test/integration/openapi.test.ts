@@ -65,6 +65,7 @@ const EXPECTED: Array<{ method: string, path: string, ok: string[], security: bo
   { method: 'POST', path: '/v1/notices/channels/:name/resume', ok: ['200'], ...KEYED },
   { method: 'GET', path: '/v1/notices/apologies-owed', ok: ['200'], ...QUERY },
   { method: 'POST', path: '/v1/notices/opt-outs', ok: ['200'], ...KEYED },
+  { method: 'POST', path: '/v1/notices/zns/authorise', ok: ['200'], ...KEYED },
   // Called by the providers and applicants: signed (ZNS), a MAC in the path (SMS), a signed link.
   { method: 'POST', path: '/v1/notices/zns-events', ok: ['200'], security: false, errors: ERRORS },
   { method: 'GET', path: '/v1/notices/sms-reports/:id/:mac', ok: ['200'], security: false, errors: ERRORS },

@@ -16,6 +16,8 @@ export { portalCodeLabel }
 
 /** What the scrape-time gauges read; set once the resources exist. */
 export interface SharedState {
+  /** Every agency, read at most once per METRICS_CACHE_MS for every gauge that needs them. */
+  agencies: () => Promise<string[]>
   outboxes: () => Promise<{ depth: number, oldestAgeSeconds: number }>
   queues: () => Promise<Array<{ queue: string, state: string, count: number }>>
   breaker: () => Promise<string>
@@ -85,6 +87,8 @@ export default fp(async (app) => {
   }
   const ttl = app.config.METRICS_CACHE_MS
   const cached = {
+    // Cached where it is built (store.ts): every gauge that needs the agencies shares one read.
+    agencies: async () => await (state.shared as SharedState).agencies(),
     outboxes: cachedFor(ttl, async () => await (state.shared as SharedState).outboxes()),
     queues: cachedFor(ttl, async () => await (state.shared as SharedState).queues()),
     breaker: cachedFor(ttl, async () => await (state.shared as SharedState).breaker())

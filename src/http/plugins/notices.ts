@@ -100,7 +100,7 @@ export default fp(async (app) => {
       }
     }
   })
-  const waiting = cachedFor(c.METRICS_CACHE_MS, async () => await app.store.notices.waiting(await app.store.agencies()))
+  const waiting = cachedFor(c.METRICS_CACHE_MS, async () => await app.store.notices.waiting(await (app.metricsState.shared?.agencies ?? app.store.agencies)()))
   // eslint-disable-next-line no-new -- registered on the registry, read when scraped
   new Gauge({
     name: 'lienthong_notices_waiting',

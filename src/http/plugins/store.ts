@@ -7,6 +7,7 @@ import { queueCreatedNotices } from '../../queue/notice-jobs.js'
 import { CircuitBreaker } from '../../adapters/portal/circuit-breaker.js'
 import { createRedis } from '../../store/redis/connection.js'
 import { ReplicaWait } from '../../store/redis/replica-wait.js'
+import { cachedFor } from './metrics.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,9 +48,11 @@ export default fp(async (app) => {
     probeTimeoutMs: c.PORTAL_TIMEOUT_MS * 2
   })
   // What /metrics reads from Redis when scraped: the same fleet-wide values from every process.
+  const agencies = cachedFor(c.METRICS_CACHE_MS, async () => await store.agencies())
   app.metricsState.shared = {
+    agencies,
     outboxes: async () => {
-      const { depth, oldest } = await store.delivery.summary(await store.agencies())
+      const { depth, oldest } = await store.delivery.summary(await agencies())
       return { depth, oldestAgeSeconds: oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000) }
     },
     queues: async () => {
